@@ -1,0 +1,65 @@
+/**
+ * The catalog storage port. Every backend (DuckDB embedded: catalog/duckdb/, VAST DataBase: catalog/vast/)
+ * implements it, and one contract suite (test/catalog/contract.ts) runs against each of them.
+ *
+ * Rows are built once, backend-independently, by catalog/rows.ts from an InspectionResult;
+ * adapters only store and query them.
+ */
+import type { CatalogRecord } from "./rows.js";
+
+export interface UpsertOutcome {
+  file_id: string;
+  file_path_normalized: string;
+  /** inserted: new (path, header_hash); reinspected: same key seen again (count+1); */
+  status: "inserted" | "reinspected";
+}
+
+export interface KnownFileState {
+  file_path_normalized: string;
+  size_bytes: number | null;
+  mtime: string | null;
+}
+
+export interface SimilarHit {
+  file_id: string;
+  file_path: string;
+  distance: number;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+export interface CleanupResult {
+  files: number;
+  parts: number;
+  channels: number;
+  attributes: number;
+}
+
+export interface CatalogStore {
+  readonly backend: "duckdb" | "vast";
+  /** Create or migrate the schema (idempotent). */
+  init(): Promise<void>;
+  /**
+   * Idempotent upsert keyed on (file_path_normalized, header_hash). Each file lands with all its child rows
+   * atomically; the batch may be split into several transactions by the adapter.
+   */
+  upsertBatch(records: CatalogRecord[], now?: Date): Promise<UpsertOutcome[]>;
+  /** Size/mtime of the current version of each given normalized path (for skip-unchanged scans). */
+  knownState(paths: string[]): Promise<Map<string, KnownFileState>>;
+  /** Nearest files by metadata embedding (cosine distance), excluding the query file itself. */
+  similar(
+    query: { file_id: string } | { embedding: Float32Array | number[] },
+    k: number,
+  ): Promise<SimilarHit[]>;
+  /** Read-only SQL over the catalog tables (schema `exr_metadata`). */
+  query(sql: string): Promise<QueryResult>;
+  /** Remove files last inspected before `cutoff`, with all their children. */
+  cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult>;
+  /** Lossless backup to / restore from a directory of Parquet files. */
+  exportTo(dir: string): Promise<void>;
+  importFrom(dir: string): Promise<void>;
+  close(): Promise<void>;
+}

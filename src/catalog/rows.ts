@@ -1,0 +1,92 @@
+/**
+ * Row shapes of the four catalog tables (schema `exr_metadata`, from the seed document) plus the columns the
+ * inspector adds. Backend-independent: DuckDB and VAST store exactly these columns.
+ * Built from an InspectionResult by catalog/build-record.ts.
+ */
+export interface FileRow {
+  file_id: string;
+  file_path: string;
+  file_path_normalized: string;
+  header_hash: string;
+  size_bytes: number | null;
+  mtime: Date | null;
+  multipart_count: number | null;
+  is_deep: boolean | null;
+  metadata_embedding: Float32Array | null;
+  inspection_timestamp: Date;
+  inspection_count: number;
+  last_inspected: Date;
+  // Added by exr-inspector:
+  frame_number: number | null;
+  is_complete: boolean | null;
+  validation_status: string;
+  header_bytes: number | null;
+  error_codes: string[] | null;
+  error_message: string | null;
+}
+
+export interface PartRow {
+  file_id: string;
+  file_path: string;
+  part_index: number;
+  part_name: string | null;
+  view_name: string | null;
+  multi_view: boolean | null;
+  data_window: string | null;
+  display_window: string | null;
+  pixel_aspect_ratio: number | null;
+  line_order: string | null;
+  compression: string | null;
+  is_tiled: boolean | null;
+  tile_width: number | null;
+  tile_height: number | null;
+  tile_depth: number | null;
+  is_deep: boolean | null;
+  // Added:
+  part_type: string | null;
+  width: number | null;
+  height: number | null;
+  display_width: number | null;
+  display_height: number | null;
+  data_offset_min: number | null;
+  data_offset_max: number | null;
+  chunk_count: number | null;
+  level_mode: string | null;
+  color_space: string | null;
+  render_software: string | null;
+}
+
+export interface ChannelRow {
+  file_id: string;
+  file_path: string;
+  part_index: number;
+  channel_name: string;
+  channel_type: string | null;
+  x_sampling: number | null;
+  y_sampling: number | null;
+  channel_fingerprint: Float32Array | null;
+  // Added:
+  layer_name: string | null;
+  component_name: string | null;
+  p_linear: boolean | null;
+}
+
+export interface AttributeRow {
+  file_id: string;
+  file_path: string;
+  part_index: number | null;
+  attribute_name: string;
+  attribute_type: string | null;
+  attribute_value: string | null;
+  // Added:
+  attribute_index: number;
+  value_number: number | null;
+  value_text: string | null;
+}
+
+export interface CatalogRecord {
+  file: FileRow;
+  parts: PartRow[];
+  channels: ChannelRow[];
+  attributes: AttributeRow[];
+}
