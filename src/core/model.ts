@@ -75,6 +75,8 @@ export interface PartRecord {
   type: PartType | null;
   part_name: string | null;
   view_name: string | null;
+  /** Views listed by a `multiView` stringvector attribute (multi-view single-part files); null when absent. */
+  views: string[] | null;
   data_window: Box2 | null;
   display_window: Box2 | null;
   width: number | null;

@@ -1,0 +1,57 @@
+import { toBase64 } from "../base64.js";
+import { ByteReader } from "../byte-reader.js";
+import type { JsonAttributeValue } from "../model.js";
+import type { Decoded } from "./decoded.js";
+
+const strict = new TextDecoder("utf-8", { fatal: true });
+const lenient = new TextDecoder("utf-8", { fatal: false });
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+/**
+ * Text as a JSON string when it is valid UTF-8; otherwise `{text, base64, valid_utf8: false}`
+ * where `text` has U+FFFD for the invalid sequences and `base64` the exact stored bytes.
+ */
+export function decodeText(bytes: Uint8Array): { value: JsonAttributeValue; invalidUtf8: boolean } {
+  if (bytes.length < 64 && isAscii(bytes)) {
+    return { value: String.fromCharCode.apply(null, bytes as unknown as number[]), invalidUtf8: false };
+  }
+  try {
+    return { value: strict.decode(bytes), invalidUtf8: false };
+  } catch {
+    return {
+      value: { text: lenient.decode(bytes), base64: toBase64(bytes), valid_utf8: false },
+      invalidUtf8: true,
+    };
+  }
+}
+
+/** `string`: the attribute size is the length; no terminator and no length prefix. */
+export function decodeString(bytes: Uint8Array): Decoded {
+  return decodeText(bytes);
+}
+
+/** `stringvector`: repeated (i32 length, chars) filling the attribute exactly. */
+export function decodeStringVector(bytes: Uint8Array): Decoded {
+  const r = new ByteReader(bytes);
+  const out: JsonAttributeValue[] = [];
+  let invalidUtf8 = false;
+  while (r.remaining > 0) {
+    if (!r.has(4))
+      return { value: { base64: toBase64(bytes) }, problem: "stringvector ends inside a length" };
+    const n = r.i32();
+    if (n < 0 || !r.has(n)) {
+      return {
+        value: { base64: toBase64(bytes) },
+        problem: `stringvector entry length ${n} exceeds the attribute`,
+      };
+    }
+    const t = decodeText(r.take(n));
+    invalidUtf8 ||= t.invalidUtf8;
+    out.push(t.value);
+  }
+  return { value: out, invalidUtf8 };
+}

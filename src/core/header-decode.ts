@@ -1,0 +1,52 @@
+import { decodeAttributeValue } from "./attributes/registry.js";
+import { finding } from "./findings.js";
+import type { RawHeader } from "./header-scan.js";
+import type { AttributeRecord, Finding } from "./model.js";
+
+export interface DecodedHeader {
+  offset: number;
+  terminated: boolean;
+  /** Every stored attribute in stored order. */
+  attributes: AttributeRecord[];
+  /** First attribute of each name (a duplicate is reported, not used). */
+  byName: Map<string, AttributeRecord>;
+}
+
+/** Decodes every attribute value of the scanned headers; `buf` must hold all their bytes. */
+export function decodeHeaders(
+  buf: Uint8Array,
+  headers: readonly RawHeader[],
+): { headers: DecodedHeader[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const out = headers.map((h, part) => {
+    const attributes: AttributeRecord[] = [];
+    const byName = new Map<string, AttributeRecord>();
+    for (const a of h.attributes) {
+      const decoded = decodeAttributeValue(a.type, buf.subarray(a.valueOffset, a.valueOffset + a.size));
+      const record: AttributeRecord = {
+        name: a.name,
+        type: a.type,
+        size: a.size,
+        offset: a.offset,
+        value: decoded.value,
+      };
+      attributes.push(record);
+      const loc = { part_index: part, attribute: a.name, byte_offset: a.offset };
+      if (decoded.problem) findings.push(finding("EXR_ATTRIBUTE_SIZE_MISMATCH", decoded.problem, loc));
+      if (decoded.invalidUtf8) {
+        findings.push(
+          finding("EXR_INVALID_UTF8", `attribute "${a.name}" holds text that is not valid UTF-8`, loc),
+        );
+      }
+      if (byName.has(a.name)) {
+        findings.push(
+          finding("EXR_DUPLICATE_ATTRIBUTE", `attribute "${a.name}" appears more than once`, loc),
+        );
+      } else {
+        byName.set(a.name, record);
+      }
+    }
+    return { offset: h.offset, terminated: h.terminated, attributes, byName };
+  });
+  return { headers: out, findings };
+}

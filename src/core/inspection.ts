@@ -1,0 +1,199 @@
+import { channelRecords } from "./channels.js";
+import { type ChunkCheck, checkChunk } from "./chunk-header.js";
+import { FindingSink, finding, statusOf } from "./findings.js";
+import { frameNumberFromPath } from "./frame-number.js";
+import { type DecodedHeader, decodeHeaders } from "./header-decode.js";
+import type { HeaderScan } from "./header-scan.js";
+import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
+import {
+  analyzeTables,
+  chunkHeaderSize,
+  layoutTables,
+  type TableAnalysis,
+  type TableLayout,
+} from "./offset-tables.js";
+import { type DerivedPart, derivePart } from "./part-derive.js";
+import { validateFile } from "./validate.js";
+
+export const DEFAULT_INITIAL_READ_BYTES = 64 * 1024;
+export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024 * 1024;
+
+type DoneScan = Extract<HeaderScan, { kind: "done" }>;
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** I/O-derived fields of the file record, supplied by whoever did the reading. */
+export interface FileFacts {
+  size: number;
+  mtime: Date | null;
+  bytesRead: number;
+  /** SHA-256 hex of bytes [0, headerEnd), computed outside the core. */
+  headerHash: string | null;
+}
+
+/**
+ * The pure half of an inspection. The caller feeds it bytes in three steps (headers, offset
+ * tables, last chunk header), asking it which range to read next; it never does I/O itself.
+ */
+export class Inspection {
+  private scan: DoneScan | null = null;
+  private headers: DecodedHeader[] = [];
+  private derived: DerivedPart[] = [];
+  private channels: ChannelRecord[] = [];
+  private layout: TableLayout | null = null;
+  private tables: TableAnalysis | null = null;
+  private lastChunk: ChunkCheck | null = null;
+  private readonly findings: Finding[] = [];
+  private layoutComplete = true;
+
+  constructor(
+    readonly path: string,
+    readonly fileSize: number,
+  ) {}
+
+  /** Step 1: `buf` is the file prefix the scan finished on (it holds every header byte). */
+  setHeaders(buf: Uint8Array, scan: DoneScan): void {
+    this.scan = scan;
+    this.findings.push(...scan.findings);
+    if (!scan.flags) return;
+    const flags = scan.flags;
+    const decoded = decodeHeaders(buf, scan.headers);
+    this.headers = decoded.headers;
+    this.findings.push(...decoded.findings);
+    this.derived = this.headers.map((h, i) => derivePart(h, i, flags));
+    this.channels = this.headers.flatMap((h, i) =>
+      channelRecords(
+        i,
+        h.byName.get("channels")?.type === "chlist" ? h.byName.get("channels")!.value : undefined,
+      ),
+    );
+    this.findings.push(
+      ...validateFile(
+        flags,
+        this.headers,
+        this.derived.map((d) => d.record),
+        this.channels,
+      ),
+    );
+    if (scan.headerEnd === null) return;
+
+    // A table can be located only if every earlier table's length is known.
+    const entries: number[] = [];
+    for (const d of this.derived) {
+      if (d.tableEntries === null || d.record.type === null) {
+        this.layoutComplete = false;
+        this.findings.push(
+          finding(
+            "EXR_CHUNK_COUNT_UNKNOWN",
+            "cannot determine the number of chunks; offset tables from here on are not read",
+            {
+              part_index: d.record.part_index,
+            },
+          ),
+        );
+        break;
+      }
+      entries.push(d.tableEntries);
+    }
+    this.layout = layoutTables(scan.headerEnd, entries);
+  }
+
+  get headerEnd(): number | null {
+    return this.scan?.headerEnd ?? null;
+  }
+
+  /** Step 2: the byte range holding the offset tables, clamped to the file (null: nothing to read). */
+  tablesRange(): ByteRange | null {
+    if (!this.layout) return null;
+    const end = Math.min(this.layout.end, this.fileSize);
+    return { offset: this.layout.start, length: Math.max(0, end - this.layout.start) };
+  }
+
+  setTables(bytes: Uint8Array): void {
+    if (!this.layout || !this.scan?.flags) return;
+    this.tables = analyzeTables(
+      bytes,
+      this.layout,
+      this.fileSize,
+      this.derived.map((d) => d.record.type),
+      this.scan.flags.multipart,
+    );
+    this.findings.push(...this.tables.findings);
+    this.tables.stats.forEach((s, i) => {
+      const rec = this.derived[i]!.record;
+      rec.offset_table_offset = s.offset_table_offset;
+      rec.data_offset_min = s.data_offset_min;
+      rec.data_offset_max = s.data_offset_max;
+      rec.chunks_present = s.chunks_present;
+    });
+  }
+
+  /** Step 3: the last chunk's header (null: none to check). */
+  lastChunkRange(): ByteRange | null {
+    const last = this.tables?.lastChunk;
+    const type = last ? this.derived[last.part]?.record.type : null;
+    if (!last || !type || !this.scan?.flags) return null;
+    const length = Math.min(chunkHeaderSize(type, this.scan.flags.multipart), this.fileSize - last.offset);
+    return { offset: last.offset, length };
+  }
+
+  setLastChunk(bytes: Uint8Array): void {
+    const last = this.tables?.lastChunk;
+    if (!last || !this.scan?.flags) return;
+    const d = this.derived[last.part]!;
+    this.lastChunk = checkChunk(
+      bytes,
+      last,
+      d.record,
+      d.linesPerChunk,
+      this.scan.flags.multipart,
+      this.fileSize,
+    );
+    this.findings.push(...this.lastChunk.findings);
+    if (!this.lastChunk.fits && d.record.chunks_present !== null) d.record.chunks_present--;
+  }
+
+  ioError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.findings.push(finding("EXR_IO_ERROR", `read failed: ${message}`));
+  }
+
+  result(facts: FileFacts): InspectionResult {
+    const scan = this.scan;
+    const flags = scan?.flags ?? null;
+    const complete =
+      scan !== null &&
+      scan.headerEnd !== null &&
+      this.layoutComplete &&
+      this.tables?.complete &&
+      (this.lastChunk === null || (this.lastChunk.fits && this.lastChunk.findings.length === 0)) &&
+      !this.findings.some((f) => f.code === "EXR_IO_ERROR");
+    const sink = new FindingSink();
+    sink.addAll(this.findings);
+    const findings = sink.finish();
+    const parts = this.derived.map((d) => d.record);
+    return {
+      schema_version: SCHEMA_VERSION,
+      file: {
+        path: this.path,
+        size_bytes: facts.size,
+        mtime: facts.mtime ? facts.mtime.toISOString() : null,
+        header_hash: facts.headerHash,
+        header_bytes: scan?.headerEnd ?? null,
+        bytes_read: facts.bytesRead,
+        version: scan?.version ?? null,
+        flags,
+        multipart_count: parts.length,
+        is_deep: (flags?.non_image ?? false) || parts.some((p) => p.is_deep),
+        is_complete: complete === true,
+        frame_number: frameNumberFromPath(this.path),
+      },
+      parts,
+      channels: this.channels,
+      validation: { status: statusOf(findings), findings },
+    };
+  }
+}

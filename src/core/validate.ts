@@ -1,0 +1,366 @@
+import { textOf } from "./channels.js";
+import { DEEP_COMPRESSIONS } from "./compression.js";
+import { finding } from "./findings.js";
+import type { DecodedHeader } from "./header-decode.js";
+import type { ChannelRecord, Finding, PartRecord, VersionFlags } from "./model.js";
+import { isInverted, PART_TYPES } from "./part-derive.js";
+
+/** Standard attributes and the type each must be stored with. */
+const STANDARD_TYPES: Readonly<Record<string, string>> = {
+  channels: "chlist",
+  compression: "compression",
+  dataWindow: "box2i",
+  displayWindow: "box2i",
+  lineOrder: "lineOrder",
+  pixelAspectRatio: "float",
+  screenWindowCenter: "v2f",
+  screenWindowWidth: "float",
+  tiles: "tiledesc",
+  name: "string",
+  type: "string",
+  view: "string",
+  chunkCount: "int",
+  version: "int",
+  maxSamplesPerPixel: "int",
+  multiView: "stringvector",
+  chromaticities: "chromaticities",
+  timeCode: "timecode",
+  preview: "preview",
+  envmap: "envmap",
+  keyCode: "keycode",
+  deepImageState: "deepImageState",
+};
+
+const REQUIRED = [
+  "channels",
+  "compression",
+  "dataWindow",
+  "displayWindow",
+  "lineOrder",
+  "pixelAspectRatio",
+  "screenWindowCenter",
+  "screenWindowWidth",
+] as const;
+
+const SHARED_REQUIRED = ["displayWindow", "pixelAspectRatio"] as const;
+const SHARED_OPTIONAL = ["timeCode", "chromaticities"] as const;
+
+/**
+ * Structural validation of parsed headers and derived parts (separate from parsing).
+ * Returns coded findings; completeness findings come from the offset-table analysis.
+ */
+export function validateFile(
+  flags: VersionFlags,
+  headers: readonly DecodedHeader[],
+  parts: readonly PartRecord[],
+  channels: readonly ChannelRecord[],
+): Finding[] {
+  const out: Finding[] = [];
+  if (flags.tiled && (flags.multipart || flags.non_image)) {
+    out.push(
+      finding(
+        "EXR_INVALID_FLAG_COMBINATION",
+        "the single-part tiled bit is set on a multi-part or deep file",
+        {
+          byte_offset: 4,
+        },
+      ),
+    );
+  }
+  headers.forEach((h, i) => {
+    const part = parts[i];
+    if (part)
+      validatePart(
+        out,
+        flags,
+        h,
+        part,
+        channels.filter((c) => c.part_index === i),
+      );
+  });
+  if (headers.length > 1) validateShared(out, headers);
+  validatePartNames(out, parts);
+  return out;
+}
+
+function validatePart(
+  out: Finding[],
+  flags: VersionFlags,
+  h: DecodedHeader,
+  part: PartRecord,
+  channels: readonly ChannelRecord[],
+): void {
+  const p = part.part_index;
+  const at = (attribute: string) => ({
+    part_index: p,
+    attribute,
+    byte_offset: h.byName.get(attribute)?.offset ?? null,
+  });
+
+  for (const a of h.byName.values()) {
+    const want = STANDARD_TYPES[a.name];
+    if (want && a.type !== want) {
+      out.push(
+        finding(
+          "EXR_ATTRIBUTE_WRONG_TYPE",
+          `"${a.name}" is stored as ${a.type}; it must be ${want}`,
+          at(a.name),
+        ),
+      );
+    }
+  }
+
+  const required: string[] = [...REQUIRED];
+  if (part.is_tiled) required.push("tiles");
+  // The layout document also lists `name` for single-part deep files, but the OpenEXR library
+  // writes and reads them without one (its own deep test images have none).
+  if (flags.multipart || flags.non_image) required.push("type", "chunkCount");
+  if (flags.multipart) required.push("name");
+  for (const name of required) {
+    if (!h.byName.has(name)) {
+      out.push(
+        finding("EXR_MISSING_REQUIRED_ATTRIBUTE", `required attribute "${name}" is missing`, {
+          part_index: p,
+          attribute: name,
+        }),
+      );
+    }
+  }
+
+  const typeAttr = h.byName.get("type");
+  const typeText = typeAttr?.type === "string" ? textOf(typeAttr.value) : null;
+  if (typeText !== null) {
+    const known = PART_TYPES.includes(typeText as never);
+    const deep = typeText === "deepscanline" || typeText === "deeptile";
+    if (!known) {
+      out.push(finding("EXR_UNKNOWN_PART_TYPE", `type "${typeText}" is not a known part type`, at("type")));
+    } else if (flags.multipart) {
+      if (deep && !flags.non_image) {
+        out.push(
+          finding(
+            "EXR_TYPE_FLAG_MISMATCH",
+            `type "${typeText}" needs the non-image flag (0x800)`,
+            at("type"),
+          ),
+        );
+      }
+    } else {
+      const expected = flags.tiled ? "tiledimage" : flags.non_image ? null : "scanlineimage";
+      if ((expected !== null && typeText !== expected) || (expected === null && !deep)) {
+        const flagText = flags.tiled
+          ? "tiled flag set"
+          : flags.non_image
+            ? "non-image flag set"
+            : "no tiled/non-image flag";
+        out.push(
+          finding(
+            "EXR_TYPE_FLAG_MISMATCH",
+            `type "${typeText}" contradicts the version flags (${flagText})`,
+            at("type"),
+          ),
+        );
+      }
+    }
+  }
+
+  const compression = h.byName.get("compression");
+  if (compression?.type === "compression") {
+    if (typeof compression.value === "number") {
+      out.push(
+        finding(
+          "EXR_UNKNOWN_COMPRESSION",
+          `compression value ${compression.value} is unknown`,
+          at("compression"),
+        ),
+      );
+    } else if (
+      part.is_deep &&
+      typeof compression.value === "string" &&
+      !DEEP_COMPRESSIONS.has(compression.value)
+    ) {
+      out.push(
+        finding(
+          "EXR_DEEP_COMPRESSION_UNSUPPORTED",
+          `deep part uses ${compression.value} compression`,
+          at("compression"),
+        ),
+      );
+    }
+  }
+  const lineOrder = h.byName.get("lineOrder");
+  if (lineOrder?.type === "lineOrder" && typeof lineOrder.value === "number") {
+    out.push(
+      finding("EXR_UNKNOWN_LINE_ORDER", `lineOrder value ${lineOrder.value} is unknown`, at("lineOrder")),
+    );
+  }
+
+  for (const name of ["dataWindow", "displayWindow"] as const) {
+    const box = name === "dataWindow" ? part.data_window : part.display_window;
+    if (box && isInverted(box)) {
+      out.push(
+        finding(
+          "EXR_INVALID_WINDOW",
+          `${name} max (${box.max.join(",")}) is below min (${box.min.join(",")})`,
+          at(name),
+        ),
+      );
+    }
+  }
+
+  const par = h.byName.get("pixelAspectRatio");
+  if (par?.type === "float" && !(typeof par.value === "number" && par.value > 0)) {
+    out.push(
+      finding(
+        "EXR_INVALID_PIXEL_ASPECT_RATIO",
+        `pixelAspectRatio ${String(par.value)} is not finite and positive`,
+        at("pixelAspectRatio"),
+      ),
+    );
+  }
+  const sww = h.byName.get("screenWindowWidth");
+  if (sww?.type === "float" && !(typeof sww.value === "number" && sww.value >= 0)) {
+    out.push(
+      finding(
+        "EXR_INVALID_SCREEN_WINDOW_WIDTH",
+        `screenWindowWidth ${String(sww.value)} is not finite and >= 0`,
+        at("screenWindowWidth"),
+      ),
+    );
+  }
+
+  const tiles = h.byName.get("tiles");
+  if (
+    part.is_tiled &&
+    tiles?.type === "tiledesc" &&
+    tiles.value &&
+    typeof tiles.value === "object" &&
+    !Array.isArray(tiles.value)
+  ) {
+    const t = tiles.value;
+    const problems: string[] = [];
+    if (t.x_size === 0 || t.y_size === 0) problems.push(`tile size ${t.x_size}x${t.y_size}`);
+    if (typeof t.level_mode === "number") problems.push(`level mode ${t.level_mode}`);
+    if (typeof t.rounding_mode === "number") problems.push(`rounding mode ${t.rounding_mode}`);
+    if (problems.length > 0) {
+      out.push(
+        finding(
+          "EXR_INVALID_TILE_DESCRIPTION",
+          `invalid tile description: ${problems.join(", ")}`,
+          at("tiles"),
+        ),
+      );
+    }
+  }
+
+  validateChannels(out, part, channels, at("channels"));
+
+  const chunkCount = h.byName.get("chunkCount");
+  if (chunkCount?.type === "int" && typeof chunkCount.value === "number" && chunkCount.value < 0) {
+    out.push(
+      finding("EXR_INVALID_CHUNK_COUNT", `chunkCount ${chunkCount.value} is negative`, at("chunkCount")),
+    );
+  } else if (
+    part.chunk_count_stored !== null &&
+    part.chunk_count !== null &&
+    part.chunk_count_stored !== part.chunk_count
+  ) {
+    out.push(
+      finding(
+        "EXR_CHUNK_COUNT_MISMATCH",
+        `chunkCount is ${part.chunk_count_stored}, the header implies ${part.chunk_count}`,
+        at("chunkCount"),
+      ),
+    );
+  }
+}
+
+function validateChannels(
+  out: Finding[],
+  part: PartRecord,
+  channels: readonly ChannelRecord[],
+  loc: { part_index: number; attribute: string; byte_offset: number | null },
+): void {
+  const dw = part.data_window;
+  const seen = new Set<string>();
+  let previous: string | null = null;
+  let unsortedReported = false;
+  if (
+    channels.length === 0 &&
+    part.attributes.some((a) => a.name === "channels" && a.type === "chlist" && Array.isArray(a.value))
+  ) {
+    out.push(finding("EXR_NO_CHANNELS", "the channel list is empty", loc));
+  }
+  for (const c of channels) {
+    if (c.type !== "uint" && c.type !== "half" && c.type !== "float") {
+      out.push(finding("EXR_INVALID_CHANNEL_TYPE", `channel "${c.name}" has pixel type ${c.type}`, loc));
+    }
+    const bad: string[] = [];
+    for (const [axis, s] of [
+      ["x", c.x_sampling],
+      ["y", c.y_sampling],
+    ] as const) {
+      if (!(s >= 1)) {
+        bad.push(`${axis} sampling ${s} < 1`);
+      } else if (dw && !isInverted(dw)) {
+        const i = axis === "x" ? 0 : 1;
+        if (dw.min[i] % s !== 0)
+          bad.push(`data window ${axis} origin ${dw.min[i]} is not a multiple of ${axis} sampling ${s}`);
+        const size = dw.max[i] - dw.min[i] + 1;
+        if (size % s !== 0)
+          bad.push(`data window ${axis} size ${size} is not a multiple of ${axis} sampling ${s}`);
+      }
+    }
+    if (bad.length > 0)
+      out.push(finding("EXR_INVALID_SAMPLING", `channel "${c.name}": ${bad.join("; ")}`, loc));
+    if (seen.has(c.name))
+      out.push(finding("EXR_DUPLICATE_CHANNEL", `channel "${c.name}" appears twice`, loc));
+    seen.add(c.name);
+    if (previous !== null && c.name < previous && !unsortedReported) {
+      unsortedReported = true;
+      out.push(finding("EXR_CHANNELS_NOT_SORTED", `channel "${c.name}" follows "${previous}"`, loc));
+    }
+    previous = c.name;
+  }
+}
+
+function validateShared(out: Finding[], headers: readonly DecodedHeader[]): void {
+  const first = headers[0]!;
+  const key = (h: DecodedHeader, name: string) => {
+    const a = h.byName.get(name);
+    return a ? `${a.type}:${JSON.stringify(a.value)}` : null;
+  };
+  headers.slice(1).forEach((h, k) => {
+    const p = k + 1;
+    for (const name of [...SHARED_REQUIRED, ...SHARED_OPTIONAL]) {
+      const a = key(first, name);
+      const b = key(h, name);
+      const optional = (SHARED_OPTIONAL as readonly string[]).includes(name);
+      if (a === b || (!optional && (a === null || b === null))) continue;
+      out.push(
+        finding(
+          "EXR_SHARED_ATTRIBUTE_MISMATCH",
+          b === null || a === null
+            ? `"${name}" is present in ${a === null ? `part ${p}` : "part 0"} only; it must be shared by all parts`
+            : `"${name}" differs from part 0; it must be shared by all parts`,
+          { part_index: p, attribute: name, byte_offset: h.byName.get(name)?.offset ?? null },
+        ),
+      );
+    }
+  });
+}
+
+function validatePartNames(out: Finding[], parts: readonly PartRecord[]): void {
+  const seen = new Set<string>();
+  for (const p of parts) {
+    if (p.part_name === null) continue;
+    if (seen.has(p.part_name)) {
+      out.push(
+        finding("EXR_DUPLICATE_PART_NAME", `part name "${p.part_name}" is used twice`, {
+          part_index: p.part_index,
+          attribute: "name",
+        }),
+      );
+    }
+    seen.add(p.part_name);
+  }
+}
