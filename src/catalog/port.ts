@@ -16,6 +16,8 @@ export interface UpsertOutcome {
 
 export interface KnownFileState {
   file_path_normalized: string;
+  /** file_id of the current version of that path. */
+  file_id: string;
   size_bytes: number | null;
   mtime: string | null;
 }
@@ -38,6 +40,13 @@ export interface CleanupResult {
   attributes: number;
 }
 
+export interface TableCounts {
+  files: number;
+  parts: number;
+  channels: number;
+  attributes: number;
+}
+
 export interface CatalogStore {
   readonly backend: "duckdb" | "vast";
   /** Create or migrate the schema (idempotent). */
@@ -54,6 +63,10 @@ export interface CatalogStore {
     query: { file_id: string } | { embedding: Float32Array | number[] },
     k: number,
   ): Promise<SimilarHit[]>;
+  /** One stored file with all its child rows (children ordered by part, then stored order), or null. */
+  getRecord(file_id: string): Promise<CatalogRecord | null>;
+  /** Row counts of the four tables. */
+  counts(): Promise<TableCounts>;
   /** Read-only SQL over the catalog tables (schema `exr_metadata`). */
   query(sql: string): Promise<QueryResult>;
   /** Remove files last inspected before `cutoff`, with all their children. */

@@ -1,0 +1,118 @@
+import type { AttributeRow, ChannelRow, FileRow, PartRow } from "../rows.js";
+
+/** How a column's value is written by the appender and read back into a row. */
+export type ColumnKind =
+  | "varchar"
+  | "bigint"
+  | "integer"
+  | "double"
+  | "float"
+  | "boolean"
+  | "timestamp"
+  | "varchar[]"
+  | "float[384]"
+  | "float[128]";
+
+export interface ColumnSpec<Row> {
+  name: keyof Row & string;
+  kind: ColumnKind;
+  notNull?: boolean;
+}
+
+export const SQL_TYPE: Record<ColumnKind, string> = {
+  varchar: "VARCHAR",
+  bigint: "BIGINT",
+  integer: "INTEGER",
+  double: "DOUBLE",
+  float: "FLOAT",
+  boolean: "BOOLEAN",
+  timestamp: "TIMESTAMP",
+  "varchar[]": "VARCHAR[]",
+  "float[384]": "FLOAT[384]",
+  "float[128]": "FLOAT[128]",
+};
+
+/**
+ * Column order of each table — the seed's columns first (names and meanings kept), then the additions.
+ * The DDL and the appenders are both generated from these lists, so they cannot disagree.
+ */
+export const FILE_COLUMNS: ColumnSpec<FileRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "file_path", kind: "varchar", notNull: true },
+  { name: "file_path_normalized", kind: "varchar", notNull: true },
+  { name: "header_hash", kind: "varchar", notNull: true },
+  { name: "size_bytes", kind: "bigint" },
+  { name: "mtime", kind: "timestamp" },
+  { name: "multipart_count", kind: "integer" },
+  { name: "is_deep", kind: "boolean" },
+  { name: "metadata_embedding", kind: "float[384]" },
+  { name: "inspection_timestamp", kind: "timestamp", notNull: true },
+  { name: "inspection_count", kind: "integer", notNull: true },
+  { name: "last_inspected", kind: "timestamp", notNull: true },
+  { name: "frame_number", kind: "integer" },
+  { name: "is_complete", kind: "boolean" },
+  { name: "validation_status", kind: "varchar", notNull: true },
+  { name: "header_bytes", kind: "bigint" },
+  { name: "error_codes", kind: "varchar[]" },
+  { name: "error_message", kind: "varchar" },
+];
+
+export const PART_COLUMNS: ColumnSpec<PartRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "file_path", kind: "varchar", notNull: true },
+  { name: "part_index", kind: "integer", notNull: true },
+  { name: "part_name", kind: "varchar" },
+  { name: "view_name", kind: "varchar" },
+  { name: "multi_view", kind: "boolean" },
+  { name: "data_window", kind: "varchar" },
+  { name: "display_window", kind: "varchar" },
+  { name: "pixel_aspect_ratio", kind: "float" },
+  { name: "line_order", kind: "varchar" },
+  { name: "compression", kind: "varchar" },
+  { name: "is_tiled", kind: "boolean" },
+  { name: "tile_width", kind: "integer" },
+  { name: "tile_height", kind: "integer" },
+  { name: "tile_depth", kind: "integer" },
+  { name: "is_deep", kind: "boolean" },
+  { name: "part_type", kind: "varchar" },
+  { name: "width", kind: "bigint" },
+  { name: "height", kind: "bigint" },
+  { name: "display_width", kind: "bigint" },
+  { name: "display_height", kind: "bigint" },
+  { name: "data_offset_min", kind: "bigint" },
+  { name: "data_offset_max", kind: "bigint" },
+  { name: "chunk_count", kind: "bigint" },
+  { name: "level_mode", kind: "varchar" },
+  { name: "color_space", kind: "varchar" },
+  { name: "render_software", kind: "varchar" },
+];
+
+export const CHANNEL_COLUMNS: ColumnSpec<ChannelRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "file_path", kind: "varchar", notNull: true },
+  { name: "part_index", kind: "integer", notNull: true },
+  { name: "channel_name", kind: "varchar", notNull: true },
+  { name: "channel_type", kind: "varchar" },
+  { name: "x_sampling", kind: "integer" },
+  { name: "y_sampling", kind: "integer" },
+  { name: "channel_fingerprint", kind: "float[128]" },
+  { name: "layer_name", kind: "varchar" },
+  { name: "component_name", kind: "varchar" },
+  { name: "p_linear", kind: "boolean" },
+];
+
+export const ATTRIBUTE_COLUMNS: ColumnSpec<AttributeRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "file_path", kind: "varchar", notNull: true },
+  { name: "part_index", kind: "integer" },
+  { name: "attribute_name", kind: "varchar", notNull: true },
+  { name: "attribute_type", kind: "varchar" },
+  { name: "attribute_value", kind: "varchar" },
+  { name: "attribute_index", kind: "integer", notNull: true },
+  { name: "value_number", kind: "double" },
+  { name: "value_text", kind: "varchar" },
+];
+
+export function columnDdl<Row>(columns: ColumnSpec<Row>[]): string {
+  return columns.map((c) => `${c.name} ${SQL_TYPE[c.kind]}${c.notNull ? " NOT NULL" : ""}`).join(",\n  ");
+}

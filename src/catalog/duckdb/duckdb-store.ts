@@ -1,0 +1,431 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
+import type {
+  CatalogStore,
+  CleanupResult,
+  KnownFileState,
+  QueryResult,
+  SimilarHit,
+  TableCounts,
+  UpsertOutcome,
+} from "../port.js";
+import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { appendRows } from "./appenders.js";
+import {
+  ATTRIBUTE_COLUMNS,
+  CHANNEL_COLUMNS,
+  type ColumnSpec,
+  FILE_COLUMNS,
+  PART_COLUMNS,
+} from "./columns.js";
+import { LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
+import { plainValue, rowFromObject } from "./values.js";
+
+export interface DuckDbStoreOptions {
+  /** Open the database file read-only (sql, similar, report, export). */
+  readOnly?: boolean;
+}
+
+const CHILD_TABLES = ["attributes", "channels", "parts"] as const;
+const EXPORT_TABLES = ["files", "parts", "channels", "attributes"] as const;
+const EXPORT_MANIFEST = "manifest.json";
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function sqlTimestamp(date: Date): string {
+  return `make_timestamp(${BigInt(date.getTime()) * 1000n})`;
+}
+
+function sqlList(values: readonly string[]): string {
+  return values.map(sqlString).join(",");
+}
+
+function embeddingLiteral(embedding: Float32Array | number[]): string {
+  const values = Array.from(embedding, (v) => (Number.isFinite(v) ? String(v) : "0"));
+  return `[${values.join(",")}]::FLOAT[${values.length}]`;
+}
+
+/** Serializes use of the single connection: DuckDB transactions are per connection and must not interleave. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** The embedded DuckDB adapter of the catalog port (the default backend). */
+export class DuckDbCatalogStore implements CatalogStore {
+  readonly backend = "duckdb" as const;
+  private readonly lock = new Mutex();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly dbPath: string,
+    readonly readOnly: boolean,
+  ) {}
+
+  /** Opens (creating when writable and absent) the database file; `:memory:` for a throw-away catalog. */
+  static async open(dbPath: string, options: DuckDbStoreOptions = {}): Promise<DuckDbCatalogStore> {
+    const readOnly = options.readOnly ?? false;
+    if (dbPath !== ":memory:") await mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
+    const instance = await DuckDBInstance.create(dbPath, readOnly ? { access_mode: "READ_ONLY" } : {});
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    const store = new DuckDbCatalogStore(instance, connection, dbPath, readOnly);
+    await store.applySearchPath();
+    return store;
+  }
+
+  /** Lets the seed's unqualified queries (`FROM parts`) resolve to exr_metadata once the schema exists. */
+  private async applySearchPath(): Promise<void> {
+    const r = await this.connection.runAndReadAll(
+      `SELECT count(*) FROM information_schema.schemata WHERE schema_name = '${SCHEMA}'`,
+    );
+    if (Number(r.getRows()[0]?.[0] ?? 0) > 0) await this.connection.run(`SET search_path = '${SCHEMA},main'`);
+  }
+
+  init(): Promise<void> {
+    return this.lock.run(async () => {
+      await migrate(this.connection);
+      await this.applySearchPath();
+      await this.finishPendingDeletes();
+    });
+  }
+
+  /** Schema version recorded in the database (0 when not initialized). */
+  schemaVersion(): Promise<number> {
+    return this.lock.run(async () => {
+      const r = await this.connection.runAndReadAll(
+        `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name = 'schema_migrations'`,
+      );
+      if (Number(r.getRows()[0]?.[0] ?? 0) === 0) return 0;
+      const v = await this.connection.runAndReadAll(
+        `SELECT coalesce(max(version), 0) FROM ${SCHEMA}.schema_migrations`,
+      );
+      return Number(v.getRows()[0]?.[0] ?? 0);
+    });
+  }
+
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run("BEGIN TRANSACTION");
+    try {
+      const result = await work();
+      await this.connection.run("COMMIT");
+      return result;
+    } catch (err) {
+      await this.connection.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Deletes parents left marked by an interrupted cleanup (their children are already gone). */
+  private async finishPendingDeletes(): Promise<number> {
+    const r = await this.connection.run(`DELETE FROM ${SCHEMA}.files WHERE pending_delete`);
+    return r.rowsChanged;
+  }
+
+  upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
+    return this.lock.run(async () => {
+      if (records.length === 0) return [];
+      // The same key twice in one batch counts as one insert plus re-inspections.
+      const occurrences = new Map<string, number>();
+      const unique: CatalogRecord[] = [];
+      for (const r of records) {
+        const n = occurrences.get(r.file.file_id) ?? 0;
+        if (n === 0) unique.push(r);
+        occurrences.set(r.file.file_id, n + 1);
+      }
+      const ids = unique.map((r) => r.file.file_id);
+      const existing = await this.connection.runAndReadAll(
+        `SELECT file_id, pending_delete FROM ${SCHEMA}.files WHERE file_id IN (${sqlList(ids)})`,
+      );
+      const existingIds = new Set<string>();
+      let pending = false;
+      for (const [id, isPending] of existing.getRows()) {
+        if (isPending) pending = true;
+        else existingIds.add(String(id));
+      }
+      if (pending) await this.finishPendingDeletes();
+
+      const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
+      await this.transaction(async () => {
+        const byIncrement = new Map<number, string[]>();
+        for (const id of existingIds) {
+          const n = occurrences.get(id) ?? 1;
+          byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
+        }
+        for (const r of fresh) {
+          const n = occurrences.get(r.file.file_id) ?? 1;
+          if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
+        }
+        for (const [n, group] of byIncrement) {
+          await this.connection.run(
+            `UPDATE ${SCHEMA}.files SET inspection_count = inspection_count + ${n}, last_inspected = ${sqlTimestamp(now)}
+             WHERE file_id IN (${sqlList(group)})`,
+          );
+        }
+        await appendRows<FileRow>(
+          this.connection,
+          SCHEMA,
+          "files",
+          FILE_COLUMNS,
+          fresh.map((r) => r.file),
+        );
+        await appendRows<PartRow>(
+          this.connection,
+          SCHEMA,
+          "parts",
+          PART_COLUMNS,
+          fresh.flatMap((r) => r.parts),
+        );
+        await appendRows<ChannelRow>(
+          this.connection,
+          SCHEMA,
+          "channels",
+          CHANNEL_COLUMNS,
+          fresh.flatMap((r) => r.channels),
+        );
+        await appendRows<AttributeRow>(
+          this.connection,
+          SCHEMA,
+          "attributes",
+          ATTRIBUTE_COLUMNS,
+          fresh.flatMap((r) => r.attributes),
+        );
+      });
+      const seen = new Set<string>();
+      return records.map((r) => {
+        const id = r.file.file_id;
+        const first = !seen.has(id);
+        seen.add(id);
+        return {
+          file_id: id,
+          file_path_normalized: r.file.file_path_normalized,
+          status: first && !existingIds.has(id) ? "inserted" : "reinspected",
+        };
+      });
+    });
+  }
+
+  knownState(paths: string[]): Promise<Map<string, KnownFileState>> {
+    return this.lock.run(async () => {
+      const out = new Map<string, KnownFileState>();
+      if (paths.length === 0) return out;
+      await this.connection.run("CREATE OR REPLACE TEMP TABLE known_query (file_path_normalized VARCHAR)");
+      try {
+        const appender = await this.connection.createAppender("known_query", "main", "temp");
+        for (const p of paths) {
+          appender.appendValue(p, VARCHAR);
+          appender.endRow();
+        }
+        appender.closeSync();
+        const reader = await this.connection.runAndReadAll(
+          `SELECT f.file_path_normalized, f.file_id, f.size_bytes, f.mtime
+           FROM ${SCHEMA}.files f SEMI JOIN known_query q USING (file_path_normalized)
+           WHERE NOT f.pending_delete
+           QUALIFY row_number() OVER (PARTITION BY f.file_path_normalized
+             ORDER BY f.last_inspected DESC, f.inspection_timestamp DESC, f.file_id) = 1`,
+        );
+        for (const [p, id, size, mtime] of reader.getRowsJS()) {
+          out.set(String(p), {
+            file_path_normalized: String(p),
+            file_id: String(id),
+            size_bytes: size === null ? null : Number(size),
+            mtime: mtime instanceof Date ? mtime.toISOString() : null,
+          });
+        }
+      } finally {
+        await this.connection.run("DROP TABLE IF EXISTS known_query");
+      }
+      return out;
+    });
+  }
+
+  similar(
+    query: { file_id: string } | { embedding: Float32Array | number[] },
+    k: number,
+  ): Promise<SimilarHit[]> {
+    return this.lock.run(async () => {
+      const limit = Math.max(0, Math.floor(k));
+      let target: string;
+      let exclude = "";
+      if ("file_id" in query) {
+        target = `(SELECT metadata_embedding FROM ${SCHEMA}.files WHERE file_id = ${sqlString(query.file_id)})`;
+        exclude = `AND file_id <> ${sqlString(query.file_id)}`;
+      } else {
+        target = embeddingLiteral(query.embedding);
+      }
+      const reader = await this.connection.runAndReadAll(
+        `SELECT file_id, file_path, array_cosine_distance(metadata_embedding, ${target}) AS distance
+         FROM ${SCHEMA}.current_files
+         WHERE metadata_embedding IS NOT NULL ${exclude}
+         ORDER BY distance, file_id
+         LIMIT ${limit}`,
+      );
+      const hits: SimilarHit[] = [];
+      for (const [id, p, d] of reader.getRowsJS()) {
+        if (d === null) continue;
+        hits.push({ file_id: String(id), file_path: String(p), distance: Number(d) });
+      }
+      return hits;
+    });
+  }
+
+  getRecord(file_id: string): Promise<CatalogRecord | null> {
+    return this.lock.run(async () => {
+      const where = `WHERE file_id = ${sqlString(file_id)}`;
+      const select = async <Row>(table: string, columns: ColumnSpec<Row>[], order: string) => {
+        const r = await this.connection.runAndReadAll(
+          `SELECT ${columns.map((c) => c.name).join(", ")} FROM ${SCHEMA}.${table} ${where} ORDER BY ${order}`,
+        );
+        return r.getRowObjectsJS().map((o) => rowFromObject(columns, o as Record<string, unknown>));
+      };
+      const files = await select<FileRow>("files", FILE_COLUMNS, "file_id");
+      const file = files[0];
+      if (!file) return null;
+      return {
+        file,
+        parts: await select<PartRow>("parts", PART_COLUMNS, "part_index"),
+        channels: await select<ChannelRow>("channels", CHANNEL_COLUMNS, "part_index, channel_name"),
+        attributes: await select<AttributeRow>(
+          "attributes",
+          ATTRIBUTE_COLUMNS,
+          "part_index, attribute_index",
+        ),
+      };
+    });
+  }
+
+  counts(): Promise<TableCounts> {
+    return this.lock.run(async () => {
+      const r = await this.connection.runAndReadAll(
+        `SELECT (SELECT count(*) FROM ${SCHEMA}.files WHERE NOT pending_delete),
+                (SELECT count(*) FROM ${SCHEMA}.parts),
+                (SELECT count(*) FROM ${SCHEMA}.channels),
+                (SELECT count(*) FROM ${SCHEMA}.attributes)`,
+      );
+      const [files, parts, channels, attributes] = (r.getRows()[0] ?? []).map(Number);
+      return { files: files ?? 0, parts: parts ?? 0, channels: channels ?? 0, attributes: attributes ?? 0 };
+    });
+  }
+
+  /** Runs SELECT statements only (each statement's type is checked before anything runs). */
+  query(sql: string): Promise<QueryResult> {
+    return this.lock.run(async () => {
+      const extracted = await this.connection.extractStatements(sql);
+      if (extracted.count === 0) throw new Error("no SQL statement given");
+      const prepared = [];
+      for (let i = 0; i < extracted.count; i++) {
+        const statement = await extracted.prepare(i);
+        if (statement.statementType !== StatementType.SELECT) {
+          throw new Error(
+            `read-only: only SELECT statements are allowed (statement ${i + 1} is ${StatementType[statement.statementType]})`,
+          );
+        }
+        prepared.push(statement);
+      }
+      let result: QueryResult = { columns: [], rows: [] };
+      for (const statement of prepared) {
+        const reader = await statement.runAndReadAll();
+        result = {
+          columns: reader.columnNames(),
+          rows: reader.getRowsJS().map((row) => row.map(plainValue)),
+        };
+      }
+      return result;
+    });
+  }
+
+  cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
+    return this.lock.run(async () => {
+      const old = `SELECT file_id FROM ${SCHEMA}.files WHERE last_inspected < ${sqlTimestamp(cutoff)} OR pending_delete`;
+      const r = await this.connection.runAndReadAll(
+        `SELECT (SELECT count(*) FROM ${SCHEMA}.files WHERE file_id IN (${old})),
+                (SELECT count(*) FROM ${SCHEMA}.parts WHERE file_id IN (${old})),
+                (SELECT count(*) FROM ${SCHEMA}.channels WHERE file_id IN (${old})),
+                (SELECT count(*) FROM ${SCHEMA}.attributes WHERE file_id IN (${old}))`,
+      );
+      const [files, parts, channels, attributes] = (r.getRows()[0] ?? []).map(Number);
+      const result = {
+        files: files ?? 0,
+        parts: parts ?? 0,
+        channels: channels ?? 0,
+        attributes: attributes ?? 0,
+      };
+      if (dryRun || result.files === 0) return result;
+      await this.transaction(async () => {
+        for (const table of CHILD_TABLES) {
+          await this.connection.run(`DELETE FROM ${SCHEMA}.${table} WHERE file_id IN (${old})`);
+        }
+        await this.connection.run(
+          `UPDATE ${SCHEMA}.files SET pending_delete = true WHERE last_inspected < ${sqlTimestamp(cutoff)}`,
+        );
+      });
+      await this.finishPendingDeletes();
+      return result;
+    });
+  }
+
+  exportTo(dir: string): Promise<void> {
+    return this.lock.run(async () => {
+      await mkdir(dir, { recursive: true });
+      const rows: Record<string, number> = {};
+      for (const table of EXPORT_TABLES) {
+        const file = path.join(dir, `${table}.parquet`);
+        const source =
+          table === "files"
+            ? `(SELECT * EXCLUDE (pending_delete) FROM ${SCHEMA}.files WHERE NOT pending_delete ORDER BY file_id)`
+            : `(SELECT * FROM ${SCHEMA}.${table} ORDER BY ALL)`;
+        const r = await this.connection.run(`COPY ${source} TO ${sqlString(file)} (FORMAT parquet)`);
+        rows[table] = r.rowsChanged;
+      }
+      const manifest = {
+        format: "exr-inspector-catalog",
+        schema_version: LATEST_SCHEMA_VERSION,
+        exported_at: new Date().toISOString(),
+        tables: rows,
+      };
+      await writeFile(path.join(dir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    });
+  }
+
+  importFrom(dir: string): Promise<void> {
+    return this.lock.run(async () => {
+      const manifest = JSON.parse(await readFile(path.join(dir, EXPORT_MANIFEST), "utf8")) as {
+        format?: string;
+        schema_version?: number;
+      };
+      if (manifest.format !== "exr-inspector-catalog") {
+        throw new Error(`${dir} is not an exr-inspector catalog export (no valid ${EXPORT_MANIFEST})`);
+      }
+      if ((manifest.schema_version ?? 0) > LATEST_SCHEMA_VERSION) {
+        throw new Error(
+          `export has schema version ${manifest.schema_version}, newer than this exr-inspector (${LATEST_SCHEMA_VERSION})`,
+        );
+      }
+      await migrate(this.connection);
+      await this.applySearchPath();
+      await this.transaction(async () => {
+        for (const table of EXPORT_TABLES) {
+          const file = path.join(dir, `${table}.parquet`);
+          await this.connection.run(
+            `INSERT INTO ${SCHEMA}.${table} BY NAME SELECT * FROM read_parquet(${sqlString(file)}) ON CONFLICT DO NOTHING`,
+          );
+        }
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.lock.run(async () => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}

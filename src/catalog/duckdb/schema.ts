@@ -1,0 +1,93 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, columnDdl, FILE_COLUMNS, PART_COLUMNS } from "./columns.js";
+
+export const SCHEMA = "exr_metadata";
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/**
+ * Forward-only migrations, applied in order inside one transaction each and recorded in
+ * `exr_metadata.schema_migrations`. Never edit a released migration: append a new one.
+ *
+ * Deviations from the seed, each forced by DuckDB or by correctness:
+ * - `attributes` is keyed on (file_id, part_index, attribute_index): the stored position, because a damaged header
+ *   may repeat a name and the catalog keeps every attribute (lossless); the seed's key would drop one.
+ * - the seed's secondary indexes are not created: DuckDB prunes scans with min/max zonemaps, and every ART index
+ *   slows bulk ingestion; the PRIMARY/UNIQUE keys (which DuckDB enforces with ART indexes) are all kept.
+ * - no ON DELETE CASCADE (DuckDB has none) and DuckDB refuses to delete a parent row in the same transaction as
+ *   its children; the adapter therefore deletes children and marks parents `pending_delete` in one transaction,
+ *   then deletes the parents; a marked parent is invisible to `current_files` and finished by the next write.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "seed tables with keys, additions, current_files view",
+    statements: [
+      `CREATE TABLE ${SCHEMA}.files (
+  ${columnDdl(FILE_COLUMNS)},
+  pending_delete BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (file_id),
+  UNIQUE (file_path_normalized, header_hash)
+)`,
+      `CREATE TABLE ${SCHEMA}.parts (
+  ${columnDdl(PART_COLUMNS)},
+  PRIMARY KEY (file_id, part_index),
+  FOREIGN KEY (file_id) REFERENCES ${SCHEMA}.files (file_id)
+)`,
+      `CREATE TABLE ${SCHEMA}.channels (
+  ${columnDdl(CHANNEL_COLUMNS)},
+  PRIMARY KEY (file_id, part_index, channel_name),
+  FOREIGN KEY (file_id) REFERENCES ${SCHEMA}.files (file_id)
+)`,
+      `CREATE TABLE ${SCHEMA}.attributes (
+  ${columnDdl(ATTRIBUTE_COLUMNS)},
+  PRIMARY KEY (file_id, part_index, attribute_index),
+  FOREIGN KEY (file_id) REFERENCES ${SCHEMA}.files (file_id)
+)`,
+      `CREATE VIEW ${SCHEMA}.current_files AS
+SELECT * EXCLUDE (pending_delete) FROM ${SCHEMA}.files
+WHERE NOT pending_delete
+QUALIFY row_number() OVER (
+  PARTITION BY file_path_normalized ORDER BY last_inspected DESC, inspection_timestamp DESC, file_id
+) = 1`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Applies every migration newer than the database's version. Idempotent. */
+export async function migrate(connection: DuckDBConnection): Promise<number[]> {
+  await connection.run(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  applied_at TIMESTAMP NOT NULL
+)`);
+  const reader = await connection.runAndReadAll(
+    `SELECT coalesce(max(version), 0) FROM ${SCHEMA}.schema_migrations`,
+  );
+  const current = Number(reader.getRows()[0]?.[0] ?? 0);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await connection.run("BEGIN TRANSACTION");
+    try {
+      for (const sql of m.statements) await connection.run(sql);
+      await connection.run(`INSERT INTO ${SCHEMA}.schema_migrations VALUES ($1, $2, now()::TIMESTAMP)`, [
+        m.version,
+        m.name,
+      ]);
+      await connection.run("COMMIT");
+    } catch (err) {
+      await connection.run("ROLLBACK");
+      throw err;
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,35 @@
+import type { InspectionResult } from "../../core/model.js";
+
+/**
+ * Canonical form of a name for tokens: lower-cased, digit runs and hex-like ids replaced, so that
+ * `cryptomatte/8a2f1c3/name`, `crypto_object00` and `AOV_light_group_02` compare by their meaningful part.
+ */
+export function canonicalName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\b[0-9a-f]{6,}\b/g, "#")
+    .replace(/\d+/g, "#");
+}
+
+/** Resolution bucket: the power of two nearest the width (…, 1k, 2k, 4k). */
+export function resolutionBucket(width: number | null, height: number | null): string | null {
+  if (!width || !height || width <= 0 || height <= 0) return null;
+  return `${Math.round(Math.log2(width))}x${Math.round(Math.log2(height))}`;
+}
+
+export function aspectBucket(width: number | null, height: number | null): string | null {
+  if (!width || !height || width <= 0 || height <= 0) return null;
+  return (Math.round((width / height) * 10) / 10).toFixed(1);
+}
+
+/** Part structure summary shared by both embeddings. */
+export function structureTokens(result: InspectionResult): string[] {
+  const out: string[] = [`parts:${Math.min(result.parts.length, 8)}`];
+  if (result.file.is_deep) out.push("deep");
+  for (const part of result.parts) {
+    if (part.type) out.push(`parttype:${part.type}`);
+    if (part.is_tiled) out.push("tiled");
+    if (part.tiling) out.push(`levelmode:${part.tiling.level_mode}`);
+  }
+  return out;
+}
