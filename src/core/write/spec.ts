@@ -145,6 +145,7 @@ export interface PartSpec {
   dataWindow: BoxValue;
   /** Defaults to the data window. */
   displayWindow?: BoxValue;
+  /** Written sorted by name, as the library does (give a `channels` attribute override for an unsorted list). */
   channels: ChannelSpec[];
   compression?: CompressionName | number;
   lineOrder?: LineOrderName | number;

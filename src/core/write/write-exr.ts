@@ -3,7 +3,7 @@ import { ByteWriter, textBytes } from "./byte-writer.js";
 import { COMPRESSION_CODES, ExrWriteError, enumCode } from "./enums.js";
 import { enumerateChunks } from "./layout.js";
 import { deepChunkData, flatPixelData, resolveChannels } from "./pixel-data.js";
-import type { AttributeSpec, ChunkInfo, ExrSpec, PartSpec } from "./spec.js";
+import type { AttributeSpec, ChannelSpec, ChunkInfo, ExrSpec, PartSpec } from "./spec.js";
 import { zipEncode } from "./zip-predictor.js";
 
 const MAGIC = 20000630;
@@ -81,7 +81,7 @@ function partAttributes(
 ): AttributeSpec[] {
   const deep = isDeep(spec);
   const standard: AttributeSpec[] = [
-    { name: "channels", type: "chlist", value: spec.channels },
+    { name: "channels", type: "chlist", value: sortedChannels(spec.channels) },
     { name: "compression", type: "compression", value: spec.compression ?? "none" },
     { name: "dataWindow", type: "box2i", value: spec.dataWindow },
     { name: "displayWindow", type: "box2i", value: spec.displayWindow ?? spec.dataWindow },
@@ -109,6 +109,12 @@ function partAttributes(
   if ((spec.attributeOrder ?? "sorted") === "sorted")
     all.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return all;
+}
+
+/** The library keeps channel lists sorted by name bytes; an unsorted list must be given as an override. */
+function sortedChannels(channels: ChannelSpec[]): ChannelSpec[] {
+  const key = (c: ChannelSpec) => new TextDecoder("latin1").decode(textBytes(c.name));
+  return [...channels].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function versionField(spec: ExrSpec, multipart: boolean): number {

@@ -1,0 +1,45 @@
+import { type Command, Option } from "commander";
+import { passes } from "../output/failed-result.js";
+import { exitCodeOf, inspectPaths, writeOut } from "../output/run.js";
+import { formatFindingsText } from "../output/text.js";
+import { parsePositiveInt } from "./inspect.js";
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description(
+      "print only the validation findings of EXR files (directories recurse; '-' reads paths from stdin). " +
+        "Exit 0: all valid and complete; 1: any not; 2: usage error",
+    )
+    .addOption(
+      new Option("-f, --format <format>", "text | ndjson ({path, status, is_complete, findings} per file)")
+        .choices(["text", "ndjson"])
+        .default("text"),
+    )
+    .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
+    .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
+    .action(async (paths: string[], opts: { format: string; maxHeaderBytes?: number }) => {
+      const summary = await inspectPaths({
+        paths,
+        ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
+        emit: (r) => {
+          if (opts.format === "text") return writeOut(formatFindingsText(r));
+          const line = {
+            path: r.file.path,
+            status: r.validation.status,
+            is_complete: r.file.is_complete,
+            passed: passes(r),
+            findings: r.validation.findings,
+          };
+          return writeOut(`${JSON.stringify(line)}\n`);
+        },
+      });
+      if (opts.format === "text")
+        process.stderr.write(
+          summary.files === 0
+            ? "exr-inspector: no EXR files found\n"
+            : `${summary.files} file${summary.files === 1 ? "" : "s"}, ${summary.failed} failed\n`,
+        );
+      process.exitCode = exitCodeOf(summary);
+    });
+}

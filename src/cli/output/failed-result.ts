@@ -1,0 +1,30 @@
+import { type InspectionResult, SCHEMA_VERSION } from "../../core/model.js";
+
+/** The result for an input that could not even be opened or expanded (e.g. an unreadable directory). */
+export function failedResult(path: string, message: string): InspectionResult {
+  return {
+    schema_version: SCHEMA_VERSION,
+    file: {
+      path,
+      size_bytes: 0,
+      mtime: null,
+      header_hash: null,
+      header_bytes: null,
+      bytes_read: 0,
+      version: null,
+      flags: null,
+      multipart_count: 0,
+      is_deep: false,
+      is_complete: false,
+      frame_number: null,
+    },
+    parts: [],
+    channels: [],
+    validation: { status: "error", findings: [{ code: "EXR_IO_ERROR", severity: "error", message }] },
+  };
+}
+
+/** A file passes when it validates without errors and its offset tables and chunks are complete. */
+export function passes(result: InspectionResult): boolean {
+  return result.validation.status !== "error" && result.file.is_complete;
+}

@@ -1,0 +1,107 @@
+import type { Finding, InspectionResult, PartRecord } from "../../core/model.js";
+import { formatAttributeValue } from "./format-value.js";
+
+const box = (b: { min: [number, number]; max: [number, number] } | null) =>
+  b ? `(${b.min[0]} ${b.min[1]}) - (${b.max[0]} ${b.max[1]})` : "unknown";
+
+function flagWords(r: InspectionResult): string {
+  const f = r.file.flags;
+  if (!f) return "unknown";
+  const words = [
+    f.tiled && "tiled",
+    f.long_names && "long names",
+    f.non_image && "non-image (deep)",
+    f.multipart && "multi-part",
+  ].filter(Boolean);
+  return `0x${f.raw.toString(16)}${words.length ? ` (${words.join(", ")})` : ""}`;
+}
+
+/** One finding on one line: severity, code, message and every location field present. */
+export function formatFinding(f: Finding): string {
+  const where: string[] = [];
+  if (f.part_index !== undefined && f.part_index !== null) where.push(`part ${f.part_index}`);
+  if (f.attribute) where.push(`attribute ${f.attribute}`);
+  if (f.chunk_index !== undefined && f.chunk_index !== null) where.push(`chunk ${f.chunk_index}`);
+  if (f.byte_offset !== undefined && f.byte_offset !== null) where.push(`byte ${f.byte_offset}`);
+  return `${f.severity} ${f.code}: ${f.message}${where.length ? ` [${where.join(", ")}]` : ""}`;
+}
+
+function derived(p: PartRecord, lines: string[]): void {
+  const i = "    ";
+  lines.push("  derived:");
+  lines.push(
+    `${i}type ${p.type ?? "unknown"}${p.is_deep ? " (deep)" : ""}, tiled ${p.is_tiled ? "yes" : "no"}`,
+  );
+  if (p.part_name !== null) lines.push(`${i}name ${JSON.stringify(p.part_name)}`);
+  if (p.view_name !== null) lines.push(`${i}view ${JSON.stringify(p.view_name)}`);
+  const views = (p as PartRecord & { views?: string[] | null }).views;
+  if (views) lines.push(`${i}views ${views.map((v) => JSON.stringify(v)).join(", ")}`);
+  lines.push(`${i}data window ${box(p.data_window)}, ${p.width ?? "?"} x ${p.height ?? "?"}`);
+  lines.push(
+    `${i}display window ${box(p.display_window)}, ${p.display_width ?? "?"} x ${p.display_height ?? "?"}`,
+  );
+  lines.push(
+    `${i}pixel aspect ratio ${p.pixel_aspect_ratio ?? "?"}, line order ${p.line_order ?? "?"}, compression ${p.compression ?? "?"}`,
+  );
+  const t = p.tiling;
+  if (t) {
+    lines.push(
+      `${i}tiles ${t.x_size} x ${t.y_size}, ${t.level_mode}, ${t.rounding_mode}, levels ${t.num_x_levels} x ${t.num_y_levels}`,
+    );
+    for (const l of t.levels)
+      lines.push(
+        `${i}  level (${l.level_x} ${l.level_y}): ${l.width} x ${l.height} pixels, ${l.tiles_x} x ${l.tiles_y} tiles`,
+      );
+  }
+  lines.push(
+    `${i}chunks: ${p.chunk_count_stored === null ? "count not stored" : `${p.chunk_count_stored} stored`}, ${p.chunk_count ?? "?"} computed, ${p.chunks_present ?? "?"} present`,
+  );
+  lines.push(
+    `${i}header at byte ${p.header_offset}, offset table at ${p.offset_table_offset ?? "?"}, chunk data ${p.data_offset_min ?? "?"} .. ${p.data_offset_max ?? "?"}`,
+  );
+}
+
+/** The `inspect --format text` rendering: exrheader's layout, complete, followed by derived facts and findings. */
+export function formatInspectionText(r: InspectionResult): string {
+  const f = r.file;
+  const lines: string[] = [];
+  lines.push(`file ${f.path}:`);
+  lines.push(
+    `  size ${f.size_bytes} bytes, modified ${f.mtime ?? "unknown"}, header ${f.header_bytes ?? "?"} bytes, read ${f.bytes_read} bytes`,
+  );
+  lines.push(`  header sha256 ${f.header_hash ?? "unknown"}`);
+  lines.push(
+    `  file format version ${f.version ?? "?"}, flags ${flagWords(r)}, ${f.multipart_count} part${f.multipart_count === 1 ? "" : "s"}${f.is_deep ? ", deep" : ""}`,
+  );
+  lines.push(`  complete ${f.is_complete ? "yes" : "no"}, frame number ${f.frame_number ?? "none"}`);
+  for (const p of r.parts) {
+    lines.push("");
+    lines.push(`part ${p.part_index}${p.part_name !== null ? ` ${JSON.stringify(p.part_name)}` : ""}:`);
+    for (const a of p.attributes) {
+      lines.push(
+        `  ${a.name} (type ${a.type}, ${a.size} byte${a.size === 1 ? "" : "s"} at ${a.offset}): ${formatAttributeValue(a, "      ")}`,
+      );
+    }
+    derived(p, lines);
+    const chans = r.channels.filter((c) => c.part_index === p.part_index);
+    if (chans.length) {
+      lines.push("  channels:");
+      for (const c of chans)
+        lines.push(
+          `    ${c.name}: layer ${c.layer_name === null ? "(none)" : JSON.stringify(c.layer_name)}, component ${JSON.stringify(c.component_name)}, ${c.type}, sampling ${c.x_sampling} ${c.y_sampling}, plinear ${c.p_linear ? "yes" : "no"}`,
+        );
+    }
+  }
+  lines.push("");
+  lines.push(`validation: ${r.validation.status}`);
+  for (const finding of r.validation.findings) lines.push(`  ${formatFinding(finding)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `validate --format text` rendering: one line per finding, prefixed by the path; `OK` when clean. */
+export function formatFindingsText(r: InspectionResult): string {
+  const head = r.file.path;
+  if (r.validation.findings.length === 0) return `${head}: OK\n`;
+  const incomplete = r.file.is_complete ? "" : ` (incomplete)`;
+  return `${r.validation.findings.map((f) => `${head}: ${formatFinding(f)}`).join("\n")}\n${head}: ${r.validation.status.toUpperCase()}${incomplete}\n`;
+}
