@@ -1,6 +1,7 @@
 import { ByteReader } from "./byte-reader.js";
+import { unpackedChunkBytes } from "./chunk-size.js";
 import { finding } from "./findings.js";
-import type { Finding, PartRecord } from "./model.js";
+import type { ChannelRecord, Finding, PartRecord } from "./model.js";
 import type { ChunkRef } from "./offset-tables.js";
 import { chunkHeaderSize } from "./offset-tables.js";
 import { tileOfChunk } from "./tiling.js";
@@ -23,6 +24,7 @@ export function checkChunk(
   linesPerChunk: number | null,
   multipart: boolean,
   fileSize: number,
+  channels?: readonly ChannelRecord[],
 ): ChunkCheck {
   const findings: Finding[] = [];
   const loc = { part_index: ref.part, chunk_index: ref.chunk, byte_offset: ref.offset };
@@ -73,6 +75,20 @@ export function checkChunk(
     if (dataBytes < 0) {
       invalid(`chunk ${ref.chunk} has negative data size ${dataBytes}`);
       return { findings, chunkBytes: null, fits: false };
+    }
+  }
+  if (!part.is_deep && channels) {
+    const unpacked = unpackedChunkBytes(part, channels, ref.chunk, linesPerChunk);
+    if (
+      unpacked !== null &&
+      (dataBytes > unpacked || (part.compression === "none" && dataBytes !== unpacked))
+    ) {
+      invalid(
+        `chunk ${ref.chunk} stores ${dataBytes} data bytes; its pixels take ${unpacked} bytes uncompressed` +
+          (part.compression === "none"
+            ? " (no compression: sizes must match)"
+            : " (stored data is never larger)"),
+      );
     }
   }
   const chunkBytes = headerSize + dataBytes;

@@ -151,6 +151,7 @@ export class Inspection {
       d.linesPerChunk,
       this.scan.flags.multipart,
       this.fileSize,
+      this.channels.filter((c) => c.part_index === last.part),
     );
     this.findings.push(...this.lastChunk.findings);
     if (!this.lastChunk.fits && d.record.chunks_present !== null) d.record.chunks_present--;
