@@ -1,9 +1,25 @@
 import type { Command } from "commander";
+import { registerCleanup } from "./cleanup.js";
+import { registerDb } from "./db.js";
+import { registerExport } from "./export.js";
+import { registerImport } from "./import.js";
 import { registerInspect } from "./inspect.js";
+import { registerReport } from "./report.js";
+import { registerScan } from "./scan.js";
+import { registerSimilar } from "./similar.js";
+import { registerSql } from "./sql.js";
 import { registerValidate } from "./validate.js";
 
 /** Each command lives in its own file and registers itself here (one line per command). */
 export function registerCommands(program: Command): void {
+  registerSql(program);
+  registerSimilar(program);
+  registerScan(program);
+  registerReport(program);
+  registerImport(program);
+  registerExport(program);
+  registerDb(program);
+  registerCleanup(program);
   registerInspect(program);
   registerValidate(program);
 }

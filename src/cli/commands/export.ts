@@ -1,0 +1,19 @@
+import type { Command } from "commander";
+import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
+
+export function registerExport(program: Command): void {
+  addCatalogOptions(
+    program
+      .command("export")
+      .description("back up the catalog to a directory of Parquet files (files, parts, channels, attributes)")
+      .argument("<dir>", "output directory (created)"),
+  ).action(async (dir: string, options: CatalogCliOptions) => {
+    await withCatalog(options, { readOnly: true }, async (store) => {
+      await store.exportTo(dir);
+      const c = await store.counts();
+      process.stdout.write(
+        `exported ${c.files} files, ${c.parts} parts, ${c.channels} channels, ${c.attributes} attributes to ${dir}\n`,
+      );
+    });
+  });
+}

@@ -1,0 +1,189 @@
+import { stat } from "node:fs/promises";
+import { normalizePath } from "../catalog/normalize-path.js";
+import type { CatalogStore } from "../catalog/port.js";
+import type { CatalogRecord } from "../catalog/rows.js";
+import { walkPaths } from "../io/walk.js";
+import { InspectPool } from "./worker-pool.js";
+
+export interface ScanOptions {
+  /** Files, directories (recursed) or `-` (paths on stdin). */
+  inputs: string[];
+  store: CatalogStore;
+  /** Re-inspect files whose size and mtime match the catalog. */
+  force?: boolean;
+  /** Worker threads (0 = inspect on the main thread). */
+  jobs?: number;
+  /** Files per database transaction. */
+  batchSize?: number;
+  /** Files per worker job. */
+  jobSize?: number;
+  /** Checked between batches: stop cleanly (everything committed so far stays; a re-run resumes). */
+  shouldStop?: () => boolean;
+  onProgress?: (progress: ScanProgress) => void;
+  stdin?: NodeJS.ReadableStream;
+  cwd?: string;
+  /** In directories, catalogue every file rather than only `*.exr` (fuzzer corpora, damaged files). */
+  allFiles?: boolean;
+}
+
+export interface ScanProgress {
+  /** Paths found by the walk so far (final once `walkDone`). */
+  found: number;
+  walkDone: boolean;
+  inspected: number;
+  skipped: number;
+  invalid: number;
+  incomplete: number;
+  errors: number;
+}
+
+export interface ScanSummary extends ScanProgress {
+  inserted: number;
+  reinspected: number;
+  seconds: number;
+  filesPerSecond: number;
+  interrupted: boolean;
+}
+
+interface Candidate {
+  path: string;
+  normalized: string;
+  size: number | null;
+  mtime: string | null;
+}
+
+const WALK_GROUP = 1024;
+
+function sameInstant(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return false;
+  return Math.abs(Date.parse(a) - Date.parse(b)) < 1;
+}
+
+/**
+ * Walks the inputs, skips files whose size+mtime match the catalogued current version (unless forced), inspects
+ * the rest on worker threads and stores them in batches, one transaction per batch. Per-file failures become
+ * error rows; nothing one file does stops the scan. Interrupting loses at most the uncommitted batch, and the
+ * next run skips what was committed.
+ */
+export async function scan(options: ScanOptions): Promise<ScanSummary> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const jobSize = Math.max(1, options.jobSize ?? 32);
+  const pool = new InspectPool(options.jobs ?? 0);
+  const progress: ScanProgress = {
+    found: 0,
+    walkDone: false,
+    inspected: 0,
+    skipped: 0,
+    invalid: 0,
+    incomplete: 0,
+    errors: 0,
+  };
+  let inserted = 0;
+  let reinspected = 0;
+  let interrupted = false;
+  const stopped = () => {
+    if (!interrupted && options.shouldStop?.()) interrupted = true;
+    return interrupted;
+  };
+
+  let buffer: CatalogRecord[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async (records: CatalogRecord[]) => {
+    if (records.length === 0) return;
+    const outcomes = await options.store.upsertBatch(records);
+    for (const o of outcomes) {
+      if (o.status === "inserted") inserted++;
+      else reinspected++;
+    }
+    for (const r of records) {
+      progress.inspected++;
+      if (r.file.validation_status === "error") progress.invalid++;
+      if (r.file.is_complete === false) progress.incomplete++;
+      if (r.file.header_bytes === null && r.file.error_codes) progress.errors++;
+    }
+    options.onProgress?.({ ...progress });
+  };
+  const collect = (records: CatalogRecord[]) => {
+    buffer.push(...records);
+    if (buffer.length >= batchSize) {
+      const batch = buffer;
+      buffer = [];
+      writing = writing.then(() => flush(batch));
+    }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(2, pool.threads * 4);
+  const dispatch = async (paths: string[]) => {
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    const task = pool.run({ paths, now: Date.now(), cwd }).then(collect);
+    const tracked = task.then(() => {
+      inFlight.delete(tracked);
+    });
+    inFlight.add(tracked);
+  };
+
+  const processGroup = async (group: string[]) => {
+    const candidates: Candidate[] = await Promise.all(
+      group.map(async (path) => {
+        const normalized = normalizePath(path, cwd);
+        try {
+          const s = await stat(path);
+          // stat's Date, like the inspector's file source, so the catalogued mtime compares equal.
+          return { path, normalized, size: s.size, mtime: s.mtime.toISOString() };
+        } catch {
+          return { path, normalized, size: null, mtime: null };
+        }
+      }),
+    );
+    const known = options.force
+      ? new Map()
+      : await options.store.knownState(candidates.map((c) => c.normalized));
+    const todo: string[] = [];
+    for (const c of candidates) {
+      const k = known.get(c.normalized);
+      if (k && c.size !== null && k.size_bytes === c.size && sameInstant(k.mtime, c.mtime))
+        progress.skipped++;
+      else todo.push(c.path);
+    }
+    if (todo.length < group.length) options.onProgress?.({ ...progress });
+    for (let i = 0; i < todo.length && !stopped(); i += jobSize) await dispatch(todo.slice(i, i + jobSize));
+    await writing;
+  };
+
+  try {
+    let group: string[] = [];
+    for await (const entry of walkPaths(options.inputs, {
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.allFiles ? { match: () => true } : {}),
+    })) {
+      if (stopped()) break;
+      progress.found++;
+      group.push(entry.path);
+      if (group.length >= WALK_GROUP) {
+        await processGroup(group);
+        group = [];
+      }
+    }
+    progress.walkDone = true;
+    if (!stopped() && group.length > 0) await processGroup(group);
+    await Promise.all(inFlight);
+    await writing;
+    const rest = buffer;
+    buffer = [];
+    await flush(rest);
+  } finally {
+    await pool.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    ...progress,
+    inserted,
+    reinspected,
+    seconds,
+    filesPerSecond: seconds > 0 ? (progress.inspected + progress.skipped) / seconds : 0,
+    interrupted,
+  };
+}
