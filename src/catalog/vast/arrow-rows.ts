@@ -1,0 +1,179 @@
+/**
+ * Catalog rows ⇄ Arrow. Writing follows the table's ACTUAL column types (so a table created by the seed's
+ * tooling — ISO-string timestamps, variable `list<float>` embeddings — is written in its own types);
+ * reading coerces whatever is stored back into the catalog's row types.
+ */
+import {
+  type Data,
+  type DataType,
+  type FixedSizeList,
+  Float32,
+  makeData,
+  RecordBatch,
+  type Schema,
+  Struct,
+  type Table,
+  Type,
+  type Vector,
+  vectorFromArray,
+} from "apache-arrow";
+import type { ColumnKind, ColumnSpec } from "../duckdb/columns.js";
+
+export class RowConversionError extends Error {
+  readonly code = "VAST_ROW_CONVERSION";
+}
+
+/** Builds one record batch in `schema`'s column order from row objects (absent keys are null). */
+export function rowsToBatch(schema: Schema, rows: readonly Record<string, unknown>[]): RecordBatch {
+  const children: Data[] = schema.fields.map((field) => {
+    const values = rows.map((r) => toArrowValue(field.type, r[field.name], field.name));
+    return columnData(field.type, values);
+  });
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }),
+  );
+}
+
+function columnData(type: DataType, values: unknown[]): Data {
+  if (type.typeId === Type.FixedSizeList) return fixedListData(type as FixedSizeList, values);
+  return vectorFromArray(values, type).data[0]!;
+}
+
+function fixedListData(type: FixedSizeList, values: unknown[]): Data {
+  const size = type.listSize;
+  const flat = new Float32Array(values.length * size);
+  const validity = new Uint8Array(Math.ceil(values.length / 8));
+  let nulls = 0;
+  values.forEach((v, i) => {
+    if (v === null) {
+      nulls++;
+      return;
+    }
+    flat.set(v as Float32Array, i * size);
+    validity[i >> 3]! |= 1 << (i & 7);
+  });
+  const childType = type.children[0]!.type;
+  if (childType.typeId !== Type.Float || (childType as Float32).precision !== 1) {
+    throw new RowConversionError(`fixed_size_list of ${childType} is not a catalog vector column`);
+  }
+  const child = makeData({ type: new Float32(), length: flat.length, nullCount: 0, data: flat });
+  return makeData({
+    type,
+    length: values.length,
+    nullCount: nulls,
+    nullBitmap: nulls > 0 ? validity : undefined,
+    child,
+  });
+}
+
+function toArrowValue(type: DataType, v: unknown, column: string): unknown {
+  if (v === null || v === undefined) return null;
+  const bad = () => new RowConversionError(`column '${column}' (${type}) cannot store ${typeof v}`);
+  switch (type.typeId) {
+    case Type.Utf8:
+      if (v instanceof Date) return v.toISOString();
+      if (typeof v === "string") return v;
+      if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+      return JSON.stringify(
+        Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>) : v,
+      );
+    case Type.Int:
+      if (typeof v === "number" || typeof v === "bigint") {
+        return (type as DataType & { bitWidth: number }).bitWidth === 64 ? BigInt(v) : Number(v);
+      }
+      throw bad();
+    case Type.Float:
+      if (typeof v === "number") return v;
+      throw bad();
+    case Type.Bool:
+      if (typeof v === "boolean") return v;
+      throw bad();
+    case Type.Timestamp:
+      if (v instanceof Date) return v;
+      if (typeof v === "string") return new Date(v);
+      throw bad();
+    case Type.FixedSizeList: {
+      const size = (type as FixedSizeList).listSize;
+      if (!(v instanceof Float32Array) && !Array.isArray(v)) throw bad();
+      const arr = v instanceof Float32Array ? v : Float32Array.from(v as number[]);
+      if (arr.length !== size) {
+        throw new RowConversionError(`column '${column}' holds ${size} values, got ${arr.length}`);
+      }
+      return arr;
+    }
+    case Type.List:
+      if (Array.isArray(v)) return v;
+      if (ArrayBuffer.isView(v)) return Array.from(v as Float32Array);
+      throw bad();
+    default:
+      throw bad();
+  }
+}
+
+/** Reads a column of `table` as JS values coerced to the catalog column kind (missing column → nulls). */
+export function readColumn(table: Table, name: string, kind: ColumnKind): unknown[] {
+  const vector = table.getChild(name);
+  const out = new Array<unknown>(table.numRows).fill(null);
+  if (!vector) return out;
+  const type = vector.type as DataType;
+  for (let i = 0; i < table.numRows; i++) out[i] = fromArrow(type, vector.get(i), kind);
+  return out;
+}
+
+function fromArrow(type: DataType, v: unknown, kind: ColumnKind): unknown {
+  if (v === null || v === undefined) return null;
+  switch (kind) {
+    case "varchar":
+      return typeof v === "string" ? v : String(v);
+    case "bigint":
+    case "integer":
+    case "double":
+    case "float":
+      return Number(v);
+    case "boolean":
+      return Boolean(v);
+    case "timestamp":
+      if (type.typeId === Type.Timestamp) return new Date(Number(v));
+      return new Date(String(v));
+    case "varchar[]": {
+      if (type.typeId === Type.Utf8) return JSON.parse(String(v)) as string[];
+      return Array.from((v as Vector).toArray() as ArrayLike<string>);
+    }
+    case "float[384]":
+    case "float[128]":
+      return Float32Array.from((v as Vector).toArray() as ArrayLike<number>);
+  }
+}
+
+/** Row objects of the given catalog columns from a selected table. */
+export function tableToRows<Row>(table: Table, columns: ColumnSpec<Row>[]): Row[] {
+  const cols = columns.map((c) => readColumn(table, c.name, c.kind));
+  const rows: Row[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Record<string, unknown> = {};
+    columns.forEach((c, j) => {
+      row[c.name] = cols[j]![i];
+    });
+    rows.push(row as Row);
+  }
+  return rows;
+}
+
+export function readStrings(table: Table, name: string): (string | null)[] {
+  const v = table.getChild(name);
+  const out: (string | null)[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const x = v?.get(i);
+    out.push(x === null || x === undefined ? null : String(x));
+  }
+  return out;
+}
+
+export function readBigints(table: Table, name: string): bigint[] {
+  const v = table.getChild(name);
+  if (!v) throw new RowConversionError(`selected table has no column '${name}'`);
+  const out: bigint[] = [];
+  for (let i = 0; i < table.numRows; i++) out.push(BigInt(v.get(i) as bigint));
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * In-process finishing of what VAST cannot run itself (joins, aggregations, arbitrary SQL): the rows pulled
+ * from VAST (already de-duplicated, only the columns a query needs) are appended into a throw-away in-memory
+ * DuckDB that has the catalog's tables and its `current_files` view, and the SQL runs there.
+ */
+import { type DuckDBConnection, DuckDBInstance, StatementType } from "@duckdb/node-api";
+import { appendRows } from "../duckdb/appenders.js";
+import { SQL_TYPE } from "../duckdb/columns.js";
+import { plainValue } from "../duckdb/values.js";
+import type { QueryResult } from "../port.js";
+import { type CatalogTable, TABLE_COLUMNS } from "./table-schemas.js";
+
+export const SCHEMA = "exr_metadata";
+
+export type MirrorRows = Partial<Record<CatalogTable, Record<string, unknown>[]>>;
+
+/** Opens an in-memory DuckDB holding `rows`, runs `work`, always closes it. */
+export async function withMirror<T>(rows: MirrorRows, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(`CREATE SCHEMA ${SCHEMA}`);
+    for (const [table, columns] of Object.entries(TABLE_COLUMNS)) {
+      // No NOT NULL here: rows written by other tools (the seed's) may lack our added columns.
+      const ddl = columns.map((c) => `${c.name} ${SQL_TYPE[c.kind as keyof typeof SQL_TYPE]}`).join(", ");
+      await connection.run(`CREATE TABLE ${SCHEMA}.${table} (${ddl})`);
+      const data = rows[table as CatalogTable];
+      if (data && data.length > 0) await appendRows(connection, SCHEMA, table, columns, data);
+    }
+    await connection.run(`CREATE VIEW ${SCHEMA}.current_files AS
+SELECT * FROM ${SCHEMA}.files
+QUALIFY row_number() OVER (
+  PARTITION BY file_path_normalized ORDER BY last_inspected DESC, inspection_timestamp DESC, file_id
+) = 1`);
+    await connection.run(`SET search_path = '${SCHEMA},main'`);
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Runs SELECT statements only (every statement's type is checked before anything runs); last result wins. */
+export async function runReadOnly(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
+  const extracted = await connection.extractStatements(sql);
+  if (extracted.count === 0) throw new Error("no SQL statement given");
+  const prepared = [];
+  for (let i = 0; i < extracted.count; i++) {
+    const statement = await extracted.prepare(i);
+    if (statement.statementType !== StatementType.SELECT) {
+      throw new Error(
+        `read-only: only SELECT statements are allowed (statement ${i + 1} is ${StatementType[statement.statementType]})`,
+      );
+    }
+    prepared.push(statement);
+  }
+  let result: QueryResult = { columns: [], rows: [] };
+  for (const statement of prepared) {
+    const reader = await statement.runAndReadAll();
+    result = { columns: reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) };
+  }
+  return result;
+}
+
+/**
+ * Which tables and columns a SQL text can touch: a table is needed when its name (or `current_files`) appears,
+ * a column when its name appears as a word; `*` pulls every column of the needed tables.
+ */
+export function neededColumns(sql: string): Partial<Record<CatalogTable, string[]>> {
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const star = /\*/.test(sql.replace(/count\s*\(\s*\*\s*\)/gi, ""));
+  const out: Partial<Record<CatalogTable, string[]>> = {};
+  for (const [table, columns] of Object.entries(TABLE_COLUMNS) as [CatalogTable, { name: string }[]][]) {
+    const used = words.has(table) || (table === "files" && words.has("current_files"));
+    if (!used) continue;
+    const names = columns.map((c) => c.name).filter((n) => star || words.has(n));
+    // current_files orders by these; file_id ties children to their file.
+    const always =
+      table === "files"
+        ? ["file_id", "file_path_normalized", "last_inspected", "inspection_timestamp"]
+        : ["file_id"];
+    out[table] = [...new Set([...always, ...names])];
+  }
+  return out;
+}

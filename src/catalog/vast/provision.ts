@@ -1,0 +1,87 @@
+/**
+ * Get-or-create of the catalog's schema and tables, safe when several processes start at once: VAST has no
+ * "IF NOT EXISTS", so each step is check-then-create in its own transaction, and a failed create is followed by
+ * a fresh check (another writer may have won the race) before anything is reported. Missing columns are added,
+ * so tables created by older versions (or by the seed's tooling) are migrated forward.
+ */
+import { Schema } from "apache-arrow";
+import type { VastSession } from "../../vast/client/session.js";
+import type { TableRef } from "../../vast/client/transaction.js";
+import { CATALOG_TABLES, type CatalogTable, tableSchema } from "./table-schemas.js";
+
+const ATTEMPTS = 6;
+
+async function settle<T>(step: () => Promise<T>): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      lastError = err;
+      // Lost a creation race (409 / "exists" / 400 from a concurrent DDL): re-check after a short jittered pause.
+      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+    }
+  }
+  throw lastError;
+}
+
+export function tableRef(bucket: string, schema: string, table: CatalogTable): TableRef {
+  return { bucket, schema, table };
+}
+
+/** Ensures bucket/schema/tables/columns exist; returns each table's actual column schema. */
+export async function provisionCatalog(
+  session: VastSession,
+  bucket: string,
+  schema: string,
+): Promise<Record<CatalogTable, Schema>> {
+  await session.transaction((tx) => tx.assertBucket(bucket));
+  const levels = schema.split("/");
+  for (let i = 1; i <= levels.length; i++) {
+    const path = levels.slice(0, i).join("/");
+    await settle(() =>
+      session.transaction(async (tx) => {
+        if (!(await tx.schemaExists(bucket, path))) await tx.createSchema(bucket, path);
+      }),
+    );
+  }
+  const out = {} as Record<CatalogTable, Schema>;
+  for (const table of CATALOG_TABLES) {
+    const ref = tableRef(bucket, schema, table);
+    const wanted = tableSchema(table);
+    await settle(() =>
+      session.transaction(async (tx) => {
+        if (!(await tx.tableExists(ref))) await tx.createTable(ref, wanted);
+      }),
+    );
+    out[table] = await settle(() =>
+      session.transaction(async (tx) => {
+        const actual = await tx.columns(ref);
+        const have = new Set(actual.fields.map((f) => f.name));
+        const missing = wanted.fields.filter((f) => !have.has(f.name));
+        if (missing.length === 0) return actual;
+        await tx.addColumns(ref, new Schema(missing));
+        return new Schema([...actual.fields, ...missing]);
+      }),
+    );
+  }
+  return out;
+}
+
+/** The tables' column schemas without creating anything (read-only opens); null when a table is missing. */
+export async function describeCatalog(
+  session: VastSession,
+  bucket: string,
+  schema: string,
+): Promise<Record<CatalogTable, Schema | null>> {
+  return session.transaction(async (tx) => {
+    const out = {} as Record<CatalogTable, Schema | null>;
+    const present = new Set(
+      (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
+    );
+    for (const table of CATALOG_TABLES) {
+      out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,743 @@
+/**
+ * The VAST DataBase adapter of the catalog port.
+ *
+ * VAST has transactions but no primary or unique keys, so duplicates are prevented by design:
+ * - `file_id` is deterministic (hash of path + header hash): every writer of a file computes the same id.
+ * - A batch of files is written in one transaction, children first and the `files` row last; every row carries
+ *   the `ingest_token` of the write attempt that stored it.
+ * - After commit, the writer re-reads the `files` rows of the ids it inserted. When several exist (two writers
+ *   raced), the winner is the row with the smallest `$row_id`; every other row and the children carrying its
+ *   token are deleted (by the losing writer, or by any later writer that sees them).
+ * - Readers never double count even before that clean-up: per `file_id` only the winner row counts, and a child
+ *   counts only when its `ingest_token` is the winner's. A transaction that never committed leaves nothing
+ *   visible; children without a matching `files` row are never read.
+ * - Re-inspection updates `inspection_count` / `last_inspected` of the winner by `$row_id`.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { Field, Schema, type Table, Uint64 } from "apache-arrow";
+import type { VastConfig } from "../../vast/client/config.js";
+import { isTransient } from "../../vast/client/errors.js";
+import { isin, lt, type Predicate } from "../../vast/client/predicate.js";
+import { select } from "../../vast/client/select.js";
+import { type SessionOptions, VastSession } from "../../vast/client/session.js";
+import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
+import { appendRows } from "../duckdb/appenders.js";
+import { DuckDbCatalogStore } from "../duckdb/duckdb-store.js";
+import { rowFromObject } from "../duckdb/values.js";
+import type {
+  CatalogStore,
+  CleanupResult,
+  KnownFileState,
+  QueryResult,
+  SimilarHit,
+  TableCounts,
+  UpsertOutcome,
+} from "../port.js";
+import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { readBigints, readStrings, rowsToBatch, tableToRows } from "./arrow-rows.js";
+import { neededColumns, runReadOnly, withMirror } from "./duckdb-mirror.js";
+import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
+import {
+  CATALOG_TABLES,
+  type CatalogTable,
+  CHILD_TABLES,
+  INGEST_TOKEN,
+  TABLE_COLUMNS,
+} from "./table-schemas.js";
+
+export interface VastStoreOptions {
+  /** Files per write transaction (default 256). */
+  filesPerTransaction?: number;
+  /** Attempts per write transaction on transient failures (default 8). */
+  writeAttempts?: number;
+  /** Values per `isin` pushdown request (default 500). */
+  keysPerQuery?: number;
+  session?: SessionOptions;
+  /** Open without creating anything (sql, similar, report, export). */
+  readOnly?: boolean;
+}
+
+interface FileVersion {
+  file_id: string;
+  token: string | null;
+  rowId: bigint;
+  index: number;
+}
+
+interface WriteResult {
+  inserted: Set<string>;
+  reinspected: Set<string>;
+}
+
+const FILE_KEY_COLUMNS = ["file_id", INGEST_TOKEN];
+
+function newToken(): string {
+  return randomBytes(16).toString("hex");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Per file_id, the row with the smallest `$row_id`. */
+function pickWinners(versions: FileVersion[]): Map<string, FileVersion> {
+  const winners = new Map<string, FileVersion>();
+  for (const v of versions) {
+    const w = winners.get(v.file_id);
+    if (!w || v.rowId < w.rowId) winners.set(v.file_id, v);
+  }
+  return winners;
+}
+
+function versionsOf(table: Table): FileVersion[] {
+  const ids = readStrings(table, "file_id");
+  const tokens = readStrings(table, INGEST_TOKEN);
+  const rowIds = readBigints(table, ROW_ID);
+  return ids.map((id, index) => ({
+    file_id: id ?? "",
+    token: tokens[index] ?? null,
+    rowId: rowIds[index]!,
+    index,
+  }));
+}
+
+/** Orders the current version of each path first: latest inspection, then latest first inspection, then id. */
+function currentFirst(a: FileRow, b: FileRow): number {
+  return (
+    b.last_inspected.getTime() - a.last_inspected.getTime() ||
+    b.inspection_timestamp.getTime() - a.inspection_timestamp.getTime() ||
+    (a.file_id < b.file_id ? -1 : a.file_id > b.file_id ? 1 : 0)
+  );
+}
+
+function byKeys<T>(...keys: ((row: T) => string | number | null)[]) {
+  return (a: T, b: T): number => {
+    for (const key of keys) {
+      const x = key(a);
+      const y = key(b);
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+export class VastCatalogStore implements CatalogStore {
+  readonly backend = "vast" as const;
+  readonly session: VastSession;
+  readonly config: VastConfig;
+  readonly #options: Required<Omit<VastStoreOptions, "session">>;
+  #schemas: Record<CatalogTable, Schema | null> | null = null;
+
+  private constructor(session: VastSession, config: VastConfig, options: VastStoreOptions) {
+    this.session = session;
+    this.config = config;
+    this.#options = {
+      filesPerTransaction: options.filesPerTransaction ?? 256,
+      writeAttempts: options.writeAttempts ?? 8,
+      keysPerQuery: options.keysPerQuery ?? 500,
+      readOnly: options.readOnly ?? false,
+    };
+  }
+
+  static async open(config: VastConfig, options: VastStoreOptions = {}): Promise<VastCatalogStore> {
+    const session = await VastSession.connect(config, options.session);
+    return new VastCatalogStore(session, config, options);
+  }
+
+  #ref(table: CatalogTable): TableRef {
+    return tableRef(this.config.bucket, this.config.schema, table);
+  }
+
+  async init(): Promise<void> {
+    if (this.#options.readOnly) {
+      this.#schemas = await describeCatalog(this.session, this.config.bucket, this.config.schema);
+      return;
+    }
+    this.#schemas = await provisionCatalog(this.session, this.config.bucket, this.config.schema);
+  }
+
+  async #tableSchemas(): Promise<Record<CatalogTable, Schema | null>> {
+    if (!this.#schemas) await this.init();
+    return this.#schemas!;
+  }
+
+  /** Selects from a catalog table; a table that does not exist reads as empty. */
+  async #select(
+    tx: Transaction,
+    table: CatalogTable,
+    columns: string[],
+    predicate: Predicate = [],
+  ): Promise<Table | null> {
+    const schema = (await this.#tableSchemas())[table];
+    if (!schema) return null;
+    const present = new Set(schema.fields.map((f) => f.name));
+    return select(tx, this.#ref(table), schema, {
+      columns: columns.filter((c) => present.has(c)),
+      predicate,
+      internalRowId: true,
+    });
+  }
+
+  /** `column isin values`, issued in chunks that keep each request small. */
+  async #selectIn(
+    tx: Transaction,
+    table: CatalogTable,
+    columns: string[],
+    column: string,
+    values: readonly string[],
+  ): Promise<Table[]> {
+    const out: Table[] = [];
+    for (const part of chunks([...new Set(values)], this.#options.keysPerQuery)) {
+      const t = await this.#select(tx, table, columns, [isin(column, part)]);
+      if (t && t.numRows > 0) out.push(t);
+    }
+    return out;
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------------
+
+  async upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
+    if (records.length === 0) return [];
+    const occurrences = new Map<string, number>();
+    const unique: CatalogRecord[] = [];
+    for (const r of records) {
+      const n = occurrences.get(r.file.file_id) ?? 0;
+      if (n === 0) unique.push(r);
+      occurrences.set(r.file.file_id, n + 1);
+    }
+    const inserted = new Set<string>();
+    for (const chunk of chunks(unique, this.#options.filesPerTransaction)) {
+      const result = await this.#writeChunk(chunk, { occurrences, now, reinspect: true });
+      for (const id of result.inserted) inserted.add(id);
+    }
+    const seen = new Set<string>();
+    return records.map((r) => {
+      const id = r.file.file_id;
+      const first = !seen.has(id);
+      seen.add(id);
+      return {
+        file_id: id,
+        file_path_normalized: r.file.file_path_normalized,
+        status: first && inserted.has(id) ? "inserted" : "reinspected",
+      };
+    });
+  }
+
+  /**
+   * One transaction (retried on transient failures) that inserts the chunk's new files with their children and
+   * bumps re-inspected ones; then the post-commit duplicate check. Returns the ids this call inserted and kept.
+   */
+  async #writeChunk(
+    chunk: CatalogRecord[],
+    mode: { occurrences: Map<string, number>; now: Date; reinspect: boolean },
+  ): Promise<WriteResult> {
+    const schemas = await this.#tableSchemas();
+    const ids = chunk.map((r) => r.file.file_id);
+    const myTokens = new Set<string>();
+    let result: WriteResult | null = null;
+    for (let attempt = 1; result === null; attempt++) {
+      const token = newToken();
+      myTokens.add(token);
+      try {
+        result = await this.session.transaction(async (tx) => {
+          const found = await this.#selectIn(
+            tx,
+            "files",
+            [...FILE_KEY_COLUMNS, "inspection_count", "last_inspected"],
+            "file_id",
+            ids,
+          );
+          const winners = new Map<string, { v: FileVersion; count: number; last: number }>();
+          for (const t of found) {
+            const counts = t.getChild("inspection_count");
+            const lasts = t.getChild("last_inspected");
+            for (const v of versionsOf(t)) {
+              const w = winners.get(v.file_id);
+              if (w && w.v.rowId < v.rowId) continue;
+              const last = lasts?.get(v.index);
+              winners.set(v.file_id, {
+                v,
+                count: Number(counts?.get(v.index) ?? 0),
+                last: typeof last === "number" ? last : last ? Date.parse(String(last)) : 0,
+              });
+            }
+          }
+          const fresh: CatalogRecord[] = [];
+          const mine = new Set<string>();
+          const updates: Record<string, unknown>[] = [];
+          for (const rec of chunk) {
+            const id = rec.file.file_id;
+            const n = mode.occurrences.get(id) ?? 1;
+            const w = winners.get(id);
+            if (!w) {
+              fresh.push(
+                n > 1
+                  ? { ...rec, file: { ...rec.file, inspection_count: rec.file.inspection_count + n - 1 } }
+                  : rec,
+              );
+            } else if (w.v.token !== null && myTokens.has(w.v.token)) {
+              mine.add(id); // an earlier attempt of this call committed before its answer was lost
+            } else if (mode.reinspect && !(attempt > 1 && w.last === mode.now.getTime())) {
+              updates.push({
+                [ROW_ID]: w.v.rowId,
+                inspection_count: w.count + n,
+                last_inspected: mode.now,
+              });
+            }
+          }
+          if (updates.length > 0) {
+            const files = schemas.files!;
+            const pick = (name: string) => files.fields.find((f) => f.name === name)!;
+            const updateSchema = new Schema([
+              new Field(ROW_ID, new Uint64(), false),
+              pick("inspection_count"),
+              pick("last_inspected"),
+            ]);
+            updates.sort((a, b) => ((a[ROW_ID] as bigint) < (b[ROW_ID] as bigint) ? -1 : 1));
+            await tx.update(this.#ref("files"), rowsToBatch(updateSchema, updates));
+          }
+          // Children first, the files rows last: a reader never sees a files row without its children.
+          const tag = (rows: object[]): Record<string, unknown>[] =>
+            rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
+          for (const table of CHILD_TABLES) {
+            const rows = tag(fresh.flatMap((r) => r[table] as object[]));
+            if (rows.length > 0) await tx.insert(this.#ref(table), rowsToBatch(schemas[table]!, rows));
+          }
+          if (fresh.length > 0) {
+            await tx.insert(this.#ref("files"), rowsToBatch(schemas.files!, tag(fresh.map((r) => r.file))));
+          }
+          const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
+          const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
+          return { inserted, reinspected };
+        });
+      } catch (err) {
+        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
+        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+      }
+    }
+    if (result.inserted.size > 0) {
+      const lost = await this.#resolveDuplicates([...result.inserted], myTokens);
+      for (const id of lost) {
+        result.inserted.delete(id);
+        result.reinspected.add(id);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Post-commit duplicate check of `ids`: keeps the smallest-`$row_id` files row of each, deletes the others with
+   * the children carrying their tokens. Returns the ids whose winner is not one of `myTokens`.
+   */
+  async #resolveDuplicates(ids: string[], myTokens: Set<string>): Promise<Set<string>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.session.transaction(async (tx) => {
+          const versions = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(
+            versionsOf,
+          );
+          const winners = pickWinners(versions);
+          const lost = new Set<string>();
+          for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
+          const losers = versions.filter((v) => winners.get(v.file_id) !== v);
+          if (losers.length === 0) return lost;
+          const loserTokens = new Map<string, Set<string>>();
+          for (const l of losers) {
+            const winnerToken = winners.get(l.file_id)!.token;
+            if (l.token === null || l.token === winnerToken) continue;
+            const set = loserTokens.get(l.file_id) ?? new Set<string>();
+            set.add(l.token);
+            loserTokens.set(l.file_id, set);
+          }
+          for (const table of CHILD_TABLES) {
+            if (loserTokens.size === 0) break;
+            const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [
+              ...loserTokens.keys(),
+            ]);
+            const doomed = found
+              .flatMap(versionsOf)
+              .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
+              .map((c) => c.rowId);
+            await tx.delete(this.#ref(table), doomed);
+          }
+          await tx.delete(
+            this.#ref("files"),
+            losers.map((l) => l.rowId),
+          );
+          return lost;
+        });
+      } catch (err) {
+        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
+        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------------
+
+  /** A read-only transaction around `work` (always rolled back: reads commit nothing). */
+  async #read<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const tx = await this.session.begin();
+      try {
+        return await work(tx);
+      } catch (err) {
+        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
+        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+      } finally {
+        await tx.rollback().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Winner files rows (all or the given ids) with the requested catalog columns, plus their tokens. */
+  async #winnerFiles(
+    tx: Transaction,
+    columns: string[],
+    filter: { ids?: string[]; paths?: string[]; predicate?: Predicate } = {},
+  ): Promise<{ rows: FileRow[]; tokens: Map<string, string | null> }> {
+    const wanted = [...new Set([...FILE_KEY_COLUMNS, ...columns])];
+    let tables: Table[];
+    if (filter.ids) tables = await this.#selectIn(tx, "files", wanted, "file_id", filter.ids);
+    else if (filter.paths)
+      tables = await this.#selectIn(tx, "files", wanted, "file_path_normalized", filter.paths);
+    else {
+      const t = await this.#select(tx, "files", wanted, filter.predicate ?? []);
+      tables = t ? [t] : [];
+    }
+    const specs = TABLE_COLUMNS.files.filter((c) => wanted.includes(c.name));
+    const rows: FileRow[] = [];
+    const tokens = new Map<string, string | null>();
+    // Winners are decided over every version of an id, so a filter must not hide the winner: ids and paths
+    // select all versions of a file; a predicate may only hide whole files (callers filter on per-file values).
+    const all: { row: FileRow; v: FileVersion }[] = [];
+    for (const t of tables) {
+      const r = tableToRows<FileRow>(t, specs);
+      for (const v of versionsOf(t)) all.push({ row: r[v.index]!, v });
+    }
+    const winners = pickWinners(all.map((x) => x.v));
+    for (const x of all) {
+      if (winners.get(x.v.file_id) !== x.v) continue;
+      rows.push(x.row);
+      tokens.set(x.v.file_id, x.v.token);
+    }
+    return { rows, tokens };
+  }
+
+  /** Child rows of the winner files only (matching `file_id` and `ingest_token`). */
+  async #winnerChildren<Row>(
+    tx: Transaction,
+    table: Exclude<CatalogTable, "files">,
+    columns: string[],
+    tokens: Map<string, string | null>,
+    ids?: string[],
+  ): Promise<Row[]> {
+    const wanted = [...new Set([...FILE_KEY_COLUMNS, ...columns])];
+    let tables: Table[];
+    if (ids) tables = await this.#selectIn(tx, table, wanted, "file_id", ids);
+    else {
+      const t = await this.#select(tx, table, wanted);
+      tables = t ? [t] : [];
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: specs of one of the three child row types
+    const specs = (TABLE_COLUMNS[table] as any[]).filter((c) => wanted.includes(c.name));
+    const out: Row[] = [];
+    for (const t of tables) {
+      const rows = tableToRows<Row>(t, specs);
+      versionsOf(t).forEach((v, i) => {
+        if (tokens.has(v.file_id) && tokens.get(v.file_id) === v.token) out.push(rows[i]!);
+      });
+    }
+    return out;
+  }
+
+  async knownState(paths: string[]): Promise<Map<string, KnownFileState>> {
+    const out = new Map<string, KnownFileState>();
+    if (paths.length === 0) return out;
+    const { rows } = await this.#read((tx) =>
+      this.#winnerFiles(
+        tx,
+        ["file_path_normalized", "size_bytes", "mtime", "last_inspected", "inspection_timestamp"],
+        { paths },
+      ),
+    );
+    rows.sort(currentFirst);
+    for (const f of rows) {
+      if (out.has(f.file_path_normalized)) continue;
+      out.set(f.file_path_normalized, {
+        file_path_normalized: f.file_path_normalized,
+        file_id: f.file_id,
+        size_bytes: f.size_bytes,
+        mtime: f.mtime ? f.mtime.toISOString() : null,
+      });
+    }
+    return out;
+  }
+
+  async similar(
+    query: { file_id: string } | { embedding: Float32Array | number[] },
+    k: number,
+  ): Promise<SimilarHit[]> {
+    const limit = Math.max(0, Math.floor(k));
+    const { rows } = await this.#read((tx) =>
+      this.#winnerFiles(tx, [
+        "file_path",
+        "file_path_normalized",
+        "last_inspected",
+        "inspection_timestamp",
+        "metadata_embedding",
+      ]),
+    );
+    let target: Float32Array | null;
+    let exclude: string | null = null;
+    if ("file_id" in query) {
+      target = rows.find((r) => r.file_id === query.file_id)?.metadata_embedding ?? null;
+      exclude = query.file_id;
+    } else {
+      target = Float32Array.from(query.embedding);
+    }
+    if (!target) return [];
+    rows.sort(currentFirst);
+    const seenPaths = new Set<string>();
+    const hits: SimilarHit[] = [];
+    for (const r of rows) {
+      if (seenPaths.has(r.file_path_normalized)) continue;
+      seenPaths.add(r.file_path_normalized);
+      if (r.file_id === exclude || !r.metadata_embedding) continue;
+      const d = cosineDistance(target, r.metadata_embedding);
+      if (d !== null) hits.push({ file_id: r.file_id, file_path: r.file_path, distance: d });
+    }
+    hits.sort((a, b) => a.distance - b.distance || (a.file_id < b.file_id ? -1 : 1));
+    return hits.slice(0, limit);
+  }
+
+  async getRecord(file_id: string): Promise<CatalogRecord | null> {
+    return this.#read(async (tx) => {
+      const { rows, tokens } = await this.#winnerFiles(
+        tx,
+        TABLE_COLUMNS.files.map((c) => c.name),
+        { ids: [file_id] },
+      );
+      const file = rows[0];
+      if (!file) return null;
+      const child = <Row>(table: Exclude<CatalogTable, "files">) =>
+        this.#winnerChildren<Row>(
+          tx,
+          table,
+          TABLE_COLUMNS[table].map((c) => c.name),
+          tokens,
+          [file_id],
+        );
+      const parts = (await child<PartRow>("parts")).sort(byKeys((p) => p.part_index));
+      const channels = (await child<ChannelRow>("channels")).sort(
+        byKeys(
+          (c) => c.part_index,
+          (c) => c.channel_name,
+        ),
+      );
+      const attributes = (await child<AttributeRow>("attributes")).sort(
+        byKeys(
+          (a) => a.part_index,
+          (a) => a.attribute_index,
+        ),
+      );
+      return { file, parts, channels, attributes };
+    });
+  }
+
+  async counts(): Promise<TableCounts> {
+    return this.#read(async (tx) => {
+      const { rows, tokens } = await this.#winnerFiles(tx, []);
+      const out: TableCounts = { files: rows.length, parts: 0, channels: 0, attributes: 0 };
+      for (const table of CHILD_TABLES) {
+        out[table] = (await this.#winnerChildren(tx, table, [], tokens)).length;
+      }
+      return out;
+    });
+  }
+
+  /** Pulls the winner rows of the tables/columns `sql` needs and runs it in an in-process DuckDB. */
+  async query(sql: string): Promise<QueryResult> {
+    const needed = neededColumns(sql);
+    const rows = await this.#read(async (tx) => {
+      const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {};
+      let tokens: Map<string, string | null> | null = null;
+      const needFiles = Object.keys(needed).length > 0;
+      if (needFiles) {
+        const files = await this.#winnerFiles(tx, needed.files ?? []);
+        tokens = files.tokens;
+        if (needed.files) out.files = files.rows as unknown as Record<string, unknown>[];
+      }
+      for (const table of CHILD_TABLES) {
+        const columns = needed[table];
+        if (columns && tokens) out[table] = await this.#winnerChildren(tx, table, columns, tokens);
+      }
+      return out;
+    });
+    return withMirror(rows, (c) => runReadOnly(c, sql));
+  }
+
+  async cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#cleanupOnce(cutoff, dryRun);
+      } catch (err) {
+        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
+        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  async #cleanupOnce(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
+    const tx = await this.session.begin();
+    try {
+      // Old candidates by pushdown, then every version of those ids (the winner decides whether a file is old).
+      const candidates = await this.#select(tx, "files", ["file_id"], [lt("last_inspected", cutoff)]);
+      const candidateIds = candidates ? [...new Set(readStrings(candidates, "file_id"))] : [];
+      const { rows, tokens } = await this.#winnerFiles(tx, ["last_inspected"], {
+        ids: candidateIds.filter((x): x is string => x !== null),
+      });
+      const old = rows.filter((r) => r.last_inspected.getTime() < cutoff.getTime()).map((r) => r.file_id);
+      const result: CleanupResult = { files: old.length, parts: 0, channels: 0, attributes: 0 };
+      const oldTokens = new Map([...tokens].filter(([id]) => old.includes(id)));
+      for (const table of CHILD_TABLES) {
+        const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", old);
+        const versions = found.flatMap(versionsOf);
+        result[table] = versions.filter((v) => oldTokens.get(v.file_id) === v.token).length;
+        if (!dryRun) {
+          await tx.delete(
+            this.#ref(table),
+            versions.map((v) => v.rowId),
+          );
+        }
+      }
+      if (!dryRun && old.length > 0) {
+        const files = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", old)).flatMap(
+          versionsOf,
+        );
+        await tx.delete(
+          this.#ref("files"),
+          files.map((v) => v.rowId),
+        );
+        await tx.commit();
+      }
+      return result;
+    } finally {
+      await tx.rollback().catch(() => undefined);
+    }
+  }
+
+  /** Writes the catalog in the DuckDB adapter's export format (Parquet + manifest), via a temporary DuckDB. */
+  async exportTo(dir: string): Promise<void> {
+    const all = Object.fromEntries(CATALOG_TABLES.map((t) => [t, TABLE_COLUMNS[t].map((c) => c.name)]));
+    const rows = await this.#read(async (tx) => {
+      const files = await this.#winnerFiles(tx, all.files!);
+      const out: Record<string, unknown[]> = { files: files.rows };
+      for (const table of CHILD_TABLES)
+        out[table] = await this.#winnerChildren(tx, table, all[table]!, files.tokens);
+      return out;
+    });
+    const work = await mkdtemp(path.join(tmpdir(), "exr-vast-export-"));
+    try {
+      const file = path.join(work, "catalog.duckdb");
+      const staging = await DuckDbCatalogStore.open(file);
+      await staging.init();
+      await staging.close();
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      try {
+        for (const table of CATALOG_TABLES) {
+          await appendRows(connection, "exr_metadata", table, TABLE_COLUMNS[table], rows[table] as never[]);
+        }
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+      const reopened = await DuckDbCatalogStore.open(file);
+      try {
+        await reopened.exportTo(dir);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
+  async importFrom(dir: string): Promise<void> {
+    const work = await mkdtemp(path.join(tmpdir(), "exr-vast-import-"));
+    let records: CatalogRecord[];
+    try {
+      const file = path.join(work, "catalog.duckdb");
+      const staging = await DuckDbCatalogStore.open(file);
+      try {
+        await staging.init();
+        await staging.importFrom(dir);
+      } finally {
+        await staging.close();
+      }
+      const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
+      const connection = await instance.connect();
+      try {
+        const read = async <Row>(table: CatalogTable): Promise<Row[]> => {
+          const columns = TABLE_COLUMNS[table];
+          const r = await connection.runAndReadAll(
+            `SELECT ${columns.map((c) => c.name).join(", ")} FROM exr_metadata.${table}`,
+          );
+          return r.getRowObjectsJS().map((o) => rowFromObject(columns, o as Record<string, unknown>) as Row);
+        };
+        const byId = new Map<string, CatalogRecord>();
+        for (const f of await read<FileRow>("files")) {
+          byId.set(f.file_id, { file: f, parts: [], channels: [], attributes: [] });
+        }
+        for (const p of await read<PartRow>("parts")) byId.get(p.file_id)?.parts.push(p);
+        for (const c of await read<ChannelRow>("channels")) byId.get(c.file_id)?.channels.push(c);
+        for (const a of await read<AttributeRow>("attributes")) byId.get(a.file_id)?.attributes.push(a);
+        records = [...byId.values()];
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    if (!this.#schemas || CATALOG_TABLES.some((t) => !this.#schemas![t])) await this.init();
+    for (const chunk of chunks(records, this.#options.filesPerTransaction)) {
+      await this.#writeChunk(chunk, { occurrences: new Map(), now: new Date(), reinspect: false });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session.close();
+  }
+}
+
+function cosineDistance(a: Float32Array, b: Float32Array): number | null {
+  if (a.length !== b.length) return null;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  if (na === 0 || nb === 0) return null;
+  return 1 - dot / Math.sqrt(na * nb);
+}

@@ -1,0 +1,212 @@
+/**
+ * `select`: projection + predicate pushdown through `GET …?data`, paging each split's sub-splits until every
+ * one reports the end row id, decoding the framed per-column response back into record batches.
+ * Splits run in parallel, spread over the session's data endpoints.
+ */
+import {
+  type Data,
+  Field,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Uint64,
+  type Vector,
+} from "apache-arrow";
+import { INVALID_ROW_ID } from "../protocol/headers.js";
+import { encodeQueryRelation, numberSchemaNodes, type SchemaNode } from "../protocol/query-relation.js";
+import { decodeQueryResponse } from "../protocol/query-response.js";
+import { ApiResponseError, QueryDataInternalError, TooLargeRequest, VastError } from "./errors.js";
+import { compilePredicate, type Predicate, predicateColumns } from "./predicate.js";
+import { ROW_ID, type TableRef, type Transaction, tablePath } from "./transaction.js";
+
+const MAX_QUERY_DATA_REQUEST_SIZE = Math.floor(0.9 * (5 << 20));
+
+export interface SelectOptions {
+  /** Columns to return (default: all), in this order. */
+  columns?: string[];
+  predicate?: Predicate;
+  /** Append the `$row_id` column (for update / delete). */
+  internalRowId?: boolean;
+  /** Splits to issue in parallel (default: one per data endpoint). */
+  numSplits?: number;
+  /** Server-side parallel reads per split (SDK default 4). */
+  numSubSplits?: number;
+  /** Rows a sub-split returns per request (SDK default 128 Ki). */
+  rowsPerPage?: number;
+}
+
+/** Runs a select over `tableSchema` (from `Transaction.columns`) and returns all matching rows. */
+export async function select(
+  tx: Transaction,
+  ref: TableRef,
+  tableSchema: Schema,
+  options: SelectOptions = {},
+): Promise<Table> {
+  const byName = new Map(tableSchema.fields.map((f) => [f.name, f]));
+  const wanted = options.columns ?? tableSchema.fields.map((f) => f.name);
+  if (wanted.length === 0 && !options.internalRowId) {
+    throw new VastError("VAST_INVALID_ARGUMENT", "select needs at least one column");
+  }
+  const projected: Field[] = wanted.map((name) => {
+    const f = byName.get(name);
+    if (!f) throw new VastError("VAST_UNKNOWN_COLUMN", `table ${ref.table} has no column '${name}'`);
+    return f;
+  });
+  if (options.internalRowId) projected.push(new Field(ROW_ID, new Uint64(), true));
+  const predicate = options.predicate ?? [];
+  const extra = predicateColumns(predicate)
+    .filter((name) => !projected.some((f) => f.name === name))
+    .map((name) => {
+      const f = byName.get(name);
+      if (!f) throw new VastError("VAST_UNKNOWN_COLUMN", `table ${ref.table} has no column '${name}'`);
+      return f;
+    });
+  const requestFields = [...projected, ...extra];
+  const nodes = numberSchemaNodes(requestFields);
+  const tops = nodes.filter((n) => n.parent === null);
+  const leavesOf = (n: SchemaNode): number[] =>
+    n.children.length === 0 ? [n.position] : n.children.flatMap((c) => leavesOf(c));
+  const positionOf = (column: string): number => {
+    const top = tops.find((n) => n.field.name === column)!;
+    return top.children.length === 1 && top.children[0]!.children.length === 0
+      ? top.children[0]!.position
+      : top.position;
+  };
+  const projection = tops.slice(0, projected.length).flatMap((n) => {
+    const leaves = leavesOf(n);
+    if (leaves.length !== 1) {
+      throw new VastError(
+        "VAST_UNSUPPORTED_TYPE",
+        `column '${n.field.name}' has several leaves; not supported`,
+      );
+    }
+    return leaves;
+  });
+  const body = encodeQueryRelation({
+    name: "",
+    schema: requestFields,
+    filter: compilePredicate(predicate, new Schema(requestFields), positionOf),
+    projection,
+  });
+  if (body.byteLength > MAX_QUERY_DATA_REQUEST_SIZE) {
+    throw new TooLargeRequest(`query request of ${body.byteLength} bytes exceeds the service limit`);
+  }
+
+  const responseSchema = new Schema(projected);
+  const transports = tx.session.dataTransports;
+  const numSplits = options.numSplits ?? transports.length;
+  const splits = await Promise.all(
+    Array.from({ length: numSplits }, (_, k) =>
+      runSplit(
+        tx,
+        ref,
+        body,
+        responseSchema,
+        k,
+        numSplits,
+        transports[k % transports.length]!.endpoint,
+        options,
+      ),
+    ),
+  );
+  const batches = splits.flat();
+  return batches.length > 0 ? new Table(batches) : new Table(responseSchema);
+}
+
+async function runSplit(
+  tx: Transaction,
+  ref: TableRef,
+  body: Uint8Array,
+  responseSchema: Schema,
+  splitId: number,
+  numSplits: number,
+  endpoint: URL,
+  options: SelectOptions,
+): Promise<RecordBatch[]> {
+  const numSubSplits = options.numSubSplits ?? 4;
+  const rowsPerPage = options.rowsPerPage ?? 128 * 1024;
+  const cursor: bigint[] = Array.from({ length: numSubSplits }, () => 0n);
+  const out: RecordBatch[] = [];
+  const leafCount = responseSchema.fields.length;
+  const transport = tx.session.dataTransports.find((t) => t.endpoint === endpoint) ?? tx.session.transport;
+  while (!cursor.every((c) => c === INVALID_ROW_ID)) {
+    const headers: Record<string, string> = {
+      ...tx.headers(),
+      "tabular-split": `${splitId},${numSplits},8`,
+      "tabular-num-of-subsplits": String(numSubSplits),
+      "tabular-request-format": "string",
+      "tabular-response-format": "string",
+      "tabular-enable-sorted-projections": "True",
+      "tabular-limit-rows": String(rowsPerPage),
+    };
+    cursor.forEach((c, i) => {
+      headers[`tabular-start-row-id-${i}`] = `${i},${c}`;
+    });
+    const res = await transport.request({
+      method: "GET",
+      path: tablePath(ref),
+      query: "data",
+      headers,
+      body,
+    });
+    const decoded = decodeQueryResponse(res.body);
+    if (decoded.failed) throw new QueryDataInternalError();
+    // Per sub-split: collect leaf columns until a page (all projected leaves) is complete.
+    const pending = new Map<number, Vector[]>();
+    for (const chunk of decoded.chunks) {
+      if (chunk.streamId >= numSubSplits) {
+        throw new ApiResponseError(`query answer names sub-split ${chunk.streamId} of ${numSubSplits}`);
+      }
+      const columns = pending.get(chunk.streamId) ?? [];
+      const column = new Table(chunk.schema, chunk.batches).getChildAt(0);
+      if (leafCount > 0) {
+        if (!column) throw new ApiResponseError("query answer stream without a column");
+        columns.push(column);
+      }
+      if (leafCount === 0 || columns.length === leafCount) {
+        pending.delete(chunk.streamId);
+        const rows = leafCount === 0 ? chunk.batches.reduce((n, b) => n + b.numRows, 0) : columns[0]!.length;
+        if (rows > 0) out.push(...pageBatches(responseSchema, columns, rows));
+        cursor[chunk.streamId] = chunk.nextRowId;
+      } else {
+        pending.set(chunk.streamId, columns);
+      }
+    }
+    if (pending.size > 0) throw new ApiResponseError("query answer ended in the middle of a page");
+  }
+  return out;
+}
+
+function pageBatches(schema: Schema, columns: Vector[], rows: number): RecordBatch[] {
+  columns.forEach((c, i) => {
+    if (c.length !== rows) throw new ApiResponseError("query answer columns of different lengths");
+    if (c.type.typeId !== schema.fields[i]!.type.typeId) {
+      throw new ApiResponseError(`column '${schema.fields[i]!.name}' came back as ${c.type}`);
+    }
+  });
+  if (columns.every((c) => c.data.length === 1)) {
+    const children: Data[] = columns.map((c) => c.data[0]!);
+    return [
+      new RecordBatch(
+        schema,
+        makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }),
+      ),
+    ];
+  }
+  // Columns chunked differently: let Arrow re-slice them into aligned batches.
+  const table = new Table(Object.fromEntries(schema.fields.map((f, i) => [f.name, columns[i]!])));
+  return table.batches.map(
+    (b) =>
+      new RecordBatch(
+        schema,
+        makeData({
+          type: new Struct(schema.fields),
+          length: b.numRows,
+          nullCount: 0,
+          children: b.data.children,
+        }),
+      ),
+  );
+}

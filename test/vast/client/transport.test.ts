@@ -1,0 +1,167 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  Conflict,
+  ConnectionError,
+  Forbidden,
+  InternalServerError,
+  NotSupportedSchema,
+  ServiceUnavailable,
+  SlowDown,
+} from "../../../src/vast/client/errors.js";
+import { RequestSigner } from "../../../src/vast/client/signer.js";
+import { HttpTransport } from "../../../src/vast/client/transport.js";
+import { encodeS3Error } from "../../../src/vast/protocol/s3-error.js";
+
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+let server: Server | null = null;
+const transports: HttpTransport[] = [];
+
+async function serve(handler: Handler): Promise<URL> {
+  let n = 0;
+  server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => handler(req, res, n++));
+  });
+  await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+  return new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`);
+}
+
+function transport(endpoint: URL, retries: { attempts?: number; elapsed?: number } = {}) {
+  const retriesSeen: number[] = [];
+  const t = new HttpTransport({
+    endpoint,
+    signer: new RequestSigner("AK", "SK-secret", ""),
+    timeoutMs: 5_000,
+    retry: {
+      maxAttempts: retries.attempts ?? 5,
+      maxElapsedMs: retries.elapsed ?? 10_000,
+      baseDelayMs: 1,
+      maxDelayMs: 4,
+    },
+    onRetry: (i) => retriesSeen.push(i.attempt),
+  });
+  transports.push(t);
+  return { t, retriesSeen };
+}
+
+function s3Error(res: ServerResponse, status: number, code: string) {
+  res.writeHead(status, { "content-type": "application/xml" });
+  res.end(encodeS3Error({ code, message: `${code} happened` }));
+}
+
+afterEach(async () => {
+  for (const t of transports.splice(0)) t.close();
+  if (server) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = null;
+  }
+});
+
+describe("HttpTransport", () => {
+  it("signs every request with SigV4 for service s3 and the empty region", async () => {
+    let auth = "";
+    const url = await serve((req, res) => {
+      auth = String(req.headers.authorization);
+      res.end("ok");
+    });
+    const { t } = transport(url);
+    const res = await t.request({ method: "GET", path: "/", query: "transaction" });
+    expect(res.status).toBe(200);
+    expect(auth).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AK\/\d{8}\/\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+  });
+
+  it("retries SlowDown and 503 with backoff, then succeeds", async () => {
+    const url = await serve((_req, res, n) => {
+      if (n === 0) return s3Error(res, 503, "SlowDown");
+      if (n === 1) return s3Error(res, 503, "ServiceUnavailable");
+      res.end("done");
+    });
+    const { t, retriesSeen } = transport(url);
+    const res = await t.request({
+      method: "POST",
+      path: "/b/s/t",
+      query: "rows",
+      body: new Uint8Array([1, 2]),
+    });
+    expect(res.body.toString()).toBe("done");
+    expect(retriesSeen).toEqual([1, 2]);
+  });
+
+  it("gives up after maxAttempts and throws the typed error", async () => {
+    const url = await serve((_req, res) => s3Error(res, 503, "SlowDown"));
+    const { t, retriesSeen } = transport(url, { attempts: 3 });
+    await expect(t.request({ method: "GET", path: "/b" })).rejects.toBeInstanceOf(SlowDown);
+    expect(retriesSeen).toEqual([1, 2]);
+  });
+
+  it("bounds retries by elapsed time as well as by count", async () => {
+    const url = await serve((_req, res) => s3Error(res, 503, "SlowDown"));
+    const { t, retriesSeen } = transport(url, { attempts: 1000, elapsed: 0 });
+    await expect(t.request({ method: "GET", path: "/b" })).rejects.toBeInstanceOf(ServiceUnavailable);
+    expect(retriesSeen).toEqual([]);
+  });
+
+  it("replays a dropped read but never a dropped write", async () => {
+    const url = await serve((req, res, n) => {
+      if (n % 2 === 0) return req.socket.destroy();
+      res.end("ok");
+    });
+    const { t: reader, retriesSeen } = transport(url);
+    expect((await reader.request({ method: "GET", path: "/b/s/t", query: "data" })).status).toBe(200);
+    expect(retriesSeen).toEqual([1]);
+    const { t: writer, retriesSeen: writeRetries } = transport(url);
+    const err = await writer
+      .request({ method: "POST", path: "/b/s/t", query: "rows", body: new Uint8Array([1]) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).mayRetry).toBe(false);
+    expect(writeRetries).toEqual([]);
+  });
+
+  it("maps statuses and S3 codes to the SDK's error types without retrying them", async () => {
+    const cases: [number, string, unknown][] = [
+      [409, "Conflict", Conflict],
+      [403, "AccessDenied", Forbidden],
+      [500, "InternalError", InternalServerError],
+      [400, "TabularUnsupportedColumnType", NotSupportedSchema],
+    ];
+    let i = 0;
+    const url = await serve((_req, res) => {
+      const [status, code] = cases[i++]!;
+      s3Error(res, status, code);
+    });
+    const { t, retriesSeen } = transport(url);
+    for (const [status, code, type] of cases) {
+      const err = await t.request({ method: "GET", path: "/b" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(type);
+      expect(err).toMatchObject({ status, s3Code: code });
+    }
+    expect(retriesSeen).toEqual([]);
+  });
+
+  it("reuses one keep-alive connection across requests", async () => {
+    const ports = new Set<number>();
+    const url = await serve((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      res.end("ok");
+    });
+    const { t } = transport(url);
+    for (let i = 0; i < 5; i++) await t.request({ method: "GET", path: "/" });
+    expect(ports.size).toBe(1);
+  });
+
+  it("never puts the secret key in errors", async () => {
+    const url = await serve((_req, res) => s3Error(res, 403, "AccessDenied"));
+    const { t } = transport(url);
+    const err = (await t.request({ method: "GET", path: "/b" }).catch((e: unknown) => e)) as Error;
+    const text = `${err.message} ${err.stack} ${JSON.stringify(err)}`;
+    expect(text).not.toContain("SK-secret");
+    expect(text).not.toContain("secret");
+  });
+});
