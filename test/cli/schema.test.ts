@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, ndjson, runCli, writeSamples } from "./helpers.js";
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats =
-  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+type AddFormats = (ajv: Ajv2020) => unknown;
+const formatsExport = addFormatsModule as unknown as AddFormats & { default?: AddFormats };
+const addFormats: AddFormats = formatsExport.default ?? formatsExport;
 
 const schema = JSON.parse(readFileSync(resolve("schema/inspection.schema.json"), "utf8"));
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
