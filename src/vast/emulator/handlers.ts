@@ -1,0 +1,512 @@
+/**
+ * The tabular API commands: transactions, bucket check, schemas, tables, columns, stats, rows and data.
+ * Reads use the transaction's snapshot (or the committed state for txid 0); writes go through the
+ * transaction manager so they can be replayed at commit.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { Field, makeData, RecordBatch, Schema, Struct, Uint64 } from "apache-arrow";
+import { decodeIpcStream, decodeSchemaMessage, encodeIpcStream } from "../protocol/arrow-ipc.js";
+import {
+  TABULAR_HEADERS as H,
+  INVALID_ROW_ID,
+  TABULAR_PARAMS as P,
+  ROW_ID_COLUMN,
+} from "../protocol/headers.js";
+import {
+  encodeListSchemasResponse,
+  encodeListTablesResponse,
+  objectDetails,
+} from "../protocol/object-list.js";
+import { decodePropertiesRequest } from "../protocol/properties-request.js";
+import { decodeQueryRelation, MalformedQuery } from "../protocol/query-relation.js";
+import { encodeTableStats, tableStats } from "../protocol/table-stats.js";
+import {
+  type CatalogState,
+  childSchemas,
+  getBucket,
+  getSchema,
+  getTable,
+  missingBucket,
+  type TableState,
+} from "./catalog.js";
+import { buildData, type Cell, readCells } from "./cells.js";
+import { badRequest, EmulatorError, notImplemented } from "./errors.js";
+import { planQuery, type QueryParams, runQuery } from "./query.js";
+import type { Mutation, Transaction, TransactionManager } from "./transactions.js";
+
+export interface Reply {
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  stream?: AsyncIterable<Uint8Array>;
+}
+
+const ARROW_STREAM = { "Content-Type": "application/vnd.apache.arrow.stream" };
+const FLATBUFFER = { "Content-Type": "application/octet-stream" };
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function intHeader(headers: IncomingHttpHeaders, name: string, fallback: number): number {
+  const raw = header(headers, name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw badRequest(`header ${name} must be an integer, got "${raw}"`);
+  return n;
+}
+
+function boolHeader(headers: IncomingHttpHeaders, name: string): boolean {
+  return (header(headers, name) ?? "").toLowerCase() === "true";
+}
+
+/** Paging and name filtering shared by the list commands. */
+function page<T>(items: T[], nameOf: (x: T) => string, headers: IncomingHttpHeaders) {
+  const exact = header(headers, H.nameExactMatch);
+  const prefix = header(headers, H.namePrefix) ?? "";
+  const filtered = items.filter((x) =>
+    exact !== undefined ? nameOf(x) === exact : nameOf(x).startsWith(prefix),
+  );
+  const start = Math.max(0, intHeader(headers, H.nextKey, 0));
+  const maxKeys = Math.max(1, intHeader(headers, H.maxKeys, 1000));
+  const slice = filtered.slice(start, start + maxKeys);
+  const next = start + slice.length;
+  const truncated = next < filtered.length;
+  const pagingHeaders: Record<string, string> = {
+    [H.nextKey]: String(truncated ? next : 0),
+    [H.isTruncated]: truncated ? "true" : "false",
+    [H.listCount]: String(filtered.length),
+  };
+  const countOnly = boolHeader(headers, H.listCountOnly);
+  return { items: countOnly ? [] : slice, pagingHeaders };
+}
+
+function decodeTxid(headers: IncomingHttpHeaders): bigint {
+  const raw = header(headers, H.txid) ?? "0";
+  try {
+    return BigInt(raw);
+  } catch {
+    throw badRequest(`invalid ${H.txid} "${raw}"`);
+  }
+}
+
+function fieldsOfSchemaMessage(body: Uint8Array): Field[] {
+  try {
+    return decodeSchemaMessage(body).fields;
+  } catch (err) {
+    throw badRequest(`body is not an Arrow schema message: ${(err as Error).message}`);
+  }
+}
+
+function batchesOf(body: Uint8Array) {
+  try {
+    return decodeIpcStream(body);
+  } catch (err) {
+    throw badRequest(`body is not an Arrow IPC stream: ${(err as Error).message}`);
+  }
+}
+
+/** Column name → cells of a decoded IPC stream (all batches concatenated). */
+function columnsOf(body: Uint8Array): { names: string[]; values: Cell[][]; rows: number } {
+  const { schema, batches } = batchesOf(body);
+  const names = schema.fields.map((f) => f.name);
+  const values: Cell[][] = names.map(() => []);
+  let rows = 0;
+  for (const batch of batches) {
+    rows += batch.numRows;
+    names.forEach((_, k) => {
+      const cells = readCells(batch.data.children[k]!);
+      const target = values[k]!;
+      for (const c of cells) target.push(c);
+    });
+  }
+  return { names, values, rows };
+}
+
+function rowIdsOf(cells: readonly Cell[]): number[] {
+  return cells.map((c) => {
+    if (c === null) throw badRequest("$row_id must not be null");
+    const n = Number(c);
+    if (!Number.isSafeInteger(n) || n < 0) throw badRequest(`invalid row id ${String(c)}`);
+    return n;
+  });
+}
+
+function estimateSize(t: TableState): bigint {
+  return BigInt(t.rowIds.length) * BigInt(8 * (t.fields.length + 1));
+}
+
+export class TabularHandlers {
+  constructor(private readonly txm: TransactionManager) {}
+
+  private readState(txid: bigint): CatalogState {
+    return txid === 0n ? this.txm.state : this.txm.get(txid).writer.state;
+  }
+
+  private async mutate(txid: bigint, ddlKeys: string[], mutation: Mutation): Promise<void> {
+    const run = (tx: Transaction) => {
+      if (ddlKeys.length) this.txm.claimDdl(tx, ddlKeys);
+      this.txm.apply(tx, mutation);
+    };
+    if (txid === 0n) await this.txm.autoCommit(run);
+    else run(this.txm.get(txid));
+  }
+
+  async handle(method: string, url: URL, headers: IncomingHttpHeaders, body: Uint8Array): Promise<Reply> {
+    const command = url.search.slice(1).split("&")[0]!.split("=")[0]!;
+    const segments = url.pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .map((s) => decodeURIComponent(s));
+    const txid = decodeTxid(headers);
+
+    if (segments.length === 0) {
+      if (command !== "transaction") throw badRequest(`unsupported request ${method} /?${command}`);
+      return this.transaction(method, txid);
+    }
+    const [bucket, ...rest] = segments as [string, ...string[]];
+    if (!command || command.startsWith("list-type") || url.searchParams.has("list_type"))
+      return this.bucketLevel(method, bucket, txid);
+
+    const schemaPath = rest.join("/");
+    const tableName = rest[rest.length - 1] ?? "";
+    const tableSchema = rest.slice(0, -1).join("/");
+    if (url.searchParams.has(P.subTable))
+      throw notImplemented("the imported-objects sub-table is not emulated");
+
+    switch (command) {
+      case "schema":
+        return this.schema(method, bucket, schemaPath, txid, url, headers, body);
+      case "table":
+        if (method === "GET") return this.listTables(bucket, schemaPath, txid, headers);
+        return this.table(method, bucket, tableSchema, tableName, txid, url, headers, body);
+      case "column":
+      case "sorted-columns":
+        return this.column(command, method, bucket, tableSchema, tableName, txid, url, headers, body);
+      case "stats":
+        if (method !== "GET") break;
+        return this.stats(bucket, tableSchema, tableName, txid);
+      case "rows":
+        return this.rows(method, bucket, tableSchema, tableName, txid, body);
+      case "data":
+        if (method === "GET") return this.query(bucket, tableSchema, tableName, txid, headers, body);
+        throw notImplemented("importing files (POST ?data) is not emulated");
+      default:
+        throw notImplemented(`command ${command} is not emulated`);
+    }
+    throw new EmulatorError(405, "MethodNotAllowed", `${method} is not allowed for ?${command}`);
+  }
+
+  private async transaction(method: string, txid: bigint): Promise<Reply> {
+    switch (method) {
+      case "POST": {
+        const tx = this.txm.begin();
+        return { headers: { [H.txid]: tx.id.toString() } };
+      }
+      case "PUT":
+        await this.txm.commit(txid);
+        return { headers: { [H.txid]: txid.toString() } };
+      case "DELETE":
+        this.txm.rollback(txid);
+        return { headers: { [H.txid]: txid.toString() } };
+      case "GET":
+        if (txid !== 0n) this.txm.get(txid);
+        return { headers: txid !== 0n ? { [H.txid]: txid.toString() } : {} };
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} /?transaction`);
+    }
+  }
+
+  private bucketLevel(method: string, bucket: string, txid: bigint): Reply {
+    const state = this.readState(txid);
+    if (!state.buckets.has(bucket)) throw missingBucket(bucket);
+    if (method === "HEAD") return {};
+    if (method === "GET") {
+      // S3 ListObjectsV2 over `.snapshot/`: the emulator has no snapshots.
+      return {
+        headers: { "Content-Type": "application/xml" },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult><Name>${bucket}</Name><Prefix>.snapshot/</Prefix><Marker></Marker><IsTruncated>false</IsTruncated></ListBucketResult>`,
+      };
+    }
+    throw new EmulatorError(405, "MethodNotAllowed", `${method} on a bucket`);
+  }
+
+  private async schema(
+    method: string,
+    bucket: string,
+    path: string,
+    txid: bigint,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    if (method === "GET") {
+      const state = this.readState(txid);
+      const b = getBucket(state, bucket);
+      if (path) getSchema(state, bucket, path);
+      const rel = (full: string) => (path ? full.slice(path.length + 1) : full);
+      const { items, pagingHeaders } = page(childSchemas(b, path), (s) => rel(s.name), headers);
+      return {
+        headers: { ...FLATBUFFER, ...pagingHeaders },
+        body: encodeListSchemasResponse({
+          bucketName: bucket,
+          schemas: items.map((s) => objectDetails({ name: rel(s.name), properties: s.properties })),
+        }),
+      };
+    }
+    if (!path) throw badRequest("schema name missing");
+    const key = `schema:${bucket}/${path}`;
+    switch (method) {
+      case "POST": {
+        const { properties } = decodePropertiesRequest(body);
+        await this.mutate(txid, [key], (w) => w.createSchema(bucket, path, properties));
+        return {};
+      }
+      case "PUT": {
+        const newName = url.searchParams.get(P.newSchemaName) ?? "";
+        const props = body.length ? decodePropertiesRequest(body).properties : "";
+        const keys = newName ? [key, `schema:${bucket}/${newName}`] : [key];
+        await this.mutate(txid, keys, (w) => {
+          if (props) w.alterSchemaProperties(bucket, path, props);
+          if (newName) w.renameSchema(bucket, path, newName);
+        });
+        return {};
+      }
+      case "DELETE":
+        await this.mutate(txid, [key], (w) => w.dropSchema(bucket, path));
+        return {};
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} ?schema`);
+    }
+  }
+
+  private listTables(bucket: string, schema: string, txid: bigint, headers: IncomingHttpHeaders): Reply {
+    const s = getSchema(this.readState(txid), bucket, schema);
+    const all = [...s.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const { items, pagingHeaders } = page(all, (t) => t.name, headers);
+    const withStats = boolHeader(headers, H.includeListStats);
+    return {
+      headers: { ...FLATBUFFER, ...pagingHeaders },
+      body: encodeListTablesResponse({
+        bucketName: bucket,
+        schemaName: schema,
+        tables: items.map((t) =>
+          objectDetails({
+            name: t.name,
+            handle: String(t.id),
+            numRows: withStats ? BigInt(t.rowIds.length) : 0n,
+            sizeInBytes: withStats ? estimateSize(t) : 0n,
+          }),
+        ),
+      }),
+    };
+  }
+
+  private async table(
+    method: string,
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    if (!schema || !name) throw badRequest("table path must be /bucket/schema/table");
+    const nameKey = `table:${bucket}/${schema}/${name}`;
+    switch (method) {
+      case "POST": {
+        if (Object.keys(headers).some((h) => h.startsWith(H.sortedColumnPrefix)))
+          throw notImplemented("sorted (Elysium) tables are not emulated");
+        if (boolHeader(headers, H.useExternalRowIdsAlloc))
+          throw notImplemented("external row id allocation is not emulated");
+        if (headers["tabular-vector-index-column"]) throw notImplemented("vector indexes are not emulated");
+        const fields = body.length ? fieldsOfSchemaMessage(body) : [];
+        getSchema(this.readState(txid), bucket, schema);
+        const id = this.txm.allocateTableId();
+        await this.mutate(txid, [nameKey], (w) =>
+          w.createTable(bucket, schema, {
+            id,
+            name,
+            fields: [...fields],
+            rowIds: [],
+            columns: fields.map(() => []),
+          }),
+        );
+        return {};
+      }
+      case "PUT": {
+        const t = getTable(this.readState(txid), bucket, schema, name);
+        const newPath = url.searchParams.get(P.newTableName) ?? "";
+        if (Object.keys(headers).some((h) => h.startsWith(H.sortedColumnPrefix)))
+          throw notImplemented("sorting keys are not emulated");
+        if (!newPath) return {};
+        const cut = newPath.lastIndexOf("/");
+        const target = cut < 0 ? `${schema}/${newPath}` : newPath;
+        await this.mutate(txid, [nameKey, `tid:${t.id}`, `table:${bucket}/${target}`], (w) =>
+          w.renameTable(bucket, schema, name, newPath),
+        );
+        return {};
+      }
+      case "DELETE": {
+        const t = getTable(this.readState(txid), bucket, schema, name);
+        await this.mutate(txid, [nameKey, `tid:${t.id}`], (w) => w.dropTable(bucket, schema, name));
+        return {};
+      }
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} ?table`);
+    }
+  }
+
+  private async column(
+    command: string,
+    method: string,
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    const t = getTable(this.readState(txid), bucket, schema, name);
+    const keys = [`table:${bucket}/${schema}/${name}`, `tid:${t.id}`];
+    if (method === "GET") {
+      const fields = command === "sorted-columns" ? [] : t.fields;
+      const { items, pagingHeaders } = page([...fields], (f) => f.name, headers);
+      return { headers: { ...ARROW_STREAM, ...pagingHeaders }, body: encodeIpcStream(new Schema(items), []) };
+    }
+    if (command !== "column") throw new EmulatorError(405, "MethodNotAllowed", `${method} ?${command}`);
+    switch (method) {
+      case "POST": {
+        const fields = fieldsOfSchemaMessage(body);
+        await this.mutate(txid, keys, (w) => w.addColumns(bucket, schema, name, fields));
+        return {};
+      }
+      case "DELETE": {
+        const names = fieldsOfSchemaMessage(body).map((f) => f.name);
+        await this.mutate(txid, keys, (w) => w.dropColumns(bucket, schema, name, names));
+        return {};
+      }
+      case "PUT": {
+        const from = url.searchParams.get(P.columnName) ?? "";
+        const to = url.searchParams.get(P.newColumnName) ?? "";
+        if (!from) throw badRequest(`${P.columnName} missing`);
+        if (!to) return {};
+        await this.mutate(txid, keys, (w) => w.renameColumn(bucket, schema, name, from, to));
+        return {};
+      }
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} ?column`);
+    }
+  }
+
+  private stats(bucket: string, schema: string, name: string, txid: bigint): Reply {
+    const t = getTable(this.readState(txid), bucket, schema, name);
+    return {
+      headers: FLATBUFFER,
+      body: encodeTableStats(
+        tableStats({
+          numRows: BigInt(t.rowIds.length),
+          sizeInBytes: estimateSize(t),
+          acummulativeRowInsertionCount: BigInt(t.rowIds.length),
+        }),
+      ),
+    };
+  }
+
+  private async rows(
+    method: string,
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    const t = getTable(this.readState(txid), bucket, schema, name);
+    const { names, values, rows } = columnsOf(body);
+    switch (method) {
+      case "POST": {
+        if (names.length === 0) throw notImplemented("inserting rows without columns is not supported");
+        if (names.includes(ROW_ID_COLUMN)) throw badRequest("$row_id cannot be inserted");
+        const ids = this.txm.allocateRowIds(t.id, rows);
+        await this.mutate(txid, [], (w) => w.insertRows(bucket, schema, name, ids, names, values));
+        const rowIdField = new Field(ROW_ID_COLUMN, new Uint64(), false);
+        const data = buildData(rowIdField.type, ids);
+        const out = new Schema([rowIdField]);
+        const batch = new RecordBatch(
+          out,
+          makeData({ type: new Struct([rowIdField]), length: ids.length, children: [data] }),
+        );
+        return { headers: ARROW_STREAM, body: encodeIpcStream(out, [batch]) };
+      }
+      case "PUT": {
+        if (names[0] !== ROW_ID_COLUMN) throw badRequest("the first column of an update must be $row_id");
+        const ids = rowIdsOf(values[0]!);
+        await this.mutate(txid, [], (w) =>
+          w.updateRows(bucket, schema, name, ids, names.slice(1), values.slice(1)),
+        );
+        return {};
+      }
+      case "DELETE": {
+        const k = names.indexOf(ROW_ID_COLUMN);
+        if (k < 0) throw badRequest("a delete needs a $row_id column");
+        const ids = rowIdsOf(values[k]!);
+        await this.mutate(txid, [], (w) => w.deleteRows(bucket, schema, name, ids));
+        return {};
+      }
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} ?rows`);
+    }
+  }
+
+  private query(
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+  ): Reply {
+    const tx = txid === 0n ? null : this.txm.get(txid);
+    tx?.writer.release();
+    const t = getTable(this.readState(txid), bucket, schema, name);
+    let relation: ReturnType<typeof decodeQueryRelation>;
+    try {
+      relation = decodeQueryRelation(body);
+    } catch (err) {
+      if (err instanceof MalformedQuery || err instanceof RangeError)
+        throw badRequest(`bad query: ${err.message}`);
+      throw badRequest(`bad query: ${(err as Error).message}`);
+    }
+    const plan = planQuery(t, relation);
+    const params = queryParams(headers);
+    return { headers: { "Content-Type": "application/octet-stream" }, stream: runQuery(t, plan, params) };
+  }
+}
+
+function queryParams(headers: IncomingHttpHeaders): QueryParams {
+  const split = (header(headers, H.split) ?? "0,1,8").split(",").map((x) => Number(x.trim()));
+  const [splitId = 0, numSplits = 1, rowGroups = 8] = split;
+  if (split.some((x) => !Number.isInteger(x) || x < 0) || numSplits < 1 || splitId >= numSplits)
+    throw badRequest(`invalid ${H.split} header`);
+  const numSubSplits = intHeader(headers, H.numSubSplits, 1);
+  if (numSubSplits < 1) throw badRequest(`invalid ${H.numSubSplits} header`);
+  const scheduleId = header(headers, H.scheduleId);
+  if (scheduleId !== undefined && !/^\d+$/.test(scheduleId))
+    throw badRequest(`${H.scheduleId} must be a non-negative integer`);
+  const limitRows = intHeader(headers, H.limitRows, 0);
+  if (limitRows < 0) throw badRequest(`invalid ${H.limitRows} header`);
+  const startRowIds = new Map<number, bigint>();
+  for (const [k, v] of Object.entries(headers)) {
+    if (!k.startsWith(H.startRowIdPrefix) || typeof v !== "string") continue;
+    const [sub, row] = v.split(",").map((x) => x.trim());
+    try {
+      const r = BigInt(row ?? "0");
+      startRowIds.set(Number(sub), r > INVALID_ROW_ID ? INVALID_ROW_ID : r);
+    } catch {
+      throw badRequest(`invalid ${k} header`);
+    }
+  }
+  return { splitId, numSplits, rowGroupsPerSubSplit: rowGroups, numSubSplits, startRowIds, limitRows };
+}

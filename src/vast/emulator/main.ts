@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/** `vast-emulator`: a local VAST DataBase tabular endpoint for development and tests. */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { ADMIN_PREFIX, DEFAULT_VAST_VERSION, startEmulator } from "./server.js";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a fraction between 0 and 1");
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+const program = new Command("vast-emulator")
+  .description(
+    "Serve VAST DataBase's tabular HTTP API locally (schemas, tables, columns, transactions, insert/update/delete, " +
+      "queries with predicate pushdown) so the official vastdb SDK and exr-inspector's client can run without a cluster.",
+  )
+  .option("--port <port>", "TCP port to listen on (0 = pick a free one)", nonNegative, 9090)
+  .option("--host <host>", "interface to bind", "127.0.0.1")
+  .option(
+    "--access-key <key>",
+    "accepted access key (repeatable, paired in order with --secret-key)",
+    collect,
+    [],
+  )
+  .option("--secret-key <secret>", "secret of the preceding access key (repeatable)", collect, [])
+  .option("--bucket <name>", "bucket to serve (repeatable; default: vastdb)", collect, [])
+  .option("--data-dir <dir>", "persist committed state in this directory and reload it at start")
+  .option("--vast-version <x.y.z.w>", "version advertised in the Server header", DEFAULT_VAST_VERSION)
+  .addOption(
+    new Option("--fault-slowdown <fraction>", "fraction of requests answered 503 SlowDown")
+      .argParser(fraction)
+      .default(0),
+  )
+  .addOption(
+    new Option("--fault-error500 <fraction>", "fraction of requests answered 500")
+      .argParser(fraction)
+      .default(0),
+  )
+  .addOption(
+    new Option("--fault-drop <fraction>", "fraction of connections dropped without answer")
+      .argParser(fraction)
+      .default(0),
+  )
+  .addOption(
+    new Option("--latency-ms <ms>", "latency added to every request").argParser(nonNegative).default(0),
+  )
+  .option("--quiet", "do not log internal errors to stderr")
+  .addHelpText(
+    "after",
+    `
+The first line on stdout is "listening on http://HOST:PORT" (useful with --port 0).
+With no --access-key every request is accepted; otherwise requests signed with another key get 403.
+Faults can also be changed at run time:
+  curl -X POST http://HOST:PORT${ADMIN_PREFIX}/faults -d '{"slowdown":0.1,"error500":0,"drop":0.05,"latency_ms":20}'
+  curl http://HOST:PORT${ADMIN_PREFIX}/faults
+See docs/vast-emulator.md.`,
+  );
+
+program.parse();
+const o = program.opts<{
+  port: number;
+  host: string;
+  accessKey: string[];
+  secretKey: string[];
+  bucket: string[];
+  dataDir?: string;
+  vastVersion: string;
+  faultSlowdown: number;
+  faultError500: number;
+  faultDrop: number;
+  latencyMs: number;
+  quiet?: boolean;
+}>();
+
+if (o.accessKey.length !== o.secretKey.length)
+  program.error("every --access-key needs a matching --secret-key");
+if (!/^\d+\.\d+\.\d+\.\d+$/.test(o.vastVersion)) program.error("--vast-version must look like 5.4.0.0");
+
+try {
+  const emulator = await startEmulator({
+    host: o.host,
+    port: o.port,
+    credentials: new Map(o.accessKey.map((k, i) => [k, o.secretKey[i]!])),
+    buckets: o.bucket,
+    dataDir: o.dataDir ?? null,
+    vastVersion: o.vastVersion,
+    faults: {
+      slowdown: o.faultSlowdown,
+      error500: o.faultError500,
+      drop: o.faultDrop,
+      latency_ms: o.latencyMs,
+    },
+    log: o.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`listening on ${emulator.url}\n`);
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (err) {
+  process.stderr.write(`vast-emulator: ${(err as Error).message}\n`);
+  process.exit(1);
+}

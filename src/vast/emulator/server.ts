@@ -1,0 +1,159 @@
+/**
+ * The HTTP front of the emulator: authentication, fault injection, the admin endpoint and dispatch of the
+ * tabular API (`/{bucket}[/{schema…}][/{table}]?{command}`) to the handlers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { encodeS3Error } from "../protocol/s3-error.js";
+import { checkAccess } from "./auth.js";
+import { emptyCatalog } from "./catalog.js";
+import { EmulatorError } from "./errors.js";
+import { FaultInjector, type FaultSettings } from "./faults.js";
+import { type Reply, TabularHandlers } from "./handlers.js";
+import { Persistence } from "./persistence.js";
+import { TransactionManager } from "./transactions.js";
+
+/** Admin path prefix; bucket names cannot start with "_", so it never collides with the tabular API. */
+export const ADMIN_PREFIX = "/_emulator";
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  /** access key → secret key; empty = accept any signature. */
+  credentials?: ReadonlyMap<string, string>;
+  buckets?: readonly string[];
+  dataDir?: string | null;
+  vastVersion?: string;
+  faults?: Partial<FaultSettings>;
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  server: Server;
+  faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_VAST_VERSION = "5.4.0.0";
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const buckets = options.buckets?.length ? options.buckets : ["vastdb"];
+  const persistence = options.dataDir ? new Persistence(options.dataDir) : null;
+  const loaded = persistence ? await persistence.load(buckets) : null;
+  const txm = new TransactionManager(
+    loaded?.state ?? emptyCatalog(buckets),
+    loaded?.counters ?? { nextTableId: 1, rowIds: new Map() },
+    async (state) => {
+      if (persistence) await persistence.save(state, txm.counters);
+    },
+  );
+  const handlers = new TabularHandlers(txm);
+  const faults = new FaultInjector(options.faults ?? {});
+  const credentials = options.credentials ?? new Map<string, string>();
+  const serverHeader = `vast ${options.vastVersion ?? DEFAULT_VAST_VERSION}`;
+  const log = options.log ?? (() => {});
+
+  const sendError = (res: ServerResponse, err: EmulatorError, method: string) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = method === "HEAD" ? "" : encodeS3Error({ code: err.code, message: err.message });
+    res.writeHead(err.status, { Server: serverHeader, "Content-Type": "application/xml" });
+    res.end(body);
+  };
+
+  const sendReply = async (res: ServerResponse, reply: Reply) => {
+    res.writeHead(200, { Server: serverHeader, ...reply.headers });
+    if (reply.stream) {
+      for await (const chunk of reply.stream) {
+        if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
+        if (res.destroyed) return;
+      }
+      res.end();
+    } else {
+      res.end(reply.body ?? "");
+    }
+  };
+
+  const handleAdmin = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { Server: serverHeader, "Content-Type": "application/json" });
+      res.end(`${JSON.stringify(value)}\n`);
+    };
+    if (path === `${ADMIN_PREFIX}/faults` && req.method === "GET") return json(200, faults.current);
+    if (path === `${ADMIN_PREFIX}/faults` && (req.method === "POST" || req.method === "PUT")) {
+      const text = Buffer.from(await readBody(req)).toString("utf8");
+      let patch: unknown;
+      try {
+        patch = JSON.parse(text || "{}");
+      } catch {
+        return json(400, { error: "body must be a JSON object" });
+      }
+      if (typeof patch !== "object" || patch === null || Array.isArray(patch))
+        return json(400, { error: "body must be a JSON object" });
+      try {
+        return json(200, faults.update(patch as Record<string, unknown>));
+      } catch (err) {
+        return json(400, { error: (err as Error).message });
+      }
+    }
+    if (path === `${ADMIN_PREFIX}/health` && req.method === "GET") return json(200, { ok: true });
+    return json(404, { error: `no admin endpoint ${req.method} ${path}` });
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const method = req.method ?? "GET";
+    void (async () => {
+      try {
+        if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(req, res, url.pathname);
+        const latency = faults.current.latency_ms;
+        if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+        const fault = faults.decide();
+        if (fault === "drop") {
+          req.socket.destroy();
+          return;
+        }
+        if (fault === "slowdown")
+          throw new EmulatorError(503, "SlowDown", "Please reduce your request rate (injected fault).");
+        if (fault === "error500")
+          throw new EmulatorError(500, "InternalError", "We encountered an internal error (injected fault).");
+        const body = await readBody(req);
+        checkAccess(req.headers.authorization, credentials);
+        const reply = await handlers.handle(method, url, req.headers, body);
+        await sendReply(res, reply);
+      } catch (err) {
+        if (err instanceof EmulatorError) return sendError(res, err, method);
+        log(`internal error on ${method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        sendError(res, new EmulatorError(500, "InternalError", (err as Error).message), method);
+      }
+    })();
+  });
+  server.keepAliveTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 9090, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    port,
+    server,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
