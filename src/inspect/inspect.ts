@@ -35,6 +35,8 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
   const read = async (offset: number, length: number): Promise<Uint8Array> => {
     const b = await source.read(offset, length);
     bytesRead += b.length;
+    const expected = Math.max(0, Math.min(length, size - offset));
+    if (b.length !== expected) throw new Error(`short read at ${offset}: ${b.length} of ${expected} bytes`);
     return b;
   };
   try {
@@ -47,17 +49,11 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
     while (scan.kind === "need-more") {
       const target = Math.min(size, cap, Math.max(scan.needed, buf.length * 2));
       const more = await read(buf.length, target - buf.length);
-      if (more.length === 0) break;
       const grown = new Uint8Array(buf.length + more.length);
       grown.set(buf, 0);
       grown.set(more, buf.length);
       buf = grown;
       scan = scanHeaders(buf, size, cap);
-    }
-    if (scan.kind === "need-more") {
-      // The source returned fewer bytes than its size promised: judge what we have as the whole file.
-      scan = scanHeaders(buf, buf.length, cap);
-      if (scan.kind === "need-more") throw new Error("source ended early");
     }
     inspection.setHeaders(buf, scan);
     if (scan.headerEnd !== null) {
