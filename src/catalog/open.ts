@@ -10,6 +10,8 @@ export interface CatalogOptions {
   readOnly?: boolean;
   /** Create/migrate the schema after opening (default true for writable stores). */
   init?: boolean;
+  /** VAST backend settings; each overrides its `VAST_DB_*` environment variable. */
+  vast?: import("../vast/client/config.js").VastConfigInput & { filesPerTransaction?: number };
 }
 
 export const DB_ENV_VAR = "EXR_INSPECTOR_DB";
@@ -31,7 +33,9 @@ export async function openCatalog(options: CatalogOptions = {}): Promise<Catalog
       if ((options.init ?? !options.readOnly) && !options.readOnly) await store.init();
       return store;
     }
-    case "vast":
-      throw new Error("the vast backend is not part of this build (src/catalog/vast)");
+    case "vast": {
+      const { openVastCatalog } = await import("./vast/open-vast.js");
+      return openVastCatalog(options);
+    }
   }
 }

@@ -11,8 +11,9 @@ import {
   type Schema,
   Struct,
   Type,
+  tableFromIPC,
 } from "apache-arrow";
-import { decodeIpcStream, encodeIpcStream } from "../protocol/arrow-ipc.js";
+import { encodeIpcStream } from "../protocol/arrow-ipc.js";
 import { TooWideRow, VastError } from "./errors.js";
 
 export const MAX_TABULAR_REQUEST_SIZE = 5 << 20;
@@ -26,7 +27,8 @@ export function batchStream(batch: RecordBatch): Uint8Array {
 
 /** Reads an IPC stream answer (insert row ids, list-columns schema). */
 export function readStream(bytes: Uint8Array): { schema: Schema; batches: RecordBatch[] } {
-  return decodeIpcStream(bytes);
+  const table = tableFromIPC(bytes);
+  return { schema: table.schema, batches: table.batches };
 }
 
 /**
