@@ -1,0 +1,133 @@
+/**
+ * Header-inspection throughput on the corpus's valid files, repeated x10, in one process:
+ *   ours   = inspectFile() (headers, offset tables, last-chunk check, derivation, validation)
+ *   floor  = open + read 64 KiB + close (the I/O any header reader must do)
+ *   exrinfo = OpenEXR's C tool, one process with every file of the x10 list as arguments (when installed)
+ * Rounds interleave the contenders to share cache and machine noise; medians are reported, with ratios.
+ *
+ * Usage: npm run bench:headers [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (EXR_CORPUS must point at the corpus)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { inspectFile } from "../src/inspect/inspect.js";
+import { validCorpusFiles } from "./lib/corpus.js";
+import { forEachLimited, median } from "./lib/stats.js";
+
+const REPEAT = 10;
+const FLOOR_BYTES = 64 * 1024;
+const CONCURRENCY = 16;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function floorRead(path: string, buf: Uint8Array): Promise<void> {
+  const fh = await open(path, "r");
+  try {
+    await fh.read(buf, 0, FLOOR_BYTES, 0);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function timePass(
+  files: string[],
+  limit: number,
+  fn: (path: string) => Promise<unknown>,
+): Promise<number> {
+  const t0 = performance.now();
+  await forEachLimited(files, limit, fn);
+  return files.length / ((performance.now() - t0) / 1000);
+}
+
+function whichExrinfo(): string | null {
+  const r = spawnSync("sh", ["-c", "command -v exrinfo"], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+function timeExrinfo(bin: string, files: string[]): { filesPerSecond: number; errors: number } {
+  const t0 = performance.now();
+  const r = spawnSync(bin, files, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const errors = (r.stderr?.toString("utf8").match(/ERROR/g) ?? []).length;
+  return { filesPerSecond: files.length / seconds, errors };
+}
+
+async function main(): Promise<void> {
+  const corpus = process.env.EXR_CORPUS ? resolve(process.env.EXR_CORPUS) : null;
+  if (!corpus || !existsSync(corpus)) {
+    process.stderr.write(
+      "bench:headers needs EXR_CORPUS pointing at the corpus (e.g. EXR_CORPUS=../shared/corpus)\n",
+    );
+    process.exit(2);
+  }
+  const rounds = Number(arg("--rounds") ?? 5);
+  const base = validCorpusFiles(corpus);
+  const files = Array.from({ length: REPEAT }, () => base).flat();
+  const exrinfo = whichExrinfo();
+  const buf = new Uint8Array(FLOOR_BYTES);
+  const floorOne = (p: string) => floorRead(p, new Uint8Array(FLOOR_BYTES));
+
+  // Warm the page cache and the JIT once; every contender then reads from memory.
+  for (const p of base) await floorRead(p, buf);
+  for (const p of base) await inspectFile(p);
+
+  const m: Record<string, number[]> = { ours1: [], floor1: [], oursN: [], floorN: [], exrinfo: [] };
+  let exrinfoErrors = 0;
+  let incomplete = 0;
+  for (const p of base) if (!(await inspectFile(p)).file.is_complete) incomplete++;
+  for (let r = 0; r < rounds; r++) {
+    const contenders: Array<() => Promise<void>> = [
+      async () => void m.floor1!.push(await timePass(files, 1, (p) => floorRead(p, buf))),
+      async () => void m.ours1!.push(await timePass(files, 1, (p) => inspectFile(p))),
+      async () => void m.floorN!.push(await timePass(files, CONCURRENCY, floorOne)),
+      async () => void m.oursN!.push(await timePass(files, CONCURRENCY, (p) => inspectFile(p))),
+      async () => {
+        if (!exrinfo) return;
+        const e = timeExrinfo(exrinfo, files);
+        m.exrinfo!.push(e.filesPerSecond);
+        exrinfoErrors = e.errors;
+      },
+    ];
+    if (r % 2) contenders.reverse();
+    for (const c of contenders) await c();
+  }
+
+  const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length ? median(v) : null]));
+  const fmt = (v: number | null) => (v === null ? "n/a" : Math.round(v).toLocaleString("en-US"));
+  const ratio = (a: number | null, b: number | null) => (a && b ? (a / b).toFixed(2) : "n/a");
+  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const lines = [
+    `Date: ${date}`,
+    `Machine: ${cpus().length} CPUs (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}`,
+    `Files: ${base.length} valid corpus files x${REPEAT} = ${files.length} inspections per pass; ${rounds} interleaved rounds, medians (files/s). ${incomplete} of the ${base.length} are reported incomplete by us.`,
+    "",
+    "| contender | files/s, one at a time | files/s, 16 in flight |",
+    "| --- | ---: | ---: |",
+    `| exr-inspector \`inspectFile\` | ${fmt(med.ours1 ?? null)} | ${fmt(med.oursN ?? null)} |`,
+    `| raw floor: open + read 64 KiB + close | ${fmt(med.floor1 ?? null)} | ${fmt(med.floorN ?? null)} |`,
+    `| \`exrinfo\` (one process, all ${files.length} paths as arguments) | ${exrinfo ? fmt(med.exrinfo ?? null) : "not installed"} | — |`,
+    "",
+    `Ratios: ours/floor ${ratio(med.ours1 ?? null, med.floor1 ?? null)} (one at a time), ${ratio(med.oursN ?? null, med.floorN ?? null)} (16 in flight); ` +
+      `ours/exrinfo ${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (one at a time), ${ratio(med.oursN ?? null, med.exrinfo ?? null)} (16 in flight). Goals: ours/floor >= 0.5, ours/exrinfo >= 1.`,
+    exrinfo
+      ? `exrinfo printed ${exrinfoErrors} ERROR lines on this list.`
+      : "exrinfo not installed (apt-get install openexr).",
+    `Rounds (files/s): ${Object.entries(m)
+      .filter(([, v]) => v.length)
+      .map(([k, v]) => `${k} ${v.map((x) => Math.round(x)).join("/")}`)
+      .join("; ")}`,
+  ];
+  const text = lines.join("\n");
+  process.stdout.write(`${text}\n`);
+  const out = arg("--write");
+  if (out) writeFileSync(out, `${text}\n`);
+}
+
+await main();
