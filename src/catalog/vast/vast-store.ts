@@ -52,7 +52,7 @@ import {
 export interface VastStoreOptions {
   /** Files per write transaction (default 256). */
   filesPerTransaction?: number;
-  /** Attempts per write transaction on transient failures (default 8). */
+  /** Attempts per write transaction on transient failures (default 25, jittered backoff capped at 2 s). */
   writeAttempts?: number;
   /** Values per `isin` pushdown request (default 500). */
   keysPerQuery?: number;
@@ -71,6 +71,8 @@ interface FileVersion {
 interface WriteResult {
   inserted: Set<string>;
   reinspected: Set<string>;
+  /** Ids seen with more than one files row (a race not yet cleaned up). */
+  duplicated: Set<string>;
 }
 
 const FILE_KEY_COLUMNS = ["file_id", INGEST_TOKEN];
@@ -146,7 +148,7 @@ export class VastCatalogStore implements CatalogStore {
     this.config = config;
     this.#options = {
       filesPerTransaction: options.filesPerTransaction ?? 256,
-      writeAttempts: options.writeAttempts ?? 8,
+      writeAttempts: options.writeAttempts ?? 25,
       keysPerQuery: options.keysPerQuery ?? 500,
       readOnly: options.readOnly ?? false,
     };
@@ -261,11 +263,13 @@ export class VastCatalogStore implements CatalogStore {
             ids,
           );
           const winners = new Map<string, { v: FileVersion; count: number; last: number }>();
+          const duplicated = new Set<string>();
           for (const t of found) {
             const counts = t.getChild("inspection_count");
             const lasts = t.getChild("last_inspected");
             for (const v of versionsOf(t)) {
               const w = winners.get(v.file_id);
+              if (w) duplicated.add(v.file_id);
               if (w && w.v.rowId < v.rowId) continue;
               const last = lasts?.get(v.index);
               winners.set(v.file_id, {
@@ -321,17 +325,20 @@ export class VastCatalogStore implements CatalogStore {
           }
           const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
           const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
-          return { inserted, reinspected };
+          return { inserted, reinspected, duplicated };
         });
       } catch (err) {
         if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
         await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
       }
     }
-    if (result.inserted.size > 0) {
-      const lost = await this.#resolveDuplicates([...result.inserted], myTokens);
+    if (result.inserted.size > 0 || result.duplicated.size > 0) {
+      const lost = await this.#resolveDuplicates(
+        [...new Set([...result.inserted, ...result.duplicated])],
+        myTokens,
+      );
       for (const id of lost) {
-        result.inserted.delete(id);
+        if (!result.inserted.delete(id)) continue;
         result.reinspected.add(id);
       }
     }
