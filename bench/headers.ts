@@ -5,7 +5,7 @@
  *   exrinfo = OpenEXR's C tool, one process with every file of the x10 list as arguments (when installed)
  * Rounds interleave the contenders to share cache and machine noise; medians are reported, with ratios.
  *
- * Usage: npm run bench:headers [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (EXR_CORPUS must point at the corpus)
+ * Usage: npm run bench:headers [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (corpus: $EXR_CORPUS, default ../shared/corpus)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -59,11 +59,9 @@ function timeExrinfo(bin: string, files: string[]): { filesPerSecond: number; er
 }
 
 async function main(): Promise<void> {
-  const corpus = process.env.EXR_CORPUS ? resolve(process.env.EXR_CORPUS) : null;
-  if (!corpus || !existsSync(corpus)) {
-    process.stderr.write(
-      "bench:headers needs EXR_CORPUS pointing at the corpus (e.g. EXR_CORPUS=../shared/corpus)\n",
-    );
+  const corpus = resolve(process.env.EXR_CORPUS ?? "../shared/corpus");
+  if (!existsSync(corpus)) {
+    process.stderr.write(`bench:headers: no corpus at ${corpus} (set EXR_CORPUS)\n`);
     process.exit(2);
   }
   const rounds = Number(arg("--rounds") ?? 5);
