@@ -11,6 +11,11 @@ import type { CatalogStore } from "../catalog/port.js";
 export interface CatalogCliOptions {
   db?: string;
   backend?: CatalogBackend;
+  vastEndpoint?: string;
+  vastBucket?: string;
+  vastSchema?: string;
+  vastDataEndpoints?: string;
+  vastFilesPerTransaction?: string;
 }
 
 /** Adds the options every catalog command shares: `--db` and `--backend`. */
@@ -19,14 +24,29 @@ export function addCatalogOptions(command: Command): Command {
     .option("--db <path>", `DuckDB catalog file (default: $${DB_ENV_VAR}, else ./${DEFAULT_DB_FILE})`)
     .addOption(
       new Option("--backend <backend>", "catalog backend").choices(["duckdb", "vast"]).default("duckdb"),
-    );
+    )
+    .option(
+      "--vast-endpoint <url>",
+      "VAST endpoint (default: $VAST_DB_ENDPOINT; keys only from the environment)",
+    )
+    .option("--vast-bucket <name>", "VAST bucket (default: $VAST_DB_BUCKET)")
+    .option("--vast-schema <name>", "VAST schema (default: $VAST_DB_SCHEMA, else exr_metadata)")
+    .option("--vast-data-endpoints <urls>", "comma-separated VAST endpoints for parallel selects")
+    .option("--vast-files-per-transaction <n>", "files written per VAST transaction (default 256)");
 }
 
 export function catalogOptionsFrom(
   cli: CatalogCliOptions,
   extra: Partial<CatalogOptions> = {},
 ): CatalogOptions {
-  return { backend: cli.backend ?? "duckdb", ...(cli.db ? { db: cli.db } : {}), ...extra };
+  const vast = {
+    ...(cli.vastEndpoint ? { endpoint: cli.vastEndpoint } : {}),
+    ...(cli.vastBucket ? { bucket: cli.vastBucket } : {}),
+    ...(cli.vastSchema ? { schema: cli.vastSchema } : {}),
+    ...(cli.vastDataEndpoints ? { dataEndpoints: cli.vastDataEndpoints.split(",").filter((s) => s) } : {}),
+    ...(cli.vastFilesPerTransaction ? { filesPerTransaction: Number(cli.vastFilesPerTransaction) } : {}),
+  };
+  return { backend: cli.backend ?? "duckdb", ...(cli.db ? { db: cli.db } : {}), vast, ...extra };
 }
 
 /** Opens the catalog for a command and always closes it. */
