@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
+import { BOOLEAN, type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
 import type {
   CatalogStore,
   CleanupResult,
@@ -176,6 +176,7 @@ export class DuckDbCatalogStore implements CatalogStore {
           "files",
           FILE_COLUMNS,
           fresh.map((r) => r.file),
+          [{ type: BOOLEAN, value: false }],
         );
         await appendRows<PartRow>(
           this.connection,

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCleanup } from "./cleanup.js";
 import { registerDb } from "./db.js";
 import { registerExport } from "./export.js";
+import { registerGenerate } from "./generate.js";
 import { registerImport } from "./import.js";
 import { registerInspect } from "./inspect.js";
 import { registerReport } from "./report.js";
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerImport(program);
   registerExport(program);
+  registerGenerate(program);
   registerDb(program);
   registerCleanup(program);
   registerInspect(program);
