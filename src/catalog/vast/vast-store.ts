@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { BOOLEAN, DuckDBInstance } from "@duckdb/node-api";
 import { Field, Schema, type Table, Uint64 } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
 import { isTransient } from "../../vast/client/errors.js";
@@ -667,7 +667,9 @@ export class VastCatalogStore implements CatalogStore {
       const connection = await instance.connect();
       try {
         for (const table of CATALOG_TABLES) {
-          await appendRows(connection, "exr_metadata", table, TABLE_COLUMNS[table], rows[table] as never[]);
+          // files has the DuckDB adapter's trailing `pending_delete` flag.
+          const extra = table === "files" ? [{ type: BOOLEAN, value: false }] : [];
+          await appendRows(connection, "exr_metadata", table, TABLE_COLUMNS[table], rows[table] as never[], extra);
         }
       } finally {
         connection.closeSync();

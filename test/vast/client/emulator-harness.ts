@@ -29,27 +29,26 @@ export async function startTestEmulator(args: string[] = []): Promise<EmulatorHa
 }
 
 async function spawnEmulator(args: string[]): Promise<EmulatorHandle> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, "--port", "0", "--bucket", "vastdb", ...args], {
+  const child: ChildProcess = spawn(process.execPath, [MAIN, "--port", "0", "--bucket", "vastdb", "--quiet", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /(\d{2,5})/.exec(out);
-      if (m && out.includes("\n")) {
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
         child.stdout!.off("data", onData);
-        resolve(Number(m[1]));
+        resolve(m[1]!);
       }
     };
     child.stdout!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)));
   });
-  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     setFaults: async (f) => {
