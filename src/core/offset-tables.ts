@@ -29,9 +29,15 @@ export function layoutTables(headerEnd: number, entriesPerPart: readonly (number
 }
 
 /** Bytes a chunk needs before its pixel data: [part number] + coordinates + size field(s). */
+const CHUNK_HEADER_BYTES: Readonly<Record<PartType, number>> = {
+  scanlineimage: 8,
+  tiledimage: 20,
+  deepscanline: 28,
+  deeptile: 40,
+};
+
 export function chunkHeaderSize(type: PartType, multipart: boolean): number {
-  const base = { scanlineimage: 8, tiledimage: 20, deepscanline: 28, deeptile: 40 }[type];
-  return base + (multipart ? 4 : 0);
+  return CHUNK_HEADER_BYTES[type] + (multipart ? 4 : 0);
 }
 
 export interface ChunkRef {
@@ -70,9 +76,15 @@ export function analyzeTables(
 ): TableAnalysis {
   const findings: Finding[] = [];
   let complete = true;
-  const refs: ChunkRef[] = [];
   const stats: PartTableStats[] = [];
   const r = new ByteReader(bytes);
+  const total = layout.tables.reduce((n, t) => n + t.entries, 0);
+  const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
+  // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks).
+  const offsets = new Float64Array(storedTotal);
+  const partOf = new Uint32Array(storedTotal);
+  const chunkOf = new Uint32Array(storedTotal);
+  let n = 0;
   for (const t of layout.tables) {
     const s: PartTableStats = {
       offset_table_offset: t.start,
@@ -89,77 +101,136 @@ export function analyzeTables(
         finding(
           "EXR_OFFSET_TABLE_TRUNCATED",
           `file ends inside offset table: ${stored} of ${t.entries} entries present`,
-          { part_index: t.part, chunk_index: stored, byte_offset: t.start + stored * 8 },
+          {
+            part_index: t.part,
+            chunk_index: stored,
+            byte_offset: t.start + stored * 8,
+          },
         ),
       );
     }
     r.pos = rel;
+    let min = Number.POSITIVE_INFINITY;
+    let max = -1;
     for (let chunk = 0; chunk < stored; chunk++) {
-      const entryOffset = t.start + chunk * 8;
       const offset = r.u64();
+      if (offset !== 0 && offset >= layout.end && offset < fileSize) {
+        offsets[n] = offset;
+        partOf[n] = t.part;
+        chunkOf[n] = chunk;
+        n++;
+        if (offset < min) min = offset;
+        if (offset > max) max = offset;
+        continue;
+      }
+      complete = false;
+      const loc = { part_index: t.part, chunk_index: chunk, byte_offset: t.start + chunk * 8 };
       if (offset === 0) {
-        complete = false;
-        findings.push(
-          finding("EXR_OFFSET_ZERO", `offset of chunk ${chunk} is 0 (never written)`, {
-            part_index: t.part,
-            chunk_index: chunk,
-            byte_offset: entryOffset,
-          }),
-        );
-      } else if (offset < layout.end || offset >= fileSize) {
-        complete = false;
+        findings.push(finding("EXR_OFFSET_ZERO", `offset of chunk ${chunk} is 0 (never written)`, loc));
+      } else {
         const where =
           offset < layout.end
             ? `before the end of the offset tables (${layout.end})`
             : `past EOF (${fileSize})`;
-        findings.push(
-          finding("EXR_OFFSET_OUT_OF_RANGE", `chunk ${chunk} offset ${offset} is ${where}`, {
-            part_index: t.part,
-            chunk_index: chunk,
-            byte_offset: entryOffset,
-          }),
-        );
-      } else {
-        refs.push({ part: t.part, chunk, offset });
-        if (s.data_offset_min === null || offset < s.data_offset_min) s.data_offset_min = offset;
-        if (s.data_offset_max === null || offset > s.data_offset_max) s.data_offset_max = offset;
+        findings.push(finding("EXR_OFFSET_OUT_OF_RANGE", `chunk ${chunk} offset ${offset} is ${where}`, loc));
       }
+    }
+    if (max >= 0) {
+      s.data_offset_min = min;
+      s.data_offset_max = max;
     }
   }
 
-  let sorted = true;
-  for (let i = 1; i < refs.length; i++) {
-    if (refs[i]!.offset < refs[i - 1]!.offset) {
-      sorted = false;
-      break;
+  const order = sortedOrder(offsets, n);
+  const partHeaderSize = partTypes.map((t) => (t ? chunkHeaderSize(t, multipart) : 0));
+  const headerSize = (i: number) => partHeaderSize[partOf[i]!] ?? 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const offset = offsets[i]!;
+    const next = k + 1 < n;
+    const limit = next ? offsets[order[k + 1]!]! : fileSize;
+    const need = headerSize(i);
+    if (offset + need <= limit) {
+      stats[partOf[i]!]!.chunks_present++;
+      continue;
     }
-  }
-  if (!sorted) refs.sort((a, b) => a.offset - b.offset);
-  for (let i = 0; i < refs.length; i++) {
-    const ref = refs[i]!;
-    const type = partTypes[ref.part];
-    const need = type ? chunkHeaderSize(type, multipart) : 0;
-    const limit = i + 1 < refs.length ? refs[i + 1]!.offset : fileSize;
-    if (ref.offset + need > limit) {
-      complete = false;
-      const next = i + 1 < refs.length;
-      findings.push(
-        finding(
-          next ? "EXR_CHUNK_OVERLAP" : "EXR_CHUNK_TRUNCATED",
-          next
-            ? `chunk ${ref.chunk} at ${ref.offset} has ${limit - ref.offset} bytes before the next chunk; its header needs ${need}`
-            : `file ends ${limit - ref.offset} bytes into chunk ${ref.chunk}; its header alone needs ${need}`,
-          { part_index: ref.part, chunk_index: ref.chunk, byte_offset: ref.offset },
-        ),
-      );
-    } else {
-      stats[ref.part]!.chunks_present++;
-    }
+    complete = false;
+    const loc = { part_index: partOf[i]!, chunk_index: chunkOf[i]!, byte_offset: offset };
+    findings.push(
+      next
+        ? finding(
+            "EXR_CHUNK_OVERLAP",
+            `chunk ${chunkOf[i]} at ${offset} has ${limit - offset} bytes before the next chunk; its header needs ${need}`,
+            loc,
+          )
+        : finding(
+            "EXR_CHUNK_TRUNCATED",
+            `file ends ${limit - offset} bytes into chunk ${chunkOf[i]}; its header alone needs ${need}`,
+            loc,
+          ),
+    );
   }
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
-  const last = refs.length > 0 ? refs[refs.length - 1]! : null;
-  const lastType = last ? partTypes[last.part] : null;
-  const lastFits =
-    last !== null && lastType != null && last.offset + chunkHeaderSize(lastType, multipart) <= fileSize;
-  return { stats, findings, lastChunk: lastFits ? last : null, complete };
+  let lastChunk: ChunkRef | null = null;
+  if (n > 0) {
+    const i = order[n - 1]!;
+    const offset = offsets[i]!;
+    if (partTypes[partOf[i]!] && offset + headerSize(i) <= fileSize) {
+      lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
+    }
+  }
+  return { stats, findings, lastChunk, complete };
+}
+
+/**
+ * Indices of the first `n` offsets in ascending offset order: a natural merge sort, because tables
+ * are ascending runs (one per part, or a few for RANDOM_Y/DECREASING_Y writes), so it is near-linear.
+ */
+function sortedOrder(offsets: Float64Array, n: number): Uint32Array {
+  let idx = new Uint32Array(n);
+  const runStarts: number[] = [0];
+  for (let i = 0; i < n; i++) {
+    idx[i] = i;
+    if (i > 0 && offsets[i]! < offsets[i - 1]!) runStarts.push(i);
+  }
+  if (runStarts.length <= 1) return idx;
+  let key = offsets.slice(0, n);
+  let idx2 = new Uint32Array(n);
+  let key2 = new Float64Array(n);
+  let runs = runStarts;
+  while (runs.length > 1) {
+    const merged: number[] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r]!;
+      const mid = r + 1 < runs.length ? runs[r + 1]! : n;
+      const end = r + 2 < runs.length ? runs[r + 2]! : n;
+      merged.push(a);
+      let i = a;
+      let j = mid;
+      let k = a;
+      while (i < mid && j < end) {
+        const ki = key[i]!;
+        const kj = key[j]!;
+        if (kj < ki) {
+          key2[k] = kj;
+          idx2[k++] = idx[j++]!;
+        } else {
+          key2[k] = ki;
+          idx2[k++] = idx[i++]!;
+        }
+      }
+      while (i < mid) {
+        key2[k] = key[i]!;
+        idx2[k++] = idx[i++]!;
+      }
+      while (j < end) {
+        key2[k] = key[j]!;
+        idx2[k++] = idx[j++]!;
+      }
+    }
+    [idx, idx2] = [idx2, idx];
+    [key, key2] = [key2, key];
+    runs = merged;
+  }
+  return idx;
 }

@@ -40,11 +40,21 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
     return b;
   };
   try {
-    size = await source.size();
+    // The first read does not wait for the size: both are issued together.
+    const firstLength = Math.min(initial, cap);
+    const [knownSize, knownMtime, first] = await Promise.all([
+      source.size(),
+      source.mtime ? source.mtime() : null,
+      source.read(0, firstLength),
+    ]);
+    size = knownSize;
+    mtime = knownMtime;
+    bytesRead += first.length;
     inspection = new Inspection(options.path ?? source.path, size);
-    mtime = source.mtime ? await source.mtime() : null;
-
-    let buf = await read(0, Math.min(size, initial, cap));
+    if (first.length !== Math.min(firstLength, size)) {
+      throw new Error(`short read at 0: ${first.length} of ${Math.min(firstLength, size)} bytes`);
+    }
+    let buf = first;
     let scan = scanHeaders(buf, size, cap);
     while (scan.kind === "need-more") {
       const target = Math.min(size, cap, Math.max(scan.needed, buf.length * 2));
@@ -90,9 +100,9 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
     failed.ioError(err);
     return failed.result({ size: 0, mtime: null, bytesRead: 0, headerHash: null });
   }
-  try {
-    return await inspect(source, options);
-  } finally {
-    await source.close().catch(() => undefined);
-  }
+  const result = await inspect(source, options);
+  // Nothing depends on the close of a read-only handle, so it is not awaited: the next file's
+  // open overlaps it. A failed close cannot change the result.
+  source.close().catch(() => undefined);
+  return result;
 }

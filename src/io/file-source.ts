@@ -1,38 +1,40 @@
 import { type FileHandle, open } from "node:fs/promises";
 import type { ByteSource } from "./byte-source.js";
 
-/** A local file read with positioned reads on one FileHandle; `open` stats it once. */
+/**
+ * A local file read with positioned reads on one FileHandle. Size and mtime come from one fstat,
+ * issued lazily so that callers can run it concurrently with the first read.
+ */
 export class FileSource implements ByteSource {
+  private stats: Promise<{ size: number; mtime: Date }> | null = null;
+
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-    private readonly bytes: number,
-    private readonly modified: Date,
   ) {}
 
   static async open(path: string): Promise<FileSource> {
-    const handle = await open(path, "r");
-    try {
-      const st = await handle.stat();
-      return new FileSource(path, handle, st.size, st.mtime);
-    } catch (err) {
-      await handle.close();
-      throw err;
-    }
+    return new FileSource(path, await open(path, "r"));
+  }
+
+  private stat(): Promise<{ size: number; mtime: Date }> {
+    this.stats ??= this.handle.stat();
+    return this.stats;
   }
 
   async size(): Promise<number> {
-    return this.bytes;
+    return (await this.stat()).size;
   }
 
   async mtime(): Promise<Date | null> {
-    return this.modified;
+    return (await this.stat()).mtime;
   }
 
-  /** Exactly `length` bytes (fewer only at end of file), in a buffer of exactly that size. */
+  /** Exactly `length` bytes (fewer only at end of file). */
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const n = Math.max(0, Math.min(length, this.bytes - offset));
-    const out = new Uint8Array(n);
+    const n = Math.max(0, length);
+    // Every byte is overwritten by the read (or cut off below), so skip zero-filling.
+    const out = Buffer.allocUnsafe(n);
     let done = 0;
     while (done < n) {
       const { bytesRead } = await this.handle.read(out, done, n - done, offset + done);
