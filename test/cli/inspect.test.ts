@@ -69,7 +69,7 @@ describe("inspect", () => {
     const json = JSON.parse((await runCli(["inspect", "--format", "json", path])).stdout) as InspectionResult;
     for (const a of json.parts[0]!.attributes)
       expect(r.stdout).toContain(`  ${a.name} (type ${a.type}, ${a.size} byte`);
-    expect(r.stdout).toMatch(/aM33d \(type m33d, 72 bytes at \d+\): \n\s+\(1 2 3\)/);
+    expect(r.stdout).toMatch(/aM33d \(type m33d, 72 bytes at \d+\):\n\s+\(1 2 3\)/);
     expect(r.stdout).toContain("aTiledesc (type tiledesc, 9 bytes at");
     expect(r.stdout).toContain("tile size 64 by 32, level mode RIPMAP_LEVELS, rounding mode ROUND_UP");
     expect(r.stdout).toContain('"caf\uFFFD" (invalid UTF-8; bytes base64 Y2Fm6Q==)');

@@ -78,8 +78,10 @@ export function formatInspectionText(r: InspectionResult): string {
     lines.push("");
     lines.push(`part ${p.part_index}${p.part_name !== null ? ` ${JSON.stringify(p.part_name)}` : ""}:`);
     for (const a of p.attributes) {
+      const value = formatAttributeValue(a, "      ");
+      const sep = value.startsWith("\n") ? "" : " ";
       lines.push(
-        `  ${a.name} (type ${a.type}, ${a.size} byte${a.size === 1 ? "" : "s"} at ${a.offset}): ${formatAttributeValue(a, "      ")}`,
+        `  ${a.name} (type ${a.type}, ${a.size} byte${a.size === 1 ? "" : "s"} at ${a.offset}):${sep}${value}`,
       );
     }
     derived(p, lines);
