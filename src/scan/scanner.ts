@@ -69,7 +69,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const batchSize = Math.max(1, options.batchSize ?? 500);
-  const jobSize = Math.max(1, options.jobSize ?? 32);
+  const jobSize = Math.max(1, options.jobSize ?? Math.min(32, batchSize));
   const pool = new InspectPool(options.jobs ?? 0);
   const progress: ScanProgress = {
     found: 0,
