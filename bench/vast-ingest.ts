@@ -19,9 +19,9 @@ import { rowsToBatch } from "../src/catalog/vast/arrow-rows.js";
 import { provisionCatalog } from "../src/catalog/vast/provision.js";
 import { INGEST_TOKEN } from "../src/catalog/vast/table-schemas.js";
 import { VastCatalogStore } from "../src/catalog/vast/vast-store.js";
+import { sampleFiles } from "../src/core/write/sample-files.js";
 import { inspect } from "../src/inspect/inspect.js";
 import { BufferSource } from "../src/io/buffer-source.js";
-import { sampleFiles } from "../src/core/write/sample-files.js";
 import { VastConfig } from "../src/vast/client/config.js";
 import { eq } from "../src/vast/client/predicate.js";
 import { select } from "../src/vast/client/select.js";
@@ -38,7 +38,9 @@ const BATCH = arg("--batch", 500);
 
 async function startEmulator(): Promise<{ url: string; stop: () => void }> {
   const main = resolve(import.meta.dirname, "../../../dist/vast/emulator/main.js");
-  const child = spawn(process.execPath, [main, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [main, "--port", "0", "--quiet"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((ok, fail) => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -57,12 +59,21 @@ async function makeRecords(n: number, prefix: string): Promise<CatalogRecord[]> 
   const result = await inspect(new BufferSource(bytes, `memory:${sample.name}`));
   const now = new Date();
   return Array.from({ length: n }, (_, i) =>
-    buildRecord({ ...result, file: { ...result.file, path: `/${prefix}/seq${i % 50}/frame.${i}.exr` } }, { now }),
+    buildRecord(
+      { ...result, file: { ...result.file, path: `/${prefix}/seq${i % 50}/frame.${i}.exr` } },
+      { now },
+    ),
   );
 }
 
 function config(url: string, schema: string): VastConfig {
-  return new VastConfig({ endpoint: url, accessKey: "bench", secretKey: "bench-secret", bucket: "vastdb", schema });
+  return new VastConfig({
+    endpoint: url,
+    accessKey: "bench",
+    secretKey: "bench-secret",
+    bucket: "vastdb",
+    schema,
+  });
 }
 
 /** The seed's pattern, written with our client (which costs fewer RPCs than the SDK's table lookups). */
@@ -79,7 +90,10 @@ async function seedPattern(url: string, records: CatalogRecord[]): Promise<numbe
       await session.transaction(async (tx) => {
         const existing = await select(tx, ref("files"), schemas.files, {
           columns: ["file_id"],
-          predicate: [eq("file_path_normalized", rec.file.file_path_normalized), eq("header_hash", rec.file.header_hash)],
+          predicate: [
+            eq("file_path_normalized", rec.file.file_path_normalized),
+            eq("header_hash", rec.file.header_hash),
+          ],
         });
         if (existing.numRows > 0) return;
         const tag = (rows: object[]) => rows.map((r) => ({ ...r, [INGEST_TOKEN]: null }));
@@ -112,7 +126,8 @@ const emulator = await startEmulator();
 try {
   const seedRecords = await makeRecords(SEED_FILES, "seed");
   const batchRecords = await makeRecords(FILES, "batched");
-  const children = seedRecords[0]!.parts.length + seedRecords[0]!.channels.length + seedRecords[0]!.attributes.length;
+  const children =
+    seedRecords[0]!.parts.length + seedRecords[0]!.channels.length + seedRecords[0]!.attributes.length;
   const seedRate = await seedPattern(emulator.url, seedRecords);
   const batchRate = await batched(emulator.url, batchRecords);
   const ratio = batchRate / seedRate;

@@ -29,9 +29,13 @@ export async function startTestEmulator(args: string[] = []): Promise<EmulatorHa
 }
 
 async function spawnEmulator(args: string[]): Promise<EmulatorHandle> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, "--port", "0", "--bucket", "vastdb", "--quiet", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [MAIN, "--port", "0", "--bucket", "vastdb", "--quiet", ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
