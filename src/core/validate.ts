@@ -2,6 +2,7 @@ import { textOf } from "./channels.js";
 import { DEEP_COMPRESSIONS } from "./compression.js";
 import { finding } from "./findings.js";
 import type { DecodedHeader } from "./header-decode.js";
+import { numberFromJson } from "./json-number.js";
 import type { ChannelRecord, Finding, PartRecord, VersionFlags } from "./model.js";
 import { isInverted, PART_TYPES } from "./part-derive.js";
 
@@ -208,7 +209,8 @@ function validatePart(
   }
 
   const par = h.byName.get("pixelAspectRatio");
-  if (par?.type === "float" && !(typeof par.value === "number" && par.value > 0)) {
+  const parValue = numberFromJson(par?.value);
+  if (par?.type === "float" && !(parValue !== null && parValue > 0 && Number.isFinite(parValue))) {
     out.push(
       finding(
         "EXR_INVALID_PIXEL_ASPECT_RATIO",
@@ -218,7 +220,8 @@ function validatePart(
     );
   }
   const sww = h.byName.get("screenWindowWidth");
-  if (sww?.type === "float" && !(typeof sww.value === "number" && sww.value >= 0)) {
+  const swwValue = numberFromJson(sww?.value);
+  if (sww?.type === "float" && !(swwValue !== null && swwValue >= 0 && Number.isFinite(swwValue))) {
     out.push(
       finding(
         "EXR_INVALID_SCREEN_WINDOW_WIDTH",

@@ -40,6 +40,22 @@ describe("scalar and vector types", () => {
     expect(value("v2f", b().f32(1, Number.NaN).build())).toEqual([1, "NaN"]);
   });
 
+  it("negative zero keeps its sign as the string -0", () => {
+    expect(value("float", b().f32(-0).build())).toBe("-0");
+    expect(value("m33d", b().f64(0, -0, 0, 0, 0, 0, 0, 0, 0).build())).toEqual([
+      0,
+      "-0",
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ]);
+    expect(JSON.stringify(value("float", b().f32(0).build()))).toBe("0");
+  });
+
   it("vectors", () => {
     expect(value("v2i", b().i32(1, -2).build())).toEqual([1, -2]);
     expect(value("v2f", b().f32(1.5, 2.5).build())).toEqual([1.5, 2.5]);

@@ -88,6 +88,7 @@ describe("validation", () => {
     expectFinding(single({ pixelAspectRatio: 0 }), { code: "EXR_INVALID_PIXEL_ASPECT_RATIO" });
     expectFinding(single({ pixelAspectRatio: Number.NaN }), { code: "EXR_INVALID_PIXEL_ASPECT_RATIO" });
     expectFinding(single({ screenWindowWidth: -1 }), { code: "EXR_INVALID_SCREEN_WINDOW_WIDTH" });
+    expect(single({ screenWindowWidth: -0 })).toEqual([]);
   });
 
   it("inverted windows", () => {
