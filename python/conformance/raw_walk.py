@@ -138,6 +138,11 @@ def _floatvector(b):
 
 
 def _idmanifest(b):
+    """OpenEXR >= 3.2 stores the uncompressed size as 8 bytes, 3.0/3.1 as 4; the zlib stream (first byte 0x78)
+    follows. Bytes 4..7 are zero only in the 8-byte form (in the 4-byte form they start the zlib stream)."""
+    if len(b) >= 9 and b[4:8] == b"\0\0\0\0":
+        (n,) = struct.unpack_from("<Q", b)
+        return {"uncompressed_size": n, "compressed_size": len(b) - 8}
     if len(b) < 4:
         return None
     (n,) = struct.unpack_from("<i", b)

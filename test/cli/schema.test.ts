@@ -68,6 +68,7 @@ describe("schema/inspection.schema.json", () => {
       ],
     });
     expect(problems(attr("float", "NaN"))).toEqual([]);
+    expect(problems(attr("float", "-0"))).toEqual([]);
     expect(problems(attr("float", "nan"))).not.toEqual([]);
     expect(problems(attr("box2i", { min: [0, 0], max: [1, 1] }))).toEqual([]);
     expect(problems(attr("box2i", { min: [0, 0.5], max: [1, 1] }))).not.toEqual([]);

@@ -27,7 +27,7 @@ function compact(v: JsonAttributeValue): string {
 /** Enumeration names print bare; unknown raw values print as numbers. */
 const plain = (v: JsonAttributeValue | undefined) => (typeof v === "string" ? v : num(v));
 
-const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
+const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity", "-0"]);
 const num = (v: JsonAttributeValue | undefined) =>
   v === undefined ? "?" : typeof v === "string" && NON_FINITE.has(v) ? v : compact(v);
 

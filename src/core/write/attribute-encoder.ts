@@ -65,7 +65,8 @@ const ENCODERS: { [T in keyof AttributeValueByType]: Encoder<T> } = {
   floatvector: (w, v) => {
     for (const n of v) w.f32(n);
   },
-  idmanifest: (w, v) => w.i32(v.uncompressedSize).bytes(v.compressed),
+  idmanifest: (w, v) =>
+    (v.sizeBytes === 4 ? w.i32(v.uncompressedSize) : w.u64(v.uncompressedSize)).bytes(v.compressed),
   int: (w, v) => w.i32(v),
   keycode: (w, v) =>
     w

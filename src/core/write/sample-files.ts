@@ -21,6 +21,19 @@ const SHARED_DISPLAY_WINDOW = box(0, 0, 39, 23);
 
 const ramp = (c: string, x: number, y: number) => (c.charCodeAt(c.length - 1) % 7) + x * 0.25 + y * 0.5;
 
+/**
+ * The zlib stream of an ID manifest written by the official OpenEXR 3.5.3 Python bindings: one channel group
+ * (channel `objectId`, components `name`/`path`, hash MurmurHash3_32, encoding `id`) with 4 entries
+ * (1000 chair /set/chair, 1007 lamp /set/lamp, 1014 table /set/table, 1021 floor /set/floor); 152 bytes inflated.
+ */
+const LIBRARY_ID_MANIFEST_ZLIB =
+  "eF4djFEOgjAMhstcV+KDVyGRS+iDZzAFZobZHBnjzh6Ddn/ypf2/NAVJL1wdOicMu6/DHHgt+Ik5F4ycNqw8RQ9NQ9OgGpru9IWEBN2VPk9fP9fnYqRY++PkN67B3KS+jpKO8uA9jO/xrgfrYqyMP1kgZ4guhN0J3tYfQA==";
+
+function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
 /** One attribute of every type the layout defines, with awkward values (NaN, ±Inf, -0, extremes, non-UTF-8). */
 export function everyTypeAttributes(): AttributeSpec[] {
   return [
@@ -43,6 +56,11 @@ export function everyTypeAttributes(): AttributeSpec[] {
     { name: "aFloatInf", type: "float", value: Number.NEGATIVE_INFINITY },
     { name: "aFloatNaN", type: "float", value: Number.NaN },
     { name: "aFloatvector", type: "floatvector", value: [1.5, Number.POSITIVE_INFINITY, 1e-45] },
+    {
+      name: "aIdManifest",
+      type: "idmanifest",
+      value: { uncompressedSize: 152, compressed: fromBase64(LIBRARY_ID_MANIFEST_ZLIB) },
+    },
     { name: "aInt", type: "int", value: -123456789 },
     {
       name: "aKeycode",

@@ -73,8 +73,11 @@ export interface AttributeValueByType {
   envmap: EnvmapName | number;
   float: number;
   floatvector: number[];
-  /** Compressed ID manifest: the stored uncompressed size, then the zlib stream as given. */
-  idmanifest: { uncompressedSize: number; compressed: Uint8Array };
+  /**
+   * Compressed ID manifest: the uncompressed size, then the zlib stream as given. OpenEXR 3.2+ stores the size
+   * as 8 bytes (`sizeBytes` 8, the default); older writers stored 4.
+   */
+  idmanifest: { uncompressedSize: number; compressed: Uint8Array; sizeBytes?: 4 | 8 };
   int: number;
   keycode: KeycodeValue;
   lineOrder: LineOrderName | number;
