@@ -30,6 +30,10 @@ export const FINDING_CODES = {
     "error",
     "An attribute's stored size does not match the layout of its type; the raw bytes are kept.",
   ],
+  EXR_IDMANIFEST_INVALID: [
+    "warning",
+    "An idmanifest attribute does not inflate or parse as an OpenEXR ID manifest (its sizes are still reported).",
+  ],
   EXR_DUPLICATE_ATTRIBUTE: ["error", "The same attribute name appears twice in one header."],
   EXR_ATTRIBUTE_WRONG_TYPE: [
     "error",

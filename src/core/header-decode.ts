@@ -1,3 +1,4 @@
+import { countIdManifest, type Inflate } from "./attributes/idmanifest.js";
 import { decodeAttributeValue } from "./attributes/registry.js";
 import { finding } from "./findings.js";
 import type { RawHeader } from "./header-scan.js";
@@ -16,13 +17,29 @@ export interface DecodedHeader {
 export function decodeHeaders(
   buf: Uint8Array,
   headers: readonly RawHeader[],
+  inflate?: Inflate,
 ): { headers: DecodedHeader[]; findings: Finding[] } {
   const findings: Finding[] = [];
   const out = headers.map((h, part) => {
     const attributes: AttributeRecord[] = [];
     const byName = new Map<string, AttributeRecord>();
     for (const a of h.attributes) {
-      const decoded = decodeAttributeValue(a.type, buf.subarray(a.valueOffset, a.valueOffset + a.size));
+      const bytes = buf.subarray(a.valueOffset, a.valueOffset + a.size);
+      const decoded = decodeAttributeValue(a.type, bytes);
+      if (inflate && a.type === "idmanifest" && !decoded.problem) {
+        const counts = countIdManifest(bytes, inflate);
+        if ("problem" in counts) {
+          findings.push(
+            finding("EXR_IDMANIFEST_INVALID", counts.problem, {
+              part_index: part,
+              attribute: a.name,
+              byte_offset: a.offset,
+            }),
+          );
+        } else {
+          decoded.value = { ...(decoded.value as Record<string, number>), ...counts };
+        }
+      }
       const record: AttributeRecord = {
         name: a.name,
         type: a.type,

@@ -1,3 +1,4 @@
+import type { Inflate } from "./attributes/idmanifest.js";
 import { channelRecords } from "./channels.js";
 import { type ChunkCheck, checkChunk } from "./chunk-header.js";
 import { FindingSink, finding, statusOf } from "./findings.js";
@@ -52,6 +53,8 @@ export class Inspection {
   constructor(
     readonly path: string,
     readonly fileSize: number,
+    /** When given, ID manifests are inflated to count their groups and entries. */
+    private readonly inflate?: Inflate,
   ) {}
 
   /** Step 1: `buf` is the file prefix the scan finished on (it holds every header byte). */
@@ -60,7 +63,7 @@ export class Inspection {
     this.findings.push(...scan.findings);
     if (!scan.flags) return;
     const flags = scan.flags;
-    const decoded = decodeHeaders(buf, scan.headers);
+    const decoded = decodeHeaders(buf, scan.headers, this.inflate);
     this.headers = decoded.headers;
     this.findings.push(...decoded.findings);
     this.derived = this.headers.map((h, i) => derivePart(h, i, flags));
@@ -204,12 +207,14 @@ export interface InspectBytesOptions {
   maxHeaderBytes?: number;
   /** SHA-256 (hex) of a byte range; the core has no crypto, so the caller supplies it when wanted. */
   sha256?: (bytes: Uint8Array) => string;
+  /** zlib inflate, to count ID-manifest entries (the core has no zlib). */
+  inflate?: Inflate;
 }
 
 /** Inspects a whole file already in memory, synchronously (no I/O; used for fuzzing and in-memory callers). */
 export function inspectBytes(bytes: Uint8Array, options: InspectBytesOptions = {}): InspectionResult {
   const cap = Math.max(8, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
-  const inspection = new Inspection(options.path ?? "memory:", bytes.length);
+  const inspection = new Inspection(options.path ?? "memory:", bytes.length, options.inflate);
   const prefix = bytes.subarray(0, Math.min(bytes.length, cap));
   // The prefix holds everything up to the cap, so the scan never asks for more.
   const scan = scanHeaders(prefix, bytes.length, cap);

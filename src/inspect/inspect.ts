@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { inflateSync } from "node:zlib";
 import { scanHeaders } from "../core/header-scan.js";
 import {
   type ByteRange,
@@ -31,7 +32,7 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
   let size = 0;
   let mtime: Date | null = null;
   let headerHash: string | null = null;
-  let inspection = new Inspection(options.path ?? source.path, 0);
+  let inspection = new Inspection(options.path ?? source.path, 0, zlibInflate);
   const read = async (offset: number, length: number): Promise<Uint8Array> => {
     const b = await source.read(offset, length);
     bytesRead += b.length;
@@ -50,7 +51,7 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
     size = knownSize;
     mtime = knownMtime;
     bytesRead += first.length;
-    inspection = new Inspection(options.path ?? source.path, size);
+    inspection = new Inspection(options.path ?? source.path, size, zlibInflate);
     if (first.length !== Math.min(firstLength, size)) {
       throw new Error(`short read at 0: ${first.length} of ${Math.min(firstLength, size)} bytes`);
     }
@@ -77,6 +78,11 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
     inspection.ioError(err);
   }
   return inspection.result({ size, mtime, bytesRead, headerHash });
+}
+
+/** zlib inflate bounded by `maxLength` (node:zlib throws past it; the core turns that into a finding). */
+export function zlibInflate(compressed: Uint8Array, maxLength: number): Uint8Array {
+  return inflateSync(compressed, { maxOutputLength: maxLength });
 }
 
 /** The range from the prefix already in memory when it is there, else one read. */

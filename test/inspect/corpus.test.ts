@@ -169,6 +169,13 @@ suite(root ? "corpus" : CORPUS_SKIP_REASON, () => {
     expect(result.validation.status).toBe("warning");
   });
 
+  it("ID manifests are counted", async () => {
+    const { result } = await inspectCounting(join(root!, "openexr-tests/bin_test_images/11.deep.exr"));
+    const manifest = result.parts[0]!.attributes.find((a) => a.name === "idManifest");
+    expect(manifest).toMatchObject({ type: "idmanifest", size: 241 });
+    expect(manifest!.value).toEqual({ uncompressed_size: 262, compressed_size: 233, groups: 2, entries: 11 });
+  });
+
   it("frame numbers come from file names", async () => {
     const { result } = await inspectCounting(join(root!, "openexr-images/Beachball/multipart.0003.exr"));
     expect(result.file.frame_number).toBe(3);

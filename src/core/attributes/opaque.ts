@@ -42,14 +42,3 @@ export function decodePreview(bytes: Uint8Array): Decoded {
   }
   return { value: { width, height, hash: `fnv1a64:${fnv1a64Hex(r.take(pixelBytes))}` } };
 }
-
-/**
- * `idmanifest` (CompressedIDManifest): i32 uncompressed size, then zlib-compressed manifest bytes.
- * The core has no zlib, so it reports sizes; entry counting needs inflating and happens outside the core.
- */
-export function decodeIdManifest(bytes: Uint8Array): Decoded {
-  const r = new ByteReader(bytes);
-  if (!r.has(4)) return malformed(bytes, "idmanifest attribute shorter than 4 bytes");
-  const uncompressed = r.i32();
-  return { value: { uncompressed_size: uncompressed, compressed_size: r.remaining } };
-}

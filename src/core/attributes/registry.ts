@@ -1,8 +1,9 @@
 import { decodeChlist } from "./chlist.js";
 import type { Decoded, Decoder } from "./decoded.js";
 import { ENUM_DECODERS } from "./enums.js";
+import { decodeIdManifest } from "./idmanifest.js";
 import { NUMERIC_DECODERS } from "./numeric.js";
-import { decodeBytes, decodeIdManifest, decodePreview, decodeRaw } from "./opaque.js";
+import { decodeBytes, decodePreview, decodeRaw } from "./opaque.js";
 import { decodeString, decodeStringVector } from "./text.js";
 
 const DECODERS: ReadonlyMap<string, Decoder> = new Map(

@@ -1,0 +1,126 @@
+import { ByteReader } from "../byte-reader.js";
+import type { Decoded } from "./decoded.js";
+import { malformed } from "./opaque.js";
+
+/** Inflates a zlib stream to at most `maxLength` bytes; supplied from outside the core (which has no zlib). */
+export type Inflate = (compressed: Uint8Array, maxLength: number) => Uint8Array;
+
+/**
+ * Where the zlib stream starts: OpenEXR >= 3.2 stores the uncompressed size in 8 bytes, 3.0/3.1 in 4.
+ * Bytes 4..7 are zero only in the 8-byte form (in the 4-byte form they begin the zlib stream).
+ */
+function layout(bytes: Uint8Array): { uncompressed: number; streamStart: number } | null {
+  const r = new ByteReader(bytes);
+  if (bytes.length >= 9 && bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) {
+    return { uncompressed: r.u64(), streamStart: 8 };
+  }
+  if (bytes.length < 4) return null;
+  return { uncompressed: r.i32(), streamStart: 4 };
+}
+
+/** `idmanifest` (CompressedIDManifest): stored uncompressed size, then a zlib stream. */
+export function decodeIdManifest(bytes: Uint8Array): Decoded {
+  const l = layout(bytes);
+  if (!l) return malformed(bytes, "idmanifest attribute shorter than 4 bytes");
+  return { value: { uncompressed_size: l.uncompressed, compressed_size: bytes.length - l.streamStart } };
+}
+
+/** Upper bound on an inflated manifest, whatever size the attribute claims (a zlib bomb stops here). */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/** Channel groups and ID entries of an ID manifest, or a problem. Bounded by the stored uncompressed size. */
+export function countIdManifest(
+  bytes: Uint8Array,
+  inflate: Inflate,
+): { groups: number; entries: number } | { problem: string } {
+  const l = layout(bytes);
+  if (!l) return { problem: "idmanifest attribute shorter than 4 bytes" };
+  let data: Uint8Array;
+  try {
+    // The stored size bounds the output: a lying stream cannot make us allocate more.
+    data = inflate(bytes.subarray(l.streamStart), Math.max(1, Math.min(l.uncompressed, MAX_MANIFEST_BYTES)));
+  } catch (err) {
+    return { problem: `idmanifest does not inflate: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return parseManifest(data);
+}
+
+class Short {}
+
+/** Walks the serialized IDManifest (OpenEXR ImfIDManifest.cpp, version 0) without building its tables. */
+export function parseManifest(data: Uint8Array): { groups: number; entries: number } | { problem: string } {
+  const r = new ByteReader(data);
+  const need = (n: number) => {
+    if (!r.has(n)) throw new Short();
+  };
+  const varint = (): number => {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      need(1);
+      const byte = r.u8();
+      value += (byte & 127) * scale;
+      if ((byte & 128) === 0) return value;
+      scale *= 128;
+    }
+    throw new Short();
+  };
+  const stringList = () => {
+    need(4);
+    const n = r.i32();
+    if (n < 0 || n > r.remaining) throw new Short();
+    let total = 0;
+    for (let i = 0; i < n; i++) total += varint();
+    need(total);
+    r.pos += total;
+    return n;
+  };
+  try {
+    need(4);
+    const version = r.u32();
+    if (version !== 0) return { problem: `unknown idmanifest version ${version}` };
+    stringList();
+    need(4);
+    const rle = r.i32();
+    if (rle < 0) throw new Short();
+    need(rle * 8);
+    r.pos += rle * 8;
+    need(4);
+    const groups = r.i32();
+    if (groups < 0 || groups > r.remaining) throw new Short();
+    let entries = 0;
+    for (let g = 0; g < groups; g++) {
+      stringList(); // channels
+      const components = stringList();
+      need(1);
+      r.pos += 1; // lifetime
+      for (let k = 0; k < 2; k++) {
+        need(4);
+        const n = r.u32();
+        need(n);
+        r.pos += n; // hash scheme, encoding scheme
+      }
+      need(5);
+      const storage = r.u8();
+      const tableSize = r.i32();
+      if (tableSize < 0 || tableSize > r.remaining) throw new Short();
+      for (let e = 0; e < tableSize; e++) {
+        if (storage === 0) {
+          need(8);
+          r.pos += 8;
+        } else if (storage === 1) {
+          need(4);
+          r.pos += 4;
+        } else {
+          varint();
+        }
+        for (let c = 0; c < components; c++) varint();
+      }
+      entries += tableSize;
+    }
+    return { groups, entries };
+  } catch (err) {
+    if (err instanceof Short) return { problem: "idmanifest ends early or holds an impossible count" };
+    return { problem: "idmanifest could not be read" };
+  }
+}
