@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { InspectionResult } from "../../src/core/model.js";
 import { writeExr } from "../../src/core/write/index.js";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
-import { ensureBuilt, ndjson, runCli, writeFile, writeSamples } from "./helpers.js";
+import { CLI, ensureBuilt, ndjson, runCli, writeFile, writeSamples } from "./helpers.js";
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   min: [x0, y0] as [number, number],
@@ -120,6 +121,20 @@ describe("inspect", () => {
     expect(r.code).toBe(1);
     expect((await runCli(["inspect", good])).code).toBe(0);
     expect((await runCli(["inspect", missing])).code).toBe(1);
+  });
+
+  it("ends quietly when stdout is closed early (| head)", async () => {
+    const { dir } = writeSamples();
+    const many = Array.from({ length: 30 }, () => dir);
+    const child = spawn(process.execPath, [CLI, "inspect", ...many], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 
   it("exits 2 on usage errors", async () => {

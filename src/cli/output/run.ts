@@ -50,8 +50,21 @@ export function exitCodeOf(summary: RunSummary): number {
   return summary.files > 0 && summary.failed === 0 ? 0 : 1;
 }
 
+let stdoutGuarded = false;
+
+/** A closed stdout (`inspect dir | head`) ends the run quietly instead of crashing on EPIPE. */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 /** Writes to stdout, waiting for drain so huge outputs (many files, big manifests) stay bounded in memory. */
 export function writeOut(text: string): Promise<void> | undefined {
+  guardStdout();
   if (process.stdout.write(text)) return undefined;
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }
