@@ -137,6 +137,15 @@ describe("inspect", () => {
     expect(code).toBe(0);
   });
 
+  it("exits 1 and says so when no EXR file is found", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "exr-empty-"));
+    writeFile(dir, "readme.txt", "nothing here");
+    const r = await runCli(["inspect", "--format", "json", dir]);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.stderr).toBe("exr-inspector: no EXR files found\n");
+    expect(r.code).toBe(1);
+  });
+
   it("exits 2 on usage errors", async () => {
     expect((await runCli(["inspect"])).code).toBe(2);
     expect((await runCli(["inspect", "--bogus", "x.exr"])).code).toBe(2);
