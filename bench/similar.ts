@@ -1,0 +1,97 @@
+/**
+ * `similar` latency on a catalog of ≥ 100,000 files. The files rows are inserted directly (embeddings of real
+ * generated renders plus per-row noise, so the vectors have the real distribution); only the files table is
+ * read by `similar`. Prints the in-process query latency (median and p95 over many queries) and the
+ * end-to-end CLI time (process start, open, query, print).
+ *
+ *   npm run bench:similar -- [--files 100000] [--queries 50]
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { buildRecord } from "../src/catalog/build-record.js";
+import { DuckDbCatalogStore } from "../src/catalog/duckdb/duckdb-store.js";
+import type { CatalogRecord } from "../src/catalog/rows.js";
+import { generateRenderTree } from "../src/generate/render-tree.js";
+import { inspectFile } from "../src/inspect/inspect.js";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const { values } = parseArgs({
+  options: { files: { type: "string", default: "100000" }, queries: { type: "string", default: "50" } },
+});
+const total = Number(values.files);
+const dir = await mkdtemp(path.join(tmpdir(), "exr-bench-similar-"));
+try {
+  const tree = await generateRenderTree({ root: path.join(dir, "tree"), sequences: 48, frames: 2, seed: 9 });
+  const templates: CatalogRecord[] = [];
+  for (const s of tree.sequences) {
+    const file = path.join(dir, "tree", s.dir, s.pattern.replace("####", "1001"));
+    templates.push(buildRecord(await inspectFile(file)));
+  }
+  const db = path.join(dir, "similar.duckdb");
+  const store = await DuckDbCatalogStore.open(db);
+  await store.init();
+  let state = 12345;
+  const noise = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state / 2 ** 32 - 0.5) * 0.05;
+  };
+  const batch = 5000;
+  for (let start = 0; start < total; start += batch) {
+    const records: CatalogRecord[] = [];
+    for (let i = start; i < Math.min(total, start + batch); i++) {
+      const t = templates[i % templates.length]!;
+      const e = Float32Array.from(t.file.metadata_embedding!, (v) => v + noise());
+      const norm = Math.hypot(...e);
+      const id = (BigInt(i) * 2654435761n).toString(16).padStart(64, "0").slice(-64);
+      records.push({
+        file: {
+          ...t.file,
+          file_id: id,
+          file_path: `/bench/file_${i}.exr`,
+          file_path_normalized: `/bench/file_${i}.exr`,
+          metadata_embedding: e.map((v) => v / norm),
+        },
+        parts: [],
+        channels: [],
+        attributes: [],
+      });
+    }
+    await store.upsertBatch(records);
+  }
+  const counts = await store.counts();
+  const ids = (await store.query("SELECT file_id FROM files USING SAMPLE 200 ROWS")).rows.map((r) => String(r[0]));
+  const times: number[] = [];
+  const queries = Number(values.queries);
+  for (let q = 0; q < queries + 3; q++) {
+    const t = performance.now();
+    const hits = await store.similar({ file_id: ids[q % ids.length]! }, 10);
+    if (hits.length !== 10) throw new Error("similar returned fewer than 10 hits");
+    if (q >= 3) times.push(performance.now() - t);
+  }
+  await store.close();
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!;
+  const cliStart = performance.now();
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(repo, "dist/cli/main.js"), "similar", ids[0]!, "--db", db, "-k", "10"],
+      (err) => (err ? reject(err) : resolve()),
+    ),
+  );
+  const cli = performance.now() - cliStart;
+  process.stdout.write(
+    [
+      `catalog: ${counts.files} files (DuckDB file, FLOAT[384] embeddings); machine: ${cpus().length} × ${cpus()[0]?.model}`,
+      `similar k=10, in process: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${times.length} queries (goal < 100 ms)`,
+      `exr-inspector similar (whole CLI process): ${cli.toFixed(0)} ms`,
+    ].join("\n") + "\n",
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
