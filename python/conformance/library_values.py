@@ -82,8 +82,13 @@ def to_json(type_name, v, pixel_types=None):
         if v.typeName != type_name:
             raise ValueError(f"opaque attribute type {v.typeName!r}, stored {type_name!r}")
         return {"base64": base64.b64encode(bytes(v.data)).decode("ascii")}
+    if type_name == "bytes" and isinstance(v, OpenEXR.Bytes):
+        return {"base64": base64.b64encode(bytes(v.data)).decode("ascii"), "hint": v.type_hint}
     if type_name == "idmanifest":
-        return None  # the bindings return a decoded IDManifest: no stored sizes to compare (raw walk checks them)
+        # A decoded OpenEXR.IDManifest: group and entry counts, no stored sizes (the raw walk checks those).
+        # Index only below size(): iterating it, or indexing past the end, crashes the bindings.
+        groups = v.size()
+        return {"groups": groups, "entries": sum(v[i].size() for i in range(groups))}
     if type_name in ("box2i", "box2f"):
         lo, hi = v
         return {"min": flat(lo), "max": flat(hi)}

@@ -102,9 +102,9 @@ export function everyTypeAttributes(): AttributeSpec[] {
 
 /**
  * Attributes of `everyTypeAttributes()` that make the official Python bindings (3.5.3) refuse the whole header
- * (unsupported types; non-UTF-8 strings raise UnicodeDecodeError).
+ * (deepImageState is a type they cannot convert; non-UTF-8 strings raise UnicodeDecodeError).
  */
-export const BINDINGS_UNREADABLE_ATTRIBUTES = ["aBytes", "aCustom", "aDeepImageState", "aStringLatin1"];
+export const BINDINGS_UNREADABLE_ATTRIBUTES = ["aDeepImageState", "aStringLatin1"];
 
 function scan(extra: Partial<PartSpec> = {}): PartSpec {
   return {
