@@ -47,6 +47,7 @@ export class VastSession {
         onRetry: options.onRetry,
         random: options.random,
         maxSockets: options.maxSockets,
+        redact: [config.accessKey, config.secretKey],
       });
     const transport = make(config.endpoint);
     try {

@@ -39,6 +39,8 @@ export interface TransportOptions {
   onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; path: string }) => void;
   /** Randomness source of the jitter (tests make it deterministic). */
   random?: () => number;
+  /** Strings scrubbed from server error messages before they reach an error (the credentials). */
+  redact?: readonly string[];
   maxSockets?: number;
 }
 
@@ -52,6 +54,7 @@ export class HttpTransport {
   readonly #retry: RetryPolicy;
   readonly #onRetry: TransportOptions["onRetry"];
   readonly #random: () => number;
+  readonly #redact: readonly string[];
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
 
@@ -62,6 +65,7 @@ export class HttpTransport {
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#onRetry = options.onRetry;
     this.#random = options.random ?? Math.random;
+    this.#redact = (options.redact ?? []).filter((s) => s.length > 0);
     const maxSockets = options.maxSockets ?? 16;
     this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets });
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
@@ -141,10 +145,16 @@ export class HttpTransport {
         path: pathForErrors,
         status: res.status,
         s3Code: parsed?.code || null,
-        s3Message: parsed?.message || null,
+        s3Message: parsed?.message ? this.#scrub(parsed.message) : null,
       });
     }
     return res;
+  }
+
+  #scrub(text: string): string {
+    let out = text;
+    for (const secret of this.#redact) out = out.split(secret).join("[redacted]");
+    return out;
   }
 
   close(): void {
