@@ -8,7 +8,7 @@ import {
   tileLevels,
   writeExr,
 } from "../../../src/core/write/index.js";
-import { sampleFiles } from "../../../src/core/write/sample-files.js";
+import { everyTypeAttributes, sampleFiles } from "../../../src/core/write/sample-files.js";
 import { HAVE_LIBRARY, LIBRARY_SKIP_REASON, readWithLibrary } from "./library.js";
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
@@ -182,6 +182,60 @@ describe("file layout", () => {
     );
     expect(sorted[0]).toBe("aaa");
     expect([...sorted].sort()).toEqual(sorted);
+  });
+
+  it("writes raw attributes and lying size fields verbatim", () => {
+    const { bytes } = buildExr({
+      parts: [
+        scanPart({
+          attributeOrder: "given",
+          omit: ["channels", "compression", "dataWindow", "displayWindow", "lineOrder", "pixelAspectRatio"],
+          attributes: [{ name: "x", type: "weird", raw: Uint8Array.of(9, 8, 7), declaredSize: 1000 }],
+        }),
+      ],
+    });
+    const at = bytes.indexOf(0x78, 8); // "x"
+    expect(new TextDecoder().decode(bytes.subarray(at, at + 8))).toBe("x\0weird\0");
+    expect(dv(bytes).getInt32(at + 8, true)).toBe(1000);
+    expect([...bytes.subarray(at + 12, at + 15)]).toEqual([9, 8, 7]);
+  });
+
+  it("encodes every typed value at its documented size", () => {
+    const sizes: Record<string, number> = {
+      box2i: 16,
+      box2f: 16,
+      chromaticities: 32,
+      compression: 1,
+      deepImageState: 1,
+      double: 8,
+      envmap: 1,
+      float: 4,
+      int: 4,
+      keycode: 28,
+      lineOrder: 1,
+      m33f: 36,
+      m33d: 72,
+      m44f: 64,
+      m44d: 128,
+      rational: 8,
+      tiledesc: 9,
+      timecode: 8,
+      v2i: 8,
+      v2f: 8,
+      v2d: 16,
+      v3i: 12,
+      v3f: 12,
+      v3d: 24,
+    };
+    const { bytes } = buildExr({ parts: [scanPart({ attributes: everyTypeAttributes() })] });
+    for (const a of everyTypeAttributes()) {
+      if (!(a.type in sizes)) continue;
+      const name = new TextEncoder().encode(`${String(a.name)}\0${String(a.type)}\0`);
+      let at = -1;
+      for (let i = 8; i < bytes.length - name.length && at < 0; i++)
+        if (name.every((b, j) => bytes[i + j] === b)) at = i;
+      expect(dv(bytes).getInt32(at + name.length, true), String(a.name)).toBe(sizes[a.type as string]);
+    }
   });
 
   it("compresses zip and zips chunks only when deflate is given and it helps", () => {
