@@ -229,7 +229,7 @@ describe("file layout", () => {
     };
     const { bytes } = buildExr({ parts: [scanPart({ attributes: everyTypeAttributes() })] });
     for (const a of everyTypeAttributes()) {
-      if (!(a.type in sizes)) continue;
+      if (typeof a.type !== "string" || !(a.type in sizes)) continue;
       const name = new TextEncoder().encode(`${String(a.name)}\0${String(a.type)}\0`);
       let at = -1;
       for (let i = 8; i < bytes.length - name.length && at < 0; i++)
