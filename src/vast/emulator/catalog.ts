@@ -5,7 +5,7 @@
  */
 import { Field, type Field as FieldT } from "apache-arrow";
 import type { Cell } from "./cells.js";
-import { validateColumns } from "./column-types.js";
+import { checkSameColumnType, validateColumns } from "./column-types.js";
 import { badRequest, conflict, EmulatorError, notFound } from "./errors.js";
 
 export interface TableState {
@@ -16,7 +16,12 @@ export interface TableState {
   /** Ascending row ids, aligned with every column. */
   rowIds: number[];
   columns: Cell[][];
+  /** Row ids come from the `vastdb_rowid` column (set by the first insert that supplies it). */
+  externalRowIds?: boolean;
 }
+
+/** The column through which a client chooses row ids itself. */
+export const EXTERNAL_ROW_ID_COLUMN = "vastdb_rowid";
 
 export interface SchemaState {
   /** Full path inside the bucket, e.g. `a/b`. */
@@ -255,21 +260,23 @@ export class CatalogWriter {
     t.fields[i] = new Field(newName, f.type, f.nullable, f.metadata);
   }
 
-  /** Rows arrive with pre-allocated ascending ids; `names[k]` is the column of `values[k]`. */
+  /** Rows arrive with pre-allocated ascending ids; `incoming[k]` describes the column of `values[k]`. */
   insertRows(
     bucket: string,
     schema: string,
     table: string,
     ids: number[],
-    names: string[],
+    incoming: FieldT[],
     values: Cell[][],
+    external = false,
   ) {
     const t = this.tableForWrite(bucket, schema, table);
-    const columnIndexes = names.map((name) => {
-      const c = t.fields.findIndex((f) => f.name === name);
-      if (c < 0) throw notFound("TabularColumnNotFound", `column ${name} does not exist`);
-      return c;
-    });
+    if (t.externalRowIds && !external)
+      throw badRequest(
+        `table ${t.name} uses external row ids: inserts must supply ${EXTERNAL_ROW_ID_COLUMN}`,
+      );
+    if (external) t.externalRowIds = true;
+    const columnIndexes = incoming.map((f) => this.columnIndex(t, f));
     this.rowsForWrite(t);
     const full: Cell[][] = t.fields.map((_, c) => {
       const k = columnIndexes.indexOf(c);
@@ -290,10 +297,21 @@ export class CatalogWriter {
       ...t.rowIds.map((id, r) => ({ id, src: 0, r })),
       ...ids.map((id, r) => ({ id, src: 1, r })),
     ].sort((a, b) => a.id - b.id);
+    for (let i = 1; i < order.length; i++)
+      if (order[i]!.id === order[i - 1]!.id)
+        throw badRequest(`duplicate row id ${order[i]!.id}`, "TabularDuplicateRowId");
     t.rowIds = this.own(order.map((o) => o.id));
     t.columns = t.columns.map((col, c) =>
       this.own(order.map((o) => (o.src === 0 ? col[o.r]! : full[c]![o.r]!))),
     );
+  }
+
+  /** Index of the table column written by `incoming`, checking the type matches exactly. */
+  private columnIndex(t: TableState, incoming: FieldT): number {
+    const c = t.fields.findIndex((f) => f.name === incoming.name);
+    if (c < 0) throw notFound("TabularColumnNotFound", `column ${incoming.name} does not exist`);
+    checkSameColumnType(t.fields[c]!, incoming);
+    return c;
   }
 
   /** Positions of the given row ids (ascending binary search); unknown ids are a 400 like VAST. */
@@ -317,14 +335,13 @@ export class CatalogWriter {
     schema: string,
     table: string,
     ids: number[],
-    names: string[],
+    incoming: FieldT[],
     values: Cell[][],
   ) {
     const t = this.tableForWrite(bucket, schema, table);
     const positions = this.positionsOf(t, ids);
-    names.forEach((name, k) => {
-      const c = t.fields.findIndex((f) => f.name === name);
-      if (c < 0) throw notFound("TabularColumnNotFound", `column ${name} does not exist`);
+    incoming.forEach((f, k) => {
+      const c = this.columnIndex(t, f);
       const target = this.columnForWrite(t, c);
       positions.forEach((p, r) => {
         target[p] = values[k]![r]!;

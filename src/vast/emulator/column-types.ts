@@ -5,9 +5,19 @@
  * (else the same code) and a positive size (else `TabularInvalidColumnTypeParam`).
  */
 import { type DataType, DateUnit, type Decimal, type Field, type FixedSizeList, Type } from "apache-arrow";
-import { invalidColumnTypeParam, unsupportedColumnType } from "./errors.js";
+import { EmulatorError, invalidColumnTypeParam, unsupportedColumnType } from "./errors.js";
 
-const NUMERIC = new Set<Type>([Type.Int, Type.Float, Type.Decimal]);
+/** Element types a vector (fixed_size_list) may hold, as VAST accepts them. */
+const VECTOR_ELEMENTS = new Set<Type>([
+  Type.Int,
+  Type.Float,
+  Type.Decimal,
+  Type.Date,
+  Type.Timestamp,
+  Type.Time,
+]);
+/** The emulator's bound on vector dimensions (VAST documents none; a cell is expected to stay within 128 KiB). */
+export const MAX_FIXED_LIST_SIZE = 1 << 16;
 
 function check(type: DataType, path: string): void {
   switch (type.typeId) {
@@ -38,7 +48,11 @@ function check(type: DataType, path: string): void {
       const element = t.children[0] as Field;
       if (t.listSize <= 0)
         throw invalidColumnTypeParam(`column ${path}: fixed_size_list size must be positive`);
-      if (element.nullable || !NUMERIC.has(element.type.typeId))
+      if (t.listSize > MAX_FIXED_LIST_SIZE)
+        throw unsupportedColumnType(
+          `column ${path}: fixed_size_list size ${t.listSize} exceeds ${MAX_FIXED_LIST_SIZE}`,
+        );
+      if (element.nullable || !VECTOR_ELEMENTS.has(element.type.typeId))
         throw unsupportedColumnType(
           `column ${path}: fixed_size_list elements must be non-nullable numbers, got ${String(element.type)}${element.nullable ? " (nullable)" : ""}`,
         );
@@ -47,6 +61,30 @@ function check(type: DataType, path: string): void {
     default:
       throw unsupportedColumnType(`column ${path}: type ${String(type)} is not supported`);
   }
+}
+
+/** A structural signature: type parameters and nullability everywhere, struct child names, no list item names. */
+export function columnSignature(f: Field): string {
+  const t = f.type;
+  const children = (t.children ?? []) as Field[];
+  const inner =
+    t.typeId === Type.Struct
+      ? children.map((c) => `${c.name}:${columnSignature(c)}`).join(",")
+      : children.map(columnSignature).join(",");
+  const head = children.length
+    ? String(t.typeId) + (t.typeId === Type.FixedSizeList ? `[${(t as FixedSizeList).listSize}]` : "")
+    : String(t);
+  return `${f.nullable ? "?" : "!"}${head}${children.length ? `<${inner}>` : ""}`;
+}
+
+/** Data written to a column must have exactly the column's type (VAST answers TabularMismatchColumnType). */
+export function checkSameColumnType(column: Field, incoming: Field): void {
+  if (columnSignature(column) !== columnSignature(incoming))
+    throw new EmulatorError(
+      400,
+      "TabularMismatchColumnType",
+      `column ${column.name} is ${String(column.type)}${column.nullable ? "" : " not null"}, got ${String(incoming.type)}${incoming.nullable ? "" : " not null"}`,
+    );
 }
 
 export function validateColumns(fields: readonly Field[]): void {

@@ -23,6 +23,7 @@ import { encodeTableStats, tableStats } from "../protocol/table-stats.js";
 import {
   type CatalogState,
   childSchemas,
+  EXTERNAL_ROW_ID_COLUMN,
   getBucket,
   getSchema,
   getTable,
@@ -107,9 +108,10 @@ function batchesOf(body: Uint8Array) {
 }
 
 /** Column name → cells of a decoded IPC stream (all batches concatenated). */
-function columnsOf(body: Uint8Array): { names: string[]; values: Cell[][]; rows: number } {
+function columnsOf(body: Uint8Array): { fields: Field[]; names: string[]; values: Cell[][]; rows: number } {
   const { schema, batches } = batchesOf(body);
-  const names = schema.fields.map((f) => f.name);
+  const fields = schema.fields;
+  const names = fields.map((f) => f.name);
   const values: Cell[][] = names.map(() => []);
   let rows = 0;
   for (const batch of batches) {
@@ -120,7 +122,7 @@ function columnsOf(body: Uint8Array): { names: string[]; values: Cell[][]; rows:
       for (const c of cells) target.push(c);
     });
   }
-  return { names, values, rows };
+  return { fields, names, values, rows };
 }
 
 function rowIdsOf(cells: readonly Cell[]): number[] {
@@ -130,6 +132,15 @@ function rowIdsOf(cells: readonly Cell[]): number[] {
     if (!Number.isSafeInteger(n) || n < 0) throw badRequest(`invalid row id ${String(c)}`);
     return n;
   });
+}
+
+/** Client-chosen row ids: non-null, non-negative and strictly ascending within the batch, like VAST demands. */
+function externalRowIds(cells: readonly Cell[]): number[] {
+  const ids = rowIdsOf(cells);
+  for (let i = 1; i < ids.length; i++)
+    if (ids[i]! <= ids[i - 1]!)
+      throw badRequest("Found duplicate row ids or not in ascending order", "TabularInvalidRowId");
+  return ids;
 }
 
 function estimateSize(t: TableState): bigint {
@@ -410,6 +421,7 @@ export class TabularHandlers {
           numRows: BigInt(t.rowIds.length),
           sizeInBytes: estimateSize(t),
           acummulativeRowInsertionCount: BigInt(t.rowIds.length),
+          isExternalRowidAlloc: t.externalRowIds === true,
         }),
       ),
     };
@@ -424,13 +436,15 @@ export class TabularHandlers {
     body: Uint8Array,
   ): Promise<Reply> {
     const t = getTable(this.readState(txid), bucket, schema, name);
-    const { names, values, rows } = columnsOf(body);
+    const { fields, names, values, rows } = columnsOf(body);
     switch (method) {
       case "POST": {
         if (names.length === 0) throw notImplemented("inserting rows without columns is not supported");
         if (names.includes(ROW_ID_COLUMN)) throw badRequest("$row_id cannot be inserted");
-        const ids = this.txm.allocateRowIds(t.id, rows);
-        await this.mutate(txid, [], (w) => w.insertRows(bucket, schema, name, ids, names, values));
+        const externalAt = names.indexOf(EXTERNAL_ROW_ID_COLUMN);
+        const external = externalAt >= 0 && t.fields.some((f) => f.name === EXTERNAL_ROW_ID_COLUMN);
+        const ids = external ? externalRowIds(values[externalAt]!) : this.txm.allocateRowIds(t.id, rows);
+        await this.mutate(txid, [], (w) => w.insertRows(bucket, schema, name, ids, fields, values, external));
         const rowIdField = new Field(ROW_ID_COLUMN, new Uint64(), false);
         const data = buildData(rowIdField.type, ids);
         const out = new Schema([rowIdField]);
@@ -444,7 +458,7 @@ export class TabularHandlers {
         if (names[0] !== ROW_ID_COLUMN) throw badRequest("the first column of an update must be $row_id");
         const ids = rowIdsOf(values[0]!);
         await this.mutate(txid, [], (w) =>
-          w.updateRows(bucket, schema, name, ids, names.slice(1), values.slice(1)),
+          w.updateRows(bucket, schema, name, ids, fields.slice(1), values.slice(1)),
         );
         return {};
       }

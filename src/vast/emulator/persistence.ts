@@ -21,6 +21,7 @@ interface TableEntry {
   id: number;
   name: string;
   file: string;
+  externalRowIds?: boolean;
 }
 interface CatalogFile {
   format: number;
@@ -78,7 +79,14 @@ function decodeTable(entry: TableEntry, bytes: Uint8Array): TableState {
       for (const cell of readCells(batch.data.children[c + 1]!)) columns[c]!.push(cell);
     });
   }
-  return { id: entry.id, name: entry.name, fields, rowIds, columns };
+  return {
+    id: entry.id,
+    name: entry.name,
+    fields,
+    rowIds,
+    columns,
+    externalRowIds: entry.externalRowIds === true,
+  };
 }
 
 export class Persistence {
@@ -156,7 +164,7 @@ export class Persistence {
             this.written.set(t, name);
           }
           live.add(name);
-          tables.push({ id: t.id, name: t.name, file: name });
+          tables.push({ id: t.id, name: t.name, file: name, externalRowIds: t.externalRowIds === true });
         }
         schemas.push({ name: s.name, properties: s.properties, tables });
       }

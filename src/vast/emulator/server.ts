@@ -118,7 +118,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(req, res, url.pathname);
         const latency = faults.current.latency_ms;
         if (latency > 0) await new Promise((r) => setTimeout(r, latency));
-        const fault = faults.decide();
+        // A HEAD answer has no body to carry the S3 error code, so only drops apply to it.
+        const decided = faults.decide();
+        const fault = method === "HEAD" && decided !== "drop" ? "none" : decided;
         if (fault === "drop") {
           req.socket.destroy();
           return;

@@ -240,7 +240,12 @@ function readType(tag: number, t: FbTable | null, children: Field[], name: strin
 export function readArrowField(t: FbTable): Field {
   const name = t.str(0) ?? "";
   const children = t.tables(5).map(readArrowField);
-  const type = readType(t.u8(2), t.union(3), children, name);
+  const tag = t.u8(2);
+  // The SDK tags a map's `entries` child as Map too (with key and value children): read it as the struct it is.
+  const type =
+    tag === FbType.Map && children.length === 2
+      ? new Struct(children)
+      : readType(tag, t.union(3), children, name);
   return new Field(name, type, t.bool(1));
 }
 
