@@ -5,11 +5,17 @@
  * so tables created by older versions (or by the seed's tooling) are migrated forward.
  */
 import { Schema } from "apache-arrow";
+import { HttpError, isTransient } from "../../vast/client/errors.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef } from "../../vast/client/transaction.js";
 import { CATALOG_TABLES, type CatalogTable, tableSchema } from "./table-schemas.js";
 
-const ATTEMPTS = 6;
+const ATTEMPTS = 12;
+
+/** A lost creation race (409 / 400 "exists") or a transient failure: worth a fresh check. */
+function worthRetrying(err: unknown): boolean {
+  return isTransient(err) || (err instanceof HttpError && (err.status === 400 || err.status === 409));
+}
 
 async function settle<T>(step: () => Promise<T>): Promise<T> {
   let lastError: unknown;
@@ -17,9 +23,10 @@ async function settle<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (err) {
+      if (!worthRetrying(err)) throw err;
       lastError = err;
       // Lost a creation race (409 / "exists" / 400 from a concurrent DDL): re-check after a short jittered pause.
-      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(1_000, 50 * 2 ** attempt)));
     }
   }
   throw lastError;
@@ -35,7 +42,7 @@ export async function provisionCatalog(
   bucket: string,
   schema: string,
 ): Promise<Record<CatalogTable, Schema>> {
-  await session.transaction((tx) => tx.assertBucket(bucket));
+  await settle(() => session.transaction((tx) => tx.assertBucket(bucket)));
   const levels = schema.split("/");
   for (let i = 1; i <= levels.length; i++) {
     const path = levels.slice(0, i).join("/");
@@ -74,14 +81,16 @@ export async function describeCatalog(
   bucket: string,
   schema: string,
 ): Promise<Record<CatalogTable, Schema | null>> {
-  return session.transaction(async (tx) => {
-    const out = {} as Record<CatalogTable, Schema | null>;
-    const present = new Set(
-      (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
-    );
-    for (const table of CATALOG_TABLES) {
-      out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
-    }
-    return out;
-  });
+  return settle(() =>
+    session.transaction(async (tx) => {
+      const out = {} as Record<CatalogTable, Schema | null>;
+      const present = new Set(
+        (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
+      );
+      for (const table of CATALOG_TABLES) {
+        out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
+      }
+      return out;
+    }),
+  );
 }
