@@ -23,7 +23,10 @@ export function compressionName(code: number): CompressionName | null {
   return COMPRESSIONS[code]?.name ?? null;
 }
 
+const LINES_PER_CHUNK: ReadonlyMap<string, number> = new Map(
+  COMPRESSIONS.map((c) => [c.name, c.linesPerChunk]),
+);
+
 export function linesPerChunk(name: string): number | null {
-  for (const c of COMPRESSIONS) if (c.name === name) return c.linesPerChunk;
-  return null;
+  return LINES_PER_CHUNK.get(name) ?? null;
 }

@@ -1,16 +1,29 @@
 /**
- * FNV-1a 64-bit hash over two 32-bit halves (no BigInt, no dependency). Used to fingerprint
- * preview pixels without putting them in the output. Returns 16 hex digits.
+ * FNV-1a 64-bit hash in four 16-bit limbs: small-integer arithmetic only (no BigInt, no float
+ * division), so V8 keeps every intermediate a small integer. Used to fingerprint preview pixels
+ * without putting them in the output. Returns 16 hex digits.
  */
 export function fnv1a64Hex(bytes: Uint8Array): string {
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
+  // offset basis 0xcbf29ce484222325, least significant limb first
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
   // prime 0x100000001b3 = 2^40 + 0x1b3: h * prime = h * 0x1b3 + (h << 40)
   for (let i = 0; i < bytes.length; i++) {
-    lo = (lo ^ bytes[i]!) >>> 0;
-    const m = lo * 0x1b3; // < 2^41: exact
-    hi = (Math.imul(hi, 0x1b3) + ((m / 0x1_0000_0000) | 0) + (lo << 8)) >>> 0;
-    lo = m >>> 0;
+    h0 ^= bytes[i]!;
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3;
+    const t2 = h2 * 0x1b3 + (h0 << 8);
+    const t3 = h3 * 0x1b3 + (h1 << 8);
+    const c1 = t1 + (t0 >>> 16);
+    const c2 = t2 + (c1 >>> 16);
+    const c3 = t3 + (c2 >>> 16);
+    h0 = t0 & 0xffff;
+    h1 = c1 & 0xffff;
+    h2 = c2 & 0xffff;
+    h3 = c3 & 0xffff;
   }
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+  const hex = (v: number) => v.toString(16).padStart(4, "0");
+  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
 }

@@ -6,11 +6,22 @@
  *   beauty.1001.exr → 1001, shot_0042.exr → 42, x.v2.1001.exr → 1001, Desk.exr → null
  */
 export function frameNumberFromPath(path: string): number | null {
-  const base = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
-  const stem = base.replace(/\.exr$/i, "");
-  const m = /(?:^|[._-])(-?)(\d{1,9})$/.exec(stem);
-  if (!m) return null;
-  const sign = m[1] === "-" && m.index > 0 ? -1 : 1;
-  const value = sign * Number(m[2]);
-  return Object.is(value, -0) ? 0 : value;
+  let end = path.length;
+  if (end >= 4 && path.slice(end - 4).toLowerCase() === ".exr") end -= 4;
+  let start = end;
+  while (start > 0 && end - start < 10) {
+    const c = path.charCodeAt(start - 1);
+    if (c < 48 || c > 57) break;
+    start--;
+  }
+  const digits = end - start;
+  if (digits === 0 || digits > 9) return null;
+  const before = start > 0 ? path[start - 1]! : "";
+  const isSeparator = (ch: string) => ch === "." || ch === "_" || ch === "-";
+  const atNameStart = before === "" || before === "/" || before === "\\";
+  if (!atNameStart && !isSeparator(before)) return null;
+  const value = Number(path.slice(start, end));
+  // "-" preceded by another separator is a sign (`shot.-005`); otherwise it is the separator itself.
+  const negative = before === "-" && start >= 2 && isSeparator(path[start - 2]!);
+  return negative && value !== 0 ? -value : value;
 }

@@ -4,7 +4,7 @@ import { type ChunkCheck, checkChunk } from "./chunk-header.js";
 import { FindingSink, finding, statusOf } from "./findings.js";
 import { frameNumberFromPath } from "./frame-number.js";
 import { type DecodedHeader, decodeHeaders } from "./header-decode.js";
-import { type HeaderScan, scanHeaders } from "./header-scan.js";
+import type { HeaderScan } from "./header-scan.js";
 import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
 import {
   analyzeTables,
@@ -200,34 +200,4 @@ export class Inspection {
       validation: { status: statusOf(findings), findings },
     };
   }
-}
-
-export interface InspectBytesOptions {
-  path?: string;
-  maxHeaderBytes?: number;
-  /** SHA-256 (hex) of a byte range; the core has no crypto, so the caller supplies it when wanted. */
-  sha256?: (bytes: Uint8Array) => string;
-  /** zlib inflate, to count ID-manifest entries (the core has no zlib). */
-  inflate?: Inflate;
-}
-
-/** Inspects a whole file already in memory, synchronously (no I/O; used for fuzzing and in-memory callers). */
-export function inspectBytes(bytes: Uint8Array, options: InspectBytesOptions = {}): InspectionResult {
-  const cap = Math.max(8, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
-  const inspection = new Inspection(options.path ?? "memory:", bytes.length, options.inflate);
-  const prefix = bytes.subarray(0, Math.min(bytes.length, cap));
-  // The prefix holds everything up to the cap, so the scan never asks for more.
-  const scan = scanHeaders(prefix, bytes.length, cap);
-  let headerHash: string | null = null;
-  if (scan.kind === "done") {
-    inspection.setHeaders(prefix, scan);
-    const slice = (r: ByteRange) => bytes.subarray(r.offset, r.offset + r.length);
-    const tables = inspection.tablesRange();
-    if (tables) inspection.setTables(slice(tables));
-    const chunk = inspection.lastChunkRange();
-    if (chunk) inspection.setLastChunk(slice(chunk));
-    if (options.sha256 && scan.headerEnd !== null)
-      headerHash = options.sha256(bytes.subarray(0, scan.headerEnd));
-  }
-  return inspection.result({ size: bytes.length, mtime: null, bytesRead: bytes.length, headerHash });
 }

@@ -29,6 +29,31 @@ export function layoutTables(headerEnd: number, entriesPerPart: readonly (number
 }
 
 /** Bytes a chunk needs before its pixel data: [part number] + coordinates + size field(s). */
+/**
+ * Reused typed arrays for table analysis: files can have 100k+ chunks, and fresh off-heap arrays per
+ * file dominated the garbage collector. Analysis is synchronous, so one set per slot is enough.
+ */
+const u32Scratch: Uint32Array[] = [];
+const f64Scratch: Float64Array[] = [];
+
+function u32(slot: number, n: number): Uint32Array {
+  let a = u32Scratch[slot];
+  if (!a || a.length < n) {
+    a = new Uint32Array(Math.max(n, 1024, (a?.length ?? 0) * 2));
+    u32Scratch[slot] = a;
+  }
+  return a.subarray(0, n);
+}
+
+function f64(slot: number, n: number): Float64Array {
+  let a = f64Scratch[slot];
+  if (!a || a.length < n) {
+    a = new Float64Array(Math.max(n, 1024, (a?.length ?? 0) * 2));
+    f64Scratch[slot] = a;
+  }
+  return a.subarray(0, n);
+}
+
 const CHUNK_HEADER_BYTES: Readonly<Record<PartType, number>> = {
   scanlineimage: 8,
   tiledimage: 20,
@@ -81,9 +106,9 @@ export function analyzeTables(
   const total = layout.tables.reduce((n, t) => n + t.entries, 0);
   const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
   // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks).
-  const offsets = new Float64Array(storedTotal);
-  const partOf = new Uint32Array(storedTotal);
-  const chunkOf = new Uint32Array(storedTotal);
+  const offsets = f64(0, storedTotal);
+  const partOf = u32(0, storedTotal);
+  const chunkOf = u32(1, storedTotal);
   let n = 0;
   for (const t of layout.tables) {
     const s: PartTableStats = {
@@ -145,10 +170,10 @@ export function analyzeTables(
   const partHeaderSize = partTypes.map((t) => (t ? chunkHeaderSize(t, multipart) : 0));
   const headerSize = (i: number) => partHeaderSize[partOf[i]!] ?? 0;
   for (let k = 0; k < n; k++) {
-    const i = order[k]!;
+    const i = order ? order[k]! : k;
     const offset = offsets[i]!;
     const next = k + 1 < n;
-    const limit = next ? offsets[order[k + 1]!]! : fileSize;
+    const limit = next ? offsets[order ? order[k + 1]! : k + 1]! : fileSize;
     const need = headerSize(i);
     if (offset + need <= limit) {
       stats[partOf[i]!]!.chunks_present++;
@@ -173,7 +198,7 @@ export function analyzeTables(
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
   let lastChunk: ChunkRef | null = null;
   if (n > 0) {
-    const i = order[n - 1]!;
+    const i = order ? order[n - 1]! : n - 1;
     const offset = offsets[i]!;
     if (partTypes[partOf[i]!] && offset + headerSize(i) <= fileSize) {
       lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
@@ -183,20 +208,73 @@ export function analyzeTables(
 }
 
 /**
- * Indices of the first `n` offsets in ascending offset order: a natural merge sort, because tables
- * are ascending runs (one per part, or a few for RANDOM_Y/DECREASING_Y writes), so it is near-linear.
+ * Indices of the first `n` offsets in ascending offset order, or null when they already are (the
+ * usual case: one ascending run). Otherwise chunk offsets are spread fairly evenly over the data, so a bucket sort with
+ * about one entry per bucket is linear; a skewed layout (a crowded bucket) falls back to a natural
+ * merge sort of the ascending runs.
  */
-function sortedOrder(offsets: Float64Array, n: number): Uint32Array {
-  let idx = new Uint32Array(n);
+function sortedOrder(offsets: Float64Array, n: number): Uint32Array | null {
+  let runs = 1;
+  let lo = n > 0 ? offsets[0]! : 0;
+  let hi = lo;
+  for (let i = 1; i < n; i++) {
+    const o = offsets[i]!;
+    if (o < offsets[i - 1]!) runs++;
+    if (o < lo) lo = o;
+    if (o > hi) hi = o;
+  }
+  if (runs <= 1) return null;
+  return bucketSort(offsets, n, lo, hi) ?? mergeRuns(offsets, n);
+}
+
+const MAX_BUCKET = 16;
+
+function bucketSort(offsets: Float64Array, n: number, lo: number, hi: number): Uint32Array | null {
+  const scale = n / (hi - lo + 1);
+  const bucketOf = u32(2, n);
+  const starts = u32(3, n + 1);
+  starts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor((offsets[i]! - lo) * scale);
+    bucketOf[i] = b;
+    starts[b + 1]!++;
+  }
+  for (let b = 0; b < n; b++) {
+    if (starts[b + 1]! > MAX_BUCKET) return null;
+    starts[b + 1]! += starts[b]!;
+  }
+  const fill = u32(4, n);
+  fill.set(starts.subarray(0, n));
+  const order = u32(5, n);
+  for (let i = 0; i < n; i++) order[fill[bucketOf[i]!]!++] = i;
+  // insertion sort inside each (small) bucket
+  for (let b = 0; b < n; b++) {
+    for (let k = starts[b]! + 1; k < starts[b + 1]!; k++) {
+      const v = order[k]!;
+      const o = offsets[v]!;
+      let j = k - 1;
+      while (j >= starts[b]! && offsets[order[j]!]! > o) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = v;
+    }
+  }
+  return order;
+}
+
+/** Natural merge sort: merges the ascending runs pairwise, carrying keys with indices. */
+function mergeRuns(offsets: Float64Array, n: number): Uint32Array {
+  let idx = u32(5, n);
   const runStarts: number[] = [0];
   for (let i = 0; i < n; i++) {
     idx[i] = i;
     if (i > 0 && offsets[i]! < offsets[i - 1]!) runStarts.push(i);
   }
-  if (runStarts.length <= 1) return idx;
-  let key = offsets.slice(0, n);
-  let idx2 = new Uint32Array(n);
-  let key2 = new Float64Array(n);
+  let key = f64(1, n);
+  key.set(offsets.subarray(0, n));
+  let idx2 = u32(6, n);
+  let key2 = f64(2, n);
   let runs = runStarts;
   while (runs.length > 1) {
     const merged: number[] = [];

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inspectBytes } from "../../src/core/inspection.js";
+import { inspectBytes } from "../../src/core/inspection-plan.js";
 import type { InspectionResult } from "../../src/core/model.js";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
 

@@ -1,7 +1,7 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { countIdManifest, decodeIdManifest, parseManifest } from "../../src/core/attributes/idmanifest.js";
-import { inspectBytes } from "../../src/core/inspection.js";
+import { inspectBytes } from "../../src/core/inspection-plan.js";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
 import { zlibInflate } from "../../src/inspect/inspect.js";
 import { b } from "./bytes.js";

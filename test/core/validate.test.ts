@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inspectBytes } from "../../src/core/inspection.js";
+import { inspectBytes } from "../../src/core/inspection-plan.js";
 import type { Finding } from "../../src/core/model.js";
 import type { ExrSpec, PartSpec } from "../../src/core/write/spec.js";
 import { writeExr } from "../../src/core/write/write-exr.js";

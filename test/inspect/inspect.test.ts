@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectBytes } from "../../src/core/inspection.js";
+import { inspectBytes } from "../../src/core/inspection-plan.js";
 import { writeExr } from "../../src/core/write/write-exr.js";
 import { inspect, inspectFile } from "../../src/inspect/inspect.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
@@ -32,10 +32,24 @@ describe("inspectFile", () => {
   });
 
   it("a missing file is an EXR_IO_ERROR result, not an exception", async () => {
-    const r = await inspectFile(join(dir, "missing.exr"));
-    expect(r.validation.status).toBe("error");
-    expect(r.validation.findings[0]!.code).toBe("EXR_IO_ERROR");
-    expect(r.file.is_complete).toBe(false);
+    for (const io of ["sync", "async"] as const) {
+      const r = await inspectFile(join(dir, "missing.exr"), { io });
+      expect(r.validation.status).toBe("error");
+      expect(r.validation.findings[0]!.code).toBe("EXR_IO_ERROR");
+      expect(r.file.is_complete).toBe(false);
+    }
+  });
+
+  it("blocking and fs/promises reads give the same result, header hash included", async () => {
+    const path = join(dir, "same.0007.exr");
+    writeFileSync(path, sample);
+    const sync = await inspectFile(path);
+    const async = await inspectFile(path, { io: "async" });
+    expect(async).toEqual(sync);
+    expect(sync.file.header_hash).toMatch(/^[0-9a-f]{64}$/);
+    const truncated = join(dir, "cut.exr");
+    writeFileSync(truncated, sample.subarray(0, sample.length - 3));
+    expect(await inspectFile(truncated, { io: "async" })).toEqual(await inspectFile(truncated));
   });
 });
 

@@ -1,0 +1,49 @@
+import * as crypto from "node:crypto";
+import { inflateSync } from "node:zlib";
+import { Inspection } from "../core/inspection.js";
+import type { PlanOptions } from "../core/inspection-plan.js";
+import type { InspectionResult } from "../core/model.js";
+
+export interface InspectOptions {
+  /** First read size; grown (at least doubled) until the headers are complete. Default 64 KiB. */
+  initialReadBytes?: number;
+  /** Hard cap on the header component; larger headers yield EXR_HEADER_TOO_LARGE. Default 64 MiB. */
+  maxHeaderBytes?: number;
+  /** Path reported in the result (defaults to the source's path). */
+  path?: string;
+  /**
+   * `inspectFile` only. "sync" (default): blocking reads, fastest on local disks (a few syscalls per file).
+   * "async": fs/promises reads that never block the event loop (network file systems with high latency).
+   */
+  io?: "sync" | "async";
+}
+
+const { createHash } = crypto;
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "hex") => string }).hash;
+
+/** SHA-256 hex; the one-shot `crypto.hash` (Node >= 20.12) avoids a Hash object per file. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return oneShot ? oneShot("sha256", bytes, "hex") : createHash("sha256").update(bytes).digest("hex");
+}
+
+/** zlib inflate bounded by `maxLength` (node:zlib throws past it; the core turns that into a finding). */
+export function zlibInflate(compressed: Uint8Array, maxLength: number): Uint8Array {
+  return inflateSync(compressed, { maxOutputLength: maxLength });
+}
+
+export function planOptions(path: string, options: InspectOptions): PlanOptions {
+  return {
+    path: options.path ?? path,
+    ...(options.initialReadBytes !== undefined ? { initialReadBytes: options.initialReadBytes } : {}),
+    ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+    sha256: sha256Hex,
+    inflate: zlibInflate,
+  };
+}
+
+/** A result for a file that could not be opened at all. */
+export function ioFailure(path: string, err: unknown): InspectionResult {
+  const failed = new Inspection(path, 0);
+  failed.ioError(err);
+  return failed.result({ size: 0, mtime: null, bytesRead: 0, headerHash: null });
+}
