@@ -37,39 +37,35 @@ export interface SelectOptions {
   rowsPerPage?: number;
 }
 
-/** Runs a select over `tableSchema` (from `Transaction.columns`) and returns all matching rows. */
-export async function select(
-  tx: Transaction,
-  ref: TableRef,
+/** The query-data request body for `options` over `tableSchema`, and the schema of the rows it returns. */
+export function buildQueryRequest(
   tableSchema: Schema,
   options: SelectOptions = {},
-): Promise<Table> {
+): { body: Uint8Array; responseSchema: Schema } {
   const byName = new Map(tableSchema.fields.map((f) => [f.name, f]));
+  const column = (name: string): Field => {
+    const f = byName.get(name);
+    if (!f) throw new VastError("VAST_UNKNOWN_COLUMN", `the table has no column '${name}'`);
+    return f;
+  };
   const wanted = options.columns ?? tableSchema.fields.map((f) => f.name);
   if (wanted.length === 0 && !options.internalRowId) {
     throw new VastError("VAST_INVALID_ARGUMENT", "select needs at least one column");
   }
-  const projected: Field[] = wanted.map((name) => {
-    const f = byName.get(name);
-    if (!f) throw new VastError("VAST_UNKNOWN_COLUMN", `table ${ref.table} has no column '${name}'`);
-    return f;
-  });
+  // Source schema: the queried columns in the caller's order, then `$row_id`, then predicate-only columns.
+  const projected: Field[] = wanted.map(column);
   if (options.internalRowId) projected.push(new Field(ROW_ID, new Uint64(), true));
   const predicate = options.predicate ?? [];
   const extra = predicateColumns(predicate)
     .filter((name) => !projected.some((f) => f.name === name))
-    .map((name) => {
-      const f = byName.get(name);
-      if (!f) throw new VastError("VAST_UNKNOWN_COLUMN", `table ${ref.table} has no column '${name}'`);
-      return f;
-    });
+    .map(column);
   const requestFields = [...projected, ...extra];
   const nodes = numberSchemaNodes(requestFields);
   const tops = nodes.filter((n) => n.parent === null);
   const leavesOf = (n: SchemaNode): number[] =>
     n.children.length === 0 ? [n.position] : n.children.flatMap((c) => leavesOf(c));
-  const positionOf = (column: string): number => {
-    const top = tops.find((n) => n.field.name === column)!;
+  const positionOf = (name: string): number => {
+    const top = tops.find((n) => n.field.name === name)!;
     return top.children.length === 1 && top.children[0]!.children.length === 0
       ? top.children[0]!.position
       : top.position;
@@ -93,8 +89,17 @@ export async function select(
   if (body.byteLength > MAX_QUERY_DATA_REQUEST_SIZE) {
     throw new TooLargeRequest(`query request of ${body.byteLength} bytes exceeds the service limit`);
   }
+  return { body, responseSchema: new Schema(projected) };
+}
 
-  const responseSchema = new Schema(projected);
+/** Runs a select over `tableSchema` (from `Transaction.columns`) and returns all matching rows. */
+export async function select(
+  tx: Transaction,
+  ref: TableRef,
+  tableSchema: Schema,
+  options: SelectOptions = {},
+): Promise<Table> {
+  const { body, responseSchema } = buildQueryRequest(tableSchema, options);
   const transports = tx.session.dataTransports;
   const numSplits = options.numSplits ?? transports.length;
   const splits = await Promise.all(
