@@ -1,4 +1,3 @@
-import { ByteReader } from "./byte-reader.js";
 import { finding } from "./findings.js";
 import type { Finding, PartType } from "./model.js";
 
@@ -102,7 +101,7 @@ export function analyzeTables(
   const findings: Finding[] = [];
   let complete = true;
   const stats: PartTableStats[] = [];
-  const r = new ByteReader(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = layout.tables.reduce((n, t) => n + t.entries, 0);
   const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
   // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks).
@@ -134,12 +133,12 @@ export function analyzeTables(
         ),
       );
     }
-    r.pos = rel;
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
-    for (let chunk = 0; chunk < stored; chunk++) {
-      const offset = r.u64();
-      if (offset !== 0 && offset >= layout.end && offset < fileSize) {
+    const end = layout.end;
+    for (let chunk = 0, p = rel; chunk < stored; chunk++, p += 8) {
+      const offset = view.getUint32(p + 4, true) * 0x1_0000_0000 + view.getUint32(p, true);
+      if (offset !== 0 && offset >= end && offset < fileSize) {
         offsets[n] = offset;
         partOf[n] = t.part;
         chunkOf[n] = chunk;
@@ -169,16 +168,18 @@ export function analyzeTables(
   const order = sortedOrder(offsets, n);
   const partHeaderSize = partTypes.map((t) => (t ? chunkHeaderSize(t, multipart) : 0));
   const headerSize = (i: number) => partHeaderSize[partOf[i]!] ?? 0;
+  // Every valid entry counts as present unless its header does not fit (subtracted below).
+  for (let i = 0; i < n; i++) stats[partOf[i]!]!.chunks_present++;
+  // With one header size for all parts (the usual case) the scan is a plain gap check.
+  const uniform = partHeaderSize.every((h) => h === partHeaderSize[0]) ? (partHeaderSize[0] ?? 0) : -1;
   for (let k = 0; k < n; k++) {
     const i = order ? order[k]! : k;
     const offset = offsets[i]!;
     const next = k + 1 < n;
     const limit = next ? offsets[order ? order[k + 1]! : k + 1]! : fileSize;
-    const need = headerSize(i);
-    if (offset + need <= limit) {
-      stats[partOf[i]!]!.chunks_present++;
-      continue;
-    }
+    const need = uniform >= 0 ? uniform : headerSize(i);
+    if (offset + need <= limit) continue;
+    stats[partOf[i]!]!.chunks_present--;
     complete = false;
     const loc = { part_index: partOf[i]!, chunk_index: chunkOf[i]!, byte_offset: offset };
     findings.push(
