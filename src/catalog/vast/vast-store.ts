@@ -669,7 +669,14 @@ export class VastCatalogStore implements CatalogStore {
         for (const table of CATALOG_TABLES) {
           // files has the DuckDB adapter's trailing `pending_delete` flag.
           const extra = table === "files" ? [{ type: BOOLEAN, value: false }] : [];
-          await appendRows(connection, "exr_metadata", table, TABLE_COLUMNS[table], rows[table] as never[], extra);
+          await appendRows(
+            connection,
+            "exr_metadata",
+            table,
+            TABLE_COLUMNS[table],
+            rows[table] as never[],
+            extra,
+          );
         }
       } finally {
         connection.closeSync();
