@@ -47,7 +47,12 @@ try {
       const result = await inspectFile(file);
       const ours = buildRecord(result).file.metadata_embedding;
       if (!ours) throw new Error(`${file}: no embedding`);
-      items.push({ seq: s.index, kind: `${s.renderer}/${s.pass}`, ours, seed: payloadHashEmbedding(result, 384) });
+      items.push({
+        seq: s.index,
+        kind: `${s.renderer}/${s.pass}`,
+        ours,
+        seed: payloadHashEmbedding(result, 384),
+      });
     }
   }
   const score = (pick: (i: Item) => Float32Array) => {
@@ -70,13 +75,13 @@ try {
   const ours = score((i) => i.ours);
   const seed = score((i) => i.seed);
   process.stdout.write(
-    [
+    `${[
       `tree: ${tree.files} files, ${tree.sequences.length} sequences (6 renderers × 4 pass kinds), one query per sequence`,
       `top-${k} neighbours from other sequences sharing the query's pass kind and renderer:`,
       `  exr-inspector metadata_embedding (feature hashing): ${ours.toFixed(1)}%  (goal ≥ 90%)`,
       `  seed hash-of-payload embedding:                     ${seed.toFixed(1)}%`,
       `  chance level:                                       ${(100 / 24).toFixed(1)}%`,
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
 } finally {
   await rm(root, { recursive: true, force: true });

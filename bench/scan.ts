@@ -67,10 +67,25 @@ for (let round = 0; round < rounds; round++) {
   await rm(db, { force: true });
   await rm(`${db}.wal`, { force: true });
   const scan = await run(process.execPath, [cli, "scan", root, "--db", db, "--jobs", jobs, "--no-progress"]);
-  const rescan = await run(process.execPath, [cli, "scan", root, "--db", db, "--jobs", jobs, "--no-progress"]);
-  if (!scan.stdout.includes(`(new ${t.files},`)) throw new Error(`scan did not insert every file:\n${scan.stdout}`);
-  if (!rescan.stdout.includes(`skipped     ${t.files}`)) throw new Error(`re-scan did not skip:\n${rescan.stdout}`);
-  const r = { oiio: oiioFiles / oiio.seconds, scan: t.files / scan.seconds, rescan: t.files / rescan.seconds };
+  const rescan = await run(process.execPath, [
+    cli,
+    "scan",
+    root,
+    "--db",
+    db,
+    "--jobs",
+    jobs,
+    "--no-progress",
+  ]);
+  if (!scan.stdout.includes(`(new ${t.files},`))
+    throw new Error(`scan did not insert every file:\n${scan.stdout}`);
+  if (!rescan.stdout.includes(`skipped     ${t.files}`))
+    throw new Error(`re-scan did not skip:\n${rescan.stdout}`);
+  const r = {
+    oiio: oiioFiles / oiio.seconds,
+    scan: t.files / scan.seconds,
+    rescan: t.files / rescan.seconds,
+  };
   process.stdout.write(
     `round ${round + 1}: OIIO walk ${r.oiio.toFixed(0)} files/s (${oiio.seconds.toFixed(2)} s) | ` +
       `scan ${r.scan.toFixed(0)} files/s (${scan.seconds.toFixed(2)} s) | ` +
@@ -82,11 +97,11 @@ await rm(db, { force: true });
 await rm(`${db}.wal`, { force: true });
 
 process.stdout.write(
-  [
+  `${[
     `tree: ${t.files} files, ${t.sequences.length} sequences, ${(t.bytes / 2 ** 30).toFixed(2)} GiB at ${root}`,
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, scan --jobs ${jobs}`,
     `seed approach (OpenImageIO Python header walk, no DB): ${best.oiio.toFixed(0)} files/s`,
     `exr-inspector scan into a fresh DuckDB:                ${best.scan.toFixed(0)} files/s  (${(best.scan / best.oiio).toFixed(2)}× the seed's approach; goal ≥ 5×)`,
     `re-scan of the unchanged tree:                         ${best.rescan.toFixed(0)} files/s  (${(best.rescan / best.scan).toFixed(2)}× the first scan; goal ≥ 5×)`,
-  ].join("\n") + "\n",
+  ].join("\n")}\n`,
 );

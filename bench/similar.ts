@@ -4,7 +4,7 @@
  * read by `similar`. Prints the in-process query latency (median and p95 over many queries) and the
  * end-to-end CLI time (process start, open, query, print).
  *
- *   npm run bench:similar -- [--files 100000] [--queries 50]
+ *   npm run bench:similar -- [--files 100000] [--queries 50] [--keep /tmp/similar.duckdb]
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,6 +12,7 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { buildRecord } from "../src/catalog/build-record.js";
 import { DuckDbCatalogStore } from "../src/catalog/duckdb/duckdb-store.js";
 import type { CatalogRecord } from "../src/catalog/rows.js";
@@ -20,7 +21,11 @@ import { inspectFile } from "../src/inspect/inspect.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const { values } = parseArgs({
-  options: { files: { type: "string", default: "100000" }, queries: { type: "string", default: "50" } },
+  options: {
+    files: { type: "string", default: "100000" },
+    queries: { type: "string", default: "50" },
+    keep: { type: "string" },
+  },
 });
 const total = Number(values.files);
 const dir = await mkdtemp(path.join(tmpdir(), "exr-bench-similar-"));
@@ -31,39 +36,34 @@ try {
     const file = path.join(dir, "tree", s.dir, s.pattern.replace("####", "1001"));
     templates.push(buildRecord(await inspectFile(file)));
   }
-  const db = path.join(dir, "similar.duckdb");
-  const store = await DuckDbCatalogStore.open(db);
-  await store.init();
-  let state = 12345;
-  const noise = () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return (state / 2 ** 32 - 0.5) * 0.05;
-  };
-  const batch = 5000;
-  for (let start = 0; start < total; start += batch) {
-    const records: CatalogRecord[] = [];
-    for (let i = start; i < Math.min(total, start + batch); i++) {
-      const t = templates[i % templates.length]!;
-      const e = Float32Array.from(t.file.metadata_embedding!, (v) => v + noise());
-      const norm = Math.hypot(...e);
-      const id = (BigInt(i) * 2654435761n).toString(16).padStart(64, "0").slice(-64);
-      records.push({
-        file: {
-          ...t.file,
-          file_id: id,
-          file_path: `/bench/file_${i}.exr`,
-          file_path_normalized: `/bench/file_${i}.exr`,
-          metadata_embedding: e.map((v) => v / norm),
-        },
-        parts: [],
-        channels: [],
-        attributes: [],
-      });
-    }
-    await store.upsertBatch(records);
-  }
+  const db = values.keep ? path.resolve(values.keep) : path.join(dir, "similar.duckdb");
+  await rm(db, { force: true });
+  await rm(`${db}.wal`, { force: true });
+  const writer = await DuckDbCatalogStore.open(db);
+  await writer.init();
+  await writer.upsertBatch(templates);
+  await writer.close();
+  // The other rows: copies of the templates' files rows with noisy, re-normalized embeddings, made in SQL.
+  const instance = await DuckDBInstance.create(db);
+  const connection = await instance.connect();
+  await connection.run(`
+    INSERT INTO exr_metadata.files BY NAME
+    SELECT * EXCLUDE (template, i) REPLACE (
+             lpad(printf('%x', i), 64, '0') AS file_id,
+             '/bench/file_' || i || '.exr' AS file_path,
+             '/bench/file_' || i || '.exr' AS file_path_normalized,
+             (SELECT list_transform(v, x -> x / sqrt(list_sum(list_transform(v, y -> y * y)))) FROM
+               (SELECT list_transform(t.metadata_embedding::FLOAT[], x -> x + (random() - 0.5) * 0.05) AS v))::FLOAT[384]
+               AS metadata_embedding)
+    FROM (SELECT *, row_number() OVER (ORDER BY file_id) - 1 AS template FROM exr_metadata.files) t
+    JOIN range(${total - templates.length}) r(i) ON i % ${templates.length} = t.template`);
+  connection.closeSync();
+  instance.closeSync();
+  const store = await DuckDbCatalogStore.open(db, { readOnly: true });
   const counts = await store.counts();
-  const ids = (await store.query("SELECT file_id FROM files USING SAMPLE 200 ROWS")).rows.map((r) => String(r[0]));
+  const ids = (await store.query("SELECT file_id FROM files USING SAMPLE 200 ROWS")).rows.map((r) =>
+    String(r[0]),
+  );
   const times: number[] = [];
   const queries = Number(values.queries);
   for (let q = 0; q < queries + 3; q++) {
@@ -86,11 +86,11 @@ try {
   );
   const cli = performance.now() - cliStart;
   process.stdout.write(
-    [
+    `${[
       `catalog: ${counts.files} files (DuckDB file, FLOAT[384] embeddings); machine: ${cpus().length} × ${cpus()[0]?.model}`,
       `similar k=10, in process: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${times.length} queries (goal < 100 ms)`,
       `exr-inspector similar (whole CLI process): ${cli.toFixed(0)} ms`,
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
 } finally {
   await rm(dir, { recursive: true, force: true });

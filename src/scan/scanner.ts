@@ -68,7 +68,7 @@ function sameInstant(a: string | null, b: string | null): boolean {
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
   const jobSize = Math.max(1, options.jobSize ?? Math.min(32, batchSize));
   const pool = new InspectPool(options.jobs ?? 0);
   const progress: ScanProgress = {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbCatalogStore } from "../../src/catalog/duckdb/duckdb-store.js";
 import { describeCatalogContract } from "./contract.js";
 
@@ -16,3 +16,34 @@ afterAll(async () => {
 
 describeCatalogContract("duckdb (file)", () => DuckDbCatalogStore.open(path.join(dir, `c${n++}.duckdb`)));
 describeCatalogContract("duckdb (:memory:)", () => DuckDbCatalogStore.open(":memory:"));
+
+describe("duckdb specifics", () => {
+  it("similar returns only the current version of each path, even when old versions are nearest", async () => {
+    const { buildRecord } = await import("../../src/catalog/build-record.js");
+    const { fixture } = await import("./fixtures.js");
+    const store = await DuckDbCatalogStore.open(":memory:");
+    await store.init();
+    try {
+      const q = buildRecord(fixture({ path: "/v/query.exr" }), { now: new Date(1000) });
+      // 40 paths, each with an old version identical to the query's kind and a new, different current version.
+      for (let i = 0; i < 40; i++) {
+        const old = buildRecord(fixture({ path: `/v/f${i}.exr`, headerHash: "01".repeat(32) }), {
+          now: new Date(1000),
+        });
+        const cur = buildRecord(
+          fixture({ path: `/v/f${i}.exr`, headerHash: "02".repeat(32), pass: "depth", renderer: "karma" }),
+          { now: new Date(2000) },
+        );
+        await store.upsertBatch([old], new Date(1000));
+        await store.upsertBatch([cur], new Date(2000));
+      }
+      await store.upsertBatch([q], new Date(1000));
+      const hits = await store.similar({ file_id: q.file.file_id }, 5);
+      expect(hits).toHaveLength(5);
+      const current = await store.knownState(hits.map((h) => h.file_path));
+      for (const h of hits) expect(current.get(h.file_path)?.file_id).toBe(h.file_id);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -254,6 +254,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   ): Promise<SimilarHit[]> {
     return this.lock.run(async () => {
       const limit = Math.max(0, Math.floor(k));
+      if (limit === 0) return [];
       let target: string;
       let exclude = "";
       if ("file_id" in query) {
@@ -262,19 +263,42 @@ export class DuckDbCatalogStore implements CatalogStore {
       } else {
         target = embeddingLiteral(query.embedding);
       }
-      const reader = await this.connection.runAndReadAll(
-        `SELECT file_id, file_path, array_cosine_distance(metadata_embedding, ${target}) AS distance
-         FROM ${SCHEMA}.current_files
-         WHERE metadata_embedding IS NOT NULL ${exclude}
-         ORDER BY distance, file_id
-         LIMIT ${limit}`,
+      // Nearest rows first (one vectorized scan of the embedding column), then keep the current version of each
+      // path. Old versions are rare, so a small over-fetch almost always suffices; if not, widen the search.
+      const total = Number(
+        (await this.connection.runAndReadAll(`SELECT count(*) FROM ${SCHEMA}.files`)).getRows()[0]?.[0] ?? 0,
       );
-      const hits: SimilarHit[] = [];
-      for (const [id, p, d] of reader.getRowsJS()) {
-        if (d === null) continue;
-        hits.push({ file_id: String(id), file_path: String(p), distance: Number(d) });
+      for (let fetch = limit * 4 + 16; ; fetch *= 8) {
+        const reader = await this.connection.runAndReadAll(
+          `WITH nearest AS (
+             SELECT file_id, file_path, file_path_normalized, last_inspected, inspection_timestamp,
+                    array_cosine_distance(metadata_embedding, ${target}) AS distance
+             FROM ${SCHEMA}.files
+             WHERE metadata_embedding IS NOT NULL AND NOT pending_delete ${exclude}
+             ORDER BY distance, file_id
+             LIMIT ${fetch})
+           SELECT n.file_id, n.file_path, n.distance
+           FROM nearest n
+           WHERE NOT EXISTS (
+             SELECT 1 FROM ${SCHEMA}.files g
+             WHERE g.file_path_normalized = n.file_path_normalized AND NOT g.pending_delete AND g.file_id <> n.file_id
+               AND (g.last_inspected > n.last_inspected
+                 OR (g.last_inspected = n.last_inspected AND g.inspection_timestamp > n.inspection_timestamp)
+                 OR (g.last_inspected = n.last_inspected AND g.inspection_timestamp = n.inspection_timestamp
+                     AND g.file_id < n.file_id)))
+           ORDER BY n.distance, n.file_id
+           LIMIT ${limit}`,
+        );
+        const rows = reader.getRowsJS();
+        if (rows.length >= limit || fetch >= total) {
+          const hits: SimilarHit[] = [];
+          for (const [id, p, d] of rows) {
+            if (d === null) continue;
+            hits.push({ file_id: String(id), file_path: String(p), distance: Number(d) });
+          }
+          return hits;
+        }
       }
-      return hits;
     });
   }
 
