@@ -53,6 +53,14 @@ const program = new Command("vast-emulator")
   .addOption(
     new Option("--latency-ms <ms>", "latency added to every request").argParser(nonNegative).default(0),
   )
+  .addOption(
+    new Option(
+      "--tx-idle-timeout <seconds>",
+      "an idle transaction stops blocking others' DDL after this long",
+    )
+      .argParser(nonNegative)
+      .default(600),
+  )
   .option("--quiet", "do not log internal errors to stderr")
   .addHelpText(
     "after",
@@ -78,6 +86,7 @@ const o = program.opts<{
   faultError500: number;
   faultDrop: number;
   latencyMs: number;
+  txIdleTimeout: number;
   quiet?: boolean;
 }>();
 
@@ -99,6 +108,7 @@ try {
       drop: o.faultDrop,
       latency_ms: o.latencyMs,
     },
+    txIdleTimeoutMs: o.txIdleTimeout * 1000,
     log: o.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`listening on ${emulator.url}\n`);

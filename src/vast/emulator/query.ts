@@ -166,34 +166,24 @@ export async function* runQuery(
     let run = firstRun;
     const startRow = Number(start);
     while (run * runRows + runRows <= startRow) run += stride;
-    while (budget > 0) {
-      if (run * runRows > lastId) break;
+    while (budget > 0 && run * runRows <= lastId) {
       const from = lowerBound(ids, Math.max(run * runRows, startRow));
       const to = lowerBound(ids, (run + 1) * runRows);
       const matched: number[] = [];
       let pos = from;
       for (; pos < to && matched.length < budget; pos++) if (plan.keep(pos)) matched.push(pos);
-      // skip rows that cannot match so the cursor lands after the scanned range
       budget -= matched.length;
       const cutShort = pos < to;
       const nextRun = run + stride;
-      const next = cutShort
-        ? BigInt(ids[pos]!)
-        : nextRun * runRows > lastId
-          ? INVALID_ROW_ID
-          : BigInt(nextRun * runRows);
-      if (matched.length > 0 || (next === INVALID_ROW_ID && !sentPage)) {
+      const exhausted = !cutShort && nextRun * runRows > lastId;
+      const next = cutShort ? BigInt(ids[pos]!) : exhausted ? INVALID_ROW_ID : BigInt(nextRun * runRows);
+      if (matched.length > 0 || exhausted) {
         yield* page(plan, matched, sub, next);
         sentPage = true;
-        await new Promise((r) => setImmediate(r));
       }
-      if (cutShort || next === INVALID_ROW_ID) {
-        if (!sentPage) {
-          yield* page(plan, matched, sub, next);
-          sentPage = true;
-        }
-        break;
-      }
+      // one scheduler turn per row-group run, so a long scan never starves other requests
+      await new Promise((r) => setImmediate(r));
+      if (cutShort || exhausted) break;
       run = nextRun;
     }
     if (!sentPage) yield* page(plan, [], sub, INVALID_ROW_ID);

@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   dataDir?: string | null;
   vastVersion?: string;
   faults?: Partial<FaultSettings>;
+  /** Idle transactions stop blocking other transactions' DDL after this long (default 10 minutes). */
+  txIdleTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -54,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     async (state) => {
       if (persistence) await persistence.save(state, txm.counters);
     },
+    options.txIdleTimeoutMs ?? 600_000,
   );
   const handlers = new TabularHandlers(txm);
   const faults = new FaultInjector(options.faults ?? {});

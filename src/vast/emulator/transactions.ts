@@ -17,8 +17,8 @@ export interface Transaction {
   ddlKeys: Set<string>;
   /** Set after a conflict: the transaction can no longer commit. */
   doomed: string | null;
-  /** Open query streams reading from this transaction's snapshot. */
-  readers: number;
+  /** Last time (ms since epoch) a request used this transaction. */
+  lastUsed: number;
 }
 
 export type CommitListener = (state: CatalogState, version: number) => void | Promise<void>;
@@ -36,6 +36,9 @@ export class TransactionManager {
     initial: CatalogState,
     counters: { nextTableId: number; rowIds: Map<number, number>; nextTxid?: bigint },
     private readonly onCommit: CommitListener,
+    /** A transaction idle this long no longer blocks others' DDL: it is rolled back when it would. */
+    private readonly idleTimeoutMs = 600_000,
+    private readonly now: () => number = Date.now,
   ) {
     this.committed = initial;
     this.nextTableId = counters.nextTableId;
@@ -59,7 +62,7 @@ export class TransactionManager {
       mutations: [],
       ddlKeys: new Set(),
       doomed: null,
-      readers: 0,
+      lastUsed: this.now(),
     };
     this.live.set(tx.id, tx);
     return tx;
@@ -68,6 +71,7 @@ export class TransactionManager {
   get(id: bigint): Transaction {
     const tx = this.live.get(id);
     if (!tx) throw notFound("TabularTransactionNotFound", `transaction ${id} is not active`);
+    tx.lastUsed = this.now();
     return tx;
   }
 
@@ -88,7 +92,11 @@ export class TransactionManager {
   /** Claims DDL keys for `tx`; a key held by another live transaction is a conflict that dooms `tx`. */
   claimDdl(tx: Transaction, keys: readonly string[]): void {
     for (const key of keys) {
-      for (const other of this.live.values()) {
+      for (const other of [...this.live.values()]) {
+        if (other !== tx && other.ddlKeys.has(key) && this.now() - other.lastUsed > this.idleTimeoutMs) {
+          this.live.delete(other.id);
+          continue;
+        }
         if (other !== tx && other.ddlKeys.has(key)) {
           tx.doomed = `conflicting DDL on ${key} with transaction ${other.id}`;
           throw conflict(`${tx.doomed}`);
