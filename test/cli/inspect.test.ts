@@ -52,6 +52,17 @@ describe("inspect", () => {
     expect(r.code).toBe(0);
   });
 
+  it("gives the same results with --io async (16 files in flight) as with blocking reads", async () => {
+    const { dir } = writeSamples();
+    const strip = (out: string) =>
+      (ndjson(out) as InspectionResult[]).map((r) => ({ ...r, file: { ...r.file, bytes_read: 0 } }));
+    const sync = await runCli(["inspect", "--format", "ndjson", dir]);
+    const async_ = await runCli(["inspect", "--format", "ndjson", "--io", "async", dir]);
+    expect(strip(async_.stdout)).toEqual(strip(sync.stdout));
+    expect(async_.code).toBe(0);
+    expect((await runCli(["validate", "--io", "async", dir])).code).toBe(0);
+  });
+
   it("prints one pretty document for one file and an array for several", async () => {
     const { dir, names } = writeSamples();
     const one = await runCli(["inspect", "--format", "json", join(dir, names[0]!)]);
@@ -152,6 +163,7 @@ describe("inspect", () => {
     expect((await runCli(["inspect", "--format", "xml", "x.exr"])).code).toBe(2);
     expect((await runCli(["validate", "--format", "json", "x.exr"])).code).toBe(2);
     expect((await runCli(["inspect", "--max-header-bytes", "-1", "x.exr"])).code).toBe(2);
+    expect((await runCli(["inspect", "--io", "mmap", "x.exr"])).code).toBe(2);
   });
 
   it("reports a header over --max-header-bytes as an error", async () => {

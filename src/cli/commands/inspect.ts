@@ -19,13 +19,14 @@ export function registerInspect(program: Command): void {
         .default("text"),
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
+    .addOption(ioOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: string; maxHeaderBytes?: number }) => {
+    .action(async (paths: string[], opts: { format: string } & ReadOptions) => {
       const json = new JsonOutput(writeOut);
       let first = true;
       const summary = await inspectPaths({
         paths,
-        ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
+        ...readOptions(opts),
         emit: async (result) => {
           if (opts.format === "json") return json.add(result);
           if (opts.format === "ndjson") return writeOut(ndjsonLine(result));
@@ -38,6 +39,25 @@ export function registerInspect(program: Command): void {
       if (summary.files === 0) process.stderr.write("exr-inspector: no EXR files found\n");
       process.exitCode = exitCodeOf(summary);
     });
+}
+
+export interface ReadOptions {
+  maxHeaderBytes?: number;
+  io: "sync" | "async";
+}
+
+/** `--io`: how files are read (shared by inspect and validate). */
+export function ioOption(): Option {
+  return new Option(
+    "--io <mode>",
+    "sync: blocking reads, one file at a time (fastest on local disks); async: 16 files in flight (network file systems)",
+  )
+    .choices(["sync", "async"])
+    .default("sync");
+}
+
+export function readOptions(opts: ReadOptions): { maxHeaderBytes?: number; io: "sync" | "async" } {
+  return { ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}), io: opts.io };
 }
 
 export function parsePositiveInt(value: string): number {

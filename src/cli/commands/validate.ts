@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { passes } from "../output/failed-result.js";
 import { exitCodeOf, inspectPaths, writeOut } from "../output/run.js";
 import { formatFindingsText } from "../output/text.js";
-import { parsePositiveInt } from "./inspect.js";
+import { ioOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -17,11 +17,12 @@ export function registerValidate(program: Command): void {
         .default("text"),
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
+    .addOption(ioOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: string; maxHeaderBytes?: number }) => {
+    .action(async (paths: string[], opts: { format: string } & ReadOptions) => {
       const summary = await inspectPaths({
         paths,
-        ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
+        ...readOptions(opts),
         emit: (r) => {
           if (opts.format === "text") return writeOut(formatFindingsText(r));
           const line = {

@@ -14,6 +14,8 @@ export interface RunOptions {
   concurrency?: number;
   stdin?: NodeJS.ReadableStream;
   maxHeaderBytes?: number;
+  /** Blocking reads (default; fastest on local disks) or fs/promises with `concurrency` files in flight. */
+  io?: "sync" | "async";
 }
 
 export interface RunSummary {
@@ -26,10 +28,10 @@ export async function inspectPaths(options: RunOptions): Promise<RunSummary> {
   const inspectOne = async (entry: WalkEntry): Promise<InspectionResult> => {
     if (entry.error !== undefined) return failedResult(entry.path, entry.error);
     try {
-      return await inspectFile(
-        entry.path,
-        options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {},
-      );
+      return await inspectFile(entry.path, {
+        ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+        ...(options.io ? { io: options.io } : {}),
+      });
     } catch (err) {
       // inspectFile is documented never to throw; keep one bad file from ending the run if it ever does.
       return failedResult(entry.path, `internal error: ${err instanceof Error ? err.message : String(err)}`);
