@@ -1,7 +1,8 @@
 /**
  * VAST ingest throughput against the emulator, in one run:
- *   seed    = the seed's pattern: per file a new session (version probe), a transaction, select the file by
- *             (file_path_normalized, header_hash), then insert files, parts, channels and attributes rows, commit
+ *   seed    = the seed's pattern as the official SDK runs it: per file a new session (version probe), a
+ *             transaction, bucket/schema/table lookups, select the file by (file_path_normalized, header_hash),
+ *             then insert files, parts, channels and attributes rows, commit
  *   batched = VastCatalogStore.upsertBatch: one session, many files per transaction, post-commit duplicate check
  * Both write the same kind of catalog records (a real EXR header inspected once, at distinct paths) into fresh
  * schemas of the same emulator (the built one, `dist/vast/emulator/main.js`, a separate process).
@@ -76,7 +77,11 @@ function config(url: string, schema: string): VastConfig {
   });
 }
 
-/** The seed's pattern, written with our client (which costs fewer RPCs than the SDK's table lookups). */
+/**
+ * The seed's pattern, RPC for RPC as the official SDK performs it: `vastdb.connect()` (version probe) per file,
+ * a transaction, `tx.bucket()` (HEAD), `.schema()` (exact listing), `.table()` for each table it touches (exact
+ * listing, stats, columns), the select by key, the four inserts, commit.
+ */
 async function seedPattern(url: string, records: CatalogRecord[]): Promise<number> {
   const cfg = config(url, "bench_seed");
   const setup = await VastSession.connect(cfg);
@@ -88,6 +93,14 @@ async function seedPattern(url: string, records: CatalogRecord[]): Promise<numbe
     const session = await VastSession.connect(cfg);
     try {
       await session.transaction(async (tx) => {
+        await tx.assertBucket(cfg.bucket);
+        if (!(await tx.schemaExists(cfg.bucket, cfg.schema))) throw new Error("schema vanished");
+        const open = async (table: string) => {
+          if (!(await tx.tableExists(ref(table)))) throw new Error(`table ${table} vanished`);
+          await tx.stats(ref(table));
+          return tx.columns(ref(table));
+        };
+        await open("files");
         const existing = await select(tx, ref("files"), schemas.files, {
           columns: ["file_id"],
           predicate: [
@@ -99,6 +112,7 @@ async function seedPattern(url: string, records: CatalogRecord[]): Promise<numbe
         const tag = (rows: object[]) => rows.map((r) => ({ ...r, [INGEST_TOKEN]: null }));
         await tx.insert(ref("files"), rowsToBatch(schemas.files, tag([rec.file])));
         for (const table of ["parts", "channels", "attributes"] as const) {
+          await open(table);
           const rows = tag(rec[table] as object[]);
           if (rows.length > 0) await tx.insert(ref(table), rowsToBatch(schemas[table], rows));
         }

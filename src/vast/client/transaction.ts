@@ -15,6 +15,7 @@ import {
 import { encodeSchemaMessage } from "../protocol/arrow-ipc.js";
 import { decodeListSchemasResponse, decodeListTablesResponse } from "../protocol/object-list.js";
 import { encodePropertiesRequest } from "../protocol/properties-request.js";
+import { decodeTableStats, type TableStats } from "../protocol/table-stats.js";
 import {
   assertSupportedField,
   MAX_ROWS_PER_REQUEST,
@@ -201,6 +202,12 @@ export class Transaction {
       if (headerValue(res.headers["tabular-is-truncated"]) !== "true") break;
     }
     return new Schema(fields);
+  }
+
+  /** Table statistics (`GET ?stats`): row count, size, row-id allocation, sorting and vector-index metadata. */
+  async stats(ref: TableRef): Promise<TableStats> {
+    const res = await this.rpc({ method: "GET", path: tablePath(ref), query: "stats" });
+    return decodeTableStats(res.body);
   }
 
   async addColumns(ref: TableRef, schema: Schema): Promise<void> {
