@@ -5,7 +5,8 @@ lists) and every file the project's EXR writer generates, it compares
   1. our attributes' order, names, types, sizes and offsets with a raw byte walk (raw_walk.py),
   2. our values with the raw walk's independent decode (floats bit-exact: the same double; -0 is not 0),
   3. names, types and values with the official bindings' header dicts (NaN equals NaN; strings exact),
-  4. that a file whose headers the library opens is not reported invalid or incomplete by us.
+  4. our derived part type, width and height with the library's,
+  5. that a file whose headers the library opens is not reported invalid or incomplete by us.
 Known library differences are listed, each with a reason, in allowlist.json. Exit status 1 on any other mismatch.
 
 Usage: compare_headers.py [--corpus DIR] [--no-fixtures] [--cli dist/cli/main.js] [--verbose]
@@ -139,6 +140,15 @@ class Allow:
         return None
 
 
+def part_size(part):
+    """The library's (width, height) of a part. Part.width()/height() come from the decoded pixel arrays: 0 when
+    reading headers only, and a ValueError when subsampled channels have different shapes (then None: skipped)."""
+    try:
+        return part.width(), part.height()
+    except ValueError:
+        return None
+
+
 class LibraryRefusal(Exception):
     def __init__(self, detail):
         super().__init__(detail)
@@ -238,15 +248,28 @@ def compare_file(path, ours, mismatches, stats, tmpdir):
     try:
         full = OpenEXR.File(lib_path, separate_channels=True)
         pixel_types = [pixel_types_of(p.channels) for p in full.parts]
+        lib_sizes = [part_size(p) for p in full.parts]
     except Exception as e:
-        pixel_types = [None] * len(lib_parts)
+        pixel_types, lib_sizes = [], []
         report("library_pixels_unreadable", detail=f"{type(e).__name__}: {e}")
+    # A full read drops the parts whose pixels do not decode (unfinished files, raw HTJ2K test chunks).
+    pixel_types += [None] * (len(lib_parts) - len(pixel_types))
+    lib_sizes += [None] * (len(lib_parts) - len(lib_sizes))
     errors = [f["code"] for f in ours["validation"]["findings"] if f["severity"] == "error"]
     if errors or not ours["file"]["is_complete"]:
         report("ours_rejects_library_valid", detail=f"complete {ours['file']['is_complete']}, errors {sorted(set(errors))}")
     if len(lib_parts) != len(our_parts):
         report("library_part_count", detail=f"ours {len(our_parts)}, library {len(lib_parts)}")
-    for pi, (oa, lh) in enumerate(zip(our_parts, lib_parts)):
+    for pi, (oa, lh, lib_size) in enumerate(zip(our_parts, lib_parts, lib_sizes)):
+        # Derived facts the library also derives: part type (even when not stored), width and height.
+        derived = ours["parts"][pi]
+        lib_type = getattr(lh.get("type"), "name", None)
+        if lib_type is not None and derived["type"] != lib_type:
+            report("derived_type", pi, "type", None, f"ours {derived['type']} vs library {lib_type}")
+        stats["derived"] += 1
+        if lib_size is not None and lib_size != (0, 0) and (derived["width"], derived["height"]) != lib_size:
+            report("derived_size", pi, None, None,
+                   f"ours {derived['width']}x{derived['height']} vs library {lib_size[0]}x{lib_size[1]}")
         stored_type = any(a["name"] == "type" for a in oa)
         names = {a["name"] for a in oa}
         for extra in sorted(set(lh) - names):
@@ -292,7 +315,7 @@ def main():
         if not files:
             sys.exit("no files to compare")
         results = inspect_all(args.cli, files)
-        mismatches, stats = [], {"files": 0, "attributes": 0, "library_attributes": 0}
+        mismatches, stats = [], {"files": 0, "attributes": 0, "library_attributes": 0, "derived": 0}
         for path, ours in zip(files, results):
             compare_file(path, ours, mismatches, stats, tmp)
 
@@ -304,7 +327,8 @@ def main():
         (documented if e else undocumented).append((m, e))
 
     print(f"{stats['files']} files, {stats['attributes']} attributes "
-          f"({stats['library_attributes']} also compared with the OpenEXR {OpenEXR.__version__} bindings), "
+          f"({stats['library_attributes']} also compared with the OpenEXR {OpenEXR.__version__} bindings; "
+          f"derived type and size of {stats['derived']} parts too), "
           f"{len(mismatches)} mismatches: {len(undocumented)} undocumented, {len(documented)} documented")
     for eid, n in allow.used.items():
         if n:
