@@ -1,6 +1,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { BOOLEAN, type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
+import {
+  BOOLEAN,
+  type DuckDBConnection,
+  DuckDBInstance,
+  StatementType,
+  UBIGINT,
+  VARCHAR,
+} from "@duckdb/node-api";
 import type {
   CatalogStore,
   CleanupResult,
@@ -19,7 +26,7 @@ import {
   FILE_COLUMNS,
   PART_COLUMNS,
 } from "./columns.js";
-import { LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
+import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
 import { plainValue, rowFromObject } from "./values.js";
 
 export interface DuckDbStoreOptions {
@@ -30,6 +37,9 @@ export interface DuckDbStoreOptions {
 const CHILD_TABLES = ["attributes", "channels", "parts"] as const;
 const EXPORT_TABLES = ["files", "parts", "channels", "attributes"] as const;
 const EXPORT_MANIFEST = "manifest.json";
+/** Up to this many files `similar` is exact (brute-force cosine); above, sketch-prefiltered then exact. */
+export const EXACT_SIMILAR_MAX_FILES = 20_000;
+const SKETCH_CANDIDATES = 1_000;
 
 function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
@@ -176,7 +186,10 @@ export class DuckDbCatalogStore implements CatalogStore {
           "files",
           FILE_COLUMNS,
           fresh.map((r) => r.file),
-          [{ type: BOOLEAN, value: false }],
+          [
+            { type: BOOLEAN, value: false },
+            { type: UBIGINT, value: null },
+          ],
         );
         await appendRows<PartRow>(
           this.connection,
@@ -199,6 +212,7 @@ export class DuckDbCatalogStore implements CatalogStore {
           ATTRIBUTE_COLUMNS,
           fresh.flatMap((r) => r.attributes),
         );
+        if (fresh.length > 0) await this.connection.run(BACKFILL_SKETCHES);
       });
       const seen = new Set<string>();
       return records.map((r) => {
@@ -268,12 +282,24 @@ export class DuckDbCatalogStore implements CatalogStore {
       const total = Number(
         (await this.connection.runAndReadAll(`SELECT count(*) FROM ${SCHEMA}.files`)).getRows()[0]?.[0] ?? 0,
       );
+      // Above EXACT_SIMILAR_MAX_FILES the scan is narrowed first by the SimHash sketch (Hamming distance of 64
+      // bits, a few ms for 100k rows) to SKETCH_CANDIDATES rows, which are then ranked by exact cosine distance.
+      const approximate = total > EXACT_SIMILAR_MAX_FILES;
       for (let fetch = limit * 4 + 16; ; fetch *= 8) {
+        const source = approximate
+          ? `(SELECT * FROM ${SCHEMA}.files WHERE rowid IN (
+               SELECT g.rowid FROM ${SCHEMA}.files g,
+                 (SELECT bit_or(CASE WHEN array_inner_product(${target}, p.plane) > 0 THEN (1::UBIGINT << p.bit)
+                                     ELSE 0::UBIGINT END) AS s FROM ${SCHEMA}.embedding_planes p) q
+               WHERE g.embedding_sketch IS NOT NULL AND NOT g.pending_delete
+               ORDER BY bit_count(xor(g.embedding_sketch, q.s))
+               LIMIT ${Math.max(SKETCH_CANDIDATES, fetch)}))`
+          : `${SCHEMA}.files`;
         const reader = await this.connection.runAndReadAll(
           `WITH nearest AS (
              SELECT file_id, file_path, file_path_normalized, last_inspected, inspection_timestamp,
                     array_cosine_distance(metadata_embedding, ${target}) AS distance
-             FROM ${SCHEMA}.files
+             FROM ${source}
              WHERE metadata_embedding IS NOT NULL AND NOT pending_delete ${exclude}
              ORDER BY distance, file_id
              LIMIT ${fetch})
@@ -405,7 +431,7 @@ export class DuckDbCatalogStore implements CatalogStore {
         const file = path.join(dir, `${table}.parquet`);
         const source =
           table === "files"
-            ? `(SELECT * EXCLUDE (pending_delete) FROM ${SCHEMA}.files WHERE NOT pending_delete ORDER BY file_id)`
+            ? `(SELECT * EXCLUDE (pending_delete, embedding_sketch) FROM ${SCHEMA}.files WHERE NOT pending_delete ORDER BY file_id)`
             : `(SELECT * FROM ${SCHEMA}.${table} ORDER BY ALL)`;
         const r = await this.connection.run(`COPY ${source} TO ${sqlString(file)} (FORMAT parquet)`);
         rows[table] = r.rowsChanged;
@@ -443,6 +469,7 @@ export class DuckDbCatalogStore implements CatalogStore {
             `INSERT INTO ${SCHEMA}.${table} BY NAME SELECT * FROM read_parquet(${sqlString(file)}) ON CONFLICT DO NOTHING`,
           );
         }
+        await this.connection.run(BACKFILL_SKETCHES);
       });
     });
   }

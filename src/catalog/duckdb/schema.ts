@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { hash32 } from "../embeddings/feature-hashing.js";
 import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, columnDdl, FILE_COLUMNS, PART_COLUMNS } from "./columns.js";
 
 export const SCHEMA = "exr_metadata";
@@ -57,6 +58,44 @@ QUALIFY row_number() OVER (
     ],
   },
 ];
+
+/** Bits of the SimHash sketch of `metadata_embedding` (one UBIGINT). */
+export const SKETCH_BITS = 64;
+
+/** Deterministic hyperplanes of the sketch: uniform in [-0.5, 0.5), from a hash so every database agrees. */
+function sketchPlanesSql(): string {
+  const rows: string[] = [];
+  for (let bit = 0; bit < SKETCH_BITS; bit++) {
+    const plane = Array.from({ length: 384 }, (_, d) =>
+      (hash32(`sketch-plane:${bit}:${d}`) / 2 ** 32 - 0.5).toFixed(6),
+    );
+    rows.push(`(${bit}, [${plane.join(",")}]::FLOAT[384])`);
+  }
+  return rows.join(",\n");
+}
+
+/** Fills `embedding_sketch` for rows that have an embedding but no sketch yet (new rows, imports, migration). */
+export const BACKFILL_SKETCHES = `UPDATE ${SCHEMA}.files AS f SET embedding_sketch = s.sketch
+FROM (
+  SELECT g.file_id,
+         bit_or(CASE WHEN array_inner_product(g.metadata_embedding, p.plane) > 0 THEN (1::UBIGINT << p.bit)
+                ELSE 0::UBIGINT END) AS sketch
+  FROM ${SCHEMA}.files g, ${SCHEMA}.embedding_planes p
+  WHERE g.embedding_sketch IS NULL AND g.metadata_embedding IS NOT NULL
+  GROUP BY g.file_id
+) AS s
+WHERE f.file_id = s.file_id`;
+
+MIGRATIONS.push({
+  version: 2,
+  name: "SimHash sketch of metadata_embedding for fast similar on large catalogs",
+  statements: [
+    `CREATE TABLE ${SCHEMA}.embedding_planes (bit INTEGER PRIMARY KEY, plane FLOAT[384] NOT NULL)`,
+    `INSERT INTO ${SCHEMA}.embedding_planes VALUES ${sketchPlanesSql()}`,
+    `ALTER TABLE ${SCHEMA}.files ADD COLUMN embedding_sketch UBIGINT`,
+    BACKFILL_SKETCHES,
+  ],
+});
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
