@@ -1,6 +1,7 @@
 import { Field, Int32, Int64, List, Schema, TimestampMicrosecond, Uint64, Utf8 } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../../src/catalog/vast/arrow-rows.js";
+import { VastConfig } from "../../../src/vast/client/config.js";
 import { Conflict, MissingBucket, UnsupportedServer, VastError } from "../../../src/vast/client/errors.js";
 import {
   anyOf,
@@ -175,6 +176,37 @@ describe("VAST client against the emulator", () => {
       async (tx) => (await select(tx, ref, wide, { columns: ["blob"], rowsPerPage: 5 })).numRows,
     );
     expect(count).toBe(12);
+  });
+
+  it("runs splits in parallel over several data endpoints and returns every row once", async () => {
+    const ref = await freshTable("splits");
+    const config = testConfig(emu.url, "client_tests");
+    const multi = await VastSession.connect(
+      new VastConfig({
+        endpoint: emu.url,
+        accessKey: config.accessKey,
+        secretKey: config.secretKey,
+        bucket: "vastdb",
+        dataEndpoints: [emu.url, `${emu.url}/`, emu.url],
+      }),
+    );
+    try {
+      expect(multi.dataTransports).toHaveLength(3);
+      for (const numSplits of [undefined, 2, 5]) {
+        const t = await multi.transaction(async (tx) =>
+          select(tx, ref, schema, {
+            columns: ["n"],
+            internalRowId: true,
+            numSplits,
+            numSubSplits: 3,
+            rowsPerPage: 2,
+          }),
+        );
+        expect([...t.getChild("n")!].sort()).toEqual([1, 2, 3, 4, 5]);
+      }
+    } finally {
+      multi.close();
+    }
   });
 
   it("reports a concurrent conflicting DDL as Conflict", async () => {
