@@ -10,6 +10,7 @@ lists) and every file the project's EXR writer generates, it compares
 Known library differences are listed, each with a reason, in allowlist.json. Exit status 1 on any other mismatch.
 
 Usage: compare_headers.py [--corpus DIR] [--no-fixtures] [--cli dist/cli/main.js] [--verbose]
+(corpus default: $EXR_CORPUS, else ../shared/corpus next to the repository)
 """
 
 import argparse
@@ -297,7 +298,8 @@ def compare_file(path, ours, mismatches, stats, tmpdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default=os.environ.get("EXR_CORPUS"))
+    ap.add_argument("--corpus", default=os.environ.get("EXR_CORPUS") or str(ROOT.parent / "shared" / "corpus"),
+                    help="default: $EXR_CORPUS, else ../shared/corpus next to the repository")
     ap.add_argument("--no-fixtures", action="store_true", help="skip the writer-generated fixtures")
     ap.add_argument("--cli", default=str(ROOT / "dist/cli/main.js"))
     ap.add_argument("--allow", default=str(HERE / "allowlist.json"))
@@ -307,8 +309,9 @@ def main():
     files = []
     if args.corpus and os.path.isdir(args.corpus):
         files += corpus_files(os.path.abspath(args.corpus))
+        print(f"corpus: {os.path.abspath(args.corpus)} ({len(files)} valid files)")
     else:
-        print(f"corpus: EXR_CORPUS unset or missing ({args.corpus!r}): corpus files skipped")
+        print(f"corpus: {args.corpus!r} not found (set EXR_CORPUS): corpus files skipped")
     with tempfile.TemporaryDirectory(prefix="exr-conformance-") as tmp:
         if not args.no_fixtures:
             files += fixture_files(tmp)
