@@ -27,7 +27,6 @@ export function layoutTables(headerEnd: number, entriesPerPart: readonly (number
   return { tables, start: headerEnd, end: pos };
 }
 
-/** Bytes a chunk needs before its pixel data: [part number] + coordinates + size field(s). */
 /**
  * Reused typed arrays for table analysis: files can have 100k+ chunks, and fresh off-heap arrays per
  * file dominated the garbage collector. Analysis is synchronous, so one set per slot is enough.
@@ -53,15 +52,19 @@ function f64(slot: number, n: number): Float64Array {
   return a.subarray(0, n);
 }
 
-const CHUNK_HEADER_BYTES: Readonly<Record<PartType, number>> = {
-  scanlineimage: 8,
-  tiledimage: 20,
-  deepscanline: 28,
-  deeptile: 40,
-};
-
+/** Bytes a chunk needs before its pixel data: [part number] + coordinates + size field(s). */
 export function chunkHeaderSize(type: PartType, multipart: boolean): number {
-  return CHUNK_HEADER_BYTES[type] + (multipart ? 4 : 0);
+  const part = multipart ? 4 : 0;
+  switch (type) {
+    case "scanlineimage":
+      return part + 8; // y, data size
+    case "tiledimage":
+      return part + 20; // 4 tile/level coordinates, data size
+    case "deepscanline":
+      return part + 28; // y, 3 u64 sizes
+    case "deeptile":
+      return part + 40; // 4 coordinates, 3 u64 sizes
+  }
 }
 
 export interface ChunkRef {
@@ -86,6 +89,38 @@ export interface TableAnalysis {
   complete: boolean;
 }
 
+/** The finding for an offset-table entry that is 0 or points outside the chunk area (a cold path). */
+function badEntry(t: TableSpan, chunk: number, offset: number, tablesEnd: number, fileSize: number): Finding {
+  const loc = { part_index: t.part, chunk_index: chunk, byte_offset: t.start + chunk * 8 };
+  if (offset === 0) return finding("EXR_OFFSET_ZERO", `offset of chunk ${chunk} is 0 (never written)`, loc);
+  const where =
+    offset < tablesEnd ? `before the end of the offset tables (${tablesEnd})` : `past EOF (${fileSize})`;
+  return finding("EXR_OFFSET_OUT_OF_RANGE", `chunk ${chunk} offset ${offset} is ${where}`, loc);
+}
+
+/** The finding for a chunk whose header does not fit before the next chunk or EOF (a cold path). */
+function unfit(
+  part: number,
+  chunk: number,
+  offset: number,
+  limit: number,
+  need: number,
+  next: boolean,
+): Finding {
+  const loc = { part_index: part, chunk_index: chunk, byte_offset: offset };
+  return next
+    ? finding(
+        "EXR_CHUNK_OVERLAP",
+        `chunk ${chunk} at ${offset} has ${limit - offset} bytes before the next chunk; its header needs ${need}`,
+        loc,
+      )
+    : finding(
+        "EXR_CHUNK_TRUNCATED",
+        `file ends ${limit - offset} bytes into chunk ${chunk}; its header alone needs ${need}`,
+        loc,
+      );
+}
+
 /**
  * Judges the offset tables. `bytes` holds the file from `layout.start` (it may be shorter than
  * the layout when the file is truncated). Each valid chunk is taken to extend to the next higher
@@ -100,7 +135,12 @@ export function analyzeTables(
 ): TableAnalysis {
   const findings: Finding[] = [];
   let complete = true;
-  const stats: PartTableStats[] = [];
+  // Per-part facts gathered in plain numbers; the stats objects are built once at the end (objects
+  // whose fields change from null to number change shape, which kept deoptimizing this function).
+  const parts = layout.tables.length;
+  const mins = new Float64Array(parts).fill(Number.POSITIVE_INFINITY);
+  const maxs = new Float64Array(parts).fill(-1);
+  const present = new Float64Array(parts);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = layout.tables.reduce((n, t) => n + t.entries, 0);
   const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
@@ -110,13 +150,6 @@ export function analyzeTables(
   const chunkOf = u32(1, storedTotal);
   let n = 0;
   for (const t of layout.tables) {
-    const s: PartTableStats = {
-      offset_table_offset: t.start,
-      data_offset_min: null,
-      data_offset_max: null,
-      chunks_present: 0,
-    };
-    stats.push(s);
     const rel = t.start - layout.start;
     const stored = Math.max(0, Math.min(t.entries, Math.floor((bytes.length - rel) / 8)));
     if (stored < t.entries) {
@@ -148,120 +181,63 @@ export function analyzeTables(
         continue;
       }
       complete = false;
-      const loc = { part_index: t.part, chunk_index: chunk, byte_offset: t.start + chunk * 8 };
-      if (offset === 0) {
-        findings.push(finding("EXR_OFFSET_ZERO", `offset of chunk ${chunk} is 0 (never written)`, loc));
-      } else {
-        const where =
-          offset < layout.end
-            ? `before the end of the offset tables (${layout.end})`
-            : `past EOF (${fileSize})`;
-        findings.push(finding("EXR_OFFSET_OUT_OF_RANGE", `chunk ${chunk} offset ${offset} is ${where}`, loc));
-      }
+      findings.push(badEntry(t, chunk, offset, layout.end, fileSize));
     }
-    if (max >= 0) {
-      s.data_offset_min = min;
-      s.data_offset_max = max;
-    }
+    mins[t.part] = min;
+    maxs[t.part] = max;
   }
 
   const order = sortedOrder(offsets, n);
-  const partHeaderSize = partTypes.map((t) => (t ? chunkHeaderSize(t, multipart) : 0));
+  const partHeaderSize: number[] = [];
+  for (const t of partTypes) partHeaderSize.push(t === null ? 0 : chunkHeaderSize(t, multipart));
   const headerSize = (i: number) => partHeaderSize[partOf[i]!] ?? 0;
   // Every valid entry counts as present unless its header does not fit (subtracted below).
-  for (let i = 0; i < n; i++) stats[partOf[i]!]!.chunks_present++;
+  for (let i = 0; i < n; i++) present[partOf[i]!]!++;
   // With one header size for all parts (the usual case) the scan is a plain gap check.
   const uniform = partHeaderSize.every((h) => h === partHeaderSize[0]) ? (partHeaderSize[0] ?? 0) : -1;
   for (let k = 0; k < n; k++) {
-    const i = order ? order[k]! : k;
+    const i = order[k]!;
     const offset = offsets[i]!;
     const next = k + 1 < n;
-    const limit = next ? offsets[order ? order[k + 1]! : k + 1]! : fileSize;
+    const limit = next ? offsets[order[k + 1]!]! : fileSize;
     const need = uniform >= 0 ? uniform : headerSize(i);
     if (offset + need <= limit) continue;
-    stats[partOf[i]!]!.chunks_present--;
+    present[partOf[i]!]!--;
     complete = false;
-    const loc = { part_index: partOf[i]!, chunk_index: chunkOf[i]!, byte_offset: offset };
-    findings.push(
-      next
-        ? finding(
-            "EXR_CHUNK_OVERLAP",
-            `chunk ${chunkOf[i]} at ${offset} has ${limit - offset} bytes before the next chunk; its header needs ${need}`,
-            loc,
-          )
-        : finding(
-            "EXR_CHUNK_TRUNCATED",
-            `file ends ${limit - offset} bytes into chunk ${chunkOf[i]}; its header alone needs ${need}`,
-            loc,
-          ),
-    );
+    findings.push(unfit(partOf[i]!, chunkOf[i]!, offset, limit, need, next));
   }
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
   let lastChunk: ChunkRef | null = null;
   if (n > 0) {
-    const i = order ? order[n - 1]! : n - 1;
+    const i = order[n - 1]!;
     const offset = offsets[i]!;
-    if (partTypes[partOf[i]!] && offset + headerSize(i) <= fileSize) {
+    const need = headerSize(i); // 0: the part's type is unknown, so its chunk header cannot be read
+    if (need > 0 && offset + need <= fileSize) {
       lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
     }
   }
+  const stats: PartTableStats[] = layout.tables.map((t) => ({
+    offset_table_offset: t.start,
+    data_offset_min: maxs[t.part]! >= 0 ? mins[t.part]! : null,
+    data_offset_max: maxs[t.part]! >= 0 ? maxs[t.part]! : null,
+    chunks_present: present[t.part]!,
+  }));
   return { stats, findings, lastChunk, complete };
 }
 
 /**
- * Indices of the first `n` offsets in ascending offset order, or null when they already are (the
- * usual case: one ascending run). Otherwise chunk offsets are spread fairly evenly over the data, so a bucket sort with
- * about one entry per bucket is linear; a skewed layout (a crowded bucket) falls back to a natural
- * merge sort of the ascending runs.
+ * Indices of the first `n` offsets in ascending offset order (the identity in the usual case of one
+ * ascending run). Otherwise a natural merge sort of the ascending runs: tables are
+ * one run per part (interleaved parts) or a few runs, so it is close to linear.
  */
-function sortedOrder(offsets: Float64Array, n: number): Uint32Array | null {
-  let runs = 1;
-  let lo = n > 0 ? offsets[0]! : 0;
-  let hi = lo;
+function sortedOrder(offsets: Float64Array, n: number): Uint32Array {
   for (let i = 1; i < n; i++) {
-    const o = offsets[i]!;
-    if (o < offsets[i - 1]!) runs++;
-    if (o < lo) lo = o;
-    if (o > hi) hi = o;
+    if (offsets[i]! < offsets[i - 1]!) return mergeRuns(offsets, n);
   }
-  if (runs <= 1) return null;
-  return bucketSort(offsets, n, lo, hi) ?? mergeRuns(offsets, n);
-}
-
-const MAX_BUCKET = 16;
-
-function bucketSort(offsets: Float64Array, n: number, lo: number, hi: number): Uint32Array | null {
-  const scale = n / (hi - lo + 1);
-  const bucketOf = u32(2, n);
-  const starts = u32(3, n + 1);
-  starts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor((offsets[i]! - lo) * scale);
-    bucketOf[i] = b;
-    starts[b + 1]!++;
-  }
-  for (let b = 0; b < n; b++) {
-    if (starts[b + 1]! > MAX_BUCKET) return null;
-    starts[b + 1]! += starts[b]!;
-  }
-  const fill = u32(4, n);
-  fill.set(starts.subarray(0, n));
-  const order = u32(5, n);
-  for (let i = 0; i < n; i++) order[fill[bucketOf[i]!]!++] = i;
-  // insertion sort inside each (small) bucket
-  for (let b = 0; b < n; b++) {
-    for (let k = starts[b]! + 1; k < starts[b + 1]!; k++) {
-      const v = order[k]!;
-      const o = offsets[v]!;
-      let j = k - 1;
-      while (j >= starts[b]! && offsets[order[j]!]! > o) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = v;
-    }
-  }
-  return order;
+  // Always an index array (not null for "already sorted"): one shape keeps the caller's loop optimized.
+  const identity = u32(5, n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  return identity;
 }
 
 /** Natural merge sort: merges the ascending runs pairwise, carrying keys with indices. */
