@@ -118,6 +118,9 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const maxInFlight = Math.max(2, pool.threads * 4);
   const dispatch = async (paths: string[]) => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    // Backpressure: never queue more work while a batch is being written (bounded memory, and stop points).
+    await writing;
+    if (stopped()) return;
     const task = pool.run({ paths, now: Date.now(), cwd }).then(collect);
     const tracked = task.then(() => {
       inFlight.delete(tracked);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LATEST_SCHEMA_VERSION } from "../../src/catalog/duckdb/schema.js";
 import { type GeneratedTree, generateRenderTree } from "../../src/generate/render-tree.js";
 import { runCli, sqlJson } from "./run-cli.js";
 
@@ -31,7 +32,7 @@ describe("catalog CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(viaEnv);
     const v = await sqlJson(viaEnv, "SELECT max(version) AS v FROM exr_metadata.schema_migrations");
-    expect(v).toEqual([{ v: 1 }]);
+    expect(v).toEqual([{ v: LATEST_SCHEMA_VERSION }]);
   });
 
   it("scan with worker threads catalogues the tree and prints a summary", async () => {
