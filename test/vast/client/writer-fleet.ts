@@ -64,6 +64,6 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
 }
 
 /** `scan DIR` on VAST, one process, main-thread inspection, small transactions. */
-export function scanArgs(dir: string, batch = 100): string[] {
+export function scanArgs(dir: string, batch = 250): string[] {
   return ["scan", dir, "--backend", "vast", "--force", "-j", "0", "--batch", String(batch), "--no-progress"];
 }
