@@ -147,6 +147,30 @@ describe("generated sample files", () => {
     }
   });
 
+  it.each(["DECREASING_Y", "RANDOM_Y"] as const)(
+    "%s line order: tables stay in canonical order",
+    async (lineOrder) => {
+      for (const type of ["scanlineimage", "tiledimage"] as const) {
+        const bytes = writeExr({
+          parts: [
+            {
+              type,
+              lineOrder,
+              dataWindow: { min: [-3, 2], max: [20, 17] },
+              channels: [{ name: "Y", type: "half" }],
+              ...(type === "tiledimage"
+                ? { tiles: { x_size: 4, y_size: 8, level_mode: "RIPMAP_LEVELS" as const } }
+                : {}),
+            },
+          ],
+        });
+        const r = await inspect(new BufferSource(bytes));
+        expect(errors(r), `${type} ${lineOrder}`).toEqual([]);
+        expect(r.file.is_complete).toBe(true);
+      }
+    },
+  );
+
   it("uncompressed chunk with a wrong data size is reported", async () => {
     const bytes = writeExr({
       parts: [
