@@ -1,11 +1,24 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
 
 export const CLI = resolve("dist/cli/main.js");
+
+const made: string[] = [];
+
+/** A fresh temp dir, removed by `removeTempDirs()` (call it in afterAll). */
+export function tempDir(prefix = "exr-cli-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** The CLI tests run the built JS; `npm test` builds first, a bare `vitest run` builds here when dist is missing. */
 export function ensureBuilt(): void {
@@ -41,7 +54,7 @@ export const deflate = (b: Uint8Array) => new Uint8Array(deflateSync(b));
 
 /** Writes every writer sample file into a fresh temp dir (optionally a sub-folder); returns the dir. */
 export function writeSamples(sub = ""): { dir: string; names: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), "exr-cli-"));
+  const dir = tempDir();
   const names: string[] = [];
   for (const f of sampleFiles(deflate)) {
     const p = join(dir, sub, f.name);

@@ -1,12 +1,20 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InspectionResult } from "../../src/core/model.js";
 import { writeExr } from "../../src/core/write/index.js";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
-import { CLI, ensureBuilt, ndjson, runCli, writeFile, writeSamples } from "./helpers.js";
+import {
+  CLI,
+  ensureBuilt,
+  ndjson,
+  removeTempDirs,
+  runCli,
+  tempDir,
+  writeFile,
+  writeSamples,
+} from "./helpers.js";
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   min: [x0, y0] as [number, number],
@@ -25,6 +33,7 @@ const small = (extra = {}) =>
   });
 
 beforeAll(() => ensureBuilt());
+afterAll(() => removeTempDirs());
 
 describe("inspect", () => {
   it("prints one ndjson line per file, recursing directories in sorted order, exit 0", async () => {
@@ -42,7 +51,7 @@ describe("inspect", () => {
   });
 
   it("keeps input order with many files in flight", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exr-order-"));
+    const dir = tempDir("exr-order-");
     const huge = sampleFiles().find((f) => f.name === "huge_header.exr")!.bytes;
     const paths: string[] = [];
     for (let i = 0; i < 40; i++) paths.push(writeFile(dir, `f${i}.exr`, i % 7 === 0 ? huge : small()));
@@ -107,7 +116,7 @@ describe("inspect", () => {
   });
 
   it("exits 1 with a result for damaged, truncated and unreadable inputs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exr-bad-"));
+    const dir = tempDir("exr-bad-");
     const good = writeFile(dir, "good.exr", small());
     const zeroed = writeFile(
       dir,
@@ -149,7 +158,7 @@ describe("inspect", () => {
   });
 
   it("exits 1 and says so when no EXR file is found", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exr-empty-"));
+    const dir = tempDir("exr-empty-");
     writeFile(dir, "readme.txt", "nothing here");
     const r = await runCli(["inspect", "--format", "json", dir]);
     expect(JSON.parse(r.stdout)).toEqual([]);
@@ -184,7 +193,7 @@ describe("inspect", () => {
 
 describe("validate", () => {
   it("prints only findings, one verdict per file, with the same exit codes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exr-val-"));
+    const dir = tempDir("exr-val-");
     const good = writeFile(dir, "a_good.exr", small());
     const bad = writeFile(dir, "b_bad.exr", small().slice(0, 40));
     const ok = await runCli(["validate", good]);

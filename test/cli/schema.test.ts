@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, ndjson, runCli, writeSamples } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, ndjson, removeTempDirs, runCli, writeSamples } from "./helpers.js";
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv2020) => unknown;
@@ -26,6 +26,7 @@ const corpus = process.env.EXR_CORPUS ? resolve(process.env.EXR_CORPUS) : null;
 const haveCorpus = corpus !== null && existsSync(corpus);
 
 beforeAll(() => ensureBuilt());
+afterAll(() => removeTempDirs());
 
 describe("schema/inspection.schema.json", () => {
   it("accepts the output for every generated sample file", async () => {

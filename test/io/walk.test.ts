@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { type WalkEntry, walkPaths } from "../../src/io/walk.js";
 
 async function collect(gen: AsyncIterable<WalkEntry>): Promise<WalkEntry[]> {
@@ -11,8 +11,14 @@ async function collect(gen: AsyncIterable<WalkEntry>): Promise<WalkEntry[]> {
   return out;
 }
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+});
+
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), "exr-walk-"));
+  roots.push(root);
   for (const f of files) {
     const p = join(root, f);
     mkdirSync(join(p, ".."), { recursive: true });

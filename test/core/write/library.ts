@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -34,6 +34,7 @@ export function readWithLibrary(
   });
   const args = ["python/conformance/library_read.py", ...(pixels ? ["--pixels"] : []), ...paths];
   const run = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  rmSync(dir, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`library_read.py failed: ${run.stderr}`);
   const out: Record<string, LibraryRead> = {};
   for (const line of run.stdout.trim().split("\n")) {
