@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { inspectFile } from "../src/inspect/inspect.js";
@@ -143,7 +143,11 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     `Date: ${date}`,
-    `Machine: ${cpus().length} CPUs (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}`,
+    `Machine: ${cpus().length} CPUs (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}; load average at the end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        " / ",
+      )} (1/5/15 min; the machine may be shared, so compare same-run ratios, not absolute numbers)`,
     `Files: ${base.length} valid corpus files x${REPEAT} = ${files.length} inspections per pass; ${rounds} interleaved rounds, medians (files/s). ${incomplete} of the ${base.length} are reported incomplete by us.`,
     "",
     "| contender | files/s |",
