@@ -1,3 +1,15 @@
+// Readers are created per attribute; most share one buffer, so one DataView serves them all.
+// Held weakly: a large header buffer is not kept alive after its inspection.
+let lastView: WeakRef<DataView> | null = null;
+
+function viewOf(buffer: ArrayBufferLike): DataView {
+  const cached = lastView?.deref();
+  if (cached && cached.buffer === buffer) return cached;
+  const view = new DataView(buffer);
+  lastView = new WeakRef(view);
+  return view;
+}
+
 /**
  * A bounded little-endian cursor over a byte range. Reads never go past `end`:
  * callers check `remaining` (or use the `has` guard) first, so a malformed length
@@ -5,13 +17,17 @@
  */
 export class ByteReader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  /** A view of the whole underlying buffer (shared between readers of the same buffer). */
+  private readonly view: DataView;
+  /** `bytes.byteOffset`: positions are relative to `bytes`, the view is not. */
+  private readonly base: number;
   pos: number;
   readonly end: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = viewOf(bytes.buffer);
+    this.base = bytes.byteOffset;
     this.pos = start;
     this.end = Math.min(end, bytes.length);
   }
@@ -25,37 +41,37 @@ export class ByteReader {
   }
 
   u8(): number {
-    return this.view.getUint8(this.pos++);
+    return this.view.getUint8(this.base + this.pos++);
   }
 
   i32(): number {
-    const v = this.view.getInt32(this.pos, true);
+    const v = this.view.getInt32(this.base + this.pos, true);
     this.pos += 4;
     return v;
   }
 
   u32(): number {
-    const v = this.view.getUint32(this.pos, true);
+    const v = this.view.getUint32(this.base + this.pos, true);
     this.pos += 4;
     return v;
   }
 
   /** Unsigned 64-bit as a JS number (exact up to 2^53, which bounds any real file offset). */
   u64(): number {
-    const lo = this.view.getUint32(this.pos, true);
-    const hi = this.view.getUint32(this.pos + 4, true);
+    const lo = this.view.getUint32(this.base + this.pos, true);
+    const hi = this.view.getUint32(this.base + this.pos + 4, true);
     this.pos += 8;
     return hi * 0x1_0000_0000 + lo;
   }
 
   f32(): number {
-    const v = this.view.getFloat32(this.pos, true);
+    const v = this.view.getFloat32(this.base + this.pos, true);
     this.pos += 4;
     return v;
   }
 
   f64(): number {
-    const v = this.view.getFloat64(this.pos, true);
+    const v = this.view.getFloat64(this.base + this.pos, true);
     this.pos += 8;
     return v;
   }
