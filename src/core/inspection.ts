@@ -104,10 +104,6 @@ export class Inspection {
     this.layout = layoutTables(scan.headerEnd, entries);
   }
 
-  get headerEnd(): number | null {
-    return this.scan?.headerEnd ?? null;
-  }
-
   /** Step 2: the byte range holding the offset tables, clamped to the file (null: nothing to read). */
   tablesRange(): ByteRange | null {
     if (!this.layout) return null;
