@@ -1,6 +1,6 @@
 import { encodeAttribute } from "./attribute-encoder.js";
 import { ByteWriter, textBytes } from "./byte-writer.js";
-import { COMPRESSION_CODES, ExrWriteError, enumCode } from "./enums.js";
+import { COMPRESSION_CODES, ExrWriteError, enumCode, LINE_ORDER_CODES } from "./enums.js";
 import { enumerateChunks } from "./layout.js";
 import { deepChunkData, flatPixelData, resolveChannels } from "./pixel-data.js";
 import type { AttributeSpec, ChannelSpec, ChunkInfo, ExrSpec, PartSpec } from "./spec.js";
@@ -25,6 +25,10 @@ export interface ExrLayout {
     chunks: ChunkInfo[];
   }>;
 }
+
+const latin1 = new TextDecoder("latin1");
+/** Names compare by their bytes, as the library's std::map of names does. */
+const nameKey = (name: string | Uint8Array) => latin1.decode(textBytes(name));
 
 const isDeep = (p: PartSpec) => p.type === "deepscanline" || p.type === "deeptile";
 const isTiled = (p: PartSpec) => p.type === "tiledimage" || p.type === "deeptile";
@@ -100,7 +104,7 @@ function partAttributes(
     standard.push({ name: "version", type: "int", value: 1 });
     standard.push({ name: "maxSamplesPerPixel", type: "int", value: spec.maxSamplesPerPixel ?? maxSamples });
   }
-  const key = (a: AttributeSpec) => new TextDecoder("latin1").decode(textBytes(a.name));
+  const key = (a: AttributeSpec) => nameKey(a.name);
   const extras = spec.attributes ?? [];
   const overridden = new Set(extras.map(key));
   const omitted = new Set(spec.omit ?? []);
@@ -113,7 +117,7 @@ function partAttributes(
 
 /** The library keeps channel lists sorted by name bytes; an unsorted list must be given as an override. */
 function sortedChannels(channels: ChannelSpec[]): ChannelSpec[] {
-  const key = (c: ChannelSpec) => new TextDecoder("latin1").decode(textBytes(c.name));
+  const key = (c: ChannelSpec) => nameKey(c.name);
   return [...channels].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
@@ -163,12 +167,9 @@ export function buildExr(spec: ExrSpec): { bytes: Uint8Array; layout: ExrLayout 
     const offsets: number[] = new Array(part.chunks.length).fill(0);
     const sizes: number[] = new Array(part.chunks.length).fill(0);
     const order = part.chunks.map((_, i) => i);
-    const lineOrder = enumCode(
-      { INCREASING_Y: 0, DECREASING_Y: 1, RANDOM_Y: 2 },
-      part.spec.lineOrder ?? 0,
-      "",
-    );
-    if (lineOrder === 1 && !isTiled(part.spec)) order.reverse();
+    // DECREASING_Y scanline files store their blocks bottom first; the table stays in y order.
+    const lineOrder = enumCode(LINE_ORDER_CODES, part.spec.lineOrder ?? 0, "lineOrder");
+    if (lineOrder === LINE_ORDER_CODES.DECREASING_Y && !isTiled(part.spec)) order.reverse();
     for (const ci of order) {
       offsets[ci] = w.length;
       sizes[ci] = part.chunkBytes[ci]!.length;
