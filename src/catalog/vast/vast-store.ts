@@ -14,10 +14,10 @@
  * - Re-inspection updates `inspection_count` / `last_inspected` of the winner by `$row_id`.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { BOOLEAN, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { Field, Schema, type Table, Uint64 } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
 import { isTransient } from "../../vast/client/errors.js";
@@ -25,8 +25,8 @@ import { between, isin, lt, type Predicate } from "../../vast/client/predicate.j
 import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
 import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
-import { appendRows } from "../duckdb/appenders.js";
 import { DuckDbCatalogStore } from "../duckdb/duckdb-store.js";
+import { LATEST_SCHEMA_VERSION } from "../duckdb/schema.js";
 import { rowFromObject } from "../duckdb/values.js";
 import type {
   CatalogStore,
@@ -651,50 +651,40 @@ export class VastCatalogStore implements CatalogStore {
     }
   }
 
-  /** Writes the catalog in the DuckDB adapter's export format (Parquet + manifest), via a temporary DuckDB. */
+  /**
+   * Writes the catalog in the DuckDB adapter's export format (one Parquet file per table with exactly the catalog
+   * columns, plus `manifest.json`), so an export restores into either backend.
+   */
   async exportTo(dir: string): Promise<void> {
     const all = Object.fromEntries(CATALOG_TABLES.map((t) => [t, TABLE_COLUMNS[t].map((c) => c.name)]));
     const rows = await this.#read(async (tx) => {
       const files = await this.#winnerFiles(tx, all.files!);
-      const out: Record<string, unknown[]> = { files: files.rows };
+      const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {
+        files: files.rows as unknown as Record<string, unknown>[],
+      };
       for (const table of CHILD_TABLES)
         out[table] = await this.#winnerChildren(tx, table, all[table]!, files.tokens);
       return out;
     });
-    const work = await mkdtemp(path.join(tmpdir(), "exr-vast-export-"));
-    try {
-      const file = path.join(work, "catalog.duckdb");
-      const staging = await DuckDbCatalogStore.open(file);
-      await staging.init();
-      await staging.close();
-      const instance = await DuckDBInstance.create(file);
-      const connection = await instance.connect();
-      try {
-        for (const table of CATALOG_TABLES) {
-          // files has the DuckDB adapter's trailing `pending_delete` flag.
-          const extra = table === "files" ? [{ type: BOOLEAN, value: false }] : [];
-          await appendRows(
-            connection,
-            "exr_metadata",
-            table,
-            TABLE_COLUMNS[table],
-            rows[table] as never[],
-            extra,
-          );
-        }
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
+    await mkdir(dir, { recursive: true });
+    const tables: Record<string, number> = {};
+    await withMirror(rows, async (connection) => {
+      for (const table of CATALOG_TABLES) {
+        const order = table === "files" ? "file_id" : "ALL";
+        const file = path.join(dir, `${table}.parquet`).replaceAll("'", "''");
+        const r = await connection.run(
+          `COPY (SELECT * FROM exr_metadata.${table} ORDER BY ${order}) TO '${file}' (FORMAT parquet)`,
+        );
+        tables[table] = r.rowsChanged;
       }
-      const reopened = await DuckDbCatalogStore.open(file);
-      try {
-        await reopened.exportTo(dir);
-      } finally {
-        await reopened.close();
-      }
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    });
+    const manifest = {
+      format: "exr-inspector-catalog",
+      schema_version: LATEST_SCHEMA_VERSION,
+      exported_at: new Date().toISOString(),
+      tables,
+    };
+    await writeFile(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
   /** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
