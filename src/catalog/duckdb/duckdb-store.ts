@@ -87,6 +87,9 @@ export class DuckDbCatalogStore implements CatalogStore {
     const instance = await DuckDBInstance.create(dbPath, readOnly ? { access_mode: "READ_ONLY" } : {});
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");
+    // Checkpoint when the WAL is large rather than every 16 MB: each checkpoint rewrites the key indexes, which
+    // made bulk scans slow down as the catalog grew. Commits stay durable (the WAL is replayed on open).
+    if (!readOnly) await connection.run("SET checkpoint_threshold = '1GB'");
     const store = new DuckDbCatalogStore(instance, connection, dbPath, readOnly);
     await store.applySearchPath();
     return store;
