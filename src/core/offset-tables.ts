@@ -149,6 +149,7 @@ export function analyzeTables(
   const partOf = u32(0, storedTotal);
   const chunkOf = u32(1, storedTotal);
   let n = 0;
+  let ascending = true;
   for (const t of layout.tables) {
     const rel = t.start - layout.start;
     const stored = Math.max(0, Math.min(t.entries, Math.floor((bytes.length - rel) / 8)));
@@ -169,9 +170,11 @@ export function analyzeTables(
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
     const end = layout.end;
+    const before = n;
     for (let chunk = 0, p = rel; chunk < stored; chunk++, p += 8) {
       const offset = view.getUint32(p + 4, true) * 0x1_0000_0000 + view.getUint32(p, true);
       if (offset !== 0 && offset >= end && offset < fileSize) {
+        if (n > 0 && offset < offsets[n - 1]!) ascending = false;
         offsets[n] = offset;
         partOf[n] = t.part;
         chunkOf[n] = chunk;
@@ -185,33 +188,31 @@ export function analyzeTables(
     }
     mins[t.part] = min;
     maxs[t.part] = max;
+    present[t.part] = n - before;
   }
 
-  const order = sortedOrder(offsets, n);
   const partHeaderSize: number[] = [];
   for (const t of partTypes) partHeaderSize.push(t === null ? 0 : chunkHeaderSize(t, multipart));
-  const headerSize = (i: number) => partHeaderSize[partOf[i]!] ?? 0;
-  // Every valid entry counts as present unless its header does not fit (subtracted below).
-  for (let i = 0; i < n; i++) present[partOf[i]!]!++;
-  // With one header size for all parts (the usual case) the scan is a plain gap check.
-  const uniform = partHeaderSize.every((h) => h === partHeaderSize[0]) ? (partHeaderSize[0] ?? 0) : -1;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    const offset = offsets[i]!;
-    const next = k + 1 < n;
-    const limit = next ? offsets[order[k + 1]!]! : fileSize;
-    const need = uniform >= 0 ? uniform : headerSize(i);
-    if (offset + need <= limit) continue;
+  // Valid entries count as present unless their header does not fit before the next chunk.
+  const order = ascending ? null : mergeRuns(offsets, n);
+  const unfitting = order
+    ? gapsInOrder(offsets, order, partOf, partHeaderSize, fileSize)
+    : gapsAscending(offsets, n, partOf, partHeaderSize, fileSize);
+  for (const k of unfitting) {
+    const i = order ? order[k]! : k;
+    const next = k + 1;
+    const limit = next < n ? offsets[order ? order[next]! : next]! : fileSize;
+    const need = partHeaderSize[partOf[i]!] ?? 0;
     present[partOf[i]!]!--;
     complete = false;
-    findings.push(unfit(partOf[i]!, chunkOf[i]!, offset, limit, need, next));
+    findings.push(unfit(partOf[i]!, chunkOf[i]!, offsets[i]!, limit, need, next < n));
   }
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
   let lastChunk: ChunkRef | null = null;
   if (n > 0) {
-    const i = order[n - 1]!;
+    const i = order ? order[n - 1]! : n - 1;
     const offset = offsets[i]!;
-    const need = headerSize(i); // 0: the part's type is unknown, so its chunk header cannot be read
+    const need = partHeaderSize[partOf[i]!] ?? 0; // 0: unknown part type, its chunk header cannot be read
     if (need > 0 && offset + need <= fileSize) {
       lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
     }
@@ -226,21 +227,46 @@ export function analyzeTables(
 }
 
 /**
- * Indices of the first `n` offsets in ascending offset order (the identity in the usual case of one
- * ascending run). Otherwise a natural merge sort of the ascending runs: tables are
- * one run per part (interleaved parts) or a few runs, so it is close to linear.
+ * Positions in ascending-offset order of the chunks whose header does not fit before the next
+ * higher offset (or EOF), for offsets already ascending in table order: the usual case, one pass.
  */
-function sortedOrder(offsets: Float64Array, n: number): Uint32Array {
-  for (let i = 1; i < n; i++) {
-    if (offsets[i]! < offsets[i - 1]!) return mergeRuns(offsets, n);
+function gapsAscending(
+  offsets: Float64Array,
+  n: number,
+  partOf: Uint32Array,
+  headerSize: readonly number[],
+  fileSize: number,
+): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const limit = i + 1 < n ? offsets[i + 1]! : fileSize;
+    if (offsets[i]! + headerSize[partOf[i]!]! > limit) out.push(i);
   }
-  // Always an index array (not null for "already sorted"): one shape keeps the caller's loop optimized.
-  const identity = u32(5, n);
-  for (let i = 0; i < n; i++) identity[i] = i;
-  return identity;
+  return out;
 }
 
-/** Natural merge sort: merges the ascending runs pairwise, carrying keys with indices. */
+/** The same for a table that is not ascending, walking `order` (ascending offsets). */
+function gapsInOrder(
+  offsets: Float64Array,
+  order: Uint32Array,
+  partOf: Uint32Array,
+  headerSize: readonly number[],
+  fileSize: number,
+): number[] {
+  const out: number[] = [];
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const limit = k + 1 < n ? offsets[order[k + 1]!]! : fileSize;
+    if (offsets[i]! + headerSize[partOf[i]!]! > limit) out.push(k);
+  }
+  return out;
+}
+
+/**
+ * Indices of the first `n` offsets in ascending order: a natural merge sort of the ascending runs
+ * (a table is one run per part when parts are interleaved, or a few runs), so close to linear.
+ */
 function mergeRuns(offsets: Float64Array, n: number): Uint32Array {
   let idx = u32(5, n);
   const runStarts: number[] = [0];
