@@ -60,7 +60,8 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
     if (end <= available && !wholeAvailable)
       return new Stop(Math.max(end, Math.min(available, buf.length * 2)));
     if (end > fileSize || buf.length >= fileSize) {
-      fail("EXR_TRUNCATED_HEADER", `file ends inside ${what}`, { ...loc, byte_offset: buf.length });
+      // located at the truncated item's start: the same however much of the file was read
+      fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${fileSize})`, loc);
     } else {
       fail("EXR_HEADER_TOO_LARGE", `headers exceed the ${maxHeaderBytes}-byte header size limit (${what})`, {
         ...loc,
@@ -109,11 +110,13 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
       const windowEnd = start + LONG_NAME_MAX + 1;
       if (windowEnd > buf.length) {
         const want = Math.min(windowEnd, fileSize);
-        if (want > buf.length) return require(want, what, { part_index: part, attribute }) ?? new Stop(null);
-        fail("EXR_TRUNCATED_HEADER", `file ends inside ${what}`, {
+        if (want > buf.length) {
+          return require(want, what, { part_index: part, attribute, byte_offset: start }) ?? new Stop(null);
+        }
+        fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${fileSize})`, {
           part_index: part,
           attribute,
-          byte_offset: buf.length,
+          byte_offset: start,
         });
         return new Stop(null);
       }
@@ -146,7 +149,7 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
 
   for (let part = 0; ; part++) {
     if (flags.multipart) {
-      const stop = require(r.pos + 1, "the header list", { part_index: part });
+      const stop = require(r.pos + 1, "the header list", { part_index: part, byte_offset: r.pos });
       if (stop)
         return stop.needed !== null
           ? { kind: "need-more", needed: stop.needed }
@@ -162,7 +165,7 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
     headers.push(header);
     for (;;) {
       const start = r.pos;
-      let stop = require(start + 1, "a header", { part_index: part });
+      let stop = require(start + 1, "a header", { part_index: part, byte_offset: start });
       if (stop)
         return stop.needed !== null
           ? { kind: "need-more", needed: stop.needed }
@@ -191,7 +194,11 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
           byte_offset: start,
         });
       }
-      stop = require(r.pos + 4, `the size of attribute "${name}"`, { part_index: part, attribute: name });
+      stop = require(r.pos + 4, `the size of attribute "${name}"`, {
+        part_index: part,
+        attribute: name,
+        byte_offset: start,
+      });
       if (stop)
         return stop.needed !== null
           ? { kind: "need-more", needed: stop.needed }
@@ -209,6 +216,7 @@ export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: n
       stop = require(valueOffset + size, `the ${size}-byte value of attribute "${name}"`, {
         part_index: part,
         attribute: name,
+        byte_offset: start,
       });
       if (stop)
         return stop.needed !== null

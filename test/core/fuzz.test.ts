@@ -159,4 +159,24 @@ describe("fuzzing the inspector", () => {
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
     );
   });
+
+  it(`${Math.ceil(RUNS / 10)} mutated files read incrementally give the same result as read at once`, () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: bases.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 8, max: 200 }),
+        (baseIndex, muts, firstRead) => {
+          const input = apply(bases[baseIndex]!, muts);
+          const once = inspectBytes(input, { maxHeaderBytes: 1 << 20 });
+          const grown = inspectBytes(input, { maxHeaderBytes: 1 << 20, initialReadBytes: firstRead });
+          expect({ ...grown, file: { ...grown.file, bytes_read: 0 } }).toEqual({
+            ...once,
+            file: { ...once.file, bytes_read: 0 },
+          });
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 10), ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+  });
 });
