@@ -27,6 +27,8 @@ import {
   ApiResponseError,
   MissingBucket,
   MissingRowIdColumn,
+  MissingSchema,
+  MissingTable,
   MissingTransaction,
   NotFound,
 } from "./errors.js";
@@ -121,6 +123,11 @@ export class Transaction {
     return found.includes(leaf) || found.includes(schema);
   }
 
+  /** Like the SDK's `bucket.schema(name)`: throws `MissingSchema` when it does not exist. */
+  async requireSchema(bucket: string, schema: string): Promise<void> {
+    if (!(await this.schemaExists(bucket, schema))) throw new MissingSchema(bucket, schema);
+  }
+
   async createSchema(bucket: string, schema: string): Promise<void> {
     await this.rpc({
       method: "POST",
@@ -137,14 +144,26 @@ export class Transaction {
   /** Table names of a schema, optionally only `exact`. */
   async listTables(bucket: string, schema: string, exact?: string): Promise<string[]> {
     const names: string[] = [];
-    await this.#paged(schemaPath(bucket, schema), "table", exact, (body) => {
-      for (const t of decodeListTablesResponse(body).tables) names.push(t.name);
-    });
+    try {
+      await this.#paged(schemaPath(bucket, schema), "table", exact, (body) => {
+        for (const t of decodeListTablesResponse(body).tables) names.push(t.name);
+      });
+    } catch (err) {
+      if (err instanceof NotFound && err.s3Code !== "NoSuchBucket") throw new MissingSchema(bucket, schema);
+      throw err;
+    }
     return names;
   }
 
   async tableExists(ref: TableRef): Promise<boolean> {
     return (await this.listTables(ref.bucket, ref.schema, ref.table)).includes(ref.table);
+  }
+
+  /** Like the SDK's `schema.table(name)`: throws `MissingSchema` / `MissingTable`, else the table's columns. */
+  async requireTable(ref: TableRef): Promise<Schema> {
+    await this.requireSchema(ref.bucket, ref.schema);
+    if (!(await this.tableExists(ref))) throw new MissingTable(ref.bucket, ref.schema, ref.table);
+    return this.columns(ref);
   }
 
   async #paged(path: string, command: string, exact: string | undefined, onPage: (body: Buffer) => void) {

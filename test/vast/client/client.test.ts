@@ -2,7 +2,14 @@ import { Field, Int32, Int64, List, Schema, TimestampMicrosecond, Uint64, Utf8 }
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../../src/catalog/vast/arrow-rows.js";
 import { VastConfig } from "../../../src/vast/client/config.js";
-import { Conflict, MissingBucket, UnsupportedServer, VastError } from "../../../src/vast/client/errors.js";
+import {
+  Conflict,
+  MissingBucket,
+  MissingSchema,
+  MissingTable,
+  UnsupportedServer,
+  VastError,
+} from "../../../src/vast/client/errors.js";
 import {
   anyOf,
   between,
@@ -96,6 +103,19 @@ describe("VAST client against the emulator", () => {
       expect(cols.fields.map((f) => `${f.name}:${f.type}`)).toEqual(
         schema.fields.map((f) => `${f.name}:${f.type}`),
       );
+    });
+  });
+
+  it("raises MissingSchema / MissingTable like the SDK's navigation", async () => {
+    const ref = await freshTable("present");
+    await session.transaction(async (tx) => {
+      expect((await tx.requireTable(ref)).fields).toHaveLength(schema.fields.length);
+      await expect(tx.requireTable({ ...ref, table: "absent" })).rejects.toBeInstanceOf(MissingTable);
+      await expect(tx.requireSchema("vastdb", "no_such_schema")).rejects.toBeInstanceOf(MissingSchema);
+      await expect(tx.requireTable({ ...ref, schema: "no_such_schema" })).rejects.toBeInstanceOf(
+        MissingSchema,
+      );
+      await expect(tx.listTables("vastdb", "no_such_schema")).rejects.toBeInstanceOf(MissingSchema);
     });
   });
 
