@@ -41,7 +41,8 @@ export class FileSource implements ByteSource {
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    return done === n ? out : out.subarray(0, done);
+    // A plain Uint8Array (not a Buffer) like every other source, so the core sees one array shape.
+    return new Uint8Array(out.buffer, out.byteOffset, done);
   }
 
   async close(): Promise<void> {
