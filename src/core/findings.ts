@@ -42,6 +42,10 @@ export const FINDING_CODES = {
   EXR_INVALID_UTF8: ["warning", "A string is not valid UTF-8; it is kept as text plus its raw bytes."],
   EXR_NO_PARTS: ["error", "A multi-part file contains no part header."],
   EXR_MISSING_REQUIRED_ATTRIBUTE: ["error", "A required attribute is missing from a part header."],
+  EXR_UNKNOWN_PART_VERSION: [
+    "warning",
+    "A part's `version` attribute is not 1, the only data version the layout document describes.",
+  ],
   EXR_UNKNOWN_COMPRESSION: ["error", "The compression value is not a known compression method."],
   EXR_DEEP_COMPRESSION_UNSUPPORTED: [
     "error",

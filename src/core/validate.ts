@@ -117,6 +117,7 @@ function validatePart(
   // writes and reads them without one (its own deep test images have none).
   if (flags.multipart || flags.non_image) required.push("type", "chunkCount");
   if (flags.multipart) required.push("name");
+  if (part.is_deep) required.push("version"); // "version is required for deep data parts" (layout document)
   for (const name of required) {
     if (!h.byName.has(name)) {
       out.push(
@@ -162,6 +163,13 @@ function validatePart(
         );
       }
     }
+  }
+
+  const version = h.byName.get("version");
+  if (version?.type === "int" && version.value !== 1) {
+    out.push(
+      finding("EXR_UNKNOWN_PART_VERSION", `part version ${String(version.value)} is not 1`, at("version")),
+    );
   }
 
   const compression = h.byName.get("compression");

@@ -158,6 +158,20 @@ describe("validation", () => {
     });
   });
 
+  it("deep parts need a version attribute, and version 1", () => {
+    const deep = (extra: Partial<PartSpec>) =>
+      findingsOf({ parts: [part({ type: "deepscanline", ...extra })] });
+    expect(deep({}).filter((f) => f.severity !== "info")).toEqual([]);
+    expectFinding(deep({ omit: ["version"] }), {
+      code: "EXR_MISSING_REQUIRED_ATTRIBUTE",
+      attribute: "version",
+    });
+    expectFinding(deep({ attributes: [{ name: "version", type: "int", value: 2 }] }), {
+      code: "EXR_UNKNOWN_PART_VERSION",
+      severity: "warning",
+    });
+  });
+
   it("deep parts with a compression deep data cannot use", () => {
     const deep = part({ type: "deepscanline", compression: "piz", sampleCount: () => 1 });
     expectFinding(findingsOf({ parts: [deep] }), { code: "EXR_DEEP_COMPRESSION_UNSUPPORTED" });
