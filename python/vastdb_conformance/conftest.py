@@ -23,7 +23,7 @@ def start_emulator(tmp_path: Path, credentials):
     access, secret = credentials
 
     def start(*extra: str) -> EmulatorProcess:
-        e = EmulatorProcess(["--access-key", access, "--secret-key", secret, *extra],
+        e = EmulatorProcess(["--access-key", access, "--secret-key", secret, "--verify-signatures", *extra],
                             log_path=tmp_path / f"emulator{len(started)}.log")
         started.append(e.start())
         return e

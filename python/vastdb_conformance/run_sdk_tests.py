@@ -45,7 +45,7 @@ def run_sdk_suite(extra: list[str]) -> bool:
     tests_dir = package_dir / "tests"
     access, secret = f"AK{secrets.token_hex(6)}", secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(
-        ["--access-key", access, "--secret-key", secret, "--bucket", "vastdb"], log_path=Path(tmp) / "emulator.log"
+        ["--access-key", access, "--secret-key", secret, "--bucket", "vastdb", "--verify-signatures"], log_path=Path(tmp) / "emulator.log"
     ) as emulator:
         junit = Path(tmp) / "sdk.xml"
         args = [

@@ -78,3 +78,23 @@ def test_latency_and_admin_validation(start_emulator):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(bad)
     assert err.value.code == 400
+
+
+def test_sdk_retries_reads_on_dropped_connections(start_emulator, connect):
+    emulator = start_emulator()
+    config, waits = counting_backoff(max_tries=40)
+    session = connect(emulator.url, backoff_config=config)
+    table = pa.table({"a": pa.array(range(1000), pa.int64())})
+    with session.transaction() as tx:
+        tx.bucket(BUCKET).create_schema("s").create_table("t", table.schema).insert(table)
+
+    with session.transaction() as tx:
+        # only reads (GET/HEAD) are safe to retry after a lost connection; the transaction's own POST/PUT are not
+        set_faults(emulator.url, drop=0.3)
+        try:
+            for _ in range(5):
+                t = tx.bucket(BUCKET).schema("s").table("t")
+                assert t.select(predicate=t["a"] < 10).read_all() == table.slice(0, 10)
+        finally:
+            set_faults(emulator.url, drop=0.0)
+    assert len(waits) > 0, "with 30% dropped connections the SDK must have retried"

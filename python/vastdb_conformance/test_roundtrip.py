@@ -143,12 +143,16 @@ def test_unsupported_column_types_are_refused(start_emulator, connect):
             s.create_table("t", pa.schema([("c", pa.list_(pa.field("item", pa.float32(), nullable=False), 0))]))
 
 
-def test_bad_access_key_is_forbidden(start_emulator, connect):
+def test_unknown_key_or_wrong_secret_is_forbidden(start_emulator, connect):
     import vastdb
 
     emulator = start_emulator()
     with pytest.raises(errors.Forbidden):
         with vastdb.connect(access="nobody", secret="x", endpoint=emulator.url).transaction():
+            pass
+    access = emulator.args[emulator.args.index("--access-key") + 1]
+    with pytest.raises(errors.Forbidden, match="SignatureDoesNotMatch"):
+        with vastdb.connect(access=access, secret="wrong secret", endpoint=emulator.url).transaction():
             pass
     with connect(emulator.url).transaction() as tx:
         assert tx.txid is not None

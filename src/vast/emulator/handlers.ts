@@ -91,6 +91,14 @@ function decodeTxid(headers: IncomingHttpHeaders): bigint {
   }
 }
 
+function propertiesOf(body: Uint8Array): string {
+  try {
+    return decodePropertiesRequest(body).properties;
+  } catch (err) {
+    throw badRequest(`body is not a properties request: ${(err as Error).message}`);
+  }
+}
+
 function fieldsOfSchemaMessage(body: Uint8Array): Field[] {
   try {
     return decodeSchemaMessage(body).fields;
@@ -269,13 +277,13 @@ export class TabularHandlers {
     const key = `schema:${bucket}/${path}`;
     switch (method) {
       case "POST": {
-        const { properties } = decodePropertiesRequest(body);
+        const properties = propertiesOf(body);
         await this.mutate(txid, [key], (w) => w.createSchema(bucket, path, properties));
         return {};
       }
       case "PUT": {
         const newName = url.searchParams.get(P.newSchemaName) ?? "";
-        const props = body.length ? decodePropertiesRequest(body).properties : "";
+        const props = body.length ? propertiesOf(body) : "";
         const keys = newName ? [key, `schema:${bucket}/${newName}`] : [key];
         await this.mutate(txid, keys, (w) => {
           if (props) w.alterSchemaProperties(bucket, path, props);

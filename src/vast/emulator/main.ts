@@ -32,6 +32,10 @@ const program = new Command("vast-emulator")
     [],
   )
   .option("--secret-key <secret>", "secret of the preceding access key (repeatable)", collect, [])
+  .option(
+    "--verify-signatures",
+    "also recompute SigV4 signatures with the key's secret (403 SignatureDoesNotMatch)",
+  )
   .option("--bucket <name>", "bucket to serve (repeatable; default: vastdb)", collect, [])
   .option("--data-dir <dir>", "persist committed state in this directory and reload it at start")
   .option("--vast-version <x.y.z.w>", "version advertised in the Server header", DEFAULT_VAST_VERSION)
@@ -88,6 +92,7 @@ const o = program.opts<{
   latencyMs: number;
   txIdleTimeout: number;
   quiet?: boolean;
+  verifySignatures?: boolean;
 }>();
 
 if (o.accessKey.length !== o.secretKey.length)
@@ -109,6 +114,7 @@ try {
       latency_ms: o.latencyMs,
     },
     txIdleTimeoutMs: o.txIdleTimeout * 1000,
+    verifySignatures: o.verifySignatures === true,
     log: o.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`listening on ${emulator.url}\n`);

@@ -120,6 +120,14 @@ function emptyProjectionBatch(rows: number): { schema: Schema; batch: RecordBatc
   };
 }
 
+function sameShape(a: Field, b: Field): boolean {
+  const ac = (a.type.children ?? []) as Field[];
+  const bc = (b.type.children ?? []) as Field[];
+  return (
+    a.type.typeId === b.type.typeId && ac.length === bc.length && ac.every((c, i) => sameShape(c, bc[i]!))
+  );
+}
+
 /** Validates and prepares the request against the table; throws 400s before any byte is sent. */
 export function planQuery(table: TableState, relation: SourceRelation) {
   const columnCells: (readonly Cell[])[] = relation.schema.map((f) => {
@@ -130,9 +138,14 @@ export function planQuery(table: TableState, relation: SourceRelation) {
     return table.columns[i]!;
   });
   const rowIdType = new Uint64();
-  const schema = relation.schema.map((f) =>
-    f.name === ROW_ID_COLUMN ? new Field(f.name, rowIdType, false) : f,
-  );
+  // Output uses the table's own column types (the request omits e.g. timestamp zones); shapes must agree.
+  const schema = relation.schema.map((f) => {
+    if (f.name === ROW_ID_COLUMN) return new Field(f.name, rowIdType, false);
+    const column = table.fields.find((x) => x.name === f.name)!;
+    if (!sameShape(column, f))
+      throw badRequest(`query type of column ${f.name} does not match the table (${String(column.type)})`);
+    return column;
+  });
   const nodes = numberSchemaNodes(schema);
   const leaves = relation.projection.map((p) => {
     const node = nodes[p];

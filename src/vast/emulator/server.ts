@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { encodeFailedFrame } from "../protocol/query-response.js";
 import { encodeS3Error } from "../protocol/s3-error.js";
 import { checkAccess } from "./auth.js";
 import { emptyCatalog } from "./catalog.js";
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   dataDir?: string | null;
   vastVersion?: string;
   faults?: Partial<FaultSettings>;
+  /** Recompute SigV4 signatures (default: only the access key is checked). */
+  verifySignatures?: boolean;
   /** Idle transactions stop blocking other transactions' DDL after this long (default 10 minutes). */
   txIdleTimeoutMs?: number;
   log?: (line: string) => void;
@@ -40,9 +43,21 @@ export interface RunningEmulator {
 
 export const DEFAULT_VAST_VERSION = "5.4.0.0";
 
+/** Request bodies above this are refused (the SDK keeps every RPC under ~5 MiB). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > MAX_BODY_BYTES)
+    throw new EmulatorError(400, "EntityTooLarge", `body over ${MAX_BODY_BYTES} bytes`);
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new EmulatorError(400, "EntityTooLarge", `body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(c as Buffer);
+  }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
@@ -77,9 +92,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const sendReply = async (res: ServerResponse, reply: Reply) => {
     res.writeHead(200, { Server: serverHeader, ...reply.headers });
     if (reply.stream) {
-      for await (const chunk of reply.stream) {
-        if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
-        if (res.destroyed) return;
+      try {
+        for await (const chunk of reply.stream) {
+          if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
+          if (res.destroyed) return;
+        }
+      } catch (err) {
+        // Headers are gone: tell the client with VAST's "query failed" stream id.
+        log(`query failed mid-stream: ${(err as Error).stack ?? String(err)}`);
+        res.write(encodeFailedFrame());
       }
       res.end();
     } else {
@@ -133,7 +154,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (fault === "error500")
           throw new EmulatorError(500, "InternalError", "We encountered an internal error (injected fault).");
         const body = await readBody(req);
-        checkAccess(req.headers.authorization, credentials);
+        checkAccess(
+          { method, rawUrl: req.url ?? "/", headers: req.headers, body },
+          credentials,
+          options.verifySignatures === true,
+        );
         const reply = await handlers.handle(method, url, req.headers, body);
         await sendReply(res, reply);
       } catch (err) {

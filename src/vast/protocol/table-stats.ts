@@ -75,13 +75,12 @@ export function encodeTableStats(s: TableStats): Uint8Array {
 export function decodeTableStats(bytes: Uint8Array): TableStats {
   const t = FbTable.root(bytes);
   const v = t.table(9);
-  const vipsVec = t.has(4) ? t : null;
   return {
     numRows: t.i64(0),
     sizeInBytes: t.i64(1),
     isExternalRowidAlloc: t.bool(2),
     addressType: t.str(3) ?? "",
-    vips: vipsVec ? readStringVector(t, 4) : [],
+    vips: t.strings(4),
     sortingKeyEnabled: t.bool(5),
     sortingScore: t.i64(6),
     writeAmplification: t.i64(7),
@@ -90,13 +89,4 @@ export function decodeTableStats(bytes: Uint8Array): TableStats {
       ? { columnName: v.str(0) ?? "", distanceMetric: v.str(1) ?? "", sqlFunctionName: v.str(2) ?? "" }
       : null,
   };
-}
-
-function readStringVector(t: FbTable, slot: number): string[] {
-  const o = t.bb.__offset(t.pos, 4 + 2 * slot);
-  const start = t.bb.__vector(t.pos + o);
-  const len = t.bb.__vector_len(t.pos + o);
-  const out: string[] = [];
-  for (let i = 0; i < len; i++) out.push(t.bb.__string(start + 4 * i) as string);
-  return out;
 }
