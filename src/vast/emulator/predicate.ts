@@ -132,12 +132,11 @@ function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): C
     };
   }
   const [target, literal] = args;
-  if (!target || target.kind !== "field") throw badRequest(`${name} needs a column as its first argument`);
+  if (target?.kind !== "field") throw badRequest(`${name} needs a column as its first argument`);
   const { read, type } = fieldReader(nodes, target.position, access);
   if (name === "is_null") return (row) => read(row) === null;
   if (name === "is_valid") return (row) => read(row) !== null;
-  if (!literal || literal.kind !== "literal")
-    throw badRequest(`${name} needs a literal as its second argument`);
+  if (literal?.kind !== "literal") throw badRequest(`${name} needs a literal as its second argument`);
   if (name === "match_substring") {
     const needle = Buffer.from(literal.value as Uint8Array).toString("utf8");
     return (row) => {
