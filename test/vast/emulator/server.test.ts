@@ -224,6 +224,41 @@ describe("emulator HTTP API", () => {
     expect([...second.batches[0]!.getChildAt(0)!]).toEqual([null]);
   });
 
+  it("keeps serving other requests while a large select stream waits on a slow reader", async () => {
+    const e = await start();
+    const call = await setup(e);
+    const n = 200_000;
+    const many = ipcRows(
+      Array.from({ length: n }, (_, i) => BigInt(i)),
+      Array.from({ length: n }, (_, i) => `value-${i}`),
+    );
+    expect((await call("POST", "/vastdb/s/t?rows", { body: many })).status).toBe(200);
+    const body = selectA(0n);
+    const paused = await new Promise<import("node:http").IncomingMessage>((resolve, reject) => {
+      const req = request(`${e.url}/vastdb/s/t?data`, {
+        method: "GET",
+        headers: { authorization: AUTH, "tabular-txid": "0", "content-length": String(body.length) },
+      });
+      req.on("response", (res) => {
+        res.pause(); // never read: the server must hit back-pressure, not block
+        resolve(res);
+      });
+      req.on("error", reject);
+      req.end(Buffer.from(body));
+    });
+    for (let i = 0; i < 5; i++) {
+      expect((await call("HEAD", "/vastdb")).status).toBe(200);
+      expect((await call("GET", "/vastdb/s?table")).status).toBe(200);
+    }
+    let bytes = 0;
+    paused.on("data", (c: Buffer) => {
+      bytes += c.length;
+    });
+    paused.resume();
+    await new Promise((r) => paused.on("end", r));
+    expect(bytes).toBeGreaterThan(n * 8);
+  });
+
   it("serves fault settings on the admin endpoint and injects SlowDown", async () => {
     const e = await start();
     const set = await fetch(`${e.url}/_emulator/faults`, {
