@@ -115,11 +115,14 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   };
 
   const inFlight = new Set<Promise<void>>();
-  const maxInFlight = Math.max(2, pool.threads * 4);
+  // Enough work queued for the workers to keep inspecting while the main thread writes a whole batch; in-process
+  // inspection (no workers) just alternates.
+  const maxInFlight = pool.threads === 0 ? 2 : Math.ceil(batchSize / jobSize) + pool.threads * 4;
   const dispatch = async (paths: string[]) => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    // Backpressure: never queue more work while a batch is being written (bounded memory, and stop points).
-    await writing;
+    // Backpressure: at most about two batches of rows wait in memory for the writer.
+    if (pool.threads === 0) await writing;
+    while (buffer.length >= 2 * batchSize) await writing;
     if (stopped()) return;
     const task = pool.run({ paths, now: Date.now(), cwd }).then(collect);
     const tracked = task.then(() => {

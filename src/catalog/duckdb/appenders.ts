@@ -1,60 +1,63 @@
-import {
-  ARRAY,
-  arrayValue,
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  type DuckDBType,
-  type DuckDBValue,
-  FLOAT,
-  INTEGER,
-  LIST,
-  listValue,
-  TIMESTAMP,
-  timestampValue,
-  VARCHAR,
-} from "@duckdb/node-api";
+import { type DuckDBAppender, type DuckDBConnection, LIST, timestampValue, VARCHAR } from "@duckdb/node-api";
 import type { ColumnKind, ColumnSpec } from "./columns.js";
 
-const TYPES: Record<ColumnKind, DuckDBType> = {
-  varchar: VARCHAR,
-  bigint: BIGINT,
-  integer: INTEGER,
-  double: DOUBLE,
-  float: FLOAT,
-  boolean: BOOLEAN,
-  timestamp: TIMESTAMP,
-  "varchar[]": LIST(VARCHAR),
-  "float[384]": ARRAY(FLOAT, 384),
-  "float[128]": ARRAY(FLOAT, 128),
-};
+const VARCHAR_LIST = LIST(VARCHAR);
 
-/** DuckDB's standard vector size: rows per data chunk. */
-const CHUNK_ROWS = 2048;
+/**
+ * `[v0,v1,…]` with each float32 printed as the shortest decimal of its double value, which the appender's cast
+ * to FLOAT[n] parses back to the identical float32 (lossless), far cheaper than one JS value object per element.
+ */
+function floatArrayLiteral(values: Float32Array): string {
+  let out = "[";
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ",";
+    const v = values[i]!;
+    out += Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "'nan'" : v > 0 ? "'inf'" : "'-inf'";
+  }
+  return `${out}]`;
+}
 
-function toDuckValue(kind: ColumnKind, value: unknown): DuckDBValue {
-  if (value === null || value === undefined) return null;
+function appendValue(appender: DuckDBAppender, kind: ColumnKind, value: unknown): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
   switch (kind) {
+    case "varchar":
+      appender.appendVarchar(value as string);
+      return;
     case "bigint":
-      return BigInt(Math.trunc(value as number));
+      // Integral doubles up to 2^53 cast exactly; avoids a BigInt per value.
+      appender.appendDouble(value as number);
+      return;
+    case "integer":
+      appender.appendInteger(value as number);
+      return;
+    case "double":
+      appender.appendDouble(value as number);
+      return;
+    case "float":
+      appender.appendFloat(value as number);
+      return;
+    case "boolean":
+      appender.appendBoolean(value as boolean);
+      return;
     case "timestamp":
-      return timestampValue(BigInt((value as Date).getTime()) * 1000n);
+      appender.appendTimestamp(timestampValue(BigInt((value as Date).getTime()) * 1000n));
+      return;
     case "varchar[]":
-      return listValue(value as string[]);
+      appender.appendList(value as string[], VARCHAR_LIST);
+      return;
     case "float[384]":
     case "float[128]":
-      return arrayValue(Array.from(value as Float32Array));
-    default:
-      return value as DuckDBValue;
+      appender.appendVarchar(floatArrayLiteral(value as Float32Array));
+      return;
   }
 }
 
 /**
- * Appends rows column-wise through data chunks (one native call per column per 2048 rows, far cheaper than one
- * call per value), inside the connection's current transaction. Extra trailing table columns (e.g.
- * `files.pending_delete`) must have defaults: they are filled from a second chunk-less appender pass.
+ * Appends rows through DuckDB's appender (the bulk path), in column order, inside the connection's current
+ * transaction. Trailing table columns beyond `columns` (e.g. `files.pending_delete`) receive their defaults.
  */
 export async function appendRows<Row>(
   connection: DuckDBConnection,
@@ -62,28 +65,15 @@ export async function appendRows<Row>(
   table: string,
   columns: ColumnSpec<Row>[],
   rows: readonly Row[],
-  extraColumns: { type: DuckDBType; value: DuckDBValue }[] = [],
 ): Promise<void> {
   if (rows.length === 0) return;
   const appender = await connection.createAppender(table, schema);
   try {
-    const types = [...columns.map((c) => TYPES[c.kind]), ...extraColumns.map((e) => e.type)];
-    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const slice = rows.slice(start, start + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
-      columns.forEach((c, i) => {
-        chunk.setColumnValues(
-          i,
-          slice.map((row) => toDuckValue(c.kind, row[c.name])),
-        );
-      });
-      extraColumns.forEach((e, j) => {
-        chunk.setColumnValues(
-          columns.length + j,
-          slice.map(() => e.value),
-        );
-      });
-      appender.appendDataChunk(chunk);
+    const extra = appender.columnCount - columns.length;
+    for (const row of rows) {
+      for (const c of columns) appendValue(appender, c.kind, row[c.name]);
+      for (let i = 0; i < extra; i++) appender.appendDefault();
+      appender.endRow();
     }
     appender.flushSync();
   } finally {

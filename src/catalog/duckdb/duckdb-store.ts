@@ -189,10 +189,6 @@ export class DuckDbCatalogStore implements CatalogStore {
           "files",
           FILE_COLUMNS,
           fresh.map((r) => r.file),
-          [
-            { type: BOOLEAN, value: false },
-            { type: UBIGINT, value: null },
-          ],
         );
         await appendRows<PartRow>(
           this.connection,
