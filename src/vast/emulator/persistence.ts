@@ -145,6 +145,7 @@ export class Persistence {
 
   private async write(state: CatalogState, counters: { nextTableId: number; rowIds: Map<number, number> }) {
     const gen = ++this.generation;
+    await mkdir(this.tablesDir, { recursive: true });
     const file: CatalogFile = {
       format: FORMAT_VERSION,
       nextTableId: counters.nextTableId,
