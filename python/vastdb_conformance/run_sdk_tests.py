@@ -43,6 +43,9 @@ def check_selection_documented() -> None:
 def run_sdk_suite(extra: list[str]) -> bool:
     package_dir = Path(vastdb.__file__).resolve().parent
     tests_dir = package_dir / "tests"
+    missing = [m for m in SELECTED_MODULES if not (tests_dir / f"{m}.py").exists()]
+    if missing:
+        raise SystemExit(f"the installed vastdb package does not ship {', '.join(missing)} in {tests_dir}")
     access, secret = f"AK{secrets.token_hex(6)}", secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(
         ["--access-key", access, "--secret-key", secret, "--bucket", "vastdb", "--verify-signatures"], log_path=Path(tmp) / "emulator.log"
