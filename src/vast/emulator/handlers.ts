@@ -18,7 +18,7 @@ import {
   objectDetails,
 } from "../protocol/object-list.js";
 import { decodePropertiesRequest } from "../protocol/properties-request.js";
-import { decodeQueryRelation, MalformedQuery } from "../protocol/query-relation.js";
+import { decodeQueryRelation } from "../protocol/query-relation.js";
 import { encodeTableStats, tableStats } from "../protocol/table-stats.js";
 import {
   type CatalogState,
@@ -176,7 +176,13 @@ export class TabularHandlers {
     const segments = url.pathname
       .split("/")
       .filter((s) => s !== "")
-      .map((s) => decodeURIComponent(s));
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          throw badRequest(`malformed path segment "${s}"`);
+        }
+      });
     const txid = decodeTxid(headers);
 
     if (segments.length === 0) {
@@ -497,8 +503,6 @@ export class TabularHandlers {
     try {
       relation = decodeQueryRelation(body);
     } catch (err) {
-      if (err instanceof MalformedQuery || err instanceof RangeError)
-        throw badRequest(`bad query: ${err.message}`);
       throw badRequest(`bad query: ${(err as Error).message}`);
     }
     const plan = planQuery(t, relation);

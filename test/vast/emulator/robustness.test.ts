@@ -100,3 +100,10 @@ describe("malformed requests never crash the emulator", () => {
     }
   });
 });
+
+describe("malformed paths", () => {
+  it("answers 400 to a path with a broken percent escape", async () => {
+    const { h, url } = await handlersWithTable();
+    expect(await outcome(h.handle("GET", url("/b/%E0%A4%A?schema"), {}, new Uint8Array(0)))).toBe("400");
+  });
+});
