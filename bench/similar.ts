@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { buildRecord } from "../src/catalog/build-record.js";
 import { DuckDbCatalogStore } from "../src/catalog/duckdb/duckdb-store.js";
+import { BACKFILL_SKETCHES } from "../src/catalog/duckdb/schema.js";
 import type { CatalogRecord } from "../src/catalog/rows.js";
 import { generateRenderTree } from "../src/generate/render-tree.js";
 import { inspectFile } from "../src/inspect/inspect.js";
@@ -54,9 +55,11 @@ try {
              '/bench/file_' || i || '.exr' AS file_path_normalized,
              (SELECT list_transform(v, x -> x / sqrt(list_sum(list_transform(v, y -> y * y)))) FROM
                (SELECT list_transform(t.metadata_embedding::FLOAT[], x -> x + (random() - 0.5) * 0.05) AS v))::FLOAT[384]
-               AS metadata_embedding)
+               AS metadata_embedding,
+             NULL AS embedding_sketch)
     FROM (SELECT *, row_number() OVER (ORDER BY file_id) - 1 AS template FROM exr_metadata.files) t
     JOIN range(${total - templates.length}) r(i) ON i % ${templates.length} = t.template`);
+  await connection.run(BACKFILL_SKETCHES);
   connection.closeSync();
   instance.closeSync();
   const store = await DuckDbCatalogStore.open(db, { readOnly: true });
