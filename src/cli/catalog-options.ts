@@ -23,7 +23,10 @@ export function addCatalogOptions(command: Command): Command {
   return command
     .option("--db <path>", `DuckDB catalog file (default: $${DB_ENV_VAR}, else ./${DEFAULT_DB_FILE})`)
     .addOption(
-      new Option("--backend <backend>", "catalog backend").choices(["duckdb", "vast"]).default("duckdb"),
+      new Option("--backend <backend>", "catalog backend")
+        .choices(["duckdb", "vast"])
+        .env("EXR_INSPECTOR_BACKEND")
+        .default("duckdb"),
     )
     .option(
       "--vast-endpoint <url>",
