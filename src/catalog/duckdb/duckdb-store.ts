@@ -1,13 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  BOOLEAN,
-  type DuckDBConnection,
-  DuckDBInstance,
-  StatementType,
-  UBIGINT,
-  VARCHAR,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
 import type {
   CatalogStore,
   CleanupResult,
