@@ -124,6 +124,28 @@ describe("VAST adapter idempotency", () => {
     expect(Number(q.rows[0]![0])).toBe(kept!.attributes.length);
   });
 
+  it("cleanup sweeps duplicates and orphaned children out of storage without touching the catalog", async () => {
+    const config = testConfig(emu.url);
+    const store = await open(config);
+    const recs = records(4, "/sweep");
+    await store.upsertBatch(recs.slice(0, 3), T0);
+    await injectDuplicate(config, recs[0]!, "d".repeat(32));
+    await injectDuplicate(config, recs[3]!, "e".repeat(32), false);
+    const before = await store.counts();
+    expect(rawProblems(await rawRows(config)).length).toBeGreaterThan(0);
+    expect(await store.cleanup(new Date("2000-01-01T00:00:00Z"), true)).toEqual({
+      files: 0,
+      parts: 0,
+      channels: 0,
+      attributes: 0,
+    });
+    expect(rawProblems(await rawRows(config)).length).toBeGreaterThan(0);
+    await store.cleanup(new Date("2000-01-01T00:00:00Z"), false);
+    expect(rawProblems(await rawRows(config))).toEqual([]);
+    expect(await store.counts()).toEqual(before);
+    expect(await store.getRecord(recs[0]!.file.file_id)).toEqual(recs[0]);
+  });
+
   it("stays exact with 10% injected faults (503 SlowDown, 500, dropped connections)", async () => {
     const config = testConfig(emu.url);
     const recs = records(40, "/faults");

@@ -601,14 +601,54 @@ export class VastCatalogStore implements CatalogStore {
     return withMirror(rows, (c) => runReadOnly(c, sql));
   }
 
+  /**
+   * Removes files last inspected before the cutoff with their children; then (unless a dry run) sweeps storage:
+   * files rows that lost a race and child rows of no winning write (left only if a writer died between its
+   * commit and its duplicate check — readers ignore them anyway).
+   */
   async cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
+    const result = await this.#retrying(() => this.#cleanupOnce(cutoff, dryRun));
+    if (!dryRun) await this.#retrying(() => this.#sweepOnce());
+    return result;
+  }
+
+  async #retrying<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#cleanupOnce(cutoff, dryRun);
+        return await work();
       } catch (err) {
         if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
         await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
       }
+    }
+  }
+
+  /** Deletes non-winning files rows and child rows whose (file_id, ingest_token) is no winner's. */
+  async #sweepOnce(): Promise<number> {
+    const tx = await this.session.begin();
+    try {
+      const files = await this.#select(tx, "files", FILE_KEY_COLUMNS);
+      const versions = files ? versionsOf(files) : [];
+      const winners = pickWinners(versions);
+      const losers = versions.filter((v) => winners.get(v.file_id) !== v).map((v) => v.rowId);
+      let removed = losers.length;
+      for (const table of CHILD_TABLES) {
+        const children = await this.#select(tx, table, FILE_KEY_COLUMNS);
+        if (!children) continue;
+        const stray = versionsOf(children)
+          .filter((c) => {
+            const w = winners.get(c.file_id);
+            return !w || w.token !== c.token;
+          })
+          .map((c) => c.rowId);
+        await tx.delete(this.#ref(table), stray);
+        removed += stray.length;
+      }
+      await tx.delete(this.#ref("files"), losers);
+      if (removed > 0) await tx.commit();
+      return removed;
+    } finally {
+      await tx.rollback().catch(() => undefined);
     }
   }
 
