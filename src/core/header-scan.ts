@@ -1,6 +1,6 @@
-import { ByteReader } from "./byte-reader.js";
 import { type FindingCode, finding } from "./findings.js";
 import type { Finding, VersionFlags } from "./model.js";
+import { internedName } from "./name-intern.js";
 import { KNOWN_FLAGS, MAGIC, parseVersionField } from "./version.js";
 
 /** One attribute as laid out in the file, before its value is decoded. */
@@ -34,12 +34,10 @@ export type HeaderScan =
       findings: Finding[];
     };
 
+type Location = Parameters<typeof finding>[2];
+
 const SHORT_NAME_MAX = 31;
 const LONG_NAME_MAX = 255;
-
-class Stop {
-  constructor(readonly needed: number | null) {}
-}
 
 /**
  * Walks magic, version and every header of `buf`, a prefix of a file of `fileSize` bytes.
@@ -48,192 +46,210 @@ class Stop {
  * anything malformed. Never throws and never allocates beyond the names it returns.
  */
 export function scanHeaders(buf: Uint8Array, fileSize: number, maxHeaderBytes: number): HeaderScan {
-  const findings: Finding[] = [];
-  const available = Math.min(fileSize, maxHeaderBytes);
-  const wholeAvailable = buf.length >= available;
-  const fail = (code: FindingCode, message: string, loc: Parameters<typeof finding>[2] = {}) =>
-    findings.push(finding(code, message, loc));
+  return new HeaderScanner(buf, fileSize, maxHeaderBytes).scan();
+}
 
-  // Returns "stop" when `end` bytes are not in buf: asks for more, or records why there is no more.
-  const require = (end: number, what: string, loc: Parameters<typeof finding>[2]): Stop | null => {
-    if (end <= buf.length) return null;
-    if (end <= available && !wholeAvailable)
-      return new Stop(Math.max(end, Math.min(available, buf.length * 2)));
-    if (end > fileSize || buf.length >= fileSize) {
-      // located at the truncated item's start: the same however much of the file was read
-      fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${fileSize})`, loc);
-    } else {
-      fail("EXR_HEADER_TOO_LARGE", `headers exceed the ${maxHeaderBytes}-byte header size limit (${what})`, {
-        ...loc,
-        byte_offset: maxHeaderBytes,
+/**
+ * One scan's state. Bounds checks are inline comparisons; locations and messages are built only
+ * on the paths that stop the scan (this runs for every attribute of every inspected file).
+ */
+class HeaderScanner {
+  private readonly findings: Finding[] = [];
+  private readonly headers: RawHeader[] = [];
+  private readonly available: number;
+  private readonly wholeAvailable: boolean;
+  private version: number | null = null;
+  private flags: VersionFlags | null = null;
+  private pos = 0;
+  /** Set when a name could not be read: the scan's result. */
+  private stopped: HeaderScan | null = null;
+
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly fileSize: number,
+    private readonly maxHeaderBytes: number,
+  ) {
+    this.available = Math.min(fileSize, maxHeaderBytes);
+    this.wholeAvailable = buf.length >= this.available;
+  }
+
+  scan(): HeaderScan {
+    const buf = this.buf;
+    if (buf.length < 8) {
+      if (this.fileSize >= 8) return { kind: "need-more", needed: 8 };
+      this.fail("EXR_FILE_TOO_SMALL", `file is ${this.fileSize} bytes; an EXR needs at least 8`, {
+        byte_offset: 0,
       });
+      return this.done(null);
     }
-    return new Stop(null);
-  };
-
-  const done = (
-    version: number | null,
-    flags: VersionFlags | null,
-    headers: RawHeader[],
-    end: number | null,
-  ) => ({ kind: "done", version, flags, headers, headerEnd: end, findings }) as const;
-
-  if (buf.length < 8) {
-    if (fileSize >= 8) return { kind: "need-more", needed: 8 };
-    fail("EXR_FILE_TOO_SMALL", `file is ${fileSize} bytes; an EXR needs at least 8`, { byte_offset: 0 });
-    return done(null, null, [], null);
-  }
-  const r = new ByteReader(buf);
-  const magic = r.i32();
-  if (magic !== MAGIC) {
-    fail("EXR_BAD_MAGIC", `magic number is ${magic >>> 0}, expected ${MAGIC}`, { byte_offset: 0 });
-    return done(null, null, [], null);
-  }
-  const { version, flags } = parseVersionField(r.u32());
-  if (version !== 2) {
-    fail("EXR_UNSUPPORTED_VERSION", `version ${version} is not supported (expected 2)`, { byte_offset: 4 });
-    return done(version, flags, [], null);
-  }
-  if ((flags.raw & ~KNOWN_FLAGS) !== 0) {
-    fail("EXR_UNKNOWN_FLAGS", `unknown version flag bits 0x${(flags.raw & ~KNOWN_FLAGS).toString(16)}`, {
-      byte_offset: 4,
-    });
-  }
-  const nameMax = flags.long_names ? LONG_NAME_MAX : SHORT_NAME_MAX;
-  const headers: RawHeader[] = [];
-
-  // Reads a NUL-terminated name; returns it, or a Stop.
-  const readName = (what: string, part: number, attribute: string | null): string | Stop => {
-    const start = r.pos;
-    const nul = r.findNul(LONG_NAME_MAX);
-    if (nul < 0) {
-      const windowEnd = start + LONG_NAME_MAX + 1;
-      if (windowEnd > buf.length) {
-        const want = Math.min(windowEnd, fileSize);
-        if (want > buf.length) {
-          return require(want, what, { part_index: part, attribute, byte_offset: start }) ?? new Stop(null);
-        }
-        fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${fileSize})`, {
-          part_index: part,
-          attribute,
-          byte_offset: start,
-        });
-        return new Stop(null);
-      }
-      fail(
-        "EXR_BAD_ATTRIBUTE_NAME",
-        `${what} at byte ${start} is unterminated or longer than ${LONG_NAME_MAX}`,
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const magic = view.getInt32(0, true);
+    if (magic !== MAGIC) {
+      this.fail("EXR_BAD_MAGIC", `magic number is ${magic >>> 0}, expected ${MAGIC}`, { byte_offset: 0 });
+      return this.done(null);
+    }
+    const { version, flags } = parseVersionField(view.getUint32(4, true));
+    this.version = version;
+    this.flags = flags;
+    if (version !== 2) {
+      this.fail("EXR_UNSUPPORTED_VERSION", `version ${version} is not supported (expected 2)`, {
+        byte_offset: 4,
+      });
+      return this.done(null);
+    }
+    if ((flags.raw & ~KNOWN_FLAGS) !== 0) {
+      this.fail(
+        "EXR_UNKNOWN_FLAGS",
+        `unknown version flag bits 0x${(flags.raw & ~KNOWN_FLAGS).toString(16)}`,
         {
-          part_index: part,
-          attribute,
-          byte_offset: start,
+          byte_offset: 4,
         },
       );
-      return new Stop(null);
     }
-    const name = nameText(buf.subarray(start, nul));
-    r.pos = nul + 1;
+    const nameMax = flags.long_names ? LONG_NAME_MAX : SHORT_NAME_MAX;
+    const multipart = flags.multipart;
+    const headers = this.headers;
+    this.pos = 8;
+
+    for (let part = 0; ; part++) {
+      if (multipart) {
+        const at = this.pos;
+        if (at + 1 > buf.length)
+          return this.stop(at + 1, "the header list", { part_index: part, byte_offset: at });
+        if (buf[at] === 0) {
+          this.pos = at + 1;
+          if (headers.length === 0)
+            this.fail("EXR_NO_PARTS", "multi-part file has no part header", { byte_offset: at });
+          return this.done(this.pos);
+        }
+      }
+      const header: RawHeader = { offset: this.pos, attributes: [], terminated: false };
+      headers.push(header);
+      for (;;) {
+        const start = this.pos;
+        if (start + 1 > buf.length)
+          return this.stop(start + 1, "a header", { part_index: part, byte_offset: start });
+        if (buf[start] === 0) {
+          this.pos = start + 1;
+          header.terminated = true;
+          break;
+        }
+        const name = this.readName("attribute name", part, null, nameMax);
+        if (name === null) return this.stopped!;
+        const type = this.readName("attribute type name", part, name, nameMax);
+        if (type === null) return this.stopped!;
+        if (type.length === 0) {
+          this.fail("EXR_EMPTY_TYPE_NAME", `attribute "${name}" has an empty type name`, {
+            part_index: part,
+            attribute: name,
+            byte_offset: start,
+          });
+        }
+        const sizeAt = this.pos;
+        if (sizeAt + 4 > buf.length) {
+          return this.stop(sizeAt + 4, `the size of attribute "${name}"`, {
+            part_index: part,
+            attribute: name,
+            byte_offset: start,
+          });
+        }
+        const size = view.getInt32(sizeAt, true);
+        if (size < 0) {
+          this.fail("EXR_BAD_ATTRIBUTE_SIZE", `attribute "${name}" has negative size ${size}`, {
+            part_index: part,
+            attribute: name,
+            byte_offset: sizeAt,
+          });
+          return this.done(null);
+        }
+        const valueOffset = sizeAt + 4;
+        if (valueOffset + size > buf.length) {
+          return this.stop(valueOffset + size, `the ${size}-byte value of attribute "${name}"`, {
+            part_index: part,
+            attribute: name,
+            byte_offset: start,
+          });
+        }
+        this.pos = valueOffset + size;
+        header.attributes.push({ name, type, size, offset: start, valueOffset });
+      }
+      if (!multipart) return this.done(this.pos);
+    }
+  }
+
+  private fail(code: FindingCode, message: string, loc: Location): void {
+    this.findings.push(finding(code, message, loc));
+  }
+
+  private done(headerEnd: number | null): HeaderScan {
+    return {
+      kind: "done",
+      version: this.version,
+      flags: this.flags,
+      headers: this.headers,
+      headerEnd,
+      findings: this.findings,
+    };
+  }
+
+  /**
+   * `end` bytes are needed but `buf` is shorter: asks for more of the file, or records why there
+   * is no more (truncation, or the header size limit) and ends the scan.
+   */
+  private stop(end: number, what: string, loc: Location): HeaderScan {
+    const buf = this.buf;
+    if (end <= this.available && !this.wholeAvailable)
+      return { kind: "need-more", needed: Math.max(end, Math.min(this.available, buf.length * 2)) };
+    if (end > this.fileSize || buf.length >= this.fileSize) {
+      // located at the truncated item's start: the same however much of the file was read
+      this.fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${this.fileSize})`, loc);
+    } else {
+      this.fail(
+        "EXR_HEADER_TOO_LARGE",
+        `headers exceed the ${this.maxHeaderBytes}-byte header size limit (${what})`,
+        { ...loc, byte_offset: this.maxHeaderBytes },
+      );
+    }
+    return this.done(null);
+  }
+
+  /** Reads a NUL-terminated name at `pos`; null (with `stopped` set) when the scan must stop. */
+  private readName(what: string, part: number, attribute: string | null, nameMax: number): string | null {
+    const buf = this.buf;
+    const start = this.pos;
+    const limit = Math.min(buf.length, start + LONG_NAME_MAX + 1);
+    let nul = start;
+    while (nul < limit && buf[nul] !== 0) nul++;
+    if (nul >= limit) {
+      this.stopped = this.unterminatedName(what, part, attribute, start);
+      return null;
+    }
+    const name = internedName(buf, start, nul);
+    this.pos = nul + 1;
     if (nul - start > nameMax) {
-      fail(
+      this.fail(
         "EXR_NAME_TOO_LONG",
         `${what} "${name}" is ${nul - start} bytes (max ${nameMax} without long names)`,
-        {
-          part_index: part,
-          attribute: attribute ?? name,
-          byte_offset: start,
-        },
+        { part_index: part, attribute: attribute ?? name, byte_offset: start },
       );
     }
     return name;
-  };
-
-  for (let part = 0; ; part++) {
-    if (flags.multipart) {
-      const stop = require(r.pos + 1, "the header list", { part_index: part, byte_offset: r.pos });
-      if (stop)
-        return stop.needed !== null
-          ? { kind: "need-more", needed: stop.needed }
-          : done(version, flags, headers, null);
-      if (buf[r.pos] === 0) {
-        r.pos++;
-        if (headers.length === 0)
-          fail("EXR_NO_PARTS", "multi-part file has no part header", { byte_offset: r.pos - 1 });
-        return done(version, flags, headers, r.pos);
-      }
-    }
-    const header: RawHeader = { offset: r.pos, attributes: [], terminated: false };
-    headers.push(header);
-    for (;;) {
-      const start = r.pos;
-      let stop = require(start + 1, "a header", { part_index: part, byte_offset: start });
-      if (stop)
-        return stop.needed !== null
-          ? { kind: "need-more", needed: stop.needed }
-          : done(version, flags, headers, null);
-      if (buf[start] === 0) {
-        r.pos++;
-        header.terminated = true;
-        break;
-      }
-      const name = readName("attribute name", part, null);
-      if (name instanceof Stop) {
-        return name.needed !== null
-          ? { kind: "need-more", needed: name.needed }
-          : done(version, flags, headers, null);
-      }
-      const type = readName("attribute type name", part, name);
-      if (type instanceof Stop) {
-        return type.needed !== null
-          ? { kind: "need-more", needed: type.needed }
-          : done(version, flags, headers, null);
-      }
-      if (type.length === 0) {
-        fail("EXR_EMPTY_TYPE_NAME", `attribute "${name}" has an empty type name`, {
-          part_index: part,
-          attribute: name,
-          byte_offset: start,
-        });
-      }
-      stop = require(r.pos + 4, `the size of attribute "${name}"`, {
-        part_index: part,
-        attribute: name,
-        byte_offset: start,
-      });
-      if (stop)
-        return stop.needed !== null
-          ? { kind: "need-more", needed: stop.needed }
-          : done(version, flags, headers, null);
-      const size = r.i32();
-      if (size < 0) {
-        fail("EXR_BAD_ATTRIBUTE_SIZE", `attribute "${name}" has negative size ${size}`, {
-          part_index: part,
-          attribute: name,
-          byte_offset: r.pos - 4,
-        });
-        return done(version, flags, headers, null);
-      }
-      const valueOffset = r.pos;
-      stop = require(valueOffset + size, `the ${size}-byte value of attribute "${name}"`, {
-        part_index: part,
-        attribute: name,
-        byte_offset: start,
-      });
-      if (stop)
-        return stop.needed !== null
-          ? { kind: "need-more", needed: stop.needed }
-          : done(version, flags, headers, null);
-      r.pos = valueOffset + size;
-      header.attributes.push({ name, type, size, offset: start, valueOffset });
-    }
-    if (!flags.multipart) return done(version, flags, headers, r.pos);
   }
-}
 
-const latin = new TextDecoder("utf-8", { fatal: false });
-
-function nameText(bytes: Uint8Array): string {
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! > 0x7f) return latin.decode(bytes);
+  private unterminatedName(what: string, part: number, attribute: string | null, start: number): HeaderScan {
+    const loc = { part_index: part, attribute, byte_offset: start };
+    const windowEnd = start + LONG_NAME_MAX + 1;
+    if (windowEnd > this.buf.length) {
+      const want = Math.min(windowEnd, this.fileSize);
+      if (want > this.buf.length) return this.stop(want, what, loc);
+      this.fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${this.fileSize})`, loc);
+      return this.done(null);
+    }
+    this.fail(
+      "EXR_BAD_ATTRIBUTE_NAME",
+      `${what} at byte ${start} is unterminated or longer than ${LONG_NAME_MAX}`,
+      loc,
+    );
+    return this.done(null);
   }
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }

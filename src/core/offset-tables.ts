@@ -121,6 +121,28 @@ function unfit(
       );
 }
 
+/** Offset-table entries as aligned little-endian 32-bit word pairs (reused; see u32Scratch). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let entryWords = new Uint32Array(2048);
+let entryBytes = new Uint8Array(entryWords.buffer);
+
+/**
+ * Copies the first `count` 8-byte entries of `bytes` into `entryWords` (lo, hi per entry): a
+ * native copy, then plain typed-array loads instead of a DataView read per word.
+ */
+function loadEntries(bytes: Uint8Array, count: number): Uint32Array {
+  if (entryWords.length < count * 2) {
+    entryWords = new Uint32Array(Math.max(count * 2, entryWords.length * 2));
+    entryBytes = new Uint8Array(entryWords.buffer);
+  }
+  entryBytes.set(bytes.subarray(0, count * 8));
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, count * 8);
+    for (let w = 0; w < count * 2; w++) entryWords[w] = view.getUint32(w * 4, true);
+  }
+  return entryWords;
+}
+
 /**
  * Judges the offset tables. `bytes` holds the file from `layout.start` (it may be shorter than
  * the layout when the file is truncated). Each valid chunk is taken to extend to the next higher
@@ -135,22 +157,27 @@ export function analyzeTables(
 ): TableAnalysis {
   const findings: Finding[] = [];
   let complete = true;
-  // Per-part facts gathered in plain numbers; the stats objects are built once at the end (objects
-  // whose fields change from null to number change shape, which kept deoptimizing this function).
-  const parts = layout.tables.length;
-  const mins = new Float64Array(parts).fill(Number.POSITIVE_INFINITY);
-  const maxs = new Float64Array(parts).fill(-1);
-  const present = new Float64Array(parts);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const total = layout.tables.reduce((n, t) => n + t.entries, 0);
+  const tables = layout.tables;
+  const parts = tables.length;
+  // Per-part facts gathered in plain numbers; the stats objects are built once at the end.
+  const mins: number[] = [];
+  const maxs: number[] = [];
+  const present: number[] = [];
+  let total = 0;
+  for (const t of tables) total += t.entries;
   const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
+  const words = loadEntries(bytes, storedTotal);
   // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks).
   const offsets = f64(0, storedTotal);
   const partOf = u32(0, storedTotal);
   const chunkOf = u32(1, storedTotal);
   let n = 0;
   let ascending = true;
-  for (const t of layout.tables) {
+  let highest = -1;
+  let highestAt = -1;
+  const end = layout.end;
+  for (let part = 0; part < parts; part++) {
+    const t = tables[part]!;
     const rel = t.start - layout.start;
     const stored = Math.max(0, Math.min(t.entries, Math.floor((bytes.length - rel) / 8)));
     if (stored < t.entries) {
@@ -169,12 +196,15 @@ export function analyzeTables(
     }
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
-    const end = layout.end;
     const before = n;
-    for (let chunk = 0, p = rel; chunk < stored; chunk++, p += 8) {
-      const offset = view.getUint32(p + 4, true) * 0x1_0000_0000 + view.getUint32(p, true);
+    for (let chunk = 0, w = rel / 4; chunk < stored; chunk++, w += 2) {
+      const offset = words[w + 1]! * 0x1_0000_0000 + words[w]!;
       if (offset !== 0 && offset >= end && offset < fileSize) {
-        if (n > 0 && offset < offsets[n - 1]!) ascending = false;
+        // ">=": among equal offsets the later entry sorts last (the merge below is stable)
+        if (offset >= highest) {
+          highest = offset;
+          highestAt = n;
+        } else ascending = false;
         offsets[n] = offset;
         partOf[n] = t.part;
         chunkOf[n] = chunk;
@@ -186,18 +216,27 @@ export function analyzeTables(
       complete = false;
       findings.push(badEntry(t, chunk, offset, layout.end, fileSize));
     }
-    mins[t.part] = min;
-    maxs[t.part] = max;
-    present[t.part] = n - before;
+    mins.push(min);
+    maxs.push(max);
+    present.push(n - before);
   }
 
   const partHeaderSize: number[] = [];
-  for (const t of partTypes) partHeaderSize.push(t === null ? 0 : chunkHeaderSize(t, multipart));
+  let largestHeader = 0;
+  for (const t of partTypes) {
+    const size = t === null ? 0 : chunkHeaderSize(t, multipart);
+    partHeaderSize.push(size);
+    if (size > largestHeader) largestHeader = size;
+  }
   // Valid entries count as present unless their header does not fit before the next chunk.
-  const order = ascending ? null : mergeRuns(offsets, n);
+  // Out-of-order tables (interleaved parts) are first checked on sorted offsets alone with the
+  // largest chunk header: when every chunk fits that way, no per-entry order is needed.
+  const order = ascending || allFitSorted(offsets, n, largestHeader, fileSize) ? null : mergeRuns(offsets, n);
   const unfitting = order
     ? gapsInOrder(offsets, order, partOf, partHeaderSize, fileSize)
-    : gapsAscending(offsets, n, partOf, partHeaderSize, fileSize);
+    : ascending
+      ? gapsAscending(offsets, n, partOf, partHeaderSize, fileSize)
+      : [];
   for (const k of unfitting) {
     const i = order ? order[k]! : k;
     const next = k + 1;
@@ -210,20 +249,70 @@ export function analyzeTables(
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
   let lastChunk: ChunkRef | null = null;
   if (n > 0) {
-    const i = order ? order[n - 1]! : n - 1;
+    const i = order ? order[n - 1]! : highestAt;
     const offset = offsets[i]!;
     const need = partHeaderSize[partOf[i]!] ?? 0; // 0: unknown part type, its chunk header cannot be read
     if (need > 0 && offset + need <= fileSize) {
       lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
     }
   }
-  const stats: PartTableStats[] = layout.tables.map((t) => ({
+  const stats: PartTableStats[] = tables.map((t, part) => ({
     offset_table_offset: t.start,
-    data_offset_min: maxs[t.part]! >= 0 ? mins[t.part]! : null,
-    data_offset_max: maxs[t.part]! >= 0 ? maxs[t.part]! : null,
-    chunks_present: present[t.part]!,
+    data_offset_min: maxs[part]! >= 0 ? mins[part]! : null,
+    data_offset_max: maxs[part]! >= 0 ? maxs[part]! : null,
+    chunks_present: present[part]!,
   }));
   return { stats, findings, lastChunk, complete };
+}
+
+/**
+ * True when, in ascending order, every one of the first `n` offsets leaves `headerSize` bytes
+ * before the next one (and the last before `fileSize`). Sorts a copy of the keys only.
+ */
+function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
+  const sorted = sortedKeys(offsets, n);
+  for (let k = 0; k + 1 < n; k++) if (sorted[k]! + headerSize > sorted[k + 1]!) return false;
+  return n === 0 || sorted[n - 1]! + headerSize <= fileSize;
+}
+
+/** The first `n` offsets in ascending order: a natural merge sort of their ascending runs. */
+function sortedKeys(offsets: Float64Array, n: number): Float64Array {
+  const runStarts: number[] = [0];
+  for (let i = 1; i < n; i++) if (offsets[i]! < offsets[i - 1]!) runStarts.push(i);
+  let key = f64(1, n);
+  key.set(offsets.subarray(0, n));
+  let key2 = f64(2, n);
+  let runs = runStarts;
+  while (runs.length > 1) {
+    const merged: number[] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r]!;
+      const mid = r + 1 < runs.length ? runs[r + 1]! : n;
+      const stop = r + 2 < runs.length ? runs[r + 2]! : n;
+      merged.push(a);
+      let i = a;
+      let j = mid;
+      let k = a;
+      while (i < mid && j < stop) {
+        const ki = key[i]!;
+        const kj = key[j]!;
+        if (kj < ki) {
+          key2[k++] = kj;
+          j++;
+        } else {
+          key2[k++] = ki;
+          i++;
+        }
+      }
+      while (i < mid) key2[k++] = key[i++]!;
+      while (j < stop) key2[k++] = key[j++]!;
+    }
+    const swap = key;
+    key = key2;
+    key2 = swap;
+    runs = merged;
+  }
+  return key;
 }
 
 /**

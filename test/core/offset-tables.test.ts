@@ -93,4 +93,51 @@ describe("analyzeTables", () => {
     expect(r.lastChunk).toEqual({ part: 0, chunk: 0, offset: 10_000_000 });
     expect(r.stats[0]!.chunks_present).toBe(200);
   });
+  it("agrees with the reference across parts with different chunk header sizes", () => {
+    const types = ["scanlineimage", "deeptile", "tiledimage"] as const;
+    const sizes = [12, 44, 24]; // multi-part chunk headers: part number + coordinates + sizes
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 60 }), {
+          minLength: 2,
+          maxLength: 3,
+        }),
+        fc.integer({ min: 0, max: 100 }),
+        (perPart, extra) => {
+          const layout = layoutTables(
+            headerEnd,
+            perPart.map((t) => t.length),
+          );
+          const fileSize = layout.end + 3000 + extra;
+          const shifted = perPart.map((t) => t.map((o) => (o === 0 ? 0 : o + layout.end - 20)));
+          const flat = shifted.flat();
+          const r = analyzeTables(tableBytes(flat), layout, fileSize, types.slice(0, perPart.length), true);
+          // reference: sort every valid entry, compare each with the next higher offset
+          const valid = shifted
+            .flatMap((t, part) => t.map((o, chunk) => ({ o, part, chunk })))
+            .map((e, i) => ({ ...e, i }))
+            .filter(({ o }) => o !== 0 && o >= layout.end && o < fileSize)
+            .sort((a, b) => a.o - b.o || a.i - b.i);
+          const bad = new Set<string>();
+          valid.forEach(({ o, part, chunk }, k) => {
+            const limit = k + 1 < valid.length ? valid[k + 1]!.o : fileSize;
+            if (o + sizes[part]! > limit) bad.add(`${part}/${chunk}`);
+          });
+          const flagged = new Set(
+            r.findings
+              .filter((f) => f.code === "EXR_CHUNK_OVERLAP" || f.code === "EXR_CHUNK_TRUNCATED")
+              .map((f) => `${f.part_index}/${f.chunk_index}`),
+          );
+          expect(flagged).toEqual(bad);
+          const last = valid.at(-1);
+          if (last && last.o + sizes[last.part]! <= fileSize) {
+            expect(r.lastChunk).toEqual({ part: last.part, chunk: last.chunk, offset: last.o });
+          } else {
+            expect(r.lastChunk).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

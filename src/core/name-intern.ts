@@ -1,0 +1,30 @@
+/**
+ * Attribute and type names as strings without a string (or view) allocation per name: the same
+ * few dozen names (`channels`, `chlist`, `compression`, …) recur in every file, so ASCII names are
+ * kept in a small direct-mapped cache keyed by a hash of their bytes and compared byte by byte.
+ */
+const SLOTS = 1024;
+const cache: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+/** The text of `buf[start, end)`: ASCII as is, anything else decoded as UTF-8 (U+FFFD for invalid). */
+export function internedName(buf: Uint8Array, start: number, end: number): string {
+  let hash = 0x811c9dc5;
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b > 0x7f) ascii = false;
+    hash = Math.imul(hash ^ b, 0x01000193);
+  }
+  if (!ascii) return utf8.decode(buf.subarray(start, end));
+  const slot = (hash >>> 0) & (SLOTS - 1);
+  const cached = cache[slot];
+  if (cached !== undefined && cached.length === end - start) {
+    let i = 0;
+    while (i < cached.length && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === cached.length) return cached;
+  }
+  const name = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  cache[slot] = name;
+  return name;
+}
