@@ -10,6 +10,7 @@ import {
   Schema,
   Type,
   Uint64,
+  Vector,
   vectorFromArray,
 } from "apache-arrow";
 import { encodeSchemaMessage } from "../protocol/arrow-ipc.js";
@@ -317,12 +318,13 @@ function sortByRowId(batch: RecordBatch, idIndex: number): RecordBatch {
   const schema = new Schema(fieldOrder.map((i) => batch.schema.fields[i]!));
   const columns: Data[] = fieldOrder.map((i) => {
     const child = batch.getChildAt(i)!;
-    if (inOrder)
-      return child.data.length === 1 ? child.data[0]! : vectorFromArray([...child], child.type).data[0]!;
-    return vectorFromArray(
-      order.map((r) => child.get(r)),
-      child.type,
-    ).data[0]!;
+    if (inOrder && child.data.length === 1) return child.data[0]!;
+    // Nested values come back as Vectors; rebuild from plain arrays (vectorFromArray cannot read Vectors).
+    const plain = (r: number) => {
+      const v = child.get(r) as unknown;
+      return v instanceof Vector ? v.toArray() : v;
+    };
+    return vectorFromArray(order.map(plain), child.type).data[0]!;
   });
   return recordBatch(schema, columns);
 }

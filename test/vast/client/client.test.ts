@@ -1,4 +1,15 @@
-import { Field, Int32, Int64, List, Schema, TimestampMicrosecond, Uint64, Utf8 } from "apache-arrow";
+import {
+  Field,
+  FixedSizeList,
+  Float32,
+  Int32,
+  Int64,
+  List,
+  Schema,
+  TimestampMicrosecond,
+  Uint64,
+  Utf8,
+} from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../../src/catalog/vast/arrow-rows.js";
 import { VastConfig } from "../../../src/vast/client/config.js";
@@ -49,6 +60,7 @@ const schema = new Schema([
 ]);
 
 const T = (iso: string) => new Date(iso);
+const T0 = T("2025-12-31T00:00:00Z");
 const ROWS = [
   { name: "alpha", n: 1, big: 10n, at: T("2026-01-01T00:00:00Z"), tags: ["a"] },
   { name: "beta", n: 2, big: 20n, at: T("2026-02-01T00:00:00Z"), tags: [] },
@@ -170,6 +182,54 @@ describe("VAST client against the emulator", () => {
       await tx.delete(ref, [...t1.getChild(ROW_ID)!] as bigint[]);
     });
     expect(await names(ref, [])).toEqual([100, 101, 4, 5]);
+  });
+
+  it("updates vector, list and timestamp columns given in any row order", async () => {
+    const ref = { bucket: "vastdb", schema: "client_tests", table: "nested_update" };
+    const vec = new Field("vec", new FixedSizeList(2, new Field("item", new Float32(), false)), true);
+    const tags = schema.fields[4]!;
+    const at = schema.fields[3]!;
+    const wide = new Schema([new Field("k", new Int32(), true), vec, tags, at]);
+    await session.transaction(async (tx) => {
+      await tx.createTable(ref, wide);
+      await tx.insert(
+        ref,
+        rowsToBatch(
+          wide,
+          [1, 2, 3].map((k) => ({ k, vec: Float32Array.of(k, k), tags: [`t${k}`], at: T0 })),
+        ),
+      );
+    });
+    await session.transaction(async (tx) => {
+      const t = await select(tx, ref, wide, { columns: ["k"], internalRowId: true });
+      const byK = new Map(
+        [...t.getChild("k")!].map((k, i) => [k as number, t.getChild(ROW_ID)!.get(i) as bigint]),
+      );
+      const upd = new Schema([new Field(ROW_ID, new Uint64(), false), vec, tags, at]);
+      const rows = [3, 1, 2].map((k) => ({
+        [ROW_ID]: byK.get(k),
+        vec: Float32Array.of(k * 10, -k),
+        tags: k === 2 ? null : ["x", `k${k}`],
+        at: new Date(Date.UTC(2026, 0, k)),
+      }));
+      await tx.update(ref, rowsToBatch(upd, rows));
+    });
+    const back = await session.transaction((tx) => select(tx, ref, wide));
+    const got = back
+      .toArray()
+      .map((r) => r.toJSON())
+      .sort((a, b) => Number(a.k) - Number(b.k))
+      .map((r) => [
+        r.k,
+        [...(r.vec as Iterable<number>)],
+        r.tags ? [...(r.tags as Iterable<string>)] : null,
+        r.at,
+      ]);
+    expect(got).toEqual([
+      [1, [10, -1], ["x", "k1"], Date.UTC(2026, 0, 1)],
+      [2, [20, -2], null, Date.UTC(2026, 0, 2)],
+      [3, [30, -3], ["x", "k3"], Date.UTC(2026, 0, 3)],
+    ]);
   });
 
   it("rolls back a failed transaction: nothing it wrote is visible", async () => {
