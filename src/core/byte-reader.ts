@@ -1,14 +1,8 @@
-// Readers are created per attribute; most share one buffer, so one DataView serves them all.
-// Held weakly: a large header buffer is not kept alive after its inspection.
-let lastView: WeakRef<DataView> | null = null;
-
-function viewOf(buffer: ArrayBufferLike): DataView {
-  const cached = lastView?.deref();
-  if (cached && cached.buffer === buffer) return cached;
-  const view = new DataView(buffer);
-  lastView = new WeakRef(view);
-  return view;
-}
+// Floats are read by copying their bytes into this scratch and reading it with one shared
+// DataView: readers are created per attribute, and a DataView per reader (or a cache of views
+// keyed by buffer) cost more than the reads themselves. Integers are assembled from bytes.
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
 
 /**
  * A bounded little-endian cursor over a byte range. Reads never go past `end`:
@@ -17,17 +11,11 @@ function viewOf(buffer: ArrayBufferLike): DataView {
  */
 export class ByteReader {
   readonly bytes: Uint8Array;
-  /** A view of the whole underlying buffer (shared between readers of the same buffer). */
-  private readonly view: DataView;
-  /** `bytes.byteOffset`: positions are relative to `bytes`, the view is not. */
-  private readonly base: number;
   pos: number;
   readonly end: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.bytes = bytes;
-    this.view = viewOf(bytes.buffer);
-    this.base = bytes.byteOffset;
     this.pos = start;
     this.end = Math.min(end, bytes.length);
   }
@@ -41,39 +29,44 @@ export class ByteReader {
   }
 
   u8(): number {
-    return this.view.getUint8(this.base + this.pos++);
+    return this.bytes[this.pos++]!;
   }
 
   i32(): number {
-    const v = this.view.getInt32(this.base + this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
   }
 
   u32(): number {
-    const v = this.view.getUint32(this.base + this.pos, true);
-    this.pos += 4;
-    return v;
+    return this.i32() >>> 0;
   }
 
   /** Unsigned 64-bit as a JS number (exact up to 2^53, which bounds any real file offset). */
   u64(): number {
-    const lo = this.view.getUint32(this.base + this.pos, true);
-    const hi = this.view.getUint32(this.base + this.pos + 4, true);
-    this.pos += 8;
+    const lo = this.u32();
+    const hi = this.u32();
     return hi * 0x1_0000_0000 + lo;
   }
 
   f32(): number {
-    const v = this.view.getFloat32(this.base + this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    scratch[0] = b[p]!;
+    scratch[1] = b[p + 1]!;
+    scratch[2] = b[p + 2]!;
+    scratch[3] = b[p + 3]!;
+    this.pos = p + 4;
+    return scratchView.getFloat32(0, true);
   }
 
   f64(): number {
-    const v = this.view.getFloat64(this.base + this.pos, true);
-    this.pos += 8;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) scratch[i] = b[p + i]!;
+    this.pos = p + 8;
+    return scratchView.getFloat64(0, true);
   }
 
   /** A view (no copy) of the next `n` bytes. */

@@ -1,7 +1,7 @@
 import { countIdManifest, type Inflate } from "./attributes/idmanifest.js";
 import { decodeAttributeValue } from "./attributes/registry.js";
 import { finding } from "./findings.js";
-import type { RawHeader } from "./header-scan.js";
+import type { RawAttribute, RawHeader } from "./header-scan.js";
 import type { AttributeRecord, Finding } from "./model.js";
 
 export interface DecodedHeader {
@@ -11,6 +11,10 @@ export interface DecodedHeader {
   attributes: AttributeRecord[];
   /** First attribute of each name (a duplicate is reported, not used). */
   byName: Map<string, AttributeRecord>;
+}
+
+function locationOf(part: number, a: RawAttribute) {
+  return { part_index: part, attribute: a.name, byte_offset: a.offset };
 }
 
 /** Decodes every attribute value of the scanned headers; `buf` must hold all their bytes. */
@@ -48,16 +52,24 @@ export function decodeHeaders(
         value: decoded.value,
       };
       attributes.push(record);
-      const loc = { part_index: part, attribute: a.name, byte_offset: a.offset };
-      if (decoded.problem) findings.push(finding("EXR_ATTRIBUTE_SIZE_MISMATCH", decoded.problem, loc));
+      if (decoded.problem)
+        findings.push(finding("EXR_ATTRIBUTE_SIZE_MISMATCH", decoded.problem, locationOf(part, a)));
       if (decoded.invalidUtf8) {
         findings.push(
-          finding("EXR_INVALID_UTF8", `attribute "${a.name}" holds text that is not valid UTF-8`, loc),
+          finding(
+            "EXR_INVALID_UTF8",
+            `attribute "${a.name}" holds text that is not valid UTF-8`,
+            locationOf(part, a),
+          ),
         );
       }
       if (byName.has(a.name)) {
         findings.push(
-          finding("EXR_DUPLICATE_ATTRIBUTE", `attribute "${a.name}" appears more than once`, loc),
+          finding(
+            "EXR_DUPLICATE_ATTRIBUTE",
+            `attribute "${a.name}" appears more than once`,
+            locationOf(part, a),
+          ),
         );
       } else {
         byName.set(a.name, record);

@@ -1,10 +1,23 @@
 import { ByteReader } from "../byte-reader.js";
 import type { JsonAttributeValue } from "../model.js";
+import { internedName } from "../name-intern.js";
 import type { Decoded } from "./decoded.js";
 import { malformed } from "./opaque.js";
 import { decodeText } from "./text.js";
 
 export const CHANNEL_TYPES = ["uint", "half", "float"] as const;
+
+/** Channel names recur across files (R, G, B, A, …): ASCII ones come from the name cache. */
+function channelName(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { value: JsonAttributeValue; invalidUtf8: boolean } {
+  for (let i = start; i < end; i++) {
+    if (bytes[i]! > 0x7f) return decodeText(bytes.subarray(start, end));
+  }
+  return { value: internedName(bytes, start, end), invalidUtf8: false };
+}
 
 /**
  * `chlist`: entries of (NUL-terminated name, i32 pixel type, u8 pLinear, 3 reserved bytes,
@@ -22,8 +35,8 @@ export function decodeChlist(bytes: Uint8Array): Decoded {
     }
     const nul = r.findNul(255);
     if (nul < 0) return malformed(bytes, `channel name at byte ${r.pos} is unterminated or longer than 255`);
-    const name = decodeText(r.take(nul - r.pos));
-    r.pos++;
+    const name = channelName(bytes, r.pos, nul);
+    r.pos = nul + 1;
     invalidUtf8 ||= name.invalidUtf8;
     if (!r.has(16)) return malformed(bytes, "chlist ends inside a channel entry");
     const type = r.i32();
