@@ -89,7 +89,10 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   };
 
   let buffer: CatalogRecord[] = [];
+  let writeFailed = false;
   let writing: Promise<void> = Promise.resolve();
+  /** One settled-or-not marker per batch handed to the writer and not yet finished, oldest first. */
+  const queued: Promise<void>[] = [];
   const flush = async (records: CatalogRecord[]) => {
     if (records.length === 0) return;
     const outcomes = await options.store.upsertBatch(records);
@@ -111,6 +114,16 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
       const batch = buffer;
       buffer = [];
       writing = writing.then(() => flush(batch));
+      writing.catch(() => {
+        writeFailed = true;
+      });
+      // Never rejects (a failed write surfaces where `writing` is awaited); only tells when the batch is done.
+      const done: Promise<void> = writing.then(
+        () => undefined,
+        () => undefined,
+      );
+      queued.push(done);
+      void done.then(() => queued.splice(queued.indexOf(done), 1));
     }
   };
 
@@ -120,9 +133,11 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const maxInFlight = pool.threads === 0 ? 2 : Math.ceil(batchSize / jobSize) + pool.threads * 4;
   const dispatch = async (paths: string[]) => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    // Backpressure: at most about two batches of rows wait in memory for the writer.
+    // Backpressure: while one batch is written, the workers fill the next; no more rows than that wait in memory.
     if (pool.threads === 0) await writing;
-    while (buffer.length >= 2 * batchSize) await writing;
+    while (queued.length >= 2) await queued[0];
+    // A failed write stops the scan now (its error is thrown here) rather than after inspecting everything.
+    if (writeFailed) await writing;
     if (stopped()) return;
     const task = pool.run({ paths, now: Date.now(), cwd }).then(collect);
     const tracked = task.then(() => {
@@ -156,7 +171,6 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     }
     if (todo.length < group.length) options.onProgress?.({ ...progress });
     for (let i = 0; i < todo.length && !stopped(); i += jobSize) await dispatch(todo.slice(i, i + jobSize));
-    await writing;
   };
 
   try {

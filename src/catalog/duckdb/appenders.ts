@@ -1,5 +1,5 @@
 import { type DuckDBAppender, type DuckDBConnection, LIST, timestampValue, VARCHAR } from "@duckdb/node-api";
-import type { ColumnKind, ColumnSpec } from "./columns.js";
+import { type ColumnKind, type ColumnSpec, SQL_TYPE } from "./columns.js";
 
 const VARCHAR_LIST = LIST(VARCHAR);
 
@@ -55,6 +55,16 @@ function appendValue(appender: DuckDBAppender, kind: ColumnKind, value: unknown)
   }
 }
 
+function fill<Row>(appender: DuckDBAppender, columns: ColumnSpec<Row>[], rows: readonly Row[]): void {
+  const extra = appender.columnCount - columns.length;
+  for (const row of rows) {
+    for (const c of columns) appendValue(appender, c.kind, row[c.name]);
+    for (let i = 0; i < extra; i++) appender.appendDefault();
+    appender.endRow();
+  }
+  appender.flushSync();
+}
+
 /**
  * Appends rows through DuckDB's appender (the bulk path), in column order, inside the connection's current
  * transaction. Trailing table columns beyond `columns` (e.g. `files.pending_delete`) receive their defaults.
@@ -69,14 +79,54 @@ export async function appendRows<Row>(
   if (rows.length === 0) return;
   const appender = await connection.createAppender(table, schema);
   try {
-    const extra = appender.columnCount - columns.length;
-    for (const row of rows) {
-      for (const c of columns) appendValue(appender, c.kind, row[c.name]);
-      for (let i = 0; i < extra; i++) appender.appendDefault();
-      appender.endRow();
-    }
-    appender.flushSync();
+    fill(appender, columns, rows);
   } finally {
     appender.closeSync();
   }
+}
+
+const isVector = (kind: ColumnKind) => kind === "float[384]" || kind === "float[128]";
+
+function stagingTable(table: string): string {
+  return `exr_stage_${table}`;
+}
+
+/**
+ * DDL of a connection-local staging table for `table`: the same columns without keys, vectors kept as their
+ * text literal (`[v0,v1,…]`) so the appender does no casting; `stageRows` casts them during the bulk insert.
+ */
+export function stagingTableDdl<Row>(table: string, columns: ColumnSpec<Row>[]): string {
+  const defs = columns.map((c) => `${c.name} ${isVector(c.kind) ? "VARCHAR" : SQL_TYPE[c.kind]}`);
+  return `CREATE TEMP TABLE IF NOT EXISTS ${stagingTable(table)} (${defs.join(", ")})`;
+}
+
+/**
+ * Bulk path of the scan: appends the rows to the (empty) staging table created by `stagingTableDdl`, which costs
+ * the JS thread only the appender calls, then moves them with one `INSERT … SELECT` that DuckDB runs off the JS
+ * thread (casts, key and foreign-key checks in bulk), and empties the staging table. Runs inside the caller's
+ * transaction, so a failure rolls back both tables.
+ */
+export async function stageRows<Row>(
+  connection: DuckDBConnection,
+  schema: string,
+  table: string,
+  columns: ColumnSpec<Row>[],
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const staging = stagingTable(table);
+  const appender = await connection.createAppender(staging, "main", "temp");
+  try {
+    fill(appender, columns, rows);
+  } finally {
+    appender.closeSync();
+  }
+  const names = columns.map((c) => c.name).join(", ");
+  const values = columns
+    .map((c) => (isVector(c.kind) ? `${c.name}::${SQL_TYPE[c.kind]}` : c.name))
+    .join(", ");
+  await connection.run(
+    `INSERT INTO ${schema}.${table} (${names}) SELECT ${values} FROM temp.main.${staging}`,
+  );
+  await connection.run(`DELETE FROM temp.main.${staging}`);
 }

@@ -11,7 +11,7 @@ import type {
   UpsertOutcome,
 } from "../port.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
-import { appendRows } from "./appenders.js";
+import { stageRows, stagingTableDdl } from "./appenders.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -65,10 +65,14 @@ class Mutex {
 export class DuckDbCatalogStore implements CatalogStore {
   readonly backend = "duckdb" as const;
   private readonly lock = new Mutex();
+  /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
+  private readonly lookupLock = new Mutex();
+  private stagingReady = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly lookupConnection: DuckDBConnection,
     readonly dbPath: string,
     readonly readOnly: boolean,
   ) {}
@@ -83,7 +87,9 @@ export class DuckDbCatalogStore implements CatalogStore {
     // Checkpoint when the WAL is large rather than every 16 MB: each checkpoint rewrites the key indexes, which
     // made bulk scans slow down as the catalog grew. Commits stay durable (the WAL is replayed on open).
     if (!readOnly) await connection.run("SET checkpoint_threshold = '1GB'");
-    const store = new DuckDbCatalogStore(instance, connection, dbPath, readOnly);
+    const lookupConnection = await instance.connect();
+    await lookupConnection.run("SET TimeZone = 'UTC'");
+    const store = new DuckDbCatalogStore(instance, connection, lookupConnection, dbPath, readOnly);
     await store.applySearchPath();
     return store;
   }
@@ -93,7 +99,10 @@ export class DuckDbCatalogStore implements CatalogStore {
     const r = await this.connection.runAndReadAll(
       `SELECT count(*) FROM information_schema.schemata WHERE schema_name = '${SCHEMA}'`,
     );
-    if (Number(r.getRows()[0]?.[0] ?? 0) > 0) await this.connection.run(`SET search_path = '${SCHEMA},main'`);
+    if (Number(r.getRows()[0]?.[0] ?? 0) > 0) {
+      await this.connection.run(`SET search_path = '${SCHEMA},main'`);
+      await this.lookupConnection.run(`SET search_path = '${SCHEMA},main'`);
+    }
   }
 
   init(): Promise<void> {
@@ -160,6 +169,7 @@ export class DuckDbCatalogStore implements CatalogStore {
       if (pending) await this.finishPendingDeletes();
 
       const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
+      await this.ensureStagingTables();
       await this.transaction(async () => {
         const byIncrement = new Map<number, string[]>();
         for (const id of existingIds) {
@@ -176,28 +186,28 @@ export class DuckDbCatalogStore implements CatalogStore {
              WHERE file_id IN (${sqlList(group)})`,
           );
         }
-        await appendRows<FileRow>(
+        await stageRows<FileRow>(
           this.connection,
           SCHEMA,
           "files",
           FILE_COLUMNS,
           fresh.map((r) => r.file),
         );
-        await appendRows<PartRow>(
+        await stageRows<PartRow>(
           this.connection,
           SCHEMA,
           "parts",
           PART_COLUMNS,
           fresh.flatMap((r) => r.parts),
         );
-        await appendRows<ChannelRow>(
+        await stageRows<ChannelRow>(
           this.connection,
           SCHEMA,
           "channels",
           CHANNEL_COLUMNS,
           fresh.flatMap((r) => r.channels),
         );
-        await appendRows<AttributeRow>(
+        await stageRows<AttributeRow>(
           this.connection,
           SCHEMA,
           "attributes",
@@ -220,19 +230,31 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
+  private async ensureStagingTables(): Promise<void> {
+    if (this.stagingReady) return;
+    await this.connection.run(stagingTableDdl("files", FILE_COLUMNS));
+    await this.connection.run(stagingTableDdl("parts", PART_COLUMNS));
+    await this.connection.run(stagingTableDdl("channels", CHANNEL_COLUMNS));
+    await this.connection.run(stagingTableDdl("attributes", ATTRIBUTE_COLUMNS));
+    this.stagingReady = true;
+  }
+
   knownState(paths: string[]): Promise<Map<string, KnownFileState>> {
-    return this.lock.run(async () => {
+    // Committed rows only: a batch still being written holds other paths (the walk yields each path once).
+    return this.lookupLock.run(async () => {
       const out = new Map<string, KnownFileState>();
       if (paths.length === 0) return out;
-      await this.connection.run("CREATE OR REPLACE TEMP TABLE known_query (file_path_normalized VARCHAR)");
+      await this.lookupConnection.run(
+        "CREATE OR REPLACE TEMP TABLE known_query (file_path_normalized VARCHAR)",
+      );
       try {
-        const appender = await this.connection.createAppender("known_query", "main", "temp");
+        const appender = await this.lookupConnection.createAppender("known_query", "main", "temp");
         for (const p of paths) {
           appender.appendValue(p, VARCHAR);
           appender.endRow();
         }
         appender.closeSync();
-        const reader = await this.connection.runAndReadAll(
+        const reader = await this.lookupConnection.runAndReadAll(
           `SELECT f.file_path_normalized, f.file_id, f.size_bytes, f.mtime
            FROM ${SCHEMA}.files f SEMI JOIN known_query q USING (file_path_normalized)
            WHERE NOT f.pending_delete
@@ -248,7 +270,7 @@ export class DuckDbCatalogStore implements CatalogStore {
           });
         }
       } finally {
-        await this.connection.run("DROP TABLE IF EXISTS known_query");
+        await this.lookupConnection.run("DROP TABLE IF EXISTS known_query");
       }
       return out;
     });
@@ -468,6 +490,7 @@ export class DuckDbCatalogStore implements CatalogStore {
 
   close(): Promise<void> {
     return this.lock.run(async () => {
+      await this.lookupLock.run(async () => this.lookupConnection.closeSync());
       this.connection.closeSync();
       this.instance.closeSync();
     });
