@@ -95,7 +95,10 @@ export class VastSession {
     return new Transaction(this, BigInt(raw));
   }
 
-  /** Runs `fn` in a transaction: commit when it resolves, rollback (best effort) when it throws. */
+  /**
+   * Runs `fn` in a transaction: commit when it resolves, rollback (best effort) when it throws. A commit that
+   * fails is followed by a rollback too (see Transaction.commit), so no transaction is left open.
+   */
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const tx = await this.begin();
     let result: T;

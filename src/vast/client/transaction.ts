@@ -48,6 +48,8 @@ export class Transaction {
   readonly session: VastSession;
   readonly txid: bigint;
   #active = true;
+  /** Committed or rolled back for sure. */
+  #finished = false;
 
   constructor(session: VastSession, txid: bigint) {
     this.session = session;
@@ -61,23 +63,54 @@ export class Transaction {
   async commit(): Promise<void> {
     this.#ensureActive();
     this.#active = false;
-    await this.session.transport.request({
-      method: "PUT",
-      path: "/",
-      query: "transaction",
-      headers: this.headers(),
-    });
+    try {
+      await this.session.transport.request({
+        method: "PUT",
+        path: "/",
+        query: "transaction",
+        headers: this.headers(),
+      });
+      this.#finished = true;
+    } catch (err) {
+      // The commit may not have happened: release the transaction (and its DDL claims) instead of leaking it.
+      await this.#release();
+      throw err;
+    }
   }
 
   async rollback(): Promise<void> {
     if (!this.#active) return;
     this.#active = false;
-    await this.session.transport.request({
-      method: "DELETE",
-      path: "/",
-      query: "transaction",
-      headers: this.headers(),
-    });
+    await this.#release();
+  }
+
+  /**
+   * Best-effort rollback, retried: rolling back twice is harmless, and a transaction left open would keep its
+   * DDL claims (other writers then get 409 on the same tables) until the server times it out.
+   */
+  async #release(): Promise<void> {
+    if (this.#finished) return;
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      try {
+        await this.session.transport.request({
+          method: "DELETE",
+          path: "/",
+          query: "transaction",
+          headers: this.headers(),
+          idempotent: true,
+        });
+        this.#finished = true;
+        return;
+      } catch (err) {
+        // Already committed or rolled back (unknown transaction): nothing left to release.
+        if (err instanceof NotFound) {
+          this.#finished = true;
+          return;
+        }
+        if (attempt === 4) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
   }
 
   headers(): Record<string, string> {

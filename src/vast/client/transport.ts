@@ -22,6 +22,8 @@ export interface TabularRequest {
   endpoint?: URL;
   /** Return any status instead of throwing (the version probe reads only headers). */
   acceptAnyStatus?: boolean;
+  /** Safe to replay after a dropped connection even though it writes (e.g. a rollback). */
+  idempotent?: boolean;
 }
 
 export interface TabularResponse {
@@ -112,13 +114,25 @@ export class HttpTransport {
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on("data", (c: Buffer) => chunks.push(c));
-          incoming.on("error", (e) => reject(connectionError(req.method, pathForErrors, e, true)));
+          incoming.on("error", (e) =>
+            reject(connectionError(req.method, pathForErrors, e, true, req.idempotent)),
+          );
           incoming.on("aborted", () =>
-            reject(connectionError(req.method, pathForErrors, new Error("response aborted"), true)),
+            reject(
+              connectionError(req.method, pathForErrors, new Error("response aborted"), true, req.idempotent),
+            ),
           );
           incoming.on("end", () => {
             if (!incoming.complete) {
-              reject(connectionError(req.method, pathForErrors, new Error("incomplete response"), true));
+              reject(
+                connectionError(
+                  req.method,
+                  pathForErrors,
+                  new Error("incomplete response"),
+                  true,
+                  req.idempotent,
+                ),
+              );
               return;
             }
             resolve({
@@ -130,7 +144,7 @@ export class HttpTransport {
         },
       );
       r.on("timeout", () => r.destroy(new Error("request timed out")));
-      r.on("error", (e) => reject(connectionError(req.method, pathForErrors, e, false)));
+      r.on("error", (e) => reject(connectionError(req.method, pathForErrors, e, false, req.idempotent)));
       r.end(
         req.body === undefined
           ? undefined
@@ -173,10 +187,13 @@ function connectionError(
   path: string,
   cause: Error,
   responseStarted: boolean,
+  idempotent = false,
 ): ConnectionError {
   const code = (cause as NodeJS.ErrnoException).code;
-  // A read-only request may always be replayed; a write only when it provably never reached the server.
-  const mayRetry = READ_ONLY.has(method) || (!responseStarted && code !== undefined && NEVER_SENT.has(code));
+  // A read-only (or idempotent) request may always be replayed; a write only when it provably never reached the
+  // server.
+  const mayRetry =
+    READ_ONLY.has(method) || idempotent || (!responseStarted && code !== undefined && NEVER_SENT.has(code));
   return new ConnectionError(
     `${method} ${path}: connection failed (${code ?? cause.message})`,
     mayRetry,

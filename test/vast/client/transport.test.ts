@@ -107,7 +107,7 @@ describe("HttpTransport", () => {
     expect(retriesSeen).toEqual([]);
   });
 
-  it("replays a dropped read but never a dropped write", async () => {
+  it("replays a dropped read or idempotent request, never a dropped write", async () => {
     const url = await serve((req, res, n) => {
       if (n % 2 === 0) return req.socket.destroy();
       res.end("ok");
@@ -122,6 +122,16 @@ describe("HttpTransport", () => {
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).mayRetry).toBe(false);
     expect(writeRetries).toEqual([]);
+    await reader.request({ method: "GET", path: "/" }); // the next request lands on a dropping turn
+    const { t: releaser, retriesSeen: releaseRetries } = transport(url);
+    const res = await releaser.request({
+      method: "DELETE",
+      path: "/",
+      query: "transaction",
+      idempotent: true,
+    });
+    expect(res.status).toBe(200);
+    expect(releaseRetries).toEqual([1]);
   });
 
   it("maps statuses and S3 codes to the SDK's error types without retrying them", async () => {
