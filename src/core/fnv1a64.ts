@@ -24,6 +24,11 @@ export function fnv1a64Hex(bytes: Uint8Array): string {
     h2 = c2 & 0xffff;
     h3 = c3 & 0xffff;
   }
-  const hex = (v: number) => v.toString(16).padStart(4, "0");
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+}
+
+// Module-level (not a closure per call): this runs after a long loop that V8 compiles on-stack,
+// and a fresh closure per call left that code without call feedback, deoptimizing every preview.
+function hex4(v: number): string {
+  return v.toString(16).padStart(4, "0");
 }

@@ -270,9 +270,16 @@ export function analyzeTables(
  * before the next one (and the last before `fileSize`). Sorts a copy of the keys only.
  */
 function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
+  if (n === 0) return true;
   const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
-  for (let k = 0; k + 1 < n; k++) if (sorted[k]! + headerSize > sorted[k + 1]!) return false;
-  return n === 0 || sorted[n - 1]! + headerSize <= fileSize;
+  return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
+}
+
+/** True when each of the first `n` sorted offsets is at least `gap` below the next one. */
+function gapsAtLeast(sorted: Float64Array, n: number, gap: number): boolean {
+  let ok = true;
+  for (let k = 0; k + 1 < n; k++) ok = ok && sorted[k]! + gap <= sorted[k + 1]!;
+  return ok;
 }
 
 /**
@@ -282,6 +289,16 @@ function allFitSorted(offsets: Float64Array, n: number, headerSize: number, file
  * when the offsets are too clustered for that (the insertion sort's work is capped).
  */
 function bucketSortedKeys(offsets: Float64Array, n: number): Float64Array | null {
+  const key = f64(1, n);
+  bucketScatter(offsets, n, u32(7, n + 1), key);
+  return insertionSortBounded(key, n, 8 * n) ? key : null;
+}
+
+// The passes are separate functions: each long loop is compiled on its own feedback (one
+// function holding them all was compiled mid-loop and deoptimized on the loops not yet run).
+
+/** Writes the first `n` offsets into `key` grouped by bucket (n equal buckets over their range). */
+function bucketScatter(offsets: Float64Array, n: number, starts: Uint32Array, key: Float64Array): void {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -290,13 +307,12 @@ function bucketSortedKeys(offsets: Float64Array, n: number): Float64Array | null
     if (o > hi) hi = o;
   }
   const scale = n / (hi - lo + 1);
-  const starts = u32(7, n + 1).fill(0);
+  starts.fill(0);
   for (let i = 0; i < n; i++) {
     const b = Math.min(n - 1, Math.floor((offsets[i]! - lo) * scale)) + 1;
     starts[b] = starts[b]! + 1;
   }
   for (let b = 1; b <= n; b++) starts[b] = starts[b]! + starts[b - 1]!;
-  const key = f64(1, n);
   for (let i = 0; i < n; i++) {
     const o = offsets[i]!;
     const b = Math.min(n - 1, Math.floor((o - lo) * scale));
@@ -304,18 +320,23 @@ function bucketSortedKeys(offsets: Float64Array, n: number): Float64Array | null
     starts[b] = at + 1;
     key[at] = o;
   }
-  let budget = 8 * n;
+}
+
+/** Sorts `key[0, n)` in place unless that takes more than `budget` element moves (then false). */
+function insertionSortBounded(key: Float64Array, n: number, budget: number): boolean {
+  let left = budget;
   for (let i = 1; i < n; i++) {
     const o = key[i]!;
     let j = i - 1;
     while (j >= 0 && key[j]! > o) {
       key[j + 1] = key[j]!;
       j--;
-      if (--budget < 0) return null;
+      left--;
     }
     key[j + 1] = o;
+    if (left < 0) return false;
   }
-  return key;
+  return true;
 }
 
 /** The first `n` offsets in ascending order: a natural merge sort of their ascending runs. */

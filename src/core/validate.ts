@@ -305,23 +305,10 @@ function validateChannels(
     if (c.type !== "uint" && c.type !== "half" && c.type !== "float") {
       out.push(finding("EXR_INVALID_CHANNEL_TYPE", `channel "${c.name}" has pixel type ${c.type}`, loc));
     }
-    const bad: string[] = [];
-    for (const [axis, s] of [
-      ["x", c.x_sampling],
-      ["y", c.y_sampling],
-    ] as const) {
-      if (!(s >= 1)) {
-        bad.push(`${axis} sampling ${s} < 1`);
-      } else if (dw && !isInverted(dw)) {
-        const i = axis === "x" ? 0 : 1;
-        if (dw.min[i] % s !== 0)
-          bad.push(`data window ${axis} origin ${dw.min[i]} is not a multiple of ${axis} sampling ${s}`);
-        const size = dw.max[i] - dw.min[i] + 1;
-        if (size % s !== 0)
-          bad.push(`data window ${axis} size ${size} is not a multiple of ${axis} sampling ${s}`);
-      }
-    }
-    if (bad.length > 0)
+    const windowOk = dw !== null && !isInverted(dw);
+    let bad: string[] | null = samplingProblems(null, "x", c.x_sampling, windowOk ? dw : null, 0);
+    bad = samplingProblems(bad, "y", c.y_sampling, windowOk ? dw : null, 1);
+    if (bad !== null)
       out.push(finding("EXR_INVALID_SAMPLING", `channel "${c.name}": ${bad.join("; ")}`, loc));
     if (seen.has(c.name))
       out.push(finding("EXR_DUPLICATE_CHANNEL", `channel "${c.name}" appears twice`, loc));
@@ -332,6 +319,28 @@ function validateChannels(
     }
     previous = c.name;
   }
+}
+
+/** Appends what is wrong with one axis's sampling to `bad` (created on the first problem). */
+function samplingProblems(
+  bad: string[] | null,
+  axis: "x" | "y",
+  s: number,
+  dw: { min: number[]; max: number[] } | null,
+  i: 0 | 1,
+): string[] | null {
+  if (!(s >= 1)) return [...(bad ?? []), `${axis} sampling ${s} < 1`];
+  if (dw === null) return bad;
+  let out = bad;
+  if (dw.min[i]! % s !== 0)
+    out = [
+      ...(out ?? []),
+      `data window ${axis} origin ${dw.min[i]} is not a multiple of ${axis} sampling ${s}`,
+    ];
+  const size = dw.max[i]! - dw.min[i]! + 1;
+  if (size % s !== 0)
+    out = [...(out ?? []), `data window ${axis} size ${size} is not a multiple of ${axis} sampling ${s}`];
+  return out;
 }
 
 function validateShared(out: Finding[], headers: readonly DecodedHeader[]): void {

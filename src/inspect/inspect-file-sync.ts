@@ -4,19 +4,29 @@ import type { InspectionResult } from "../core/model.js";
 import { type InspectOptions, ioFailure, planOptions } from "./options.js";
 
 /**
- * The first read of every file lands in this reused buffer: the inspection never keeps a view of
- * it past its own return (results hold decoded values only), and sync calls cannot interleave.
+ * Reads land in two reused buffers: the first read (the header prefix, which the plan keeps until
+ * it returns) and every later one (offset tables, then the last chunk header: each is consumed
+ * before the next read). The inspection never keeps a view of either past its own return (results
+ * hold decoded values only), and sync calls cannot interleave. Later reads larger than
+ * REUSED_MAX get a buffer of their own, so a huge offset table is not kept alive.
  */
-let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
+const REUSED_MAX = 4 * 1024 * 1024;
+let firstScratch: Buffer = Buffer.allocUnsafe(64 * 1024);
+let laterScratch: Buffer = Buffer.allocUnsafe(64 * 1024);
+
+function bufferFor(length: number, first: boolean): Buffer {
+  if (first) {
+    if (length > firstScratch.length) firstScratch = Buffer.allocUnsafe(length);
+    return firstScratch;
+  }
+  if (length <= laterScratch.length) return laterScratch;
+  const out = Buffer.allocUnsafe(length);
+  if (length <= REUSED_MAX) laterScratch = out;
+  return out;
+}
 
 function readAt(fd: number, offset: number, length: number, first: boolean): Uint8Array {
-  let out: Buffer;
-  if (first && length <= scratch.length) {
-    out = scratch;
-  } else {
-    out = Buffer.allocUnsafe(length);
-    if (first) scratch = out;
-  }
+  const out = bufferFor(length, first);
   let done = 0;
   while (done < length) {
     const n = readSync(fd, out, done, length - done, offset + done);
