@@ -46,24 +46,28 @@ export function* inspectionPlan(
   let headerHash: string | null = null;
   let buf: Uint8Array = new Uint8Array(0);
 
-  function* read(range: ByteRange): Generator<ByteRange, Uint8Array, Uint8Array> {
-    if (range.offset + range.length <= buf.length)
-      return buf.subarray(range.offset, range.offset + range.length);
-    const got = yield range;
+  // Each read is written out (no delegated sub-generator: one generator object per file, not per read).
+  const received = (range: ByteRange, got: Uint8Array): Uint8Array => {
     bytesRead += got.length;
     const expected = Math.max(0, Math.min(range.length, size - range.offset));
     if (got.length !== expected) {
       throw new Error(`short read at ${range.offset}: ${got.length} of ${expected} bytes`);
     }
     return got;
-  }
+  };
+  const held = (range: ByteRange): Uint8Array | null =>
+    range.offset + range.length <= buf.length
+      ? buf.subarray(range.offset, range.offset + range.length)
+      : null;
 
   try {
-    buf = yield* read({ offset: 0, length: Math.min(size, firstReadLength(options)) });
+    const first = { offset: 0, length: Math.min(size, firstReadLength(options)) };
+    buf = held(first) ?? received(first, yield first);
     let scan = scanHeaders(buf, size, cap);
     while (scan.kind === "need-more") {
       const target = Math.min(size, cap, Math.max(scan.needed, buf.length * 2));
-      const more = yield* read({ offset: buf.length, length: target - buf.length });
+      const range = { offset: buf.length, length: target - buf.length };
+      const more = held(range) ?? received(range, yield range);
       const grown = new Uint8Array(buf.length + more.length);
       grown.set(buf, 0);
       grown.set(more, buf.length);
@@ -74,9 +78,9 @@ export function* inspectionPlan(
     if (scan.headerEnd !== null && options.sha256)
       headerHash = options.sha256(buf.subarray(0, scan.headerEnd));
     const tables = inspection.tablesRange();
-    if (tables) inspection.setTables(yield* read(tables));
+    if (tables) inspection.setTables(held(tables) ?? received(tables, yield tables));
     const chunk = inspection.lastChunkRange();
-    if (chunk) inspection.setLastChunk(yield* read(chunk));
+    if (chunk) inspection.setLastChunk(held(chunk) ?? received(chunk, yield chunk));
   } catch (err) {
     inspection.ioError(err);
   }
