@@ -46,4 +46,32 @@ describe("duckdb specifics", () => {
       await store.close();
     }
   });
+
+  it("a batch that violates a key is rolled back whole and leaves nothing staged for the next batch", async () => {
+    const { buildRecord } = await import("../../src/catalog/build-record.js");
+    const { fixture } = await import("./fixtures.js");
+    const store = await DuckDbCatalogStore.open(":memory:");
+    await store.init();
+    try {
+      const good = buildRecord(fixture({ path: "/k/good.exr" }), { now: new Date(1000) });
+      const bad = buildRecord(fixture({ path: "/k/bad.exr" }), { now: new Date(1000) });
+      // Two channel rows with the same key: the bulk insert of the channels fails after files and parts went in.
+      bad.channels.push({ ...bad.channels[0]!, channel_fingerprint: null });
+      await expect(store.upsertBatch([good, bad])).rejects.toThrow(/constraint|key/i);
+      expect(await store.counts()).toEqual({ files: 0, parts: 0, channels: 0, attributes: 0 });
+
+      const next = buildRecord(fixture({ path: "/k/next.exr" }), { now: new Date(2000) });
+      const outcomes = await store.upsertBatch([next]);
+      expect(outcomes.map((o) => o.status)).toEqual(["inserted"]);
+      expect(await store.counts()).toEqual({
+        files: 1,
+        parts: next.parts.length,
+        channels: next.channels.length,
+        attributes: next.attributes.length,
+      });
+      expect(await store.getRecord(next.file.file_id)).toEqual(next);
+    } finally {
+      await store.close();
+    }
+  });
 });

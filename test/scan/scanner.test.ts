@@ -144,4 +144,23 @@ describe("scan", () => {
       await store.close();
     }
   });
+
+  it("a failing catalog write stops the scan with its error, without inspecting the rest first", async () => {
+    const store = await freshStore();
+    let calls = 0;
+    const failing = Object.assign(Object.create(store) as DuckDbCatalogStore, {
+      upsertBatch: async () => {
+        calls++;
+        throw new Error("disk full");
+      },
+    });
+    try {
+      await expect(scan({ inputs: [dir], store: failing, batchSize: 2, jobSize: 1 })).rejects.toThrow(
+        "disk full",
+      );
+      expect(calls).toBeLessThan(tree.files / 2);
+    } finally {
+      await store.close();
+    }
+  });
 });
