@@ -172,6 +172,8 @@ export function analyzeTables(
   const partOf = u32(0, storedTotal);
   const chunkOf = u32(1, storedTotal);
   let n = 0;
+  /** Where each table's valid entries start in `offsets`. */
+  const segmentStarts: number[] = [];
   let ascending = true;
   let highest = -1;
   let highestAt = -1;
@@ -197,6 +199,7 @@ export function analyzeTables(
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
     const before = n;
+    segmentStarts.push(n);
     for (let chunk = 0, w = rel / 4; chunk < stored; chunk++, w += 2) {
       const offset = words[w + 1]! * 0x1_0000_0000 + words[w]!;
       if (offset !== 0 && offset >= end && offset < fileSize) {
@@ -231,7 +234,10 @@ export function analyzeTables(
   // Valid entries count as present unless their header does not fit before the next chunk.
   // Out-of-order tables (interleaved parts) are first checked on sorted offsets alone with the
   // largest chunk header: when every chunk fits that way, no per-entry order is needed.
-  const order = ascending || allFitSorted(offsets, n, largestHeader, fileSize) ? null : mergeRuns(offsets, n);
+  const order =
+    ascending || allFitSorted(offsets, n, segmentStarts, largestHeader, fileSize)
+      ? null
+      : mergeRuns(offsets, n);
   const unfitting = order
     ? gapsInOrder(offsets, order, partOf, partHeaderSize, fileSize)
     : ascending
@@ -269,9 +275,16 @@ export function analyzeTables(
  * True when, in ascending order, every one of the first `n` offsets leaves `headerSize` bytes
  * before the next one (and the last before `fileSize`). Sorts a copy of the keys only.
  */
-function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
+function allFitSorted(
+  offsets: Float64Array,
+  n: number,
+  segmentStarts: readonly number[],
+  headerSize: number,
+  fileSize: number,
+): boolean {
   if (n === 0) return true;
-  const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
+  const sorted =
+    interleavedKeys(offsets, n, segmentStarts) ?? bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
   return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
 }
 
@@ -280,6 +293,36 @@ function gapsAtLeast(sorted: Float64Array, n: number, gap: number): boolean {
   let ok = true;
   for (let k = 0; k + 1 < n; k++) ok = ok && sorted[k]! + gap <= sorted[k + 1]!;
   return ok;
+}
+
+/**
+ * The first `n` offsets taken from the tables in turn (chunk 0 of every part, then chunk 1, …,
+ * skipping tables that ran out): the order in which multi-part writers interleave their parts.
+ * One pass; null unless that order is ascending (it then is the sorted order).
+ */
+function interleavedKeys(
+  offsets: Float64Array,
+  n: number,
+  segmentStarts: readonly number[],
+): Float64Array | null {
+  const key = f64(1, n);
+  const heads = segmentStarts.slice();
+  const ends = [...segmentStarts.slice(1), n];
+  const tables = heads.length;
+  let previous = Number.NEGATIVE_INFINITY;
+  let out = 0;
+  while (out < n) {
+    for (let t = 0; t < tables; t++) {
+      const h = heads[t]!;
+      if (h === ends[t]) continue;
+      const o = offsets[h]!;
+      if (o < previous) return null;
+      previous = o;
+      key[out++] = o;
+      heads[t] = h + 1;
+    }
+  }
+  return key;
 }
 
 /**
