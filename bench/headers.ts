@@ -163,6 +163,11 @@ async function main(): Promise<void> {
       `${ratio(med.ours1 ?? null, med.floor1 ?? null)} (ours blocking vs the fs/promises floor), ` +
       `${ratio(med.oursN ?? null, med.floorN ?? null)} (both fs/promises, 16 in flight); ` +
       `ours/exrinfo ${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (default mode), ${ratio(med.oursN ?? null, med.exrinfo ?? null)} (async, 16 in flight).`,
+    "",
+    "Work per file: ours parses and decodes every header attribute, derives parts/channels/tiling, hashes the header " +
+      "(SHA-256), reads and checks every offset-table entry and the last chunk's header (completeness), and validates; " +
+      "the floor only opens, reads up to 64 KiB and closes; plain `exrinfo` parses the headers and prints a summary " +
+      "(it does not read offset tables).",
     exrinfo
       ? `exrinfo printed ${exrinfoErrors} ERROR lines on this list.`
       : "exrinfo not installed (apt-get install openexr).",
