@@ -167,9 +167,9 @@ export function analyzeTables(
   for (const t of tables) total += t.entries;
   const storedTotal = Math.max(0, Math.min(total, Math.floor(bytes.length / 8)));
   const words = loadEntries(bytes, storedTotal);
-  // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks).
+  // Valid entries in table order, as parallel typed arrays (files can have 100k+ chunks); each
+  // table's entries form one segment, so the part of an entry is found from `segmentStarts`.
   const offsets = f64(0, storedTotal);
-  const partOf = u32(0, storedTotal);
   const chunkOf = u32(1, storedTotal);
   let n = 0;
   /** Where each table's valid entries start in `offsets`. */
@@ -209,7 +209,6 @@ export function analyzeTables(
           highestAt = n;
         } else ascending = false;
         offsets[n] = offset;
-        partOf[n] = t.part;
         chunkOf[n] = chunk;
         n++;
         if (offset < min) min = offset;
@@ -231,6 +230,9 @@ export function analyzeTables(
     partHeaderSize.push(size);
     if (size > largestHeader) largestHeader = size;
   }
+  let uniformHeader = true;
+  for (let part = 0; part < parts; part++) uniformHeader &&= partHeaderSize[part] === partHeaderSize[0];
+  const partAt = (i: number) => segmentOf(segmentStarts, i);
   // Valid entries count as present unless their header does not fit before the next chunk.
   // Out-of-order tables (interleaved parts) are first checked on sorted offsets alone with the
   // largest chunk header: when every chunk fits that way, no per-entry order is needed.
@@ -239,27 +241,31 @@ export function analyzeTables(
       ? null
       : mergeRuns(offsets, n);
   const unfitting = order
-    ? gapsInOrder(offsets, order, partOf, partHeaderSize, fileSize)
-    : ascending
-      ? gapsAscending(offsets, n, partOf, partHeaderSize, fileSize)
-      : [];
+    ? gapsInOrder(offsets, order, partsOf(segmentStarts, n), partHeaderSize, fileSize)
+    : !ascending
+      ? []
+      : uniformHeader
+        ? gapsAscendingUniform(offsets, n, partHeaderSize[0] ?? 0, fileSize)
+        : gapsAscending(offsets, n, partsOf(segmentStarts, n), partHeaderSize, fileSize);
   for (const k of unfitting) {
     const i = order ? order[k]! : k;
     const next = k + 1;
     const limit = next < n ? offsets[order ? order[next]! : next]! : fileSize;
-    const need = partHeaderSize[partOf[i]!] ?? 0;
-    present[partOf[i]!]!--;
+    const part = partAt(i);
+    const need = partHeaderSize[part] ?? 0;
+    present[part]!--;
     complete = false;
-    findings.push(unfit(partOf[i]!, chunkOf[i]!, offsets[i]!, limit, need, next < n));
+    findings.push(unfit(part, chunkOf[i]!, offsets[i]!, limit, need, next < n));
   }
   // The last chunk's header is only worth reading when it fits; otherwise it was reported above.
   let lastChunk: ChunkRef | null = null;
   if (n > 0) {
     const i = order ? order[n - 1]! : highestAt;
     const offset = offsets[i]!;
-    const need = partHeaderSize[partOf[i]!] ?? 0; // 0: unknown part type, its chunk header cannot be read
+    const part = partAt(i);
+    const need = partHeaderSize[part] ?? 0; // 0: unknown part type, its chunk header cannot be read
     if (need > 0 && offset + need <= fileSize) {
-      lastChunk = { part: partOf[i]!, chunk: chunkOf[i]!, offset };
+      lastChunk = { part, chunk: chunkOf[i]!, offset };
     }
   }
   const stats: PartTableStats[] = tables.map((t, part) => ({
@@ -420,6 +426,46 @@ function sortedKeys(offsets: Float64Array, n: number): Float64Array {
     runs = merged;
   }
   return key;
+}
+
+/**
+ * The table (part) holding valid entry `i`: the last segment starting at or before it (an empty
+ * table's segment starts where the next one does, so the last such segment is never empty).
+ */
+function segmentOf(segmentStarts: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = segmentStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segmentStarts[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The part of each of the first `n` valid entries (for tables whose chunk headers differ in size). */
+function partsOf(segmentStarts: readonly number[], n: number): Uint32Array {
+  const out = u32(0, n);
+  for (let part = 0; part < segmentStarts.length; part++) {
+    const end = part + 1 < segmentStarts.length ? segmentStarts[part + 1]! : n;
+    out.fill(part, segmentStarts[part]!, end);
+  }
+  return out;
+}
+
+/** `gapsAscending` when every part's chunk header has the same size (single part: always). */
+function gapsAscendingUniform(
+  offsets: Float64Array,
+  n: number,
+  headerSize: number,
+  fileSize: number,
+): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const limit = i + 1 < n ? offsets[i + 1]! : fileSize;
+    if (offsets[i]! + headerSize > limit) out.push(i);
+  }
+  return out;
 }
 
 /**
