@@ -349,13 +349,15 @@ function validateShared(out: Finding[], headers: readonly DecodedHeader[]): void
     const a = h.byName.get(name);
     return a ? `${a.type}:${JSON.stringify(a.value)}` : null;
   };
+  const names = [...SHARED_REQUIRED, ...SHARED_OPTIONAL];
+  const firstKeys = names.map((name) => key(first, name));
   headers.slice(1).forEach((h, k) => {
     const p = k + 1;
-    for (const name of [...SHARED_REQUIRED, ...SHARED_OPTIONAL]) {
-      const a = key(first, name);
+    names.forEach((name, n) => {
+      const a = firstKeys[n] ?? null;
       const b = key(h, name);
       const optional = (SHARED_OPTIONAL as readonly string[]).includes(name);
-      if (a === b || (!optional && (a === null || b === null))) continue;
+      if (a === b || (!optional && (a === null || b === null))) return;
       out.push(
         finding(
           "EXR_SHARED_ATTRIBUTE_MISMATCH",
@@ -365,7 +367,7 @@ function validateShared(out: Finding[], headers: readonly DecodedHeader[]): void
           { part_index: p, attribute: name, byte_offset: h.byName.get(name)?.offset ?? null },
         ),
       );
-    }
+    });
   });
 }
 
