@@ -3,9 +3,10 @@
  * (OpenImageIO Python header walk, one process, no database) in the same run; then a re-scan of the unchanged
  * tree. Prints files/s and same-run ratios.
  *
- *   npm run bench:scan -- [--files 20000] [--root /tmp/exr-bench-tree] [--jobs N] [--rounds 2]
+ *   npm run bench:scan -- [--files 20000] [--root /tmp/exr-bench-tree] [--jobs N] [--rounds 2] [--regenerate]
  *
- * The tree is generated once per root (render-tree.json records it) and reused. Keep it in /tmp.
+ * The tree is generated once per root (render-tree.json records it) and reused; a root holding a tree of another
+ * size is an error unless --regenerate (use another --root for a smaller tree while iterating). Keep it in /tmp.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     jobs: { type: "string" },
     rounds: { type: "string", default: "2" },
     python: { type: "string", default: path.join(repo, ".venv/bin/python") },
+    regenerate: { type: "boolean", default: false },
   },
 });
 const files = Number(values.files);
@@ -46,6 +48,12 @@ async function tree(): Promise<GeneratedTree> {
   if (existsSync(manifest)) {
     const t = JSON.parse(await readFile(manifest, "utf8")) as GeneratedTree;
     if (t.sequences.length === sequences && t.sequences[0]?.frames === frames) return t;
+    // Never silently delete a tree of another size (a 20,000-file tree takes minutes to write).
+    if (!values.regenerate) {
+      throw new Error(
+        `${root} holds a ${t.files}-file tree, not ${sequences * frames}: pass --root DIR for another size, or --regenerate`,
+      );
+    }
     await rm(root, { recursive: true, force: true });
   }
   process.stderr.write(`generating ${sequences * frames} files under ${root}…\n`);
