@@ -84,6 +84,17 @@ function writeSection(file: string, text: string): void {
   writeFileSync(file, next);
 }
 
+/** "Goal G: met|missed (ratio, label; ...)" from measured numbers only. */
+function verdict(goal: string, pairs: Array<[string, number | null, number | null]>, target: number): string {
+  const parts = pairs
+    .filter(([, a, b]) => a && b)
+    .map(([label, a, b]) => {
+      const r = a! / b!;
+      return `${r >= target ? "met" : "missed"} ${label} (${r.toFixed(2)})`;
+    });
+  return `Goal ${goal}: ${parts.length ? parts.join("; ") : "not measured"}.`;
+}
+
 async function main(): Promise<void> {
   const corpus = resolve(process.env.EXR_CORPUS ?? "../shared/corpus");
   if (!existsSync(corpus)) {
@@ -163,6 +174,15 @@ async function main(): Promise<void> {
       `${ratio(med.ours1 ?? null, med.floor1 ?? null)} (ours blocking vs the fs/promises floor), ` +
       `${ratio(med.oursN ?? null, med.floorN ?? null)} (both fs/promises, 16 in flight); ` +
       `ours/exrinfo ${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (default mode), ${ratio(med.oursN ?? null, med.exrinfo ?? null)} (async, 16 in flight).`,
+    verdict(
+      "ours/floor >= 0.5",
+      [
+        ["blocking vs blocking", med.ours1 ?? null, med.floorSync ?? null],
+        ["ours blocking vs the fs/promises floor", med.ours1 ?? null, med.floor1 ?? null],
+      ],
+      0.5,
+    ),
+    verdict("ours/exrinfo >= 1", [["default mode", med.ours1 ?? null, med.exrinfo ?? null]], 1),
     "",
     "Work per file: ours parses and decodes every header attribute, derives parts/channels/tiling, hashes the header " +
       "(SHA-256), reads and checks every offset-table entry and the last chunk's header (completeness), and validates; " +
