@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failedResult } from "../../src/cli/output/failed-result.js";
 import { ensureBuilt, ndjson, removeTempDirs, runCli, writeSamples } from "./helpers.js";
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
@@ -37,26 +38,7 @@ describe("schema/inspection.schema.json", () => {
   });
 
   it("rejects documents that break the contract", () => {
-    const good = {
-      schema_version: "1.0.0",
-      file: {
-        path: "x.exr",
-        size_bytes: 0,
-        mtime: null,
-        header_hash: null,
-        header_bytes: null,
-        bytes_read: 0,
-        version: null,
-        flags: null,
-        multipart_count: 0,
-        is_deep: false,
-        is_complete: false,
-        frame_number: null,
-      },
-      parts: [],
-      channels: [],
-      validation: { status: "error", findings: [{ code: "EXR_IO_ERROR", severity: "error", message: "m" }] },
-    };
+    const good = failedResult("x.exr", "m");
     expect(problems(good)).toEqual([]);
     expect(problems({ ...good, validation: { status: "bad", findings: [] } })).not.toEqual([]);
     const attr = (type: string, value: unknown) => ({
