@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type DuckDBConnection, DuckDBInstance, StatementType, VARCHAR } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
 import type {
   CatalogStore,
   CleanupResult,
@@ -19,8 +19,9 @@ import {
   FILE_COLUMNS,
   PART_COLUMNS,
 } from "./columns.js";
+import { runReadOnly } from "./read-only-query.js";
 import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
-import { plainValue, rowFromObject } from "./values.js";
+import { rowFromObject } from "./values.js";
 
 export interface DuckDbStoreOptions {
   /** Open the database file read-only (sql, similar, report, export). */
@@ -382,29 +383,7 @@ export class DuckDbCatalogStore implements CatalogStore {
 
   /** Runs SELECT statements only (each statement's type is checked before anything runs). */
   query(sql: string): Promise<QueryResult> {
-    return this.lock.run(async () => {
-      const extracted = await this.connection.extractStatements(sql);
-      if (extracted.count === 0) throw new Error("no SQL statement given");
-      const prepared = [];
-      for (let i = 0; i < extracted.count; i++) {
-        const statement = await extracted.prepare(i);
-        if (statement.statementType !== StatementType.SELECT) {
-          throw new Error(
-            `read-only: only SELECT statements are allowed (statement ${i + 1} is ${StatementType[statement.statementType]})`,
-          );
-        }
-        prepared.push(statement);
-      }
-      let result: QueryResult = { columns: [], rows: [] };
-      for (const statement of prepared) {
-        const reader = await statement.runAndReadAll();
-        result = {
-          columns: reader.columnNames(),
-          rows: reader.getRowsJS().map((row) => row.map(plainValue)),
-        };
-      }
-      return result;
-    });
+    return this.lock.run(() => runReadOnly(this.connection, sql));
   }
 
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {

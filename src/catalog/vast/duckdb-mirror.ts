@@ -3,11 +3,9 @@
  * from VAST (already de-duplicated, only the columns a query needs) are appended into a throw-away in-memory
  * DuckDB that has the catalog's tables and its `current_files` view, and the SQL runs there.
  */
-import { type DuckDBConnection, DuckDBInstance, StatementType } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { appendRows } from "../duckdb/appenders.js";
 import { SQL_TYPE } from "../duckdb/columns.js";
-import { plainValue } from "../duckdb/values.js";
-import type { QueryResult } from "../port.js";
 import { type CatalogTable, TABLE_COLUMNS } from "./table-schemas.js";
 
 export const SCHEMA = "exr_metadata";
@@ -39,28 +37,6 @@ QUALIFY row_number() OVER (
     connection.closeSync();
     instance.closeSync();
   }
-}
-
-/** Runs SELECT statements only (every statement's type is checked before anything runs); last result wins. */
-export async function runReadOnly(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
-  const extracted = await connection.extractStatements(sql);
-  if (extracted.count === 0) throw new Error("no SQL statement given");
-  const prepared = [];
-  for (let i = 0; i < extracted.count; i++) {
-    const statement = await extracted.prepare(i);
-    if (statement.statementType !== StatementType.SELECT) {
-      throw new Error(
-        `read-only: only SELECT statements are allowed (statement ${i + 1} is ${StatementType[statement.statementType]})`,
-      );
-    }
-    prepared.push(statement);
-  }
-  let result: QueryResult = { columns: [], rows: [] };
-  for (const statement of prepared) {
-    const reader = await statement.runAndReadAll();
-    result = { columns: reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) };
-  }
-  return result;
 }
 
 /**

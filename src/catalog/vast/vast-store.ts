@@ -26,6 +26,7 @@ import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
 import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
 import { DuckDbCatalogStore } from "../duckdb/duckdb-store.js";
+import { runReadOnly } from "../duckdb/read-only-query.js";
 import { LATEST_SCHEMA_VERSION } from "../duckdb/schema.js";
 import { rowFromObject } from "../duckdb/values.js";
 import type {
@@ -39,7 +40,7 @@ import type {
 } from "../port.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
 import { readBigints, readStrings, rowsToBatch, tableToRows } from "./arrow-rows.js";
-import { neededColumns, runReadOnly, withMirror } from "./duckdb-mirror.js";
+import { neededColumns, withMirror } from "./duckdb-mirror.js";
 import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
 import {
   CATALOG_TABLES,
