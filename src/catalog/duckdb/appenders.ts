@@ -55,14 +55,28 @@ function appendValue(appender: DuckDBAppender, kind: ColumnKind, value: unknown)
   }
 }
 
-function fill<Row>(appender: DuckDBAppender, columns: ColumnSpec<Row>[], rows: readonly Row[]): void {
-  const extra = appender.columnCount - columns.length;
-  for (const row of rows) {
-    for (const c of columns) appendValue(appender, c.kind, row[c.name]);
-    for (let i = 0; i < extra; i++) appender.appendDefault();
-    appender.endRow();
+/**
+ * Opens an appender on `[catalog.]schema.table`, appends the rows in column order (trailing table columns get
+ * their defaults), and always closes it.
+ */
+async function appendThrough<Row>(
+  connection: DuckDBConnection,
+  target: { table: string; schema: string; catalog?: string },
+  columns: ColumnSpec<Row>[],
+  rows: readonly Row[],
+): Promise<void> {
+  const appender = await connection.createAppender(target.table, target.schema, target.catalog);
+  try {
+    const extra = appender.columnCount - columns.length;
+    for (const row of rows) {
+      for (const c of columns) appendValue(appender, c.kind, row[c.name]);
+      for (let i = 0; i < extra; i++) appender.appendDefault();
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
   }
-  appender.flushSync();
 }
 
 /**
@@ -77,12 +91,7 @@ export async function appendRows<Row>(
   rows: readonly Row[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const appender = await connection.createAppender(table, schema);
-  try {
-    fill(appender, columns, rows);
-  } finally {
-    appender.closeSync();
-  }
+  await appendThrough(connection, { table, schema }, columns, rows);
 }
 
 const isVector = (kind: ColumnKind) => kind === "float[384]" || kind === "float[128]";
@@ -115,12 +124,7 @@ export async function stageRows<Row>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const staging = stagingTable(table);
-  const appender = await connection.createAppender(staging, "main", "temp");
-  try {
-    fill(appender, columns, rows);
-  } finally {
-    appender.closeSync();
-  }
+  await appendThrough(connection, { table: staging, schema: "main", catalog: "temp" }, columns, rows);
   const names = columns.map((c) => c.name).join(", ");
   const values = columns
     .map((c) => (isVector(c.kind) ? `${c.name}::${SQL_TYPE[c.kind]}` : c.name))
