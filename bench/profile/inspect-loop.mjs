@@ -3,28 +3,18 @@
  * Loops inspectFileSync over the corpus's valid files and, in the same process, the raw floor
  * (openSync + readSync 64 KiB + closeSync), printing files/s per pass. Run it under a profiler:
  *
- *   npm run build
+ *   npm run build && npx tsc -p bench/tsconfig.json
  *   EXR_CORPUS=../shared/corpus node --cpu-prof bench/profile/inspect-loop.mjs [passes] [repeat]
  *   node --trace-deopt bench/profile/inspect-loop.mjs 3 | grep deoptimizing
  *
- * It imports the compiled dist/ (no bench build step), so rebuild after editing src/.
+ * It imports the compiled dist/ and bench/out/, so rebuild both after editing src/ or bench/lib/.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { inspectFileSync } from "../../dist/inspect/inspect.js";
-
-/** The same selection as bench/lib/corpus.ts: every .exr except the deliberately broken ones. */
-const BROKEN = [
-  /(^|\/)Damaged\//,
-  /OpenEXRTest\/comp_bad_[^/]*$/,
-  /OpenEXRTest\/comp_early_eof_[^/]*$/,
-  /OpenEXRTest\/comp_invalid_[^/]*$/,
-  /OpenEXRTest\/comp_short_decode_[^/]*$/,
-  /OpenEXRTest\/invalid[^/]*\.exr$/,
-  /OpenEXRTest\/[^/]*_with_[^/]*_type\.exr$/,
-  /OpenEXRTest\/tiled\.exr$/,
-];
+// The corpus selection of bench/lib/corpus.ts, as compiled by `tsc -p bench/tsconfig.json`.
+import { validCorpusFiles } from "../out/bench/lib/corpus.js";
 
 const corpus = resolve(process.env.EXR_CORPUS ?? "../shared/corpus");
 if (!existsSync(corpus)) {
@@ -33,11 +23,7 @@ if (!existsSync(corpus)) {
 }
 const passes = Number(process.argv[2] ?? 5);
 const repeat = Number(process.argv[3] ?? 10);
-const base = readdirSync(corpus, { recursive: true, withFileTypes: true })
-  .filter((d) => d.isFile() && d.name.toLowerCase().endsWith(".exr"))
-  .map((d) => join(d.parentPath, d.name))
-  .filter((p) => !BROKEN.some((re) => re.test(relative(corpus, p).split(sep).join("/"))))
-  .sort();
+const base = validCorpusFiles(corpus);
 const files = Array.from({ length: repeat }, () => base).flat();
 const buf = new Uint8Array(64 * 1024);
 
