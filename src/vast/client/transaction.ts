@@ -221,13 +221,7 @@ export class Transaction {
   // ---- tables -------------------------------------------------------------------------------------------
 
   async createTable(ref: TableRef, schema: Schema): Promise<void> {
-    schema.fields.forEach(assertSupportedField);
-    await this.rpc({
-      method: "POST",
-      path: tablePath(ref),
-      query: "table",
-      body: encodeSchemaMessage(schema),
-    });
+    await this.postSchema(ref, "table", schema);
   }
 
   async dropTable(ref: TableRef): Promise<void> {
@@ -264,13 +258,13 @@ export class Transaction {
   }
 
   async addColumns(ref: TableRef, schema: Schema): Promise<void> {
+    await this.postSchema(ref, "column", schema);
+  }
+
+  /** `POST ?table` / `POST ?column` with the fields as an IPC schema message (unsupported types refused first). */
+  private async postSchema(ref: TableRef, query: "table" | "column", schema: Schema): Promise<void> {
     schema.fields.forEach(assertSupportedField);
-    await this.rpc({
-      method: "POST",
-      path: tablePath(ref),
-      query: "column",
-      body: encodeSchemaMessage(schema),
-    });
+    await this.rpc({ method: "POST", path: tablePath(ref), query, body: encodeSchemaMessage(schema) });
   }
 
   // ---- DML ----------------------------------------------------------------------------------------------
