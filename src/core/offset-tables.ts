@@ -388,7 +388,11 @@ function insertionSortBounded(key: Float64Array, n: number, budget: number): boo
   return true;
 }
 
-/** The first `n` offsets in ascending order: a natural merge sort of their ascending runs. */
+/**
+ * The first `n` offsets in ascending order: a natural merge sort of their ascending runs. Deliberately a
+ * keys-only twin of `mergeRuns` (same merge, no index arrays): the common fit check needs no per-entry
+ * order, and one shared routine would carry the index moves or a branch in this hot loop.
+ */
 function sortedKeys(offsets: Float64Array, n: number): Float64Array {
   const runStarts: number[] = [0];
   for (let i = 1; i < n; i++) if (offsets[i]! < offsets[i - 1]!) runStarts.push(i);
