@@ -27,6 +27,10 @@ import vastdb
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CLI = REPO / "dist" / "cli" / "main.js"
 EMULATOR = REPO / "dist" / "vast" / "emulator" / "main.js"
+
+# The seed document's table definitions live with the SDK conformance harness.
+sys.path.insert(0, str(REPO / "python" / "vastdb_conformance"))
+import seed_tables  # noqa: E402
 ACCESS, SECRET, BUCKET = "interop-access", "interop-secret-Zq9xWv7Lk3Pm", "vastdb"
 
 # Set by the inspection runs, not by the data: they differ between the two scans.
@@ -133,36 +137,17 @@ def test_catalog_written_by_our_adapter_reads_identically_with_the_official_sdk(
             assert actual_table.schema.field("channel_fingerprint").type == vector
 
 
-SEED_FILES = pa.schema([
-    ("file_id", pa.string()),
-    ("file_path", pa.string()),
-    ("file_path_normalized", pa.string()),
-    ("header_hash", pa.string()),
-    ("size_bytes", pa.int64()),
-    ("mtime", pa.string()),
-    ("multipart_count", pa.int32()),
-    ("is_deep", pa.bool_()),
-    ("metadata_embedding", pa.list_(pa.float32())),
-    ("inspection_timestamp", pa.string()),
-    ("inspection_count", pa.int32()),
-    ("last_inspected", pa.string()),
-])
-SEED_PARTS = pa.schema([
-    ("file_id", pa.string()), ("file_path", pa.string()), ("part_index", pa.int32()), ("part_name", pa.string()),
-    ("view_name", pa.string()), ("multi_view", pa.bool_()), ("data_window", pa.string()),
-    ("display_window", pa.string()), ("pixel_aspect_ratio", pa.float32()), ("line_order", pa.string()),
-    ("compression", pa.string()), ("is_tiled", pa.bool_()), ("tile_width", pa.int32()), ("tile_height", pa.int32()),
-    ("tile_depth", pa.int32()), ("is_deep", pa.bool_()),
-])
-SEED_CHANNELS = pa.schema([
-    ("file_id", pa.string()), ("file_path", pa.string()), ("part_index", pa.int32()), ("channel_name", pa.string()),
-    ("channel_type", pa.string()), ("x_sampling", pa.int32()), ("y_sampling", pa.int32()),
-    ("channel_fingerprint", pa.list_(pa.float32())),
-])
-SEED_ATTRIBUTES = pa.schema([
-    ("file_id", pa.string()), ("file_path", pa.string()), ("part_index", pa.int32()),
-    ("attribute_name", pa.string()), ("attribute_type", pa.string()), ("attribute_value", pa.string()),
-])
+def _with_plain_vectors(schema: pa.Schema) -> pa.Schema:
+    # Written here as the seed document declares them: vectors as plain list<float>, not fixed-size lists.
+    return pa.schema([
+        pa.field(f.name, pa.list_(pa.float32())) if pa.types.is_fixed_size_list(f.type) else f for f in schema
+    ])
+
+
+SEED_FILES = _with_plain_vectors(seed_tables.FILES)
+SEED_PARTS = _with_plain_vectors(seed_tables.PARTS)
+SEED_CHANNELS = _with_plain_vectors(seed_tables.CHANNELS)
+SEED_ATTRIBUTES = _with_plain_vectors(seed_tables.ATTRIBUTES)
 
 
 SEED_COLUMNS = {
