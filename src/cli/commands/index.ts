@@ -11,17 +11,17 @@ import { registerSimilar } from "./similar.js";
 import { registerSql } from "./sql.js";
 import { registerValidate } from "./validate.js";
 
-/** Each command lives in its own file and registers itself here (one line per command). */
+/** Each command lives in its own file and registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
-  registerSql(program);
-  registerSimilar(program);
-  registerScan(program);
-  registerReport(program);
-  registerImport(program);
-  registerExport(program);
-  registerGenerate(program);
-  registerDb(program);
-  registerCleanup(program);
   registerInspect(program);
   registerValidate(program);
+  registerDb(program);
+  registerScan(program);
+  registerSimilar(program);
+  registerSql(program);
+  registerReport(program);
+  registerCleanup(program);
+  registerExport(program);
+  registerImport(program);
+  registerGenerate(program);
 }
