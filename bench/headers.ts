@@ -1,41 +1,38 @@
 /**
  * Header-inspection throughput on the corpus's valid files, repeated x10, in one process:
- *   ours   = inspectFile() (headers, offset tables, last-chunk check, derivation, validation)
- *   floor  = open + read 64 KiB + close (the I/O any header reader must do)
- *   exrinfo = OpenEXR's C tool, one process with every file of the x10 list as arguments (when installed)
+ *   ours (library) = inspectFileSync() one file at a time (headers, offset tables, last-chunk check,
+ *                    derivation, validation), the result objects only
+ *   ours (CLI)     = what `exr-inspector inspect --format ndjson` does: walk the paths, inspect, render
+ *                    each result as a JSON line, in input order; in this thread and on N worker threads
+ *   floor          = open + read 64 KiB + close (the I/O any header reader must do), in this thread and
+ *                    on the same N worker threads
+ *   exrinfo        = OpenEXR's C tool, one process with every file of the x10 list as arguments (when installed)
  * Rounds interleave the contenders to share cache and machine noise; medians are reported, with ratios.
+ * Worker pools are started once (their start-up is reported separately), as in a long multi-file run.
  *
  * Usage: npm run bench:headers [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (corpus: $EXR_CORPUS, default ../shared/corpus)
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
-import { open } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { inspectFile } from "../src/inspect/inspect.js";
+import { createRenderPool, type RenderPool, renderPaths } from "../src/cli/output/run.js";
+import { inspectFileSync } from "../src/inspect/inspect.js";
+import { WorkerPool } from "../src/parallel/worker-pool.js";
 import { validCorpusFiles } from "./lib/corpus.js";
-import { forEachLimited, median } from "./lib/stats.js";
+import { median } from "./lib/stats.js";
 
 const REPEAT = 10;
 const FLOOR_BYTES = 64 * 1024;
-const CONCURRENCY = 16;
+const FLOOR_BATCH = 32;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function floorRead(path: string, buf: Uint8Array): Promise<void> {
-  const fh = await open(path, "r");
-  try {
-    await fh.read(buf, 0, FLOOR_BYTES, 0);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** The same floor with blocking calls (no thread-pool round trips): the cheapest way Node can do it. */
+/** The floor with blocking calls (no thread-pool round trips): the cheapest way Node can do it. */
 function floorReadSync(path: string, buf: Uint8Array): void {
   const fd = openSync(path, "r");
   try {
@@ -45,14 +42,35 @@ function floorReadSync(path: string, buf: Uint8Array): void {
   }
 }
 
-async function timePass(
-  files: string[],
-  limit: number,
-  fn: (path: string) => Promise<unknown>,
-): Promise<number> {
-  const t0 = performance.now();
-  await forEachLimited(files, limit, fn);
-  return files.length / ((performance.now() - t0) / 1000);
+function rate(count: number, t0: number): number {
+  return count / ((performance.now() - t0) / 1000);
+}
+
+/** The floor on the pool's threads: batches of paths, up to two per thread in flight. */
+async function floorOnWorkers(pool: WorkerPool<string[], number>, files: string[]): Promise<number> {
+  const batches: string[][] = [];
+  for (let i = 0; i < files.length; i += FLOOR_BATCH) batches.push(files.slice(i, i + FLOOR_BATCH));
+  let next = 0;
+  const lane = async () => {
+    while (next < batches.length) await pool.run(batches[next++]!);
+  };
+  await Promise.all(Array.from({ length: pool.size * 2 }, lane));
+  return files.length;
+}
+
+/** `inspect --format ndjson` without the terminal: every rendered line is produced and counted. */
+async function cliNdjson(files: string[], jobs: number, pool?: RenderPool): Promise<number> {
+  let bytes = 0;
+  await renderPaths({
+    paths: files,
+    kind: "ndjson",
+    jobs,
+    ...(pool ? { pool } : {}),
+    emit: ({ text }) => {
+      bytes += text.length;
+    },
+  });
+  return bytes;
 }
 
 function whichExrinfo(): string | null {
@@ -102,50 +120,84 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const rounds = Number(arg("--rounds") ?? 5);
+  const jobs = Math.max(2, availableParallelism());
   const base = validCorpusFiles(corpus);
   const files = Array.from({ length: REPEAT }, () => base).flat();
   const exrinfo = whichExrinfo();
   const buf = new Uint8Array(FLOOR_BYTES);
-  const floorOne = (p: string) => floorRead(p, new Uint8Array(FLOOR_BYTES));
 
   // Warm the page cache and the JIT once; every contender then reads from memory.
-  for (const p of base) await floorRead(p, buf);
-  for (const p of base) await inspectFile(p);
+  for (const p of base) floorReadSync(p, buf);
+  for (const p of base) inspectFileSync(p);
+  let t0 = performance.now();
+  const renderPool = createRenderPool(jobs);
+  await cliNdjson(base, jobs, renderPool);
+  const workerStartMs = performance.now() - t0;
+  const floorPool = new WorkerPool<string[], number>(
+    new URL("./lib/floor-worker.js", import.meta.url),
+    jobs,
+    (_, err) => {
+      throw err;
+    },
+  );
+  await floorOnWorkers(floorPool, base);
 
   const m: Record<string, number[]> = {
     ours1: [],
-    floor1: [],
+    cli1: [],
+    cliN: [],
     floorSync: [],
-    oursN: [],
     floorN: [],
     exrinfo: [],
   };
   let exrinfoErrors = 0;
   let incomplete = 0;
-  for (const p of base) if (!(await inspectFile(p)).file.is_complete) incomplete++;
-  for (let r = 0; r < rounds; r++) {
+  for (const p of base) if (!inspectFileSync(p).file.is_complete) incomplete++;
+  // Round -1 warms every contender on the full list (each worker thread compiles its own code) and is not recorded.
+  let warming = true;
+  const record = (into: number[], filesPerSecond: number) => {
+    if (!warming) into.push(filesPerSecond);
+  };
+  for (let r = -1; r < rounds; r++) {
+    warming = r < 0;
     const contenders: Array<() => Promise<void>> = [
-      async () => void m.floor1!.push(await timePass(files, 1, (p) => floorRead(p, buf))),
-      async () => void m.ours1!.push(await timePass(files, 1, (p) => inspectFile(p))),
-      async () =>
-        void m.floorSync!.push(
-          await timePass(files, 1, async (p) => {
-            floorReadSync(p, buf);
-          }),
-        ),
-      async () => void m.floorN!.push(await timePass(files, CONCURRENCY, floorOne)),
-      async () =>
-        void m.oursN!.push(await timePass(files, CONCURRENCY, (p) => inspectFile(p, { io: "async" }))),
+      async () => {
+        t0 = performance.now();
+        for (const p of files) inspectFileSync(p);
+        record(m.ours1!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        for (const p of files) floorReadSync(p, buf);
+        record(m.floorSync!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        await cliNdjson(files, 1);
+        record(m.cli1!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        await cliNdjson(files, jobs, renderPool);
+        record(m.cliN!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        await floorOnWorkers(floorPool, files);
+        record(m.floorN!, rate(files.length, t0));
+      },
       async () => {
         if (!exrinfo) return;
         const e = timeExrinfo(exrinfo, files);
-        m.exrinfo!.push(e.filesPerSecond);
+        record(m.exrinfo!, e.filesPerSecond);
         exrinfoErrors = e.errors;
       },
     ];
     if (r % 2) contenders.reverse();
     for (const c of contenders) await c();
   }
+  await renderPool.close();
+  await floorPool.close();
 
   const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length ? median(v) : null]));
   const fmt = (v: number | null) => (v === null ? "n/a" : Math.round(v).toLocaleString("en-US"));
@@ -159,30 +211,39 @@ async function main(): Promise<void> {
       .join(
         " / ",
       )} (1/5/15 min; the machine may be shared, so compare same-run ratios, not absolute numbers)`,
-    `Files: ${base.length} valid corpus files x${REPEAT} = ${files.length} inspections per pass; ${rounds} interleaved rounds, medians (files/s). ${incomplete} of the ${base.length} are reported incomplete by us.`,
+    `Files: ${base.length} valid corpus files x${REPEAT} = ${files.length} inspections per pass; ${rounds} interleaved rounds after one unrecorded warm-up round, medians (files/s). ${incomplete} of the ${base.length} are reported incomplete by us.`,
     "",
     "| contender | files/s |",
     "| --- | ---: |",
-    `| exr-inspector \`inspectFile(path)\` (default: blocking reads), one file at a time | ${fmt(med.ours1 ?? null)} |`,
-    `| exr-inspector \`inspectFile(path, {io: "async"})\`, 16 files in flight | ${fmt(med.oursN ?? null)} |`,
-    `| raw floor, blocking: openSync + readSync 64 KiB + closeSync | ${fmt(med.floorSync ?? null)} |`,
-    `| raw floor, fs/promises: open + read 64 KiB + close, one at a time | ${fmt(med.floor1 ?? null)} |`,
-    `| raw floor, fs/promises, 16 in flight | ${fmt(med.floorN ?? null)} |`,
-    `| \`exrinfo\` (OpenEXR's C tool; one process, all ${files.length} paths as arguments) | ${exrinfo ? fmt(med.exrinfo ?? null) : "not installed"} |`,
+    `| exr-inspector library: \`inspectFileSync(path)\`, one file at a time, this thread | ${fmt(med.ours1 ?? null)} |`,
+    `| exr-inspector CLI path (\`inspect --format ndjson --jobs 1\`: walk, inspect, render JSON lines), this thread | ${fmt(med.cli1 ?? null)} |`,
+    `| exr-inspector CLI path (\`inspect --format ndjson --jobs ${jobs}\`), ${jobs} worker threads | ${fmt(med.cliN ?? null)} |`,
+    `| raw floor: openSync + readSync 64 KiB + closeSync, this thread | ${fmt(med.floorSync ?? null)} |`,
+    `| raw floor, the same on ${jobs} worker threads | ${fmt(med.floorN ?? null)} |`,
+    `| \`exrinfo\` (OpenEXR's C tool; one process, one thread, all ${files.length} paths as arguments) | ${exrinfo ? fmt(med.exrinfo ?? null) : "not installed"} |`,
     "",
-    `Ratios (goals: ours/floor >= 0.5, ours/exrinfo >= 1): ours/floor ${ratio(med.ours1 ?? null, med.floorSync ?? null)} (blocking vs blocking), ` +
-      `${ratio(med.ours1 ?? null, med.floor1 ?? null)} (ours blocking vs the fs/promises floor), ` +
-      `${ratio(med.oursN ?? null, med.floorN ?? null)} (both fs/promises, 16 in flight); ` +
-      `ours/exrinfo ${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (default mode), ${ratio(med.oursN ?? null, med.exrinfo ?? null)} (async, 16 in flight).`,
+    `Worker threads: ${jobs} (this machine's CPUs, at least 2); starting them and their first batch took ${workerStartMs.toFixed(0)} ms once, not counted above.`,
+    `Ratios: ours/floor ${ratio(med.cliN ?? null, med.floorSync ?? null)} (ours on ${jobs} threads vs the floor in one thread), ` +
+      `${ratio(med.cliN ?? null, med.floorN ?? null)} (both on ${jobs} threads), ${ratio(med.ours1 ?? null, med.floorSync ?? null)} (both in one thread); ` +
+      `ours/exrinfo ${ratio(med.cliN ?? null, med.exrinfo ?? null)} (ours on ${jobs} threads), ${ratio(med.cli1 ?? null, med.exrinfo ?? null)} (ours in one thread, rendering), ` +
+      `${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (library in one thread, no rendering).`,
     verdict(
       "ours/floor >= 0.5",
       [
-        ["blocking vs blocking", med.ours1 ?? null, med.floorSync ?? null],
-        ["ours blocking vs the fs/promises floor", med.ours1 ?? null, med.floor1 ?? null],
+        [`ours on ${jobs} threads vs the floor in one thread`, med.cliN ?? null, med.floorSync ?? null],
+        [`both on ${jobs} threads`, med.cliN ?? null, med.floorN ?? null],
+        ["both in one thread", med.ours1 ?? null, med.floorSync ?? null],
       ],
       0.5,
     ),
-    verdict("ours/exrinfo >= 1", [["default mode", med.ours1 ?? null, med.exrinfo ?? null]], 1),
+    verdict(
+      "ours/exrinfo >= 1",
+      [
+        [`ours on ${jobs} threads`, med.cliN ?? null, med.exrinfo ?? null],
+        ["ours in one thread", med.cli1 ?? null, med.exrinfo ?? null],
+      ],
+      1,
+    ),
     "",
     "Work per file: ours parses and decodes every header attribute, derives parts/channels/tiling, hashes the header " +
       "(SHA-256), reads and checks every offset-table entry and the last chunk's header (completeness), and validates; " +

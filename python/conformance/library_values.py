@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import OpenEXR
 
-from raw_walk import fnv1a64
+from raw_walk import preview_hash
 
 COMPRESSION_NAMES = {
     "NO_COMPRESSION": "none", "RLE_COMPRESSION": "rle", "ZIPS_COMPRESSION": "zips", "ZIP_COMPRESSION": "zip",
@@ -117,7 +117,7 @@ def to_json(type_name, v, pixel_types=None):
     if type_name == "preview":
         px = np.ascontiguousarray(v.pixels)
         h, w = px.shape[:2]
-        return {"width": int(w), "height": int(h), "hash": fnv1a64(px.tobytes())}
+        return {"width": int(w), "height": int(h), "hash": preview_hash(px.tobytes())}
     if type_name == "rational":
         if isinstance(v, Fraction):
             return {"ratio": v}

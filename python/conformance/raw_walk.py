@@ -5,6 +5,7 @@ compare them exactly: floats as the exact double of the stored float32/float64, 
 """
 
 import base64
+import hashlib
 import math
 import struct
 
@@ -34,12 +35,9 @@ def text(b):
         return {"text": b.decode("utf-8", "replace"), "base64": _b64(b), "valid_utf8": False}
 
 
-def fnv1a64(b):
-    h = 0xCBF29CE484222325
-    for x in b:
-        h ^= x
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"fnv1a64:{h:016x}"
+def preview_hash(b):
+    """exr-inspector's preview fingerprint: SHA-256 of the RGBA pixel bytes."""
+    return f"sha256:{hashlib.sha256(b).hexdigest()}"
 
 
 COMPRESSION = ["none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab", "htj2k256", "htj2k32"]
@@ -108,7 +106,7 @@ def _preview(b):
     w, h = struct.unpack_from("<II", b)
     if 4 * w * h != len(b) - 8:
         return None
-    return {"width": w, "height": h, "hash": fnv1a64(b[8:])}
+    return {"width": w, "height": h, "hash": preview_hash(b[8:])}
 
 
 def _bytes(b):

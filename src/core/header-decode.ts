@@ -1,3 +1,4 @@
+import type { DecodeHost } from "./attributes/decoded.js";
 import { countIdManifest, type Inflate } from "./attributes/idmanifest.js";
 import { decodeAttributeValue } from "./attributes/registry.js";
 import { finding } from "./findings.js";
@@ -21,15 +22,16 @@ function locationOf(part: number, a: RawAttribute) {
 export function decodeHeaders(
   buf: Uint8Array,
   headers: readonly RawHeader[],
-  inflate?: Inflate,
+  host: DecodeHost & { inflate?: Inflate } = {},
 ): { headers: DecodedHeader[]; findings: Finding[] } {
+  const inflate = host.inflate;
   const findings: Finding[] = [];
   const out = headers.map((h, part) => {
     const attributes: AttributeRecord[] = [];
     const byName = new Map<string, AttributeRecord>();
     for (const a of h.attributes) {
       const bytes = buf.subarray(a.valueOffset, a.valueOffset + a.size);
-      const decoded = decodeAttributeValue(a.type, bytes);
+      const decoded = decodeAttributeValue(a.type, bytes, host);
       if (inflate && a.type === "idmanifest" && !decoded.problem) {
         const counts = countIdManifest(bytes, inflate);
         if ("problem" in counts) {

@@ -15,7 +15,7 @@ export interface PlanOptions {
   initialReadBytes?: number;
   /** Hard cap on the header component (EXR_HEADER_TOO_LARGE beyond it). Default 64 MiB. */
   maxHeaderBytes?: number;
-  /** SHA-256 (hex) for `header_hash`; the core has no crypto. */
+  /** SHA-256 (hex) for `header_hash` and preview hashes; the core has no crypto. */
   sha256?: (bytes: Uint8Array) => string;
   /** zlib inflate for ID-manifest counts; the core has no zlib. */
   inflate?: Inflate;
@@ -41,7 +41,10 @@ export function* inspectionPlan(
   options: PlanOptions,
 ): Generator<ByteRange, InspectionResult, Uint8Array> {
   const cap = Math.max(8, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
-  const inspection = new Inspection(options.path, size, options.inflate);
+  const inspection = new Inspection(options.path, size, {
+    ...(options.inflate ? { inflate: options.inflate } : {}),
+    ...(options.sha256 ? { sha256: options.sha256 } : {}),
+  });
   let bytesRead = 0;
   let headerHash: string | null = null;
   let buf: Uint8Array = new Uint8Array(0);

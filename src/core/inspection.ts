@@ -1,3 +1,4 @@
+import type { DecodeHost } from "./attributes/decoded.js";
 import type { Inflate } from "./attributes/idmanifest.js";
 import { channelRecords } from "./channels.js";
 import { type ChunkCheck, checkChunk } from "./chunk-header.js";
@@ -53,8 +54,8 @@ export class Inspection {
   constructor(
     readonly path: string,
     readonly fileSize: number,
-    /** When given, ID manifests are inflated to count their groups and entries. */
-    private readonly inflate?: Inflate,
+    /** inflate: ID manifests are inflated to count their groups and entries; sha256: preview hashes. */
+    private readonly host: DecodeHost & { inflate?: Inflate } = {},
   ) {}
 
   /** Step 1: `buf` is the file prefix the scan finished on (it holds every header byte). */
@@ -63,7 +64,7 @@ export class Inspection {
     this.findings.push(...scan.findings);
     if (!scan.flags) return;
     const flags = scan.flags;
-    const decoded = decodeHeaders(buf, scan.headers, this.inflate);
+    const decoded = decodeHeaders(buf, scan.headers, this.host);
     this.headers = decoded.headers;
     this.findings.push(...decoded.findings);
     this.derived = this.headers.map((h, i) => derivePart(h, i, flags));

@@ -26,7 +26,7 @@ describe("JsonOutput", () => {
     const json = new JsonOutput((t) => {
       out += t;
     });
-    for (let i = 0; i < n; i++) await json.add(failedResult(`f${i}.exr`, "m"));
+    for (let i = 0; i < n; i++) await json.add(prettyJson(failedResult(`f${i}.exr`, "m"), "  "));
     await json.end();
     return JSON.parse(out);
   };
@@ -39,5 +39,16 @@ describe("JsonOutput", () => {
       "f2.exr",
     ]);
     expect(await run(0)).toEqual([]);
+  });
+
+  it("prints one file exactly as prettyJson prints its document", async () => {
+    const doc = failedResult("a\nb.exr", "line one\n  line two");
+    let out = "";
+    const json = new JsonOutput((t) => {
+      out += t;
+    });
+    await json.add(prettyJson(doc, "  "));
+    await json.end();
+    expect(out).toBe(`${prettyJson(doc)}\n`);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeAttributeValue, isKnownType } from "../../src/core/attributes/registry.js";
 import { b } from "./bytes.js";
@@ -281,6 +282,29 @@ describe("opaque types", () => {
     >;
     expect(other.hash).not.toBe(v.hash);
     expect(decode("preview", b().u32(100, 100).build()).problem).toMatch(/needs 40000 pixel bytes/);
+  });
+
+  it("preview: SHA-256 of exactly the pixel bytes when the host supplies it", () => {
+    const pixels = [255, 0, 0, 255, 0, 255, 0, 255];
+    const seen: number[][] = [];
+    const sha256 = (bytes: Uint8Array) => {
+      seen.push([...bytes]);
+      return createHash("sha256").update(bytes).digest("hex");
+    };
+    const decoded = decodeAttributeValue(
+      "preview",
+      b()
+        .u32(2, 1)
+        .u8(...pixels)
+        .build(),
+      { sha256 },
+    );
+    expect(seen).toEqual([pixels]);
+    expect(decoded.value).toEqual({
+      width: 2,
+      height: 1,
+      hash: `sha256:${createHash("sha256").update(Uint8Array.from(pixels)).digest("hex")}`,
+    });
   });
 
   it("idmanifest: sizes", () => {

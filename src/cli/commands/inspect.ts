@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { JsonOutput, ndjsonLine } from "../output/json.js";
-import { exitCodeOf, inspectPaths, writeOut } from "../output/run.js";
-import { formatInspectionText } from "../output/text.js";
+import { JsonOutput } from "../output/json.js";
+import type { RenderKind } from "../output/render.js";
+import { defaultJobs, exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 
 export function registerInspect(program: Command): void {
   program
@@ -20,17 +20,18 @@ export function registerInspect(program: Command): void {
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
+    .addOption(jobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: string } & ReadOptions) => {
+    .action(async (paths: string[], opts: { format: RenderKind } & ReadOptions) => {
       const json = new JsonOutput(writeOut);
       let first = true;
-      const summary = await inspectPaths({
+      const summary = await renderPaths({
         paths,
+        kind: opts.format,
         ...readOptions(opts),
-        emit: async (result) => {
-          if (opts.format === "json") return json.add(result);
-          if (opts.format === "ndjson") return writeOut(ndjsonLine(result));
-          const text = formatInspectionText(result);
+        emit: async ({ text }) => {
+          if (opts.format === "json") return json.add(text);
+          if (opts.format === "ndjson") return writeOut(text);
           await writeOut(first ? text : `\n${text}`);
           first = false;
         },
@@ -44,6 +45,7 @@ export function registerInspect(program: Command): void {
 export interface ReadOptions {
   maxHeaderBytes?: number;
   io: "sync" | "async";
+  jobs: number;
 }
 
 /** `--io`: how files are read (shared by inspect and validate). */
@@ -56,8 +58,22 @@ export function ioOption(): Option {
     .default("sync");
 }
 
-export function readOptions(opts: ReadOptions): { maxHeaderBytes?: number; io: "sync" | "async" } {
-  return { ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}), io: opts.io };
+/** `--jobs`: worker threads for blocking-read inspection of many files (shared by inspect and validate). */
+export function jobsOption(): Option {
+  return new Option(
+    "-j, --jobs <n>",
+    "worker threads inspecting files in parallel with --io sync (used when there are more than a few dozen files; 1: none)",
+  )
+    .argParser(parsePositiveInt)
+    .default(defaultJobs(), "one per CPU, at most 8");
+}
+
+export function readOptions(opts: ReadOptions): ReadOptions {
+  return {
+    ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
+    io: opts.io,
+    jobs: opts.jobs,
+  };
 }
 
 export function parsePositiveInt(value: string): number {

@@ -1,8 +1,6 @@
 import { type Command, Option } from "commander";
-import { passes } from "../output/failed-result.js";
-import { exitCodeOf, inspectPaths, writeOut } from "../output/run.js";
-import { formatFindingsText } from "../output/text.js";
-import { ioOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
+import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
+import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -18,22 +16,14 @@ export function registerValidate(program: Command): void {
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
+    .addOption(jobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
     .action(async (paths: string[], opts: { format: string } & ReadOptions) => {
-      const summary = await inspectPaths({
+      const summary = await renderPaths({
         paths,
+        kind: opts.format === "text" ? "findings-text" : "findings-ndjson",
         ...readOptions(opts),
-        emit: (r) => {
-          if (opts.format === "text") return writeOut(formatFindingsText(r));
-          const line = {
-            path: r.file.path,
-            status: r.validation.status,
-            is_complete: r.file.is_complete,
-            passed: passes(r),
-            findings: r.validation.findings,
-          };
-          return writeOut(`${JSON.stringify(line)}\n`);
-        },
+        emit: ({ text }) => writeOut(text),
       });
       if (opts.format === "text")
         process.stderr.write(

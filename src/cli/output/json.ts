@@ -1,36 +1,39 @@
-import type { InspectionResult } from "../../core/model.js";
-
 /**
  * `--format json`: one pretty document when the run has exactly one file, else a pretty JSON array of
- * documents (in input order). Streams: it holds back only the first result until it knows which case applies.
+ * documents (in input order). Streams: it holds back only the first document until it knows which case
+ * applies. Documents arrive as array elements (`prettyJson(result, "  ")`, rendered where inspected).
  */
 export class JsonOutput {
-  private first: InspectionResult | null = null;
+  private first: string | null = null;
   private count = 0;
 
   constructor(private readonly write: (text: string) => void | Promise<void>) {}
 
-  async add(result: InspectionResult): Promise<void> {
+  async add(element: string): Promise<void> {
     this.count += 1;
     if (this.count === 1) {
-      this.first = result;
+      this.first = element;
       return;
     }
     if (this.count === 2) {
-      await this.write(`[\n  ${indent(this.first!)}`);
+      await this.write(`[\n  ${this.first!}`);
       this.first = null;
     }
-    await this.write(`,\n  ${indent(result)}`);
+    await this.write(`,\n  ${element}`);
   }
 
   async end(): Promise<void> {
     if (this.count === 0) await this.write("[]\n");
-    else if (this.count === 1) await this.write(`${prettyJson(this.first)}\n`);
+    else if (this.count === 1) await this.write(`${unindent(this.first!)}\n`);
     else await this.write("\n]\n");
   }
 }
 
-const indent = (r: InspectionResult) => prettyJson(r, "  ");
+/**
+ * An array element back to a stand-alone document: prettyJson's nesting only ever adds the indent after
+ * a line break, and JSON strings hold no raw line breaks, so removing it after each one is exact.
+ */
+const unindent = (element: string) => element.replaceAll("\n  ", "\n");
 
 /**
  * JSON.stringify(v, null, 2), except that arrays holding only scalars stay on one line
@@ -49,6 +52,3 @@ export function prettyJson(value: unknown, indent = ""): string {
   if (entries.length === 0) return "{}";
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(",\n")}\n${indent}}`;
 }
-
-/** `--format ndjson`: one compact line per file. */
-export const ndjsonLine = (r: InspectionResult) => `${JSON.stringify(r)}\n`;

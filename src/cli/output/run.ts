@@ -1,21 +1,59 @@
-import type { InspectionResult } from "../../core/model.js";
+import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
-import { failedResult, passes } from "./failed-result.js";
+import { WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
+import { failedResult } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
+import { type Rendered, type RenderKind, render } from "./render.js";
+import { inspectOrFail, type RenderRequest } from "./render-files.js";
 
-/** Files inspected at once: enough to hide I/O latency, bounded so memory stays small. */
+/** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
 export const DEFAULT_CONCURRENCY = 16;
+/** Paths per worker message: large enough to amortize a message, small enough to keep every worker busy. */
+const BATCH = 32;
+/** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
+const RENDER_WORKER = new URL("./render-worker.js", import.meta.url);
 
 export interface RunOptions {
   paths: string[];
-  /** Receives each result, in input order. Return a promise to apply back-pressure. */
-  emit: (result: InspectionResult, index: number) => void | Promise<void>;
+  kind: RenderKind;
+  /** Receives each file's printed form, in input order. Return a promise to apply back-pressure. */
+  emit: (item: Rendered, index: number) => void | Promise<void>;
+  /**
+   * Worker threads for blocking-read inspection (default: one per CPU). Used only when the run has more
+   * than one batch of files; 1 inspects in this thread.
+   */
+  jobs?: number;
+  /** With `io: "async"`: files in flight. */
   concurrency?: number;
   stdin?: NodeJS.ReadableStream;
   maxHeaderBytes?: number;
   /** Blocking reads (default; fastest on local disks) or fs/promises with `concurrency` files in flight. */
   io?: "sync" | "async";
+  /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
+  pool?: RenderPool;
+}
+
+export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
+
+/** Worker threads that inspect and render batches of files; a crashed worker's files become error results. */
+export function createRenderPool(jobs: number): RenderPool {
+  return new WorkerPool<RenderRequest, Rendered[]>(RENDER_WORKER, jobs, (req, err) =>
+    req.paths.map((p) =>
+      render(
+        failedResult(
+          p,
+          `internal error: inspection worker failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+        req.kind,
+      ),
+    ),
+  );
+}
+
+/** False when running from TypeScript sources (no compiled worker module): everything then runs in process. */
+export function renderWorkersAvailable(): boolean {
+  return workerModuleExists(RENDER_WORKER);
 }
 
 export interface RunSummary {
@@ -23,28 +61,100 @@ export interface RunSummary {
   failed: number;
 }
 
-/** Expands the paths, inspects every file (bounded concurrency) and emits the results in input order. */
-export async function inspectPaths(options: RunOptions): Promise<RunSummary> {
-  const inspectOne = async (entry: WalkEntry): Promise<InspectionResult> => {
-    if (entry.error !== undefined) return failedResult(entry.path, entry.error);
-    try {
-      return await inspectFile(entry.path, {
-        ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-        ...(options.io ? { io: options.io } : {}),
-      });
-    } catch (err) {
-      // inspectFile is documented never to throw; keep one bad file from ending the run if it ever does.
-      return failedResult(entry.path, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** Expands the paths, inspects and renders every file, and emits the rendered files in input order. */
+export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   const entries = walkPaths(options.paths, options.stdin ? { stdin: options.stdin } : {});
   const summary: RunSummary = { files: 0, failed: 0 };
-  for await (const result of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY)) {
-    await options.emit(result, summary.files);
+  const emit = async (item: Rendered) => {
+    await options.emit(item, summary.files);
     summary.files += 1;
-    if (!passes(result)) summary.failed += 1;
+    if (!item.passed) summary.failed += 1;
+  };
+  if (options.io === "async") {
+    const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
+      if (entry.error !== undefined) return render(failedResult(entry.path, entry.error), options.kind);
+      const result = await inspectFile(entry.path, {
+        io: "async",
+        ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+      }).catch((err: unknown) =>
+        failedResult(entry.path, `internal error: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return render(result, options.kind);
+    };
+    for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
+      await emit(item);
+    return summary;
   }
+  await renderBatches(batchesOf(entries, BATCH), options, emit);
   return summary;
+}
+
+async function renderBatches(
+  batches: AsyncGenerator<WalkEntry[]>,
+  options: RunOptions,
+  emit: (item: Rendered) => Promise<void>,
+): Promise<void> {
+  const request = (paths: string[]): RenderRequest => ({
+    paths,
+    kind: options.kind,
+    ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+  });
+  const inProcess = async (batch: WalkEntry[]) =>
+    batch.map((e) =>
+      render(
+        e.error !== undefined ? failedResult(e.path, e.error) : inspectOrFail(e.path, options.maxHeaderBytes),
+        options.kind,
+      ),
+    );
+  const first = await batches.next();
+  if (first.done) return;
+  const second = await batches.next();
+  const jobs = options.jobs ?? defaultJobs();
+  // One batch (a few files): starting workers would cost more than it saves.
+  if (!options.pool && (second.done || jobs <= 1 || !renderWorkersAvailable())) {
+    for (const batch of [first.value, ...(second.done ? [] : [second.value])])
+      for (const item of await inProcess(batch)) await emit(item);
+    for await (const batch of batches) for (const item of await inProcess(batch)) await emit(item);
+    return;
+  }
+  const pool = options.pool ?? createRenderPool(jobs);
+  const inWorkers = async (batch: WalkEntry[]): Promise<Rendered[]> => {
+    const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
+    const done = paths.length ? await pool.run(request(paths)) : [];
+    let next = 0;
+    return batch.map((e) =>
+      e.error !== undefined ? render(failedResult(e.path, e.error), options.kind) : done[next++]!,
+    );
+  };
+  try {
+    const all = (async function* () {
+      yield first.value;
+      if (second.done) return;
+      yield second.value;
+      yield* batches;
+    })();
+    for await (const items of mapOrdered(all, inWorkers, pool.size * 2))
+      for (const item of items) await emit(item);
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+}
+
+/** Groups a stream into arrays of up to `size` items. */
+async function* batchesOf<T>(input: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of input) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 /** Exit status of inspect/validate: 0 all files pass, 1 any file fails or no file was found. */

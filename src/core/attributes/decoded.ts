@@ -9,5 +9,11 @@ export interface Decoded {
   invalidUtf8?: boolean;
 }
 
+/** Services the core cannot provide itself (it has no crypto); supplied by the host. */
+export interface DecodeHost {
+  /** SHA-256 (hex). When given, preview pixels are fingerprinted with it (fast, native, reproducible). */
+  sha256?: (bytes: Uint8Array) => string;
+}
+
 /** Decodes exactly the value bytes of one attribute (a view, never copied). */
-export type Decoder = (bytes: Uint8Array) => Decoded;
+export type Decoder = (bytes: Uint8Array, host?: DecodeHost) => Decoded;

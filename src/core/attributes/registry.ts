@@ -1,5 +1,5 @@
 import { decodeChlist } from "./chlist.js";
-import type { Decoded, Decoder } from "./decoded.js";
+import type { Decoded, DecodeHost, Decoder } from "./decoded.js";
 import { ENUM_DECODERS } from "./enums.js";
 import { decodeIdManifest } from "./idmanifest.js";
 import { NUMERIC_DECODERS } from "./numeric.js";
@@ -24,7 +24,7 @@ export function isKnownType(typeName: string): boolean {
 }
 
 /** Decodes one attribute value by its stored type name; unknown types keep their raw bytes. */
-export function decodeAttributeValue(typeName: string, bytes: Uint8Array): Decoded {
+export function decodeAttributeValue(typeName: string, bytes: Uint8Array, host?: DecodeHost): Decoded {
   const decoder = DECODERS.get(typeName);
-  return decoder ? decoder(bytes) : decodeRaw(bytes);
+  return decoder ? decoder(bytes, host) : decodeRaw(bytes);
 }

@@ -1,0 +1,42 @@
+import type { InspectionResult } from "../../core/model.js";
+import { passes } from "./failed-result.js";
+import { prettyJson } from "./json.js";
+import { formatFindingsText, formatInspectionText } from "./text.js";
+
+/** How one file's result is printed: `inspect --format …` or `validate --format …`. */
+export type RenderKind = "text" | "json" | "ndjson" | "findings-text" | "findings-ndjson";
+
+/** One file's printed form and whether it passed (valid and complete): all the CLI needs of a result. */
+export interface Rendered {
+  text: string;
+  passed: boolean;
+}
+
+/**
+ * Renders a result. `json` gives the document as an element of the top-level array (indented two
+ * spaces); `JsonOutput` turns it back into a stand-alone document when the run had one file.
+ */
+export function render(result: InspectionResult, kind: RenderKind): Rendered {
+  return { text: renderText(result, kind), passed: passes(result) };
+}
+
+function renderText(r: InspectionResult, kind: RenderKind): string {
+  switch (kind) {
+    case "text":
+      return formatInspectionText(r);
+    case "json":
+      return prettyJson(r, "  ");
+    case "ndjson":
+      return `${JSON.stringify(r)}\n`;
+    case "findings-text":
+      return formatFindingsText(r);
+    case "findings-ndjson":
+      return `${JSON.stringify({
+        path: r.file.path,
+        status: r.validation.status,
+        is_complete: r.file.is_complete,
+        passed: passes(r),
+        findings: r.validation.findings,
+      })}\n`;
+  }
+}

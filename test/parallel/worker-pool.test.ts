@@ -1,0 +1,75 @@
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderFiles } from "../../src/cli/output/render-files.js";
+import { WorkerPool } from "../../src/parallel/worker-pool.js";
+import { ensureBuilt, removeTempDirs, tempDir, writeFile, writeSamples } from "../cli/helpers.js";
+
+beforeAll(() => ensureBuilt());
+afterAll(() => removeTempDirs());
+
+/** A worker module speaking the pool's protocol through the compiled `serveRequests`. */
+function echoWorker(): URL {
+  const serve = pathToFileURL(resolve("dist/parallel/serve-requests.js")).href;
+  const file = join(tempDir("exr-pool-"), "echo-worker.mjs");
+  writeFileSync(
+    file,
+    `import { serveRequests } from ${JSON.stringify(serve)};
+serveRequests((r) => {
+  if (r === "exit") process.exit(3);
+  if (r === "throw") setTimeout(() => { throw new Error("boom"); });
+  if (r === "exit" || r === "throw") return new Promise(() => {});
+  return r.toUpperCase();
+});
+`,
+  );
+  return pathToFileURL(file);
+}
+
+describe("WorkerPool", () => {
+  it("answers every request, in any number, on a fixed set of threads", async () => {
+    const pool = new WorkerPool<string, string>(echoWorker(), 2, () => "crashed");
+    const words = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    expect(await Promise.all(words.map((w) => pool.run(w)))).toEqual(words.map((w) => w.toUpperCase()));
+    await pool.close();
+    await expect(pool.run("late")).rejects.toThrow(/closed/);
+  });
+
+  it.each(["exit", "throw"])(
+    "a worker that dies (%s) answers through onCrash and is replaced",
+    async (how) => {
+      const seen: string[] = [];
+      const pool = new WorkerPool<string, string>(echoWorker(), 1, (req, err) => {
+        seen.push(`${req}: ${err instanceof Error ? err.message : String(err)}`);
+        return "crashed";
+      });
+      const answers = await Promise.all([pool.run("a"), pool.run(how), pool.run("b")]);
+      expect(answers).toEqual(["A", "crashed", "B"]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatch(how === "exit" ? /code 3/ : /boom/);
+      await pool.close();
+    },
+  );
+});
+
+describe("render workers", () => {
+  it("render exactly what the same inspection renders in this thread", async () => {
+    const { dir, names } = writeSamples();
+    const paths = [
+      ...names.map((n) => join(dir, n)),
+      writeFile(dir, "junk.exr", "junk"),
+      join(dir, "none.exr"),
+    ];
+    const { createRenderPool } = (await import(
+      pathToFileURL(resolve("dist/cli/output/run.js")).href
+    )) as typeof import("../../src/cli/output/run.js");
+    const pool = createRenderPool(2);
+    for (const kind of ["ndjson", "text", "json", "findings-text", "findings-ndjson"] as const) {
+      const inWorkers = await pool.run({ paths, kind });
+      expect(inWorkers).toEqual(renderFiles({ paths, kind }));
+      expect(inWorkers.filter((r) => !r.passed).length).toBeGreaterThanOrEqual(2);
+    }
+    await pool.close();
+  });
+});
