@@ -17,6 +17,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync 
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { RenderKind } from "../src/cli/output/render.js";
 import { createRenderPool, type RenderPool, renderPaths } from "../src/cli/output/run.js";
 import { inspectFileSync } from "../src/inspect/inspect.js";
 import { WorkerPool } from "../src/parallel/worker-pool.js";
@@ -58,12 +59,12 @@ async function floorOnWorkers(pool: WorkerPool<string[], number>, files: string[
   return files.length;
 }
 
-/** `inspect --format ndjson` without the terminal: every rendered line is produced and counted. */
-async function cliNdjson(files: string[], jobs: number, pool?: RenderPool): Promise<number> {
+/** The CLI's multi-file path without the terminal (`inspect --format ndjson` / `validate`): every rendered text is produced and counted. */
+async function cliRun(kind: RenderKind, files: string[], jobs: number, pool?: RenderPool): Promise<number> {
   let bytes = 0;
   await renderPaths({
     paths: files,
-    kind: "ndjson",
+    kind,
     jobs,
     ...(pool ? { pool } : {}),
     emit: ({ text }) => {
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
   for (const p of base) inspectFileSync(p);
   let t0 = performance.now();
   const renderPool = createRenderPool(jobs);
-  await cliNdjson(base, jobs, renderPool);
+  await cliRun("ndjson", base, jobs, renderPool);
   const workerStartMs = performance.now() - t0;
   const floorPool = new WorkerPool<string[], number>(
     new URL("./lib/floor-worker.js", import.meta.url),
@@ -146,6 +147,8 @@ async function main(): Promise<void> {
     ours1: [],
     cli1: [],
     cliN: [],
+    validate1: [],
+    validateN: [],
     floorSync: [],
     floorN: [],
     exrinfo: [],
@@ -173,13 +176,23 @@ async function main(): Promise<void> {
       },
       async () => {
         t0 = performance.now();
-        await cliNdjson(files, 1);
+        await cliRun("ndjson", files, 1);
         record(m.cli1!, rate(files.length, t0));
       },
       async () => {
         t0 = performance.now();
-        await cliNdjson(files, jobs, renderPool);
+        await cliRun("ndjson", files, jobs, renderPool);
         record(m.cliN!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        await cliRun("findings-text", files, 1);
+        record(m.validate1!, rate(files.length, t0));
+      },
+      async () => {
+        t0 = performance.now();
+        await cliRun("findings-text", files, jobs, renderPool);
+        record(m.validateN!, rate(files.length, t0));
       },
       async () => {
         t0 = performance.now();
@@ -218,6 +231,8 @@ async function main(): Promise<void> {
     `| exr-inspector library: \`inspectFileSync(path)\`, one file at a time, this thread | ${fmt(med.ours1 ?? null)} |`,
     `| exr-inspector CLI path (\`inspect --format ndjson --jobs 1\`: walk, inspect, render JSON lines), this thread | ${fmt(med.cli1 ?? null)} |`,
     `| exr-inspector CLI path (\`inspect --format ndjson --jobs ${jobs}\`), ${jobs} worker threads | ${fmt(med.cliN ?? null)} |`,
+    `| exr-inspector \`validate\` path (the same inspection, findings printed: short output like exrinfo's), this thread | ${fmt(med.validate1 ?? null)} |`,
+    `| exr-inspector \`validate --jobs ${jobs}\` path, ${jobs} worker threads | ${fmt(med.validateN ?? null)} |`,
     `| raw floor: openSync + readSync 64 KiB + closeSync, this thread | ${fmt(med.floorSync ?? null)} |`,
     `| raw floor, the same on ${jobs} worker threads | ${fmt(med.floorN ?? null)} |`,
     `| \`exrinfo\` (OpenEXR's C tool; one process, one thread, all ${files.length} paths as arguments) | ${exrinfo ? fmt(med.exrinfo ?? null) : "not installed"} |`,
