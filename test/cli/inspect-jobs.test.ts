@@ -8,14 +8,14 @@ const corpus = process.env.EXR_CORPUS;
 beforeAll(() => ensureBuilt());
 afterAll(() => removeTempDirs());
 
-/** Several 32-path batches: copies of the sample files (over 80), a truncated copy and a non-EXR. */
+/** Several 32-path batches: copies of the sample files (over 320, past the point where workers start), a truncated copy and a non-EXR. */
 function tree(): { dir: string; args: string[] } {
   const { dir, names } = writeSamples("a");
-  for (let copy = 1; copy * names.length < 80; copy++)
+  for (let copy = 1; copy * names.length < 320; copy++)
     for (const name of names)
       writeFile(
         dir,
-        join(copy < 4 ? "b" : "c", `${copy}`, relative("a", name)),
+        join(copy < 8 ? "b" : "c", `${copy}`, relative("a", name)),
         readFileSync(join(dir, name)),
       );
   const first = readFileSync(join(dir, names[0]!));
@@ -49,7 +49,7 @@ describe("inspect/validate --jobs", () => {
   it("keeps input order across batches, with the missing path in its place", async () => {
     const r = await runCli(["inspect", "--format", "ndjson", "--jobs", "2", ...args]);
     const docs = ndjson(r.stdout) as Array<{ file: { path: string }; validation: { status: string } }>;
-    expect(docs.length).toBeGreaterThan(80);
+    expect(docs.length).toBeGreaterThan(320);
     const missing = docs.findIndex((d) => d.file.path.endsWith("missing.exr"));
     expect(missing).toBeGreaterThan(0);
     expect(docs.slice(0, missing).every((d) => d.file.path.includes("/a/"))).toBe(true);

@@ -11,6 +11,8 @@ import { inspectOrFail, type RenderRequest } from "./render-files.js";
 export const DEFAULT_CONCURRENCY = 16;
 /** Paths per worker message: large enough to amortize a message, small enough to keep every worker busy. */
 const BATCH = 32;
+/** Runs this short are done before workers could even start; workers start once a run gets longer. */
+const WORKERS_AFTER_FILES = 256;
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
 const RENDER_WORKER = new URL("./render-worker.js", import.meta.url);
 
@@ -20,8 +22,8 @@ export interface RunOptions {
   /** Receives each file's printed form, in input order. Return a promise to apply back-pressure. */
   emit: (item: Rendered, index: number) => void | Promise<void>;
   /**
-   * Worker threads for blocking-read inspection (default: one per CPU). Used only when the run has more
-   * than one batch of files; 1 inspects in this thread.
+   * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
+   * a few hundred files (this thread inspects until they are up); 1 inspects in this thread only.
    */
   jobs?: number;
   /** With `io: "async"`: files in flight. */
@@ -103,44 +105,43 @@ async function renderBatches(
     kind: options.kind,
     ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
   });
-  const inProcess = async (batch: WalkEntry[]) =>
+  const failed = (e: WalkEntry) => render(failedResult(e.path, e.error ?? ""), options.kind);
+  const inProcess = (batch: WalkEntry[]): Rendered[] =>
     batch.map((e) =>
-      render(
-        e.error !== undefined ? failedResult(e.path, e.error) : inspectOrFail(e.path, options.maxHeaderBytes),
-        options.kind,
-      ),
+      e.error !== undefined ? failed(e) : render(inspectOrFail(e.path, options.maxHeaderBytes), options.kind),
     );
-  const first = await batches.next();
-  if (first.done) return;
-  const second = await batches.next();
-  const jobs = options.jobs ?? defaultJobs();
-  // One batch (a few files): starting workers would cost more than it saves.
-  if (!options.pool && (second.done || jobs <= 1 || !renderWorkersAvailable())) {
-    for (const batch of [first.value, ...(second.done ? [] : [second.value])])
-      for (const item of await inProcess(batch)) await emit(item);
-    for await (const batch of batches) for (const item of await inProcess(batch)) await emit(item);
-    return;
-  }
-  const pool = options.pool ?? createRenderPool(jobs);
-  const inWorkers = async (batch: WalkEntry[]): Promise<Rendered[]> => {
+  const inWorkers = async (workers: RenderPool, batch: WalkEntry[]): Promise<Rendered[]> => {
     const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
-    const done = paths.length ? await pool.run(request(paths)) : [];
+    const done = paths.length ? await workers.run(request(paths)) : [];
     let next = 0;
-    return batch.map((e) =>
-      e.error !== undefined ? render(failedResult(e.path, e.error), options.kind) : done[next++]!,
-    );
+    return batch.map((e) => (e.error !== undefined ? failed(e) : done[next++]!));
+  };
+
+  const jobs = options.pool?.size ?? options.jobs ?? defaultJobs();
+  let pool: RenderPool | null = options.pool ?? null;
+  let ready = pool !== null;
+  let seen = 0;
+  const runBatch = async (batch: WalkEntry[]): Promise<Rendered[]> => {
+    seen += batch.length;
+    if (!pool && jobs > 1 && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
+      // Workers start in the background (module loading takes ~100 ms); this thread keeps inspecting
+      // until every worker has answered an empty request, then hands batches over.
+      const started = createRenderPool(jobs);
+      pool = started;
+      void Promise.all(Array.from({ length: jobs }, () => started.run(request([])))).then(() => {
+        ready = true;
+      });
+    }
+    if (pool && ready) return inWorkers(pool, batch);
+    // Let the event loop deliver the workers' answers (the walk may never leave the microtask queue).
+    if (pool) await new Promise((resolve) => setImmediate(resolve));
+    return inProcess(batch);
   };
   try {
-    const all = (async function* () {
-      yield first.value;
-      if (second.done) return;
-      yield second.value;
-      yield* batches;
-    })();
-    for await (const items of mapOrdered(all, inWorkers, pool.size * 2))
+    for await (const items of mapOrdered(batches, runBatch, jobs * 2))
       for (const item of items) await emit(item);
   } finally {
-    if (!options.pool) await pool.close();
+    if (pool && !options.pool) await pool.close();
   }
 }
 
