@@ -292,7 +292,10 @@ function validateChannels(
   loc: { part_index: number; attribute: string; byte_offset: number | null },
 ): void {
   const dw = part.data_window;
-  const seen = new Set<string>();
+  const window = dw !== null && !isInverted(dw) ? dw : null;
+  // While names ascend strictly (the rule, and the usual case) none can repeat: the set of names
+  // seen is built only once one does not.
+  let seen: Set<string> | null = null;
   let previous: string | null = null;
   let unsortedReported = false;
   if (
@@ -301,18 +304,24 @@ function validateChannels(
   ) {
     out.push(finding("EXR_NO_CHANNELS", "the channel list is empty", loc));
   }
-  for (const c of channels) {
+  for (let i = 0; i < channels.length; i++) {
+    const c = channels[i]!;
     if (c.type !== "uint" && c.type !== "half" && c.type !== "float") {
       out.push(finding("EXR_INVALID_CHANNEL_TYPE", `channel "${c.name}" has pixel type ${c.type}`, loc));
     }
-    const windowOk = dw !== null && !isInverted(dw);
-    let bad: string[] | null = samplingProblems(null, "x", c.x_sampling, windowOk ? dw : null, 0);
-    bad = samplingProblems(bad, "y", c.y_sampling, windowOk ? dw : null, 1);
-    if (bad !== null)
-      out.push(finding("EXR_INVALID_SAMPLING", `channel "${c.name}": ${bad.join("; ")}`, loc));
-    if (seen.has(c.name))
-      out.push(finding("EXR_DUPLICATE_CHANNEL", `channel "${c.name}" appears twice`, loc));
-    seen.add(c.name);
+    if (!(c.x_sampling === 1 && c.y_sampling === 1)) {
+      let bad: string[] | null = samplingProblems(null, "x", c.x_sampling, window, 0);
+      bad = samplingProblems(bad, "y", c.y_sampling, window, 1);
+      if (bad !== null)
+        out.push(finding("EXR_INVALID_SAMPLING", `channel "${c.name}": ${bad.join("; ")}`, loc));
+    }
+    if (seen === null && previous !== null && !(c.name > previous))
+      seen = new Set(channels.slice(0, i).map((earlier) => earlier.name));
+    if (seen !== null) {
+      if (seen.has(c.name))
+        out.push(finding("EXR_DUPLICATE_CHANNEL", `channel "${c.name}" appears twice`, loc));
+      seen.add(c.name);
+    }
     if (previous !== null && c.name < previous && !unsortedReported) {
       unsortedReported = true;
       out.push(finding("EXR_CHANNELS_NOT_SORTED", `channel "${c.name}" follows "${previous}"`, loc));

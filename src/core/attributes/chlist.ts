@@ -1,6 +1,6 @@
 import { ByteReader } from "../byte-reader.js";
 import type { JsonAttributeValue } from "../model.js";
-import { internedName } from "../name-intern.js";
+import { internedAscii } from "../name-intern.js";
 import type { Decoded } from "./decoded.js";
 import { malformed } from "./opaque.js";
 import { decodeText } from "./text.js";
@@ -13,10 +13,8 @@ function channelName(
   start: number,
   end: number,
 ): { value: JsonAttributeValue; invalidUtf8: boolean } {
-  for (let i = start; i < end; i++) {
-    if (bytes[i]! > 0x7f) return decodeText(bytes.subarray(start, end));
-  }
-  return { value: internedName(bytes, start, end), invalidUtf8: false };
+  const ascii = internedAscii(bytes, start, end);
+  return ascii !== null ? { value: ascii, invalidUtf8: false } : decodeText(bytes.subarray(start, end));
 }
 
 /**
