@@ -56,6 +56,13 @@ export interface CatalogStore {
    * atomically; the batch may be split into several transactions by the adapter.
    */
   upsertBatch(records: CatalogRecord[], now?: Date): Promise<UpsertOutcome[]>;
+  /**
+   * Optional bulk mode (scan): the adapter may keep up to `files` upserted files uncommitted and commit them
+   * together; `flush` (and every read, cleanup, export and close) commits them. 0 = commit every batch.
+   */
+  setWriteBuffer?(files: number): void;
+  /** Commits whatever `setWriteBuffer` let the adapter hold back. */
+  flush?(): Promise<void>;
   /** Size/mtime of the current version of each given normalized path (for skip-unchanged scans). */
   knownState(paths: string[]): Promise<Map<string, KnownFileState>>;
   /** Nearest files by metadata embedding (cosine distance), excluding the query file itself. */

@@ -13,7 +13,7 @@ export interface ScanOptions {
   force?: boolean;
   /** Worker threads (0 = inspect on the main thread). */
   jobs?: number;
-  /** Files per database transaction. */
+  /** Files per database transaction (default 20,000: DuckDB ingests few large transactions far faster). */
   batchSize?: number;
   /** Files per worker job. */
   jobSize?: number;
@@ -53,6 +53,8 @@ interface Candidate {
 }
 
 const WALK_GROUP = 1024;
+/** Files handed to the store per call: bounds the rows held in JS memory whatever the transaction size. */
+const HANDOFF_FILES = 2000;
 
 function sameInstant(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
@@ -61,15 +63,16 @@ function sameInstant(a: string | null, b: string | null): boolean {
 
 /**
  * Walks the inputs, skips files whose size+mtime match the catalogued current version (unless forced), inspects
- * the rest on worker threads and stores them in batches, one transaction per batch. Per-file failures become
+ * the rest on worker threads and stores them, one transaction per `batchSize` files. Per-file failures become
  * error rows; nothing one file does stops the scan. Interrupting loses at most the uncommitted batch, and the
  * next run skips what was committed.
  */
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const batchSize = Math.max(1, options.batchSize ?? 2000);
-  const jobSize = Math.max(1, options.jobSize ?? Math.min(32, batchSize));
+  const batchSize = Math.max(1, options.batchSize ?? 20_000);
+  const handoff = Math.min(batchSize, HANDOFF_FILES);
+  const jobSize = Math.max(1, options.jobSize ?? Math.min(32, handoff));
   const pool = new InspectPool(options.jobs ?? 0);
   const progress: ScanProgress = {
     found: 0,
@@ -110,7 +113,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   };
   const collect = (records: CatalogRecord[]) => {
     buffer.push(...records);
-    if (buffer.length >= batchSize) {
+    if (buffer.length >= handoff) {
       const batch = buffer;
       buffer = [];
       writing = writing.then(() => flush(batch));
@@ -130,7 +133,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const inFlight = new Set<Promise<void>>();
   // Enough work queued for the workers to keep inspecting while the main thread writes a whole batch; in-process
   // inspection (no workers) just alternates.
-  const maxInFlight = pool.threads === 0 ? 2 : Math.ceil(batchSize / jobSize) + pool.threads * 4;
+  const maxInFlight = pool.threads === 0 ? 2 : Math.ceil(handoff / jobSize) + pool.threads * 4;
   const dispatch = async (paths: string[]) => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     // Backpressure: while one batch is written, the workers fill the next; no more rows than that wait in memory.
@@ -173,6 +176,8 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     for (let i = 0; i < todo.length && !stopped(); i += jobSize) await dispatch(todo.slice(i, i + jobSize));
   };
 
+  // The store commits every `batchSize` files (and at the end), not every hand-off.
+  options.store.setWriteBuffer?.(batchSize);
   try {
     let group: string[] = [];
     for await (const entry of walkPaths(options.inputs, {
@@ -194,7 +199,9 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     const rest = buffer;
     buffer = [];
     await flush(rest);
+    await options.store.flush?.();
   } finally {
+    options.store.setWriteBuffer?.(0);
     await pool.close();
   }
   const seconds = (performance.now() - started) / 1000;

@@ -74,4 +74,47 @@ describe("duckdb specifics", () => {
       await store.close();
     }
   });
+
+  it("with a write buffer, upserts commit together: invisible to lookups until then, counted once, rolled back together", async () => {
+    const { buildRecord } = await import("../../src/catalog/build-record.js");
+    const { fixture } = await import("./fixtures.js");
+    const file = path.join(dir, `buffer${n++}.duckdb`);
+    const store = await DuckDbCatalogStore.open(file);
+    await store.init();
+    const rec = (p: string) => buildRecord(fixture({ path: p }), { now: new Date(1000) });
+    try {
+      store.setWriteBuffer(3);
+      const a = rec("/b/a.exr");
+      expect((await store.upsertBatch([a])).map((o) => o.status)).toEqual(["inserted"]);
+      // Buffered: the lookup connection (skip checks) sees only committed rows.
+      expect((await store.knownState(["/b/a.exr"])).size).toBe(0);
+      // The same file again while buffered is a re-inspection of the buffered row, not a second row.
+      expect((await store.upsertBatch([rec("/b/a.exr")])).map((o) => o.status)).toEqual(["reinspected"]);
+      // The third file upserted reaches the buffer: everything commits.
+      await store.upsertBatch([rec("/b/b.exr")]);
+      expect((await store.knownState(["/b/a.exr", "/b/b.exr"])).size).toBe(2);
+      const counts = await store.query(
+        "SELECT file_path, inspection_count FROM exr_metadata.files ORDER BY 1",
+      );
+      expect(counts.rows).toEqual([
+        ["/b/a.exr", 2],
+        ["/b/b.exr", 1],
+      ]);
+
+      // A failing batch rolls back every file buffered since the last commit; the next ones go through.
+      const c = rec("/b/c.exr");
+      await store.upsertBatch([c]);
+      const bad = rec("/b/bad.exr");
+      bad.channels.push({ ...bad.channels[0]!, channel_fingerprint: null });
+      store.setWriteBuffer(2);
+      await expect(store.upsertBatch([bad])).rejects.toThrow(/constraint|key/i);
+      expect((await store.counts()).files).toBe(2);
+      await store.upsertBatch([c]);
+      await store.flush();
+      expect((await store.knownState(["/b/c.exr"])).get("/b/c.exr")?.file_id).toBe(c.file.file_id);
+      expect(await store.getRecord(c.file.file_id)).toEqual(c);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { type DuckDBAppender, type DuckDBConnection, LIST, timestampValue, VARCHAR } from "@duckdb/node-api";
-import { type ColumnKind, type ColumnSpec, SQL_TYPE } from "./columns.js";
+import type { ColumnKind, ColumnSpec } from "./columns.js";
 
 const VARCHAR_LIST = LIST(VARCHAR);
 
@@ -59,7 +59,7 @@ function appendValue(appender: DuckDBAppender, kind: ColumnKind, value: unknown)
  * Opens an appender on `[catalog.]schema.table`, appends the rows in column order (trailing table columns get
  * their defaults), and always closes it.
  */
-async function appendThrough<Row>(
+export async function appendThrough<Row>(
   connection: DuckDBConnection,
   target: { table: string; schema: string; catalog?: string },
   columns: ColumnSpec<Row>[],
@@ -92,45 +92,4 @@ export async function appendRows<Row>(
 ): Promise<void> {
   if (rows.length === 0) return;
   await appendThrough(connection, { table, schema }, columns, rows);
-}
-
-const isVector = (kind: ColumnKind) => kind === "float[384]" || kind === "float[128]";
-
-function stagingTable(table: string): string {
-  return `exr_stage_${table}`;
-}
-
-/**
- * DDL of a connection-local staging table for `table`: the same columns without keys, vectors kept as their
- * text literal (`[v0,v1,…]`) so the appender does no casting; `stageRows` casts them during the bulk insert.
- */
-export function stagingTableDdl<Row>(table: string, columns: ColumnSpec<Row>[]): string {
-  const defs = columns.map((c) => `${c.name} ${isVector(c.kind) ? "VARCHAR" : SQL_TYPE[c.kind]}`);
-  return `CREATE TEMP TABLE IF NOT EXISTS ${stagingTable(table)} (${defs.join(", ")})`;
-}
-
-/**
- * Bulk path of the scan: appends the rows to the (empty) staging table created by `stagingTableDdl`, which costs
- * the JS thread only the appender calls, then moves them with one `INSERT … SELECT` that DuckDB runs off the JS
- * thread (casts, key and foreign-key checks in bulk), and empties the staging table. Runs inside the caller's
- * transaction, so a failure rolls back both tables.
- */
-export async function stageRows<Row>(
-  connection: DuckDBConnection,
-  schema: string,
-  table: string,
-  columns: ColumnSpec<Row>[],
-  rows: readonly Row[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const staging = stagingTable(table);
-  await appendThrough(connection, { table: staging, schema: "main", catalog: "temp" }, columns, rows);
-  const names = columns.map((c) => c.name).join(", ");
-  const values = columns
-    .map((c) => (isVector(c.kind) ? `${c.name}::${SQL_TYPE[c.kind]}` : c.name))
-    .join(", ");
-  await connection.run(
-    `INSERT INTO ${schema}.${table} (${names}) SELECT ${values} FROM temp.main.${staging}`,
-  );
-  await connection.run(`DELETE FROM temp.main.${staging}`);
 }

@@ -11,7 +11,6 @@ import type {
   UpsertOutcome,
 } from "../port.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
-import { stageRows, stagingTableDdl } from "./appenders.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -21,6 +20,7 @@ import {
 } from "./columns.js";
 import { runReadOnly } from "./read-only-query.js";
 import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
+import { Staging } from "./staging.js";
 import { rowFromObject } from "./values.js";
 
 export interface DuckDbStoreOptions {
@@ -68,7 +68,13 @@ export class DuckDbCatalogStore implements CatalogStore {
   private readonly lock = new Mutex();
   /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
   private readonly lookupLock = new Mutex();
-  private stagingReady = false;
+  private readonly staging: Staging;
+  /** Files upserted and not yet committed may reach this many before the store commits (see setWriteBuffer). */
+  private writeBuffer = 0;
+  /** The write transaction held open across upsert batches while files are buffered. */
+  private writeOpen = false;
+  /** Distinct files upserted in the open write transaction (new and re-inspected). */
+  private pendingFiles = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -76,7 +82,9 @@ export class DuckDbCatalogStore implements CatalogStore {
     private readonly lookupConnection: DuckDBConnection,
     readonly dbPath: string,
     readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.staging = new Staging(connection, SCHEMA);
+  }
 
   /** Opens (creating when writable and absent) the database file; `:memory:` for a throw-away catalog. */
   static async open(dbPath: string, options: DuckDbStoreOptions = {}): Promise<DuckDbCatalogStore> {
@@ -107,7 +115,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   init(): Promise<void> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       await migrate(this.connection);
       await this.applySearchPath();
       await this.finishPendingDeletes();
@@ -116,7 +124,7 @@ export class DuckDbCatalogStore implements CatalogStore {
 
   /** Schema version recorded in the database (0 when not initialized). */
   schemaVersion(): Promise<number> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const r = await this.connection.runAndReadAll(
         `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name = 'schema_migrations'`,
       );
@@ -146,6 +154,53 @@ export class DuckDbCatalogStore implements CatalogStore {
     return r.rowsChanged;
   }
 
+  /**
+   * Bulk writes (scan): upserted files are committed once `files` of them are pending (or at `flush`, at any
+   * read, cleanup, export or close) instead of at the end of every `upsertBatch`, so DuckDB moves, checks and
+   * commits them in a few large statements (far less work than many small ones). Until then they are invisible
+   * to other connections and `knownState`, and a failure rolls back every file upserted since the last commit.
+   * 0 (the default): every `upsertBatch` commits before it returns.
+   */
+  setWriteBuffer(files: number): void {
+    this.writeBuffer = Math.max(0, Math.floor(files));
+  }
+
+  /** Runs `task` on the connection once the files upserted so far are committed (every read and write but upserts). */
+  private committed<T>(task: () => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      await this.commitPending();
+      return task();
+    });
+  }
+
+  /** Commits the files upserted so far (a no-op when nothing is pending). */
+  flush(): Promise<void> {
+    return this.lock.run(() => this.commitPending());
+  }
+
+  private async commitPending(): Promise<void> {
+    if (!this.writeOpen) return;
+    try {
+      if (this.staging.files > 0) {
+        await this.staging.move();
+        await this.connection.run(BACKFILL_SKETCHES);
+      }
+      await this.connection.run("COMMIT");
+    } catch (err) {
+      await this.rollbackPending();
+      throw err;
+    }
+    this.writeOpen = false;
+    this.pendingFiles = 0;
+  }
+
+  private async rollbackPending(): Promise<void> {
+    this.writeOpen = false;
+    this.pendingFiles = 0;
+    this.staging.discard();
+    await this.connection.run("ROLLBACK");
+  }
+
   upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
     return this.lock.run(async () => {
       if (records.length === 0) return [];
@@ -157,66 +212,19 @@ export class DuckDbCatalogStore implements CatalogStore {
         if (n === 0) unique.push(r);
         occurrences.set(r.file.file_id, n + 1);
       }
-      const ids = unique.map((r) => r.file.file_id);
-      const existing = await this.connection.runAndReadAll(
-        `SELECT file_id, pending_delete FROM ${SCHEMA}.files WHERE file_id IN (${sqlList(ids)})`,
-      );
-      const existingIds = new Set<string>();
-      let pending = false;
-      for (const [id, isPending] of existing.getRows()) {
-        if (isPending) pending = true;
-        else existingIds.add(String(id));
+      if (!this.writeOpen) {
+        await this.connection.run("BEGIN TRANSACTION");
+        this.writeOpen = true;
       }
-      if (pending) await this.finishPendingDeletes();
-
-      const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
-      await this.ensureStagingTables();
-      await this.transaction(async () => {
-        const byIncrement = new Map<number, string[]>();
-        for (const id of existingIds) {
-          const n = occurrences.get(id) ?? 1;
-          byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
-        }
-        for (const r of fresh) {
-          const n = occurrences.get(r.file.file_id) ?? 1;
-          if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
-        }
-        for (const [n, group] of byIncrement) {
-          await this.connection.run(
-            `UPDATE ${SCHEMA}.files SET inspection_count = inspection_count + ${n}, last_inspected = ${sqlTimestamp(now)}
-             WHERE file_id IN (${sqlList(group)})`,
-          );
-        }
-        await stageRows<FileRow>(
-          this.connection,
-          SCHEMA,
-          "files",
-          FILE_COLUMNS,
-          fresh.map((r) => r.file),
-        );
-        await stageRows<PartRow>(
-          this.connection,
-          SCHEMA,
-          "parts",
-          PART_COLUMNS,
-          fresh.flatMap((r) => r.parts),
-        );
-        await stageRows<ChannelRow>(
-          this.connection,
-          SCHEMA,
-          "channels",
-          CHANNEL_COLUMNS,
-          fresh.flatMap((r) => r.channels),
-        );
-        await stageRows<AttributeRow>(
-          this.connection,
-          SCHEMA,
-          "attributes",
-          ATTRIBUTE_COLUMNS,
-          fresh.flatMap((r) => r.attributes),
-        );
-        if (fresh.length > 0) await this.connection.run(BACKFILL_SKETCHES);
-      });
+      let existingIds: Set<string>;
+      try {
+        existingIds = await this.stagePending(unique, occurrences, now);
+      } catch (err) {
+        await this.rollbackPending();
+        throw err;
+      }
+      this.pendingFiles += unique.length;
+      if (this.pendingFiles >= this.writeBuffer) await this.commitPending();
       const seen = new Set<string>();
       return records.map((r) => {
         const id = r.file.file_id;
@@ -231,13 +239,47 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
-  private async ensureStagingTables(): Promise<void> {
-    if (this.stagingReady) return;
-    await this.connection.run(stagingTableDdl("files", FILE_COLUMNS));
-    await this.connection.run(stagingTableDdl("parts", PART_COLUMNS));
-    await this.connection.run(stagingTableDdl("channels", CHANNEL_COLUMNS));
-    await this.connection.run(stagingTableDdl("attributes", ATTRIBUTE_COLUMNS));
-    this.stagingReady = true;
+  /**
+   * Inside the open write transaction: re-inspections update their rows, new files go to the staging tables.
+   * Returns the file ids that were already catalogued (or staged).
+   */
+  private async stagePending(
+    unique: CatalogRecord[],
+    occurrences: Map<string, number>,
+    now: Date,
+  ): Promise<Set<string>> {
+    // A file staged by an earlier batch is moved first, so the lookup below sees it as catalogued.
+    if (unique.some((r) => this.staging.has(r.file.file_id))) await this.staging.move();
+    const ids = unique.map((r) => r.file.file_id);
+    const existing = await this.connection.runAndReadAll(
+      `SELECT file_id, pending_delete FROM ${SCHEMA}.files WHERE file_id IN (${sqlList(ids)})`,
+    );
+    const existingIds = new Set<string>();
+    let pending = false;
+    for (const [id, isPending] of existing.getRows()) {
+      if (isPending) pending = true;
+      else existingIds.add(String(id));
+    }
+    if (pending) await this.finishPendingDeletes();
+
+    const byIncrement = new Map<number, string[]>();
+    for (const id of existingIds) {
+      const n = occurrences.get(id) ?? 1;
+      byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
+    }
+    for (const [n, group] of byIncrement) {
+      await this.connection.run(
+        `UPDATE ${SCHEMA}.files SET inspection_count = inspection_count + ${n}, last_inspected = ${sqlTimestamp(now)}
+         WHERE file_id IN (${sqlList(group)})`,
+      );
+    }
+    const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
+    for (const r of fresh) {
+      const n = occurrences.get(r.file.file_id) ?? 1;
+      if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
+    }
+    await this.staging.append(fresh);
+    return existingIds;
   }
 
   knownState(paths: string[]): Promise<Map<string, KnownFileState>> {
@@ -281,7 +323,7 @@ export class DuckDbCatalogStore implements CatalogStore {
     query: { file_id: string } | { embedding: Float32Array | number[] },
     k: number,
   ): Promise<SimilarHit[]> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const limit = Math.max(0, Math.floor(k));
       if (limit === 0) return [];
       let target: string;
@@ -344,7 +386,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   getRecord(file_id: string): Promise<CatalogRecord | null> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const where = `WHERE file_id = ${sqlString(file_id)}`;
       const select = async <Row>(table: string, columns: ColumnSpec<Row>[], order: string) => {
         const r = await this.connection.runAndReadAll(
@@ -369,7 +411,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   counts(): Promise<TableCounts> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const r = await this.connection.runAndReadAll(
         `SELECT (SELECT count(*) FROM ${SCHEMA}.files WHERE NOT pending_delete),
                 (SELECT count(*) FROM ${SCHEMA}.parts),
@@ -383,11 +425,11 @@ export class DuckDbCatalogStore implements CatalogStore {
 
   /** Runs SELECT statements only (each statement's type is checked before anything runs). */
   query(sql: string): Promise<QueryResult> {
-    return this.lock.run(() => runReadOnly(this.connection, sql));
+    return this.committed(() => runReadOnly(this.connection, sql));
   }
 
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const old = `SELECT file_id FROM ${SCHEMA}.files WHERE last_inspected < ${sqlTimestamp(cutoff)} OR pending_delete`;
       const r = await this.connection.runAndReadAll(
         `SELECT (SELECT count(*) FROM ${SCHEMA}.files WHERE file_id IN (${old})),
@@ -417,7 +459,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   exportTo(dir: string): Promise<void> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       await mkdir(dir, { recursive: true });
       const rows: Record<string, number> = {};
       for (const table of EXPORT_TABLES) {
@@ -440,7 +482,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   importFrom(dir: string): Promise<void> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       const manifest = JSON.parse(await readFile(path.join(dir, EXPORT_MANIFEST), "utf8")) as {
         format?: string;
         schema_version?: number;
@@ -468,7 +510,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   close(): Promise<void> {
-    return this.lock.run(async () => {
+    return this.committed(async () => {
       await this.lookupLock.run(async () => this.lookupConnection.closeSync());
       this.connection.closeSync();
       this.instance.closeSync();
