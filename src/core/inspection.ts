@@ -68,12 +68,13 @@ export class Inspection {
     this.headers = decoded.headers;
     this.findings.push(...decoded.findings);
     this.derived = this.headers.map((h, i) => derivePart(h, i, flags));
-    this.channels = this.headers.flatMap((h, i) =>
-      channelRecords(
-        i,
-        h.byName.get("channels")?.type === "chlist" ? h.byName.get("channels")!.value : undefined,
-      ),
-    );
+    // A loop, not flatMap: V8's flatMap was most of this method's time.
+    this.channels = [];
+    for (let i = 0; i < this.headers.length; i++) {
+      const chlist = this.headers[i]!.byName.get("channels");
+      for (const c of channelRecords(i, chlist?.type === "chlist" ? chlist.value : undefined))
+        this.channels.push(c);
+    }
     this.findings.push(
       ...validateFile(
         flags,

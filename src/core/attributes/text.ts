@@ -1,23 +1,21 @@
 import { toBase64 } from "../base64.js";
 import { ByteReader } from "../byte-reader.js";
 import type { JsonAttributeValue } from "../model.js";
+import { internedAscii } from "../name-intern.js";
 import type { Decoded } from "./decoded.js";
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder("utf-8", { fatal: false });
-
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
-  return true;
-}
 
 /**
  * Text as a JSON string when it is valid UTF-8; otherwise `{text, base64, valid_utf8: false}`
  * where `text` has U+FFFD for the invalid sequences and `base64` the exact stored bytes.
  */
 export function decodeText(bytes: Uint8Array): { value: JsonAttributeValue; invalidUtf8: boolean } {
-  if (bytes.length < 64 && isAscii(bytes)) {
-    return { value: String.fromCharCode.apply(null, bytes as unknown as number[]), invalidUtf8: false };
+  if (bytes.length < 64) {
+    // Short texts (renderer names, colour spaces, part names) recur from frame to frame: cached.
+    const ascii = internedAscii(bytes, 0, bytes.length);
+    if (ascii !== null) return { value: ascii, invalidUtf8: false };
   }
   try {
     return { value: strict.decode(bytes), invalidUtf8: false };
