@@ -41,10 +41,8 @@ export function* inspectionPlan(
   options: PlanOptions,
 ): Generator<ByteRange, InspectionResult, Uint8Array> {
   const cap = Math.max(8, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
-  const inspection = new Inspection(options.path, size, {
-    ...(options.inflate ? { inflate: options.inflate } : {}),
-    ...(options.sha256 ? { sha256: options.sha256 } : {}),
-  });
+  // The options carry the host services (inflate, sha256) themselves: no per-file copy.
+  const inspection = new Inspection(options.path, size, options);
   let bytesRead = 0;
   let headerHash: string | null = null;
   let buf: Uint8Array = new Uint8Array(0);
