@@ -1,5 +1,5 @@
 import type { Inflate } from "./attributes/idmanifest.js";
-import { scanHeaders } from "./header-scan.js";
+import { GROWTH, scanHeaders } from "./header-scan.js";
 import {
   type ByteRange,
   DEFAULT_INITIAL_READ_BYTES,
@@ -11,7 +11,7 @@ import type { InspectionResult } from "./model.js";
 export interface PlanOptions {
   /** Reported path (also the source of the frame number). */
   path: string;
-  /** First read size; grown (at least doubled) until the headers are complete. Default 64 KiB. */
+  /** First read size; grown (at least 4x per step) until the headers are complete. Default 64 KiB. */
   initialReadBytes?: number;
   /** Hard cap on the header component (EXR_HEADER_TOO_LARGE beyond it). Default 64 MiB. */
   maxHeaderBytes?: number;
@@ -66,7 +66,7 @@ export function* inspectionPlan(
     buf = held(first) ?? received(first, yield first);
     let scan = scanHeaders(buf, size, cap);
     while (scan.kind === "need-more") {
-      const target = Math.min(size, cap, Math.max(scan.needed, buf.length * 2));
+      const target = Math.min(size, cap, Math.max(scan.needed, buf.length * GROWTH));
       const range = { offset: buf.length, length: target - buf.length };
       const more = held(range) ?? received(range, yield range);
       const grown = new Uint8Array(buf.length + more.length);

@@ -5,7 +5,7 @@ import type { PlanOptions } from "../core/inspection-plan.js";
 import type { InspectionResult } from "../core/model.js";
 
 export interface InspectOptions {
-  /** First read size; grown (at least doubled) until the headers are complete. Default 64 KiB. */
+  /** First read size; grown (at least 4x per step) until the headers are complete. Default 64 KiB. */
   initialReadBytes?: number;
   /** Hard cap on the header component; larger headers yield EXR_HEADER_TOO_LARGE. Default 64 MiB. */
   maxHeaderBytes?: number;
