@@ -200,7 +200,7 @@ export function analyzeTables(
     let max = -1;
     const before = n;
     segmentStarts.push(n);
-    for (let chunk = 0, w = rel / 4; chunk < stored; chunk++, w += 2) {
+    for (let chunk = 0, w = rel >>> 2; chunk < stored; chunk++, w += 2) {
       const offset = words[w + 1]! * 0x1_0000_0000 + words[w]!;
       if (offset !== 0 && offset >= end && offset < fileSize) {
         // ">=": among equal offsets the later entry sorts last (the merge below is stable)
