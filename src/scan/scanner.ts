@@ -13,7 +13,7 @@ export interface ScanOptions {
   force?: boolean;
   /** Worker threads (0 = inspect on the main thread). */
   jobs?: number;
-  /** Files per database transaction (default 20,000: DuckDB ingests few large transactions far faster). */
+  /** Files per database transaction (default 10,000: DuckDB ingests few large transactions far faster). */
   batchSize?: number;
   /** Files per worker job. */
   jobSize?: number;
@@ -70,7 +70,7 @@ function sameInstant(a: string | null, b: string | null): boolean {
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const batchSize = Math.max(1, options.batchSize ?? 20_000);
+  const batchSize = Math.max(1, options.batchSize ?? 10_000);
   const handoff = Math.min(batchSize, HANDOFF_FILES);
   const jobSize = Math.max(1, options.jobSize ?? Math.min(32, handoff));
   const pool = new InspectPool(options.jobs ?? 0);

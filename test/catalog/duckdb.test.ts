@@ -75,44 +75,53 @@ describe("duckdb specifics", () => {
     }
   });
 
-  it("with a write buffer, upserts commit together: invisible to lookups until then, counted once, rolled back together", async () => {
+  it("with a write buffer, upserts commit together in the background: invisible to lookups until then, counted once, rolled back together", async () => {
     const { buildRecord } = await import("../../src/catalog/build-record.js");
     const { fixture } = await import("./fixtures.js");
-    const file = path.join(dir, `buffer${n++}.duckdb`);
-    const store = await DuckDbCatalogStore.open(file);
+    const store = await DuckDbCatalogStore.open(path.join(dir, `buffer${n++}.duckdb`));
     await store.init();
     const rec = (p: string) => buildRecord(fixture({ path: p }), { now: new Date(1000) });
     try {
       store.setWriteBuffer(3);
-      const a = rec("/b/a.exr");
-      expect((await store.upsertBatch([a])).map((o) => o.status)).toEqual(["inserted"]);
+      expect((await store.upsertBatch([rec("/b/a.exr")])).map((o) => o.status)).toEqual(["inserted"]);
       // Buffered: the lookup connection (skip checks) sees only committed rows.
       expect((await store.knownState(["/b/a.exr"])).size).toBe(0);
-      // The same file again while buffered is a re-inspection of the buffered row, not a second row.
+      // The same file again while buffered waits for its commit and is a re-inspection, not a second row.
       expect((await store.upsertBatch([rec("/b/a.exr")])).map((o) => o.status)).toEqual(["reinspected"]);
-      // The third file upserted reaches the buffer: everything commits.
+      expect((await store.knownState(["/b/a.exr"])).size).toBe(1);
       await store.upsertBatch([rec("/b/b.exr")]);
-      expect((await store.knownState(["/b/a.exr", "/b/b.exr"])).size).toBe(2);
+      await store.upsertBatch([rec("/b/c.exr")]);
+      await store.flush();
+      expect((await store.knownState(["/b/a.exr", "/b/b.exr", "/b/c.exr"])).size).toBe(3);
       const counts = await store.query(
         "SELECT file_path, inspection_count FROM exr_metadata.files ORDER BY 1",
       );
       expect(counts.rows).toEqual([
         ["/b/a.exr", 2],
         ["/b/b.exr", 1],
+        ["/b/c.exr", 1],
       ]);
 
-      // A failing batch rolls back every file buffered since the last commit; the next ones go through.
-      const c = rec("/b/c.exr");
-      await store.upsertBatch([c]);
+      // A failed commit rolls back its whole generation and is thrown by the next upsertBatch or flush.
       const bad = rec("/b/bad.exr");
       bad.channels.push({ ...bad.channels[0]!, channel_fingerprint: null });
+      const good = rec("/b/good.exr");
       store.setWriteBuffer(2);
-      await expect(store.upsertBatch([bad])).rejects.toThrow(/constraint|key/i);
-      expect((await store.counts()).files).toBe(2);
-      await store.upsertBatch([c]);
+      const failure = await store
+        .upsertBatch([good, bad])
+        .then(() => store.flush())
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(String(failure)).toMatch(/constraint|key/i);
+      expect((await store.counts()).files).toBe(3);
+      const d = rec("/b/d.exr");
+      await store.upsertBatch([d]);
       await store.flush();
-      expect((await store.knownState(["/b/c.exr"])).get("/b/c.exr")?.file_id).toBe(c.file.file_id);
-      expect(await store.getRecord(c.file.file_id)).toEqual(c);
+      expect((await store.knownState(["/b/d.exr"])).get("/b/d.exr")?.file_id).toBe(d.file.file_id);
+      expect(await store.getRecord(d.file.file_id)).toEqual(d);
+      expect((await store.counts()).files).toBe(4);
     } finally {
       await store.close();
     }

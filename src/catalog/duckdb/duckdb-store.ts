@@ -11,6 +11,7 @@ import type {
   UpsertOutcome,
 } from "../port.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { BulkWriter } from "./bulk-writer.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -20,7 +21,7 @@ import {
 } from "./columns.js";
 import { runReadOnly } from "./read-only-query.js";
 import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
-import { Staging } from "./staging.js";
+import { sqlString, sqlTimestamp } from "./sql-literals.js";
 import { rowFromObject } from "./values.js";
 
 export interface DuckDbStoreOptions {
@@ -34,18 +35,6 @@ const EXPORT_MANIFEST = "manifest.json";
 /** Up to this many files `similar` is exact (brute-force cosine); above, sketch-prefiltered then exact. */
 export const EXACT_SIMILAR_MAX_FILES = 20_000;
 const SKETCH_CANDIDATES = 1_000;
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function sqlTimestamp(date: Date): string {
-  return `make_timestamp(${BigInt(date.getTime()) * 1000n})`;
-}
-
-function sqlList(values: readonly string[]): string {
-  return values.map(sqlString).join(",");
-}
 
 function embeddingLiteral(embedding: Float32Array | number[]): string {
   const values = Array.from(embedding, (v) => (Number.isFinite(v) ? String(v) : "0"));
@@ -68,22 +57,17 @@ export class DuckDbCatalogStore implements CatalogStore {
   private readonly lock = new Mutex();
   /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
   private readonly lookupLock = new Mutex();
-  private readonly staging: Staging;
-  /** Files upserted and not yet committed may reach this many before the store commits (see setWriteBuffer). */
-  private writeBuffer = 0;
-  /** The write transaction held open across upsert batches while files are buffered. */
-  private writeOpen = false;
-  /** Distinct files upserted in the open write transaction (new and re-inspected). */
-  private pendingFiles = 0;
+  private readonly bulk: BulkWriter;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly lookupConnection: DuckDBConnection,
+    private readonly writerConnection: DuckDBConnection,
     readonly dbPath: string,
     readonly readOnly: boolean,
   ) {
-    this.staging = new Staging(connection, SCHEMA);
+    this.bulk = new BulkWriter(connection, writerConnection);
   }
 
   /** Opens (creating when writable and absent) the database file; `:memory:` for a throw-away catalog. */
@@ -98,7 +82,16 @@ export class DuckDbCatalogStore implements CatalogStore {
     if (!readOnly) await connection.run("SET checkpoint_threshold = '1GB'");
     const lookupConnection = await instance.connect();
     await lookupConnection.run("SET TimeZone = 'UTC'");
-    const store = new DuckDbCatalogStore(instance, connection, lookupConnection, dbPath, readOnly);
+    const writerConnection = await instance.connect();
+    await writerConnection.run("SET TimeZone = 'UTC'");
+    const store = new DuckDbCatalogStore(
+      instance,
+      connection,
+      lookupConnection,
+      writerConnection,
+      dbPath,
+      readOnly,
+    );
     await store.applySearchPath();
     return store;
   }
@@ -155,50 +148,28 @@ export class DuckDbCatalogStore implements CatalogStore {
   }
 
   /**
-   * Bulk writes (scan): upserted files are committed once `files` of them are pending (or at `flush`, at any
-   * read, cleanup, export or close) instead of at the end of every `upsertBatch`, so DuckDB moves, checks and
-   * commits them in a few large statements (far less work than many small ones). Until then they are invisible
-   * to other connections and `knownState`, and a failure rolls back every file upserted since the last commit.
-   * 0 (the default): every `upsertBatch` commits before it returns.
+   * Bulk writes (scan): upserted files are committed together once `files` of them are pending (or at `flush`,
+   * any read, cleanup, export or close), in the background while the next batches are staged, instead of at the
+   * end of every `upsertBatch`: DuckDB moves, checks and commits them in a few large statements (far less work
+   * than many small ones). Until then they are invisible to `knownState`; a failed commit rolls back its files
+   * and is thrown by the next `upsertBatch` or `flush`. 0 (the default): every `upsertBatch` commits before it
+   * returns and throws its own failure.
    */
   setWriteBuffer(files: number): void {
-    this.writeBuffer = Math.max(0, Math.floor(files));
+    this.bulk.writeBuffer = Math.max(0, Math.floor(files));
   }
 
   /** Runs `task` on the connection once the files upserted so far are committed (every read and write but upserts). */
   private committed<T>(task: () => Promise<T>): Promise<T> {
     return this.lock.run(async () => {
-      await this.commitPending();
+      await this.bulk.flush();
       return task();
     });
   }
 
-  /** Commits the files upserted so far (a no-op when nothing is pending). */
+  /** Commits the files upserted so far and waits for it. */
   flush(): Promise<void> {
-    return this.lock.run(() => this.commitPending());
-  }
-
-  private async commitPending(): Promise<void> {
-    if (!this.writeOpen) return;
-    try {
-      if (this.staging.files > 0) {
-        await this.staging.move();
-        await this.connection.run(BACKFILL_SKETCHES);
-      }
-      await this.connection.run("COMMIT");
-    } catch (err) {
-      await this.rollbackPending();
-      throw err;
-    }
-    this.writeOpen = false;
-    this.pendingFiles = 0;
-  }
-
-  private async rollbackPending(): Promise<void> {
-    this.writeOpen = false;
-    this.pendingFiles = 0;
-    this.staging.discard();
-    await this.connection.run("ROLLBACK");
+    return this.lock.run(() => this.bulk.flush());
   }
 
   upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
@@ -212,19 +183,7 @@ export class DuckDbCatalogStore implements CatalogStore {
         if (n === 0) unique.push(r);
         occurrences.set(r.file.file_id, n + 1);
       }
-      if (!this.writeOpen) {
-        await this.connection.run("BEGIN TRANSACTION");
-        this.writeOpen = true;
-      }
-      let existingIds: Set<string>;
-      try {
-        existingIds = await this.stagePending(unique, occurrences, now);
-      } catch (err) {
-        await this.rollbackPending();
-        throw err;
-      }
-      this.pendingFiles += unique.length;
-      if (this.pendingFiles >= this.writeBuffer) await this.commitPending();
+      const existingIds = await this.bulk.upsert(unique, occurrences, now);
       const seen = new Set<string>();
       return records.map((r) => {
         const id = r.file.file_id;
@@ -237,49 +196,6 @@ export class DuckDbCatalogStore implements CatalogStore {
         };
       });
     });
-  }
-
-  /**
-   * Inside the open write transaction: re-inspections update their rows, new files go to the staging tables.
-   * Returns the file ids that were already catalogued (or staged).
-   */
-  private async stagePending(
-    unique: CatalogRecord[],
-    occurrences: Map<string, number>,
-    now: Date,
-  ): Promise<Set<string>> {
-    // A file staged by an earlier batch is moved first, so the lookup below sees it as catalogued.
-    if (unique.some((r) => this.staging.has(r.file.file_id))) await this.staging.move();
-    const ids = unique.map((r) => r.file.file_id);
-    const existing = await this.connection.runAndReadAll(
-      `SELECT file_id, pending_delete FROM ${SCHEMA}.files WHERE file_id IN (${sqlList(ids)})`,
-    );
-    const existingIds = new Set<string>();
-    let pending = false;
-    for (const [id, isPending] of existing.getRows()) {
-      if (isPending) pending = true;
-      else existingIds.add(String(id));
-    }
-    if (pending) await this.finishPendingDeletes();
-
-    const byIncrement = new Map<number, string[]>();
-    for (const id of existingIds) {
-      const n = occurrences.get(id) ?? 1;
-      byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
-    }
-    for (const [n, group] of byIncrement) {
-      await this.connection.run(
-        `UPDATE ${SCHEMA}.files SET inspection_count = inspection_count + ${n}, last_inspected = ${sqlTimestamp(now)}
-         WHERE file_id IN (${sqlList(group)})`,
-      );
-    }
-    const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
-    for (const r of fresh) {
-      const n = occurrences.get(r.file.file_id) ?? 1;
-      if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
-    }
-    await this.staging.append(fresh);
-    return existingIds;
   }
 
   knownState(paths: string[]): Promise<Map<string, KnownFileState>> {
@@ -512,6 +428,7 @@ export class DuckDbCatalogStore implements CatalogStore {
   close(): Promise<void> {
     return this.committed(async () => {
       await this.lookupLock.run(async () => this.lookupConnection.closeSync());
+      this.writerConnection.closeSync();
       this.connection.closeSync();
       this.instance.closeSync();
     });

@@ -26,7 +26,7 @@ export function registerScan(program: Command): void {
       .argument("<paths...>", "files, directories or -")
       .option("--force", "re-inspect files whose size and mtime are unchanged")
       .option("-j, --jobs <n>", "worker threads (0 = main thread)", positiveInt, availableParallelism())
-      .option("--batch <n>", "files per database transaction", positiveInt, 20_000)
+      .option("--batch <n>", "files per database transaction", positiveInt, 10_000)
       .option("--all-files", "in directories, catalogue every file, not only *.exr")
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
