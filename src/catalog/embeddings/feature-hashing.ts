@@ -27,11 +27,29 @@ export function hash32(text: string, seed = 0): number {
 export function featureHash(tokens: readonly WeightedToken[], dimensions: number): Float32Array {
   const acc = new Float64Array(dimensions);
   for (const { token, weight } of tokens) {
-    const h = hash32(token);
-    const sign = hash32(token, 0x9e3779b9) & 1 ? 1 : -1;
+    const hs = tokenHashes(token);
+    const h = Math.floor(hs / 2);
+    const sign = hs % 2 === 1 ? 1 : -1;
     acc[h % dimensions] = (acc[h % dimensions] ?? 0) + sign * weight;
   }
   return l2Normalize(acc);
+}
+
+const MEMO_LIMIT = 50_000;
+const tokenHashMemo = new Map<string, number>();
+
+/**
+ * `hash32(token) * 2 + (hash32(token, 0x9e3779b9) & 1)`: the bucket hash and the sign bit of a token, memoized
+ * (tokens repeat across the files of a scan; the memo is bounded).
+ */
+function tokenHashes(token: string): number {
+  let hs = tokenHashMemo.get(token);
+  if (hs === undefined) {
+    hs = hash32(token) * 2 + (hash32(token, 0x9e3779b9) & 1);
+    if (tokenHashMemo.size >= MEMO_LIMIT) tokenHashMemo.clear();
+    tokenHashMemo.set(token, hs);
+  }
+  return hs;
 }
 
 export function l2Normalize(values: ArrayLike<number>): Float32Array {

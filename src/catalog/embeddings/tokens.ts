@@ -1,14 +1,24 @@
 import type { InspectionResult } from "../../core/model.js";
 
+const MEMO_LIMIT = 20_000;
+const canonicalNames = new Map<string, string>();
+
 /**
  * Canonical form of a name for tokens: lower-cased, digit runs and hex-like ids replaced, so that
  * `cryptomatte/8a2f1c3/name`, `crypto_object00` and `AOV_light_group_02` compare by their meaningful part.
  */
 export function canonicalName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/\b[0-9a-f]{6,}\b/g, "#")
-    .replace(/\d+/g, "#");
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    canonical = name
+      .toLowerCase()
+      .replace(/\b[0-9a-f]{6,}\b/g, "#")
+      .replace(/\d+/g, "#");
+    // Names repeat across the files of a scan (channels, layers, attributes): memoized, bounded.
+    if (canonicalNames.size >= MEMO_LIMIT) canonicalNames.clear();
+    canonicalNames.set(name, canonical);
+  }
+  return canonical;
 }
 
 /** Resolution bucket: the power of two nearest the width (…, 1k, 2k, 4k). */
