@@ -122,6 +122,13 @@ describe("duckdb specifics", () => {
       expect((await store.knownState(["/b/d.exr"])).get("/b/d.exr")?.file_id).toBe(d.file.file_id);
       expect(await store.getRecord(d.file.file_id)).toEqual(d);
       expect((await store.counts()).files).toBe(4);
+      // Sketches are computed by the bulk insert: the same as the backfill would compute, none missing.
+      const { sketchesOf } = await import("../../src/catalog/duckdb/schema.js");
+      const sketches = await store.query(
+        `SELECT count(*), count(*) FILTER (f.embedding_sketch IS DISTINCT FROM k.sketch)
+         FROM exr_metadata.files f LEFT JOIN (${sketchesOf("exr_metadata.files")}) k USING (file_id)`,
+      );
+      expect(sketches.rows).toEqual([[4, 0]]);
     } finally {
       await store.close();
     }

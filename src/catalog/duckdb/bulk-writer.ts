@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CatalogRecord } from "../rows.js";
-import { BACKFILL_SKETCHES, SCHEMA } from "./schema.js";
+import { SCHEMA } from "./schema.js";
 import { sqlList, sqlTimestamp } from "./sql-literals.js";
 import { StagingGeneration } from "./staging.js";
 
@@ -124,7 +124,6 @@ export class BulkWriter {
       await this.writer.run("BEGIN TRANSACTION");
       try {
         for (const sql of generation.writeStatements()) await this.writer.run(sql);
-        if (generation.staged) await this.writer.run(BACKFILL_SKETCHES);
         await this.writer.run("COMMIT");
       } catch (err) {
         await this.writer.run("ROLLBACK");

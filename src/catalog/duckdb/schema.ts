@@ -74,15 +74,26 @@ function sketchPlanesSql(): string {
   return rows.join(",\n");
 }
 
-/** Fills `embedding_sketch` for rows that have an embedding but no sketch yet (new rows, imports, migration). */
+/** SimHash sketch of the embeddings of table alias `g`, grouped by `g.file_id`, over the planes `p`. */
+const SKETCH_AGGREGATE = `bit_or(CASE WHEN array_inner_product(g.metadata_embedding, p.plane) > 0 THEN (1::UBIGINT << p.bit)
+                ELSE 0::UBIGINT END) AS sketch`;
+
+/**
+ * `(file_id, sketch)` of every row of `source` (aliased `g`, with `file_id` and `metadata_embedding`) that has an
+ * embedding and matches `where`; joined by the bulk insert so new files get their sketch without an update.
+ */
+export function sketchesOf(source: string, where = "g.metadata_embedding IS NOT NULL"): string {
+  return `SELECT g.file_id,
+         ${SKETCH_AGGREGATE}
+  FROM ${source} g, ${SCHEMA}.embedding_planes p
+  WHERE ${where}
+  GROUP BY g.file_id`;
+}
+
+/** Fills `embedding_sketch` for rows that have an embedding but no sketch yet (imports, migration). */
 export const BACKFILL_SKETCHES = `UPDATE ${SCHEMA}.files AS f SET embedding_sketch = s.sketch
 FROM (
-  SELECT g.file_id,
-         bit_or(CASE WHEN array_inner_product(g.metadata_embedding, p.plane) > 0 THEN (1::UBIGINT << p.bit)
-                ELSE 0::UBIGINT END) AS sketch
-  FROM ${SCHEMA}.files g, ${SCHEMA}.embedding_planes p
-  WHERE g.embedding_sketch IS NULL AND g.metadata_embedding IS NOT NULL
-  GROUP BY g.file_id
+  ${sketchesOf(`${SCHEMA}.files`, "g.embedding_sketch IS NULL AND g.metadata_embedding IS NOT NULL")}
 ) AS s
 WHERE f.file_id = s.file_id`;
 

@@ -10,6 +10,7 @@ import {
   PART_COLUMNS,
   SQL_TYPE,
 } from "./columns.js";
+import { sketchesOf } from "./schema.js";
 import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
 
 /** In-memory database attached to the catalog's instance that holds the staging tables (every connection sees it). */
@@ -40,23 +41,27 @@ function stagedTable<Row>(
   table: string,
   columns: ColumnSpec<Row>[],
   rowsOf: (records: readonly CatalogRecord[]) => Row[],
-  vectorsJoin?: { table: string; on: string },
+  vectorsJoin?: { table: string; on: string; sketch?: boolean },
 ): StagedTable {
   const name = `${table}_${generation}`;
   const qualified = `${STAGING_CATALOG}.main.${name}`;
   const joined = (c: ColumnSpec<Row>) => vectorsJoin !== undefined && isVector(c.kind);
   const staged = columns.filter((c) => !joined(c));
   const defs = staged.map((c) => `${c.name} ${isVector(c.kind) ? "VARCHAR" : SQL_TYPE[c.kind]}`);
-  const names = columns.map((c) => c.name).join(", ");
-  const values = columns
-    .map((c) =>
-      joined(c) ? `v.${c.name}` : isVector(c.kind) ? `s.${c.name}::${SQL_TYPE[c.kind]}` : `s.${c.name}`,
-    )
-    .join(", ");
-  const join = vectorsJoin ? ` LEFT JOIN ${vectorsJoin.table} v ON ${vectorsJoin.on}` : "";
+  const names: string[] = columns.map((c) => c.name);
+  const values = columns.map((c) =>
+    joined(c) ? `v.${c.name}` : isVector(c.kind) ? `s.${c.name}::${SQL_TYPE[c.kind]}` : `s.${c.name}`,
+  );
+  let join = vectorsJoin ? ` LEFT JOIN ${vectorsJoin.table} v ON ${vectorsJoin.on}` : "";
+  if (vectorsJoin?.sketch) {
+    // The SimHash sketch is computed from the staged embeddings, so new files need no update afterwards.
+    names.push("embedding_sketch");
+    values.push("k.sketch");
+    join += ` LEFT JOIN (${sketchesOf(vectorsJoin.table)}) k ON k.file_id = s.file_id`;
+  }
   return {
     ddl: `CREATE TABLE IF NOT EXISTS ${qualified} (${defs.join(", ")})`,
-    move: `INSERT INTO ${schema}.${table} (${names}) SELECT ${values} FROM ${qualified} s${join}`,
+    move: `INSERT INTO ${schema}.${table} (${names.join(", ")}) SELECT ${values.join(", ")} FROM ${qualified} s${join}`,
     drop: `DROP TABLE IF EXISTS ${qualified}`,
     async append(connection, records) {
       const rows = rowsOf(records);
@@ -95,6 +100,7 @@ export class StagingGeneration {
       stagedTable(schema, generation, "files", FILE_COLUMNS, (rs) => rs.map((r) => r.file), {
         table: vectors,
         on: "v.file_id = s.file_id",
+        sketch: true,
       }),
       stagedTable(schema, generation, "parts", PART_COLUMNS, (rs) => rs.flatMap((r) => r.parts)),
       stagedTable(schema, generation, "channels", CHANNEL_COLUMNS, (rs) => rs.flatMap((r) => r.channels)),
@@ -135,9 +141,5 @@ export class StagingGeneration {
       ...this.tables.map((t) => t.drop),
       `DROP TABLE IF EXISTS ${STAGING_CATALOG}.main.${this.vectorsName}`,
     ];
-  }
-
-  get staged(): boolean {
-    return this.created;
   }
 }
