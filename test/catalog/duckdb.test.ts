@@ -133,4 +133,21 @@ describe("duckdb specifics", () => {
       await store.close();
     }
   });
+
+  it("close commits the files a write buffer still holds", async () => {
+    const { buildRecord } = await import("../../src/catalog/build-record.js");
+    const { fixture } = await import("./fixtures.js");
+    const file = path.join(dir, `close${n++}.duckdb`);
+    const store = await DuckDbCatalogStore.open(file);
+    await store.init();
+    store.setWriteBuffer(100);
+    await store.upsertBatch([buildRecord(fixture({ path: "/c/a.exr" }), { now: new Date(1000) })]);
+    await store.close();
+    const reopened = await DuckDbCatalogStore.open(file, { readOnly: true });
+    try {
+      expect((await reopened.counts()).files).toBe(1);
+    } finally {
+      await reopened.close();
+    }
+  });
 });

@@ -425,12 +425,20 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
+  /** Commits pending files and closes; a failed commit is thrown after the database is closed all the same. */
   close(): Promise<void> {
-    return this.committed(async () => {
+    return this.lock.run(async () => {
+      let failure: { error: unknown } | null = null;
+      try {
+        await this.bulk.flush();
+      } catch (error) {
+        failure = { error };
+      }
       await this.lookupLock.run(async () => this.lookupConnection.closeSync());
       this.writerConnection.closeSync();
       this.connection.closeSync();
       this.instance.closeSync();
+      if (failure) throw failure.error;
     });
   }
 }
