@@ -49,6 +49,8 @@ export interface TableCounts {
 
 export interface CatalogStore {
   readonly backend: "duckdb" | "vast";
+  /** The store takes records whose channel and attribute rows are JSON texts (`CatalogRecord.encoded`). */
+  readonly acceptsEncodedChildren?: boolean;
   /** Create or migrate the schema (idempotent). */
   init(): Promise<void>;
   /**

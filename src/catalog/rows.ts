@@ -89,4 +89,14 @@ export interface CatalogRecord {
   parts: PartRow[];
   channels: ChannelRow[];
   attributes: AttributeRow[];
+  /**
+   * Set only by the scan, for a store that declares `acceptsEncodedChildren` (DuckDB): the channel and attribute
+   * rows as JSON texts (catalog/duckdb/child-json.ts), `channels` and `attributes` then being empty.
+   */
+  encoded?: EncodedChildren;
+}
+
+export interface EncodedChildren {
+  channels: string;
+  attributes: string;
 }

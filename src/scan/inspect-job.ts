@@ -1,4 +1,5 @@
 import { buildRecord } from "../catalog/build-record.js";
+import { encodeChildren } from "../catalog/duckdb/child-json.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { Inspection } from "../core/inspection.js";
 import type { InspectionResult } from "../core/model.js";
@@ -10,6 +11,8 @@ export interface InspectJob {
   /** Epoch milliseconds. */
   now: number;
   cwd: string;
+  /** Channel and attribute rows as JSON texts (CatalogRecord.encoded), for a store that accepts them. */
+  encodeChildren?: boolean;
 }
 
 /** A result that records why a file could not be inspected at all (never expected: inspect never throws). */
@@ -30,7 +33,9 @@ export async function runInspectJob(job: InspectJob): Promise<CatalogRecord[]> {
     } catch (err) {
       result = failedInspection(path, err);
     }
-    out.push(buildRecord(result, { now, cwd: job.cwd }));
+    const record = buildRecord(result, { now, cwd: job.cwd });
+    if (job.encodeChildren) encodeChildren(record);
+    out.push(record);
   }
   return out;
 }

@@ -74,6 +74,8 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const handoff = Math.min(batchSize, HANDOFF_FILES);
   const jobSize = Math.max(1, options.jobSize ?? Math.min(32, handoff));
   const pool = new InspectPool(options.jobs ?? 0);
+  // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see child-json.ts).
+  const encodeChildren = options.store.acceptsEncodedChildren === true;
   const progress: ScanProgress = {
     found: 0,
     walkDone: false,
@@ -142,7 +144,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     // A failed write stops the scan now (its error is thrown here) rather than after inspecting everything.
     if (writeFailed) await writing;
     if (stopped()) return;
-    const task = pool.run({ paths, now: Date.now(), cwd }).then(collect);
+    const task = pool.run({ paths, now: Date.now(), cwd, encodeChildren }).then(collect);
     const tracked = task.then(() => {
       inFlight.delete(tracked);
     });

@@ -54,6 +54,7 @@ class Mutex {
 /** The embedded DuckDB adapter of the catalog port (the default backend). */
 export class DuckDbCatalogStore implements CatalogStore {
   readonly backend = "duckdb" as const;
+  readonly acceptsEncodedChildren = true;
   private readonly lock = new Mutex();
   /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
   private readonly lookupLock = new Mutex();

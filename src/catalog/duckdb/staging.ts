@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CatalogRecord } from "../rows.js";
 import { appendThrough } from "./appenders.js";
+import { encodedMoveSql } from "./child-json.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -91,9 +92,18 @@ export class StagingGeneration {
   private created = false;
   private readonly tables: StagedTable[];
   private readonly vectorsName: string;
+  /** Encoded child rows (CatalogRecord.encoded): file_id, file_path and one JSON text per child table. */
+  private readonly encodedName: string;
+  private readonly encodedMoves: string[];
 
   constructor(schema: string, generation: number) {
     this.vectorsName = `vectors_${generation}`;
+    this.encodedName = `encoded_${generation}`;
+    const encoded = `${STAGING_CATALOG}.main.${this.encodedName}`;
+    this.encodedMoves = [
+      encodedMoveSql(schema, "channels", encoded),
+      encodedMoveSql(schema, "attributes", encoded),
+    ];
     const vectors = `${STAGING_CATALOG}.main.${this.vectorsName}`;
     // Parents first: the move inserts in this order so every child finds its file row.
     this.tables = [
@@ -119,6 +129,9 @@ export class StagingGeneration {
       await connection.run(
         `CREATE TABLE IF NOT EXISTS ${STAGING_CATALOG}.main.${this.vectorsName} (${VECTOR_STAGING_COLUMNS})`,
       );
+      await connection.run(
+        `CREATE TABLE IF NOT EXISTS ${STAGING_CATALOG}.main.${this.encodedName} (file_id VARCHAR, file_path VARCHAR, channels VARCHAR, attributes VARCHAR)`,
+      );
       this.created = true;
     }
     for (const t of this.tables) await t.append(connection, records);
@@ -127,11 +140,34 @@ export class StagingGeneration {
       { catalog: STAGING_CATALOG, schema: "main", table: this.vectorsName },
       records,
     );
+    await this.appendEncoded(connection, records);
+  }
+
+  private async appendEncoded(
+    connection: DuckDBConnection,
+    records: readonly CatalogRecord[],
+  ): Promise<void> {
+    if (!records.some((r) => r.encoded)) return;
+    const appender = await connection.createAppender(this.encodedName, "main", STAGING_CATALOG);
+    try {
+      for (const r of records) {
+        if (!r.encoded) continue;
+        appender.appendVarchar(r.file.file_id);
+        appender.appendVarchar(r.file.file_path);
+        appender.appendVarchar(r.encoded.channels);
+        appender.appendVarchar(r.encoded.attributes);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
   }
 
   /** The generation's writes, in order: re-inspection updates, then the moves of the staged rows. */
   writeStatements(): string[] {
-    return [...this.updates, ...(this.created ? this.tables.map((t) => t.move) : [])];
+    if (!this.created) return [...this.updates];
+    return [...this.updates, ...this.tables.map((t) => t.move), ...this.encodedMoves];
   }
 
   /** Drops the staging tables (after the generation's transaction ended, committed or not). */
@@ -140,6 +176,7 @@ export class StagingGeneration {
     return [
       ...this.tables.map((t) => t.drop),
       `DROP TABLE IF EXISTS ${STAGING_CATALOG}.main.${this.vectorsName}`,
+      `DROP TABLE IF EXISTS ${STAGING_CATALOG}.main.${this.encodedName}`,
     ];
   }
 }
