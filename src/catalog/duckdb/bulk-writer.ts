@@ -6,7 +6,8 @@ import { StagingGeneration } from "./staging.js";
 
 /**
  * The DuckDB store's write path. Upsert batches are staged (on the store's connection, under its lock) into a
- * generation; once a generation holds `writeBuffer` files it is sealed and committed by one transaction on a
+ * generation; once a generation holds `writeBuffer` files (a quarter of that while the writer is idle) it is
+ * sealed and committed by one transaction on a
  * connection of its own, in the background: DuckDB moves, checks and commits one generation while the next one
  * fills (at most one committing, one filling). With `writeBuffer` 0 every batch is its own generation and
  * `upsert` waits for its commit. A failed commit rolls back its whole generation (each file lands with all its
@@ -18,6 +19,7 @@ export class BulkWriter {
   /** Files of sealed generations whose commit has not finished. */
   private readonly sealedIds = new Set<string>();
   private committing: Promise<void> = Promise.resolve();
+  private writerBusy = false;
   private failure: { error: unknown } | null = null;
   writeBuffer = 0;
 
@@ -78,7 +80,10 @@ export class BulkWriter {
       throw err;
     }
     for (const r of unique) generation.ids.add(r.file.file_id);
-    if (generation.ids.size >= this.writeBuffer) {
+    // An idle writer takes a generation early, at a quarter of the buffer (the scan's first files then commit
+    // while the next are staged); a busy one lets it grow to the full buffer (cheaper per file).
+    const early = !this.writerBusy && generation.ids.size * 4 >= this.writeBuffer;
+    if (generation.ids.size >= this.writeBuffer || early) {
       await this.seal();
       if (this.writeBuffer === 0) await this.drain();
     }
@@ -98,12 +103,14 @@ export class BulkWriter {
     this.generation = null;
     await this.committing;
     for (const id of generation.ids) this.sealedIds.add(id);
+    this.writerBusy = true;
     this.committing = this.commit(generation)
       .catch((error: unknown) => {
         this.failure ??= { error };
       })
       .finally(() => {
         for (const id of generation.ids) this.sealedIds.delete(id);
+        this.writerBusy = false;
       });
   }
 
