@@ -18,7 +18,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function toJson(rows: unknown[]): string {
   const json = JSON.stringify(rows);
-  if (!LONE_SURROGATE_ESCAPE.test(json)) return json;
+  // JSON.stringify writes a lone surrogate as a lower-case `\udXXX` escape (cheap substring check first).
+  if (!json.includes("\\ud") || !LONE_SURROGATE_ESCAPE.test(json)) return json;
   // Same bytes as the appender would store: lone surrogates become U+FFFD.
   return JSON.stringify(rows, (_key, value: unknown) =>
     typeof value === "string" ? value.replace(LONE_SURROGATE, "\uFFFD") : value,
