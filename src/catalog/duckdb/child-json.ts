@@ -2,16 +2,41 @@ import type { AttributeRow, CatalogRecord, ChannelRow } from "../rows.js";
 import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, type ColumnSpec, SQL_TYPE } from "./columns.js";
 
 /**
- * The channel and attribute rows of a file as JSON texts (CatalogRecord.encoded), for the scan's DuckDB fast path: a scan worker encodes
- * them (JSON.stringify, native), the main thread hands DuckDB one string per table and file instead of one
- * appender call per value (and receives a few strings from the worker instead of ~40 row objects), and DuckDB
- * expands them with `from_json` in the bulk insert. Measured on generated renders: main thread ≈ 45 instead of
- * ≈ 220–350 µs per file; the worker pays ≈ 100 µs, DuckDB ≈ 70 µs.
+ * The channel and attribute rows of a file as JSON texts (CatalogRecord.encoded), for the scan's DuckDB fast
+ * path: a scan worker encodes them (JSON.stringify, native), the main thread hands DuckDB one string per table and
+ * file instead of one appender call per value (and receives a few strings from the worker instead of ~40 row
+ * objects), and DuckDB expands them with `from_json` in the bulk insert. Measured on generated renders: main
+ * thread ≈ 45 instead of ≈ 220–350 µs per file; the worker pays ≈ 100 µs, DuckDB ≈ 70 µs.
  *
- * Rows are encoded without `file_id`/`file_path` (taken from the file row). `value_number` travels as text
- * (`String(v)`, so NaN and ±Infinity survive; DuckDB's cast to DOUBLE is exact); the channel fingerprint as a
- * JSON array of its float32 values (finite: an L2-normalized sum of finite weights), read back as FLOAT[128].
+ * Rows are encoded without `file_id`/`file_path` (taken from the file row), with one-letter keys (KEYS) so there is
+ * less text to write and parse. `value_number` travels as text (`String(v)`, so NaN and ±Infinity survive;
+ * DuckDB's cast to DOUBLE is exact); the channel fingerprint as a JSON array of its float32 values (finite: an
+ * L2-normalized sum of finite weights), read back as FLOAT[128].
  */
+type Encoded<Row> = Exclude<keyof Row, "file_id" | "file_path">;
+
+const CHANNEL_KEYS: Record<Encoded<ChannelRow>, string> = {
+  part_index: "p",
+  channel_name: "n",
+  channel_type: "t",
+  x_sampling: "x",
+  y_sampling: "y",
+  channel_fingerprint: "f",
+  layer_name: "l",
+  component_name: "c",
+  p_linear: "q",
+};
+
+const ATTRIBUTE_KEYS: Record<Encoded<AttributeRow>, string> = {
+  part_index: "p",
+  attribute_name: "n",
+  attribute_type: "t",
+  attribute_value: "v",
+  attribute_index: "i",
+  value_number: "d",
+  value_text: "s",
+};
+
 /** `\udXXX` escapes in JSON.stringify output: a lone surrogate, which napi's UTF-8 conversion turns into U+FFFD. */
 const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -26,30 +51,30 @@ function toJson(rows: unknown[]): string {
   );
 }
 
+// Keys as in CHANNEL_KEYS / ATTRIBUTE_KEYS (the round-trip tests compare every column).
 function channelJson(c: ChannelRow) {
   return {
-    part_index: c.part_index,
-    channel_name: c.channel_name,
-    channel_type: c.channel_type,
-    x_sampling: c.x_sampling,
-    y_sampling: c.y_sampling,
-    channel_fingerprint: c.channel_fingerprint ? Array.from(c.channel_fingerprint) : null,
-    layer_name: c.layer_name,
-    component_name: c.component_name,
-    p_linear: c.p_linear,
+    p: c.part_index,
+    n: c.channel_name,
+    t: c.channel_type,
+    x: c.x_sampling,
+    y: c.y_sampling,
+    f: c.channel_fingerprint ? Array.from(c.channel_fingerprint) : null,
+    l: c.layer_name,
+    c: c.component_name,
+    q: c.p_linear,
   };
 }
 
 function attributeJson(a: AttributeRow) {
   return {
-    part_index: a.part_index,
-    attribute_name: a.attribute_name,
-    attribute_type: a.attribute_type,
-    attribute_value: a.attribute_value,
-    attribute_index: a.attribute_index,
-    value_number:
-      a.value_number === null ? null : Object.is(a.value_number, -0) ? "-0" : String(a.value_number),
-    value_text: a.value_text,
+    p: a.part_index,
+    n: a.attribute_name,
+    t: a.attribute_type,
+    v: a.attribute_value,
+    i: a.attribute_index,
+    d: a.value_number === null ? null : Object.is(a.value_number, -0) ? "-0" : String(a.value_number),
+    s: a.value_text,
   };
 }
 
@@ -65,26 +90,24 @@ export function encodeChildren(record: CatalogRecord): void {
 
 const TEXT_IN_JSON = new Set(["value_number"]);
 
-/** `from_json` structure of a table's encoded rows (every column but file_id and file_path). */
-function jsonStructure<Row>(columns: ColumnSpec<Row>[]): string {
-  const fields = columns
-    .filter((c) => c.name !== "file_id" && c.name !== "file_path")
-    .map((c) => `"${c.name}":"${TEXT_IN_JSON.has(c.name) ? "VARCHAR" : SQL_TYPE[c.kind]}"`);
-  return `[{${fields.join(",")}}]`;
-}
-
 /**
  * `INSERT … SELECT` of the encoded rows of `table` held in column `table` of `source` (with file_id, file_path),
  * in stored order (a plain scan and unnest keep the insertion order).
  */
 export function encodedMoveSql(schema: string, table: "channels" | "attributes", source: string): string {
-  const columns: ColumnSpec<ChannelRow>[] | ColumnSpec<AttributeRow>[] =
-    table === "channels" ? CHANNEL_COLUMNS : ATTRIBUTE_COLUMNS;
-  const names = columns.map((c) => c.name);
-  const values = names.map((n) => (TEXT_IN_JSON.has(n) ? `${n}::DOUBLE` : n));
-  const structure = jsonStructure<ChannelRow | AttributeRow>(
-    columns as ColumnSpec<ChannelRow | AttributeRow>[],
-  );
-  return `INSERT INTO ${schema}.${table} (${names.join(", ")}) SELECT ${values.join(", ")} FROM (
-  SELECT file_id, file_path, unnest(from_json(${table}, '${structure}'), recursive := true) FROM ${source})`;
+  const [columns, keys]: [ColumnSpec<ChannelRow | AttributeRow>[], Record<string, string>] =
+    table === "channels"
+      ? [CHANNEL_COLUMNS as ColumnSpec<ChannelRow | AttributeRow>[], CHANNEL_KEYS]
+      : [ATTRIBUTE_COLUMNS as ColumnSpec<ChannelRow | AttributeRow>[], ATTRIBUTE_KEYS];
+  const encoded = columns.filter((c) => c.name !== "file_id" && c.name !== "file_path");
+  const structure = encoded
+    .map((c) => `"${keys[c.name]}":"${TEXT_IN_JSON.has(c.name) ? "VARCHAR" : SQL_TYPE[c.kind]}"`)
+    .join(",");
+  const values = columns.map((c) => {
+    if (c.name === "file_id" || c.name === "file_path") return c.name;
+    const key = keys[c.name];
+    return TEXT_IN_JSON.has(c.name) ? `${key}::DOUBLE` : key;
+  });
+  return `INSERT INTO ${schema}.${table} (${columns.map((c) => c.name).join(", ")}) SELECT ${values.join(", ")} FROM (
+  SELECT file_id, file_path, unnest(from_json(${table}, '[{${structure}}]'), recursive := true) FROM ${source})`;
 }
