@@ -7,11 +7,11 @@ import { StagingGeneration } from "./staging.js";
 /**
  * The DuckDB store's write path. Upsert batches are staged (on the store's connection, under its lock) into a
  * generation; once a generation holds `writeBuffer` files (a quarter of that while the writer is idle) it is
- * sealed and committed by one transaction on a
- * connection of its own, in the background: DuckDB moves, checks and commits one generation while the next one
- * fills (at most one committing, one filling). With `writeBuffer` 0 every batch is its own generation and
- * `upsert` waits for its commit. A failed commit rolls back its whole generation (each file lands with all its
- * rows or not at all) and is thrown by the next `upsert` or `flush`.
+ * sealed and committed by one transaction on a connection of its own, in the background: DuckDB moves, checks
+ * and commits one generation while the next one fills (at most one committing, one filling). With `writeBuffer` 0
+ * every batch is its own generation and `upsert` waits for its commit. A failed commit rolls back its whole
+ * generation (each file lands with all its rows or not at all) and is thrown by the next `upsert` or `flush`; a
+ * failed staging append drops the filling generation and is thrown at once.
  */
 export class BulkWriter {
   private generation: StagingGeneration | null = null;
