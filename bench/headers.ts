@@ -240,24 +240,29 @@ async function main(): Promise<void> {
     `| \`exrinfo\` (OpenEXR's C tool; one process, one thread, all ${files.length} paths as arguments) | ${exrinfo ? fmt(med.exrinfo ?? null) : "not installed"} |`,
     "",
     `Worker threads: ${jobs} (this machine's CPUs, at least 2); starting them and their first batch took ${workerStartMs.toFixed(0)} ms once, not counted above.`,
-    `Ratios: ours/floor ${ratio(med.cliN ?? null, med.floorSync ?? null)} (ours on ${jobs} threads vs the floor in one thread), ` +
-      `${ratio(med.cliN ?? null, med.floorN ?? null)} (both on ${jobs} threads), ${ratio(med.ours1 ?? null, med.floorSync ?? null)} (both in one thread); ` +
-      `ours/exrinfo ${ratio(med.cliN ?? null, med.exrinfo ?? null)} (ours on ${jobs} threads), ${ratio(med.cli1 ?? null, med.exrinfo ?? null)} (ours in one thread, rendering), ` +
-      `${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (library in one thread, no rendering).`,
+    `Ratios: ours/floor ${ratio(med.validateN ?? null, med.floorSync ?? null)} (validate on ${jobs} threads vs the floor in one thread), ` +
+      `${ratio(med.validateN ?? null, med.floorN ?? null)} (both on ${jobs} threads), ${ratio(med.ours1 ?? null, med.floorSync ?? null)} (library vs floor, both in one thread); ` +
+      `ours/exrinfo ${ratio(med.validateN ?? null, med.exrinfo ?? null)} (validate on ${jobs} threads), ${ratio(med.cliN ?? null, med.exrinfo ?? null)} (ndjson on ${jobs} threads), ` +
+      `${ratio(med.validate1 ?? null, med.exrinfo ?? null)} (validate in one thread), ${ratio(med.ours1 ?? null, med.exrinfo ?? null)} (library in one thread, no rendering).`,
     verdict(
       "ours/floor >= 0.5",
       [
-        [`ours on ${jobs} threads vs the floor in one thread`, med.cliN ?? null, med.floorSync ?? null],
-        [`both on ${jobs} threads`, med.cliN ?? null, med.floorN ?? null],
-        ["both in one thread", med.ours1 ?? null, med.floorSync ?? null],
+        [
+          `validate on ${jobs} threads vs the floor in one thread`,
+          med.validateN ?? null,
+          med.floorSync ?? null,
+        ],
+        [`validate vs floor, both on ${jobs} threads`, med.validateN ?? null, med.floorN ?? null],
+        ["library vs floor, both in one thread", med.ours1 ?? null, med.floorSync ?? null],
       ],
       0.5,
     ),
     verdict(
       "ours/exrinfo >= 1",
       [
-        [`ours on ${jobs} threads`, med.cliN ?? null, med.exrinfo ?? null],
-        ["ours in one thread", med.cli1 ?? null, med.exrinfo ?? null],
+        [`validate on ${jobs} threads`, med.validateN ?? null, med.exrinfo ?? null],
+        [`inspect --format ndjson on ${jobs} threads`, med.cliN ?? null, med.exrinfo ?? null],
+        ["library in one thread", med.ours1 ?? null, med.exrinfo ?? null],
       ],
       1,
     ),
