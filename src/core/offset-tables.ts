@@ -279,7 +279,8 @@ export function analyzeTables(
 
 /**
  * True when, in ascending order, every one of the first `n` offsets leaves `headerSize` bytes
- * before the next one (and the last before `fileSize`). Sorts a copy of the keys only.
+ * before the next one (and the last before `fileSize`). Sorts a copy of the keys only, unless the
+ * tables interleave the way multi-part writers write (then one pass, no copy).
  */
 function allFitSorted(
   offsets: Float64Array,
@@ -289,8 +290,9 @@ function allFitSorted(
   fileSize: number,
 ): boolean {
   if (n === 0) return true;
-  const sorted =
-    interleavedKeys(offsets, n, segmentStarts) ?? bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
+  const interleaved = interleavedFit(offsets, n, segmentStarts, headerSize, fileSize);
+  if (interleaved !== null) return interleaved;
+  const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
   return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
 }
 
@@ -302,20 +304,23 @@ function gapsAtLeast(sorted: Float64Array, n: number, gap: number): boolean {
 }
 
 /**
- * The first `n` offsets taken from the tables in turn (chunk 0 of every part, then chunk 1, …,
+ * Walks the first `n` offsets taking the tables in turn (chunk 0 of every part, then chunk 1, …,
  * skipping tables that ran out): the order in which multi-part writers interleave their parts.
- * One pass; null unless that order is ascending (it then is the sorted order).
+ * Null unless that order is ascending (it then is the sorted order); otherwise whether, in it, each
+ * offset leaves `headerSize` bytes before the next one and the last before `fileSize`.
  */
-function interleavedKeys(
+function interleavedFit(
   offsets: Float64Array,
   n: number,
   segmentStarts: readonly number[],
-): Float64Array | null {
-  const key = f64(1, n);
+  headerSize: number,
+  fileSize: number,
+): boolean | null {
   const heads = segmentStarts.slice();
   const ends = [...segmentStarts.slice(1), n];
   const tables = heads.length;
   let previous = Number.NEGATIVE_INFINITY;
+  let fits = true;
   let out = 0;
   while (out < n) {
     for (let t = 0; t < tables; t++) {
@@ -323,12 +328,13 @@ function interleavedKeys(
       if (h === ends[t]) continue;
       const o = offsets[h]!;
       if (o < previous) return null;
+      fits = fits && previous + headerSize <= o;
       previous = o;
-      key[out++] = o;
+      out++;
       heads[t] = h + 1;
     }
   }
-  return key;
+  return fits && previous + headerSize <= fileSize;
 }
 
 /**
