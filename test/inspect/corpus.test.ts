@@ -146,7 +146,10 @@ suite(root ? "corpus" : CORPUS_SKIP_REASON, () => {
     expect(v.t_m33d).toEqual(["m33d", [0, 1, 2, 3, 4, 5, 6, 7, 8]]);
     expect(v.worldToCamera).toEqual(["m44f", Array.from({ length: 16 }, (_, i) => i)]);
     expect(v.t_m44d).toEqual(["m44d", Array.from({ length: 16 }, (_, i) => i)]);
-    expect(v.preview).toEqual(["preview", { width: 2, height: 1, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }]);
+    expect(v.preview).toEqual([
+      "preview",
+      { width: 2, height: 1, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+    ]);
     expect(v.framesPerSecond).toEqual(["rational", { numerator: 24000, denominator: 1001 }]);
     expect(v.owner).toEqual(["string", "ACME"]);
     expect(v.t_latin1).toEqual(["string", { text: "caf\ufffd", base64: "Y2Fm6Q==", valid_utf8: false }]);
