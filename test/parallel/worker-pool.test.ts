@@ -73,3 +73,36 @@ describe("render workers", () => {
     await pool.close();
   });
 });
+
+describe("renderPaths with workers", () => {
+  it("renders every file in input order on a started pool exactly as in this thread", async () => {
+    const { dir, names } = writeSamples();
+    const paths = names.map((n) => join(dir, n));
+    // Several batches, with a missing file and a non-EXR among them.
+    const args = [...paths, ...paths, join(dir, "none.exr"), writeFile(dir, "junk.exr", "junk"), ...paths];
+    const run = (await import(
+      pathToFileURL(resolve("dist/cli/output/run.js")).href
+    )) as typeof import("../../src/cli/output/run.js");
+    const collect = async (options: { jobs: number; pool?: ReturnType<typeof run.createRenderPool> }) => {
+      const texts: string[] = [];
+      const summary = await run.renderPaths({
+        paths: args,
+        kind: "ndjson",
+        ...options,
+        emit: ({ text }) => {
+          texts.push(text);
+        },
+      });
+      return { texts, summary };
+    };
+    const pool = run.createRenderPool(2);
+    const inWorkers = await collect({ jobs: 2, pool });
+    await pool.close();
+    const inThread = await collect({ jobs: 1 });
+    expect(inWorkers.texts).toEqual(inThread.texts);
+    expect(inWorkers.summary).toEqual(inThread.summary);
+    expect(inWorkers.texts).toHaveLength(args.length);
+    expect(inWorkers.summary.failed).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(inWorkers.texts[2 * paths.length]!).file.path).toBe(join(dir, "none.exr"));
+  });
+});
