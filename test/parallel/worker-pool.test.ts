@@ -51,6 +51,22 @@ describe("WorkerPool", () => {
       await pool.close();
     },
   );
+
+  it("a worker module that cannot load fails each request once, without a restart loop", async () => {
+    const file = join(tempDir("exr-pool-"), "broken-worker.mjs");
+    writeFileSync(file, 'throw new Error("cannot load");\n');
+    const pool = new WorkerPool<string, string>(pathToFileURL(file), 2, (req) => `failed ${req}`);
+    expect(await Promise.all(["a", "b", "c"].map((r) => pool.run(r)))).toEqual([
+      "failed a",
+      "failed b",
+      "failed c",
+    ]);
+    const crashes = pool.crashes;
+    expect(crashes).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.crashes).toBe(crashes);
+    await pool.close();
+  });
 });
 
 describe("render workers", () => {

@@ -120,17 +120,24 @@ async function renderBatches(
   const jobs = options.pool?.size ?? options.jobs ?? defaultJobs();
   let pool: RenderPool | null = options.pool ?? null;
   let ready = pool !== null;
+  let workersFailed = false;
   let seen = 0;
   const runBatch = async (batch: WalkEntry[]): Promise<Rendered[]> => {
     seen += batch.length;
-    if (!pool && jobs > 1 && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
+    if (!pool && !workersFailed && jobs > 1 && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
       // Workers start in the background (module loading takes ~100 ms); this thread keeps inspecting
       // until every worker has answered an empty request, then hands batches over.
       const started = createRenderPool(jobs);
       pool = started;
       void Promise.all(Array.from({ length: jobs }, () => started.run(request([])))).then(() => {
-        ready = true;
+        if (started.crashes === 0) ready = true;
+        else workersFailed = true; // e.g. a broken install: keep inspecting in this thread
       });
+    }
+    if (workersFailed && pool && !options.pool) {
+      const failedPool = pool;
+      pool = null;
+      void failedPool.close();
     }
     if (pool && ready) return inWorkers(pool, batch);
     // Let the event loop deliver the workers' answers (the walk may never leave the microtask queue).
