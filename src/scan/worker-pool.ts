@@ -1,7 +1,8 @@
 import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogRecord } from "../catalog/rows.js";
+import { ioFailure } from "../inspect/inspect.js";
 import { WorkerPool, workerModuleExists } from "../parallel/worker-pool.js";
-import { failedInspection, type InspectJob, runInspectJob } from "./inspect-job.js";
+import { type InspectJob, runInspectJob } from "./inspect-job.js";
 
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
 const WORKER_URL = new URL("./scan-worker.js", import.meta.url);
@@ -24,7 +25,7 @@ export class InspectPool {
       this.threads > 0
         ? new WorkerPool<InspectJob, CatalogRecord[]>(WORKER_URL, this.threads, (job, err) => {
             const now = new Date(job.now);
-            return job.paths.map((p) => buildRecord(failedInspection(p, err), { now, cwd: job.cwd }));
+            return job.paths.map((p) => buildRecord(ioFailure(p, err), { now, cwd: job.cwd }));
           })
         : null;
   }

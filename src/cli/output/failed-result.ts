@@ -24,6 +24,11 @@ export function failedResult(path: string, message: string): InspectionResult {
   };
 }
 
+/** The result for a file whose inspection failed inside exr-inspector (never expected: a bug or a crashed worker). */
+export function internalFailure(path: string, err: unknown, context = ""): InspectionResult {
+  return failedResult(path, `internal error: ${context}${err instanceof Error ? err.message : String(err)}`);
+}
+
 /** A file passes when it validates without errors and its offset tables and chunks are complete. */
 export function passes(result: InspectionResult): boolean {
   return result.validation.status !== "error" && result.file.is_complete;

@@ -1,6 +1,6 @@
 import type { InspectionResult } from "../../core/model.js";
 import { inspectFileSync } from "../../inspect/inspect.js";
-import { failedResult } from "./failed-result.js";
+import { internalFailure } from "./failed-result.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 
 /** A batch of local files to inspect with blocking reads and render (in a worker or in process). */
@@ -15,7 +15,7 @@ export function inspectOrFail(path: string, maxHeaderBytes?: number): Inspection
     return inspectFileSync(path, maxHeaderBytes ? { maxHeaderBytes } : {});
   } catch (err) {
     // inspectFileSync is documented never to throw; keep one bad file from ending the run if it ever does.
-    return failedResult(path, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    return internalFailure(path, err);
   }
 }
 

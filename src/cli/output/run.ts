@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
-import { failedResult } from "./failed-result.js";
+import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 import { inspectOrFail, type RenderRequest } from "./render-files.js";
@@ -41,15 +41,7 @@ export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
 /** Worker threads that inspect and render batches of files; a crashed worker's files become error results. */
 export function createRenderPool(jobs: number): RenderPool {
   return new WorkerPool<RenderRequest, Rendered[]>(RENDER_WORKER, jobs, (req, err) =>
-    req.paths.map((p) =>
-      render(
-        failedResult(
-          p,
-          `internal error: inspection worker failed: ${err instanceof Error ? err.message : String(err)}`,
-        ),
-        req.kind,
-      ),
-    ),
+    req.paths.map((p) => render(internalFailure(p, err, "inspection worker failed: "), req.kind)),
   );
 }
 
@@ -78,13 +70,11 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   };
   if (options.io === "async") {
     const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
-      if (entry.error !== undefined) return render(failedResult(entry.path, entry.error), options.kind);
+      if (entry.error !== undefined) return walkFailure(entry, options.kind);
       const result = await inspectFile(entry.path, {
         io: "async",
         ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-      }).catch((err: unknown) =>
-        failedResult(entry.path, `internal error: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      }).catch((err: unknown) => internalFailure(entry.path, err));
       return render(result, options.kind);
     };
     for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
@@ -105,7 +95,7 @@ async function renderBatches(
     kind: options.kind,
     ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
   });
-  const failed = (e: WalkEntry) => render(failedResult(e.path, e.error ?? ""), options.kind);
+  const failed = (e: WalkEntry) => walkFailure(e, options.kind);
   const inProcess = (batch: WalkEntry[]): Rendered[] =>
     batch.map((e) =>
       e.error !== undefined ? failed(e) : render(inspectOrFail(e.path, options.maxHeaderBytes), options.kind),
@@ -130,14 +120,15 @@ async function renderBatches(
       const started = createRenderPool(jobs);
       pool = started;
       void Promise.all(Array.from({ length: jobs }, () => started.run(request([])))).then(() => {
-        if (started.crashes === 0) ready = true;
-        else workersFailed = true; // e.g. a broken install: keep inspecting in this thread
+        if (started.crashes === 0) {
+          ready = true;
+          return;
+        }
+        // Workers cannot start (e.g. a broken install): keep inspecting in this thread.
+        workersFailed = true;
+        pool = null;
+        void started.close();
       });
-    }
-    if (workersFailed && pool && !options.pool) {
-      const failedPool = pool;
-      pool = null;
-      void failedPool.close();
     }
     if (pool && ready) return inWorkers(pool, batch);
     // Let the event loop deliver the workers' answers (the walk may never leave the microtask queue).
@@ -150,6 +141,11 @@ async function renderBatches(
   } finally {
     if (pool && !options.pool) await pool.close();
   }
+}
+
+/** The rendered result for an argument the walk could not expand (e.g. an unreadable directory). */
+function walkFailure(entry: WalkEntry, kind: RenderKind): Rendered {
+  return render(failedResult(entry.path, entry.error ?? ""), kind);
 }
 
 /** Groups a stream into arrays of up to `size` items. */
