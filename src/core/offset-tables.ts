@@ -1,5 +1,7 @@
 import { finding } from "./findings.js";
 import type { Finding, PartType } from "./model.js";
+import { orderedTables } from "./ordered-tables.js";
+import { loadEntries } from "./table-words.js";
 
 export interface TableSpan {
   part: number;
@@ -121,28 +123,6 @@ function unfit(
       );
 }
 
-/** Offset-table entries as aligned little-endian 32-bit word pairs (reused; see u32Scratch). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-let entryWords = new Uint32Array(2048);
-let entryBytes = new Uint8Array(entryWords.buffer);
-
-/**
- * Copies the first `count` 8-byte entries of `bytes` into `entryWords` (lo, hi per entry): a
- * native copy, then plain typed-array loads instead of a DataView read per word.
- */
-function loadEntries(bytes: Uint8Array, count: number): Uint32Array {
-  if (entryWords.length < count * 2) {
-    entryWords = new Uint32Array(Math.max(count * 2, entryWords.length * 2));
-    entryBytes = new Uint8Array(entryWords.buffer);
-  }
-  entryBytes.set(bytes.subarray(0, count * 8));
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, count * 8);
-    for (let w = 0; w < count * 2; w++) entryWords[w] = view.getUint32(w * 4, true);
-  }
-  return entryWords;
-}
-
 /**
  * Judges the offset tables. `bytes` holds the file from `layout.start` (it may be shorter than
  * the layout when the file is truncated). Each valid chunk is taken to extend to the next higher
@@ -155,6 +135,17 @@ export function analyzeTables(
   partTypes: readonly (PartType | null)[],
   multipart: boolean,
 ): TableAnalysis {
+  const partHeaderSize: number[] = [];
+  let largestHeader = 0;
+  for (const t of partTypes) {
+    const size = t === null ? 0 : chunkHeaderSize(t, multipart);
+    partHeaderSize.push(size);
+    if (size > largestHeader) largestHeader = size;
+  }
+  // Finished files written in table or round-robin order (nearly all) need one pass and no copies.
+  const ordered = orderedTables(bytes, layout, fileSize, partHeaderSize);
+  if (ordered) return ordered;
+
   const findings: Finding[] = [];
   let complete = true;
   const tables = layout.tables;
@@ -223,13 +214,6 @@ export function analyzeTables(
     present.push(n - before);
   }
 
-  const partHeaderSize: number[] = [];
-  let largestHeader = 0;
-  for (const t of partTypes) {
-    const size = t === null ? 0 : chunkHeaderSize(t, multipart);
-    partHeaderSize.push(size);
-    if (size > largestHeader) largestHeader = size;
-  }
   let uniformHeader = true;
   for (let part = 0; part < parts; part++) uniformHeader &&= partHeaderSize[part] === partHeaderSize[0];
   const partAt = (i: number) => segmentOf(segmentStarts, i);

@@ -1,0 +1,21 @@
+/** Offset-table entries as aligned little-endian 32-bit word pairs, in one buffer reused across files (analysis is synchronous). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let entryWords = new Uint32Array(2048);
+let entryBytes = new Uint8Array(entryWords.buffer);
+
+/**
+ * Copies the first `count` 8-byte entries of `bytes` into `entryWords` (lo, hi per entry): a
+ * native copy, then plain typed-array loads instead of a DataView read per word.
+ */
+export function loadEntries(bytes: Uint8Array, count: number): Uint32Array {
+  if (entryWords.length < count * 2) {
+    entryWords = new Uint32Array(Math.max(count * 2, entryWords.length * 2));
+    entryBytes = new Uint8Array(entryWords.buffer);
+  }
+  entryBytes.set(bytes.subarray(0, count * 8));
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, count * 8);
+    for (let w = 0; w < count * 2; w++) entryWords[w] = view.getUint32(w * 4, true);
+  }
+  return entryWords;
+}
