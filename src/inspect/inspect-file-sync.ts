@@ -48,7 +48,7 @@ function readAt(fd: number, offset: number, length: number, first: boolean): Uin
 
 /** Blocking-I/O inspection of a local file: open, fstat, the plan's reads, close. Never throws. */
 export function inspectFileSync(path: string, options: InspectOptions = {}): InspectionResult {
-  const plan = planOptions(path, { initialReadBytes: LOCAL_FIRST_READ_BYTES, ...options });
+  const plan = planOptions(path, options, LOCAL_FIRST_READ_BYTES);
   let fd: number;
   try {
     fd = openSync(path, "r");

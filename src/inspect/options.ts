@@ -16,6 +16,8 @@ export interface InspectOptions {
    * "async": fs/promises reads that never block the event loop (network file systems with high latency).
    */
   io?: "sync" | "async";
+  /** False: skip the SHA-256 of the header, `header_hash` is then null (for callers that never report it). Default true. */
+  headerHash?: boolean;
 }
 
 const { createHash } = crypto;
@@ -31,14 +33,14 @@ export function zlibInflate(compressed: Uint8Array, maxLength: number): Uint8Arr
   return inflateSync(compressed, { maxOutputLength: maxLength });
 }
 
-export function planOptions(path: string, options: InspectOptions): PlanOptions {
-  return {
-    path: options.path ?? path,
-    ...(options.initialReadBytes !== undefined ? { initialReadBytes: options.initialReadBytes } : {}),
-    ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-    sha256: sha256Hex,
-    inflate: zlibInflate,
-  };
+/** The plan's options for one file, built without spreads (this runs once per inspected file). */
+export function planOptions(path: string, options: InspectOptions, defaultFirstRead?: number): PlanOptions {
+  const plan: PlanOptions = { path: options.path ?? path, sha256: sha256Hex, inflate: zlibInflate };
+  const first = options.initialReadBytes ?? defaultFirstRead;
+  if (first !== undefined) plan.initialReadBytes = first;
+  if (options.maxHeaderBytes !== undefined) plan.maxHeaderBytes = options.maxHeaderBytes;
+  if (options.headerHash === false) plan.hashHeader = false;
+  return plan;
 }
 
 /** A result for a file that could not be opened at all. */

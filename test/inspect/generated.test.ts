@@ -123,6 +123,15 @@ describe("generated sample files", () => {
     expect(a.parts[0]!.offset_table_offset).toBe(a.file.header_bytes);
   });
 
+  it("headerHash: false leaves header_hash null and changes nothing else", async () => {
+    const bytes = byName.get("multipart_mixed.exr")!;
+    const hashed = await inspect(new BufferSource(bytes));
+    const unhashed = await inspect(new BufferSource(bytes), { headerHash: false });
+    expect(hashed.file.header_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(unhashed.file.header_hash).toBeNull();
+    expect({ ...unhashed, file: { ...unhashed.file, header_hash: hashed.file.header_hash } }).toEqual(hashed);
+  });
+
   it("attributes are listed in stored order with sizes and offsets", async () => {
     const bytes = byName.get("every_attribute_type.exr")!;
     const r = await run("every_attribute_type.exr");

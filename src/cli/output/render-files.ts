@@ -1,5 +1,5 @@
 import type { InspectionResult } from "../../core/model.js";
-import { inspectFileSync } from "../../inspect/inspect.js";
+import { type InspectOptions, inspectFileSync } from "../../inspect/inspect.js";
 import { internalFailure } from "./failed-result.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 
@@ -10,9 +10,17 @@ export interface RenderRequest {
   maxHeaderBytes?: number;
 }
 
-export function inspectOrFail(path: string, maxHeaderBytes?: number): InspectionResult {
+/** Inspection options for a render kind: `validate` prints findings only, so it skips the header hash. */
+export function optionsFor(kind: RenderKind, maxHeaderBytes?: number): InspectOptions {
+  const options: InspectOptions =
+    kind === "findings-text" || kind === "findings-ndjson" ? { headerHash: false } : {};
+  if (maxHeaderBytes) options.maxHeaderBytes = maxHeaderBytes;
+  return options;
+}
+
+export function inspectOrFail(path: string, options: InspectOptions): InspectionResult {
   try {
-    return inspectFileSync(path, maxHeaderBytes ? { maxHeaderBytes } : {});
+    return inspectFileSync(path, options);
   } catch (err) {
     // inspectFileSync is documented never to throw; keep one bad file from ending the run if it ever does.
     return internalFailure(path, err);
@@ -20,5 +28,6 @@ export function inspectOrFail(path: string, maxHeaderBytes?: number): Inspection
 }
 
 export function renderFiles(request: RenderRequest): Rendered[] {
-  return request.paths.map((p) => render(inspectOrFail(p, request.maxHeaderBytes), request.kind));
+  const options = optionsFor(request.kind, request.maxHeaderBytes);
+  return request.paths.map((p) => render(inspectOrFail(p, options), request.kind));
 }

@@ -5,7 +5,7 @@ import { WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
-import { inspectOrFail, type RenderRequest } from "./render-files.js";
+import { inspectOrFail, optionsFor, type RenderRequest } from "./render-files.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -72,8 +72,8 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
     const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
       if (entry.error !== undefined) return walkFailure(entry, options.kind);
       const result = await inspectFile(entry.path, {
+        ...optionsFor(options.kind, options.maxHeaderBytes),
         io: "async",
-        ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
       }).catch((err: unknown) => internalFailure(entry.path, err));
       return render(result, options.kind);
     };
@@ -96,9 +96,10 @@ async function renderBatches(
     ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
   });
   const failed = (e: WalkEntry) => walkFailure(e, options.kind);
+  const inspectOptions = optionsFor(options.kind, options.maxHeaderBytes);
   const inProcess = (batch: WalkEntry[]): Rendered[] =>
     batch.map((e) =>
-      e.error !== undefined ? failed(e) : render(inspectOrFail(e.path, options.maxHeaderBytes), options.kind),
+      e.error !== undefined ? failed(e) : render(inspectOrFail(e.path, inspectOptions), options.kind),
     );
   const inWorkers = async (workers: RenderPool, batch: WalkEntry[]): Promise<Rendered[]> => {
     const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
