@@ -10,8 +10,8 @@ interface Pending<Req, Res> {
 interface Slot<Req, Res> {
   /** Null until needed, and again after a crash (replaced when the next request needs it). */
   worker: Worker | null;
-  busy: Pending<Req, Res> | null;
-  id: number;
+  /** Requests sent to this worker and not answered yet, by message id. */
+  inFlight: Map<number, Pending<Req, Res>>;
 }
 
 /** True when `url` is a worker module that exists on disk (compiled JS; absent when running from TS sources). */
@@ -20,11 +20,13 @@ export function workerModuleExists(url: URL): boolean {
 }
 
 /**
- * A fixed number of worker threads answering one request at a time each (see `serveRequests`).
- * Requests queue in order; a worker starts when a request needs it. A worker that crashes or exits
- * mid-request is dropped and that request is answered by `onCrash` instead, so callers always get a
- * response; its replacement starts with the next request (a worker that cannot even load costs one
- * failed request each, never a restart loop).
+ * A fixed number of worker threads, each sent up to `depth` requests at once (see `serveRequests`):
+ * the next request already waits in a worker's port when it finishes one, so it never idles for a
+ * round trip through this thread's event loop. Requests queue in order; a worker starts when a
+ * request needs it. A worker that crashes or exits mid-request is dropped and the request it was
+ * working on is answered by `onCrash` instead, so callers always get a response (requests waiting
+ * behind it are sent again); its replacement starts with the next request (a worker that cannot
+ * even load costs one failed request each, never a restart loop).
  */
 export class WorkerPool<Req, Res> {
   private readonly slots: Slot<Req, Res>[] = [];
@@ -38,8 +40,9 @@ export class WorkerPool<Req, Res> {
     private readonly url: URL,
     readonly size: number,
     private readonly onCrash: (request: Req, err: unknown) => Res,
+    private readonly depth = 2,
   ) {
-    for (let i = 0; i < size; i++) this.slots.push({ worker: null, busy: null, id: 0 });
+    for (let i = 0; i < size; i++) this.slots.push({ worker: null, inFlight: new Map() });
   }
 
   run(request: Req): Promise<Res> {
@@ -60,9 +63,9 @@ export class WorkerPool<Req, Res> {
   private start(slot: Slot<Req, Res>): Worker {
     const worker = new Worker(this.url);
     worker.on("message", (message: { id: number; response: Res }) => {
-      const pending = slot.busy;
-      if (slot.worker !== worker || !pending || message.id !== slot.id) return;
-      slot.busy = null;
+      const pending = slot.inFlight.get(message.id);
+      if (slot.worker !== worker || !pending) return;
+      slot.inFlight.delete(message.id);
       pending.resolve(message.response);
       this.pump();
     });
@@ -77,22 +80,28 @@ export class WorkerPool<Req, Res> {
     slot.worker = null;
     this.crashes += 1;
     void worker.terminate();
-    const pending = slot.busy;
-    slot.busy = null;
-    if (pending) pending.resolve(this.onCrash(pending.request, err));
+    // A worker answers in order, so the oldest unanswered request is the one it died on; the
+    // others never started and go back to the front of the queue.
+    const [failed, ...waiting] = slot.inFlight.values();
+    slot.inFlight.clear();
+    this.queue.unshift(...waiting);
+    if (failed) failed.resolve(this.onCrash(failed.request, err));
     this.pump();
   }
 
   private pump(): void {
     if (this.closed) return;
-    for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const next = this.queue.shift();
-      if (!next) return;
-      const worker = slot.worker ?? this.start(slot);
-      slot.busy = next;
-      slot.id = this.nextId++;
-      worker.postMessage({ id: slot.id, request: next.request });
+    // Fill the least loaded worker first, so every worker gets work before any gets a second request.
+    for (let load = 0; load < this.depth; load++) {
+      for (const slot of this.slots) {
+        if (slot.inFlight.size > load) continue;
+        const next = this.queue.shift();
+        if (!next) return;
+        const worker = slot.worker ?? this.start(slot);
+        const id = this.nextId++;
+        slot.inFlight.set(id, next);
+        worker.postMessage({ id, request: next.request });
+      }
     }
   }
 }

@@ -137,7 +137,9 @@ async function renderBatches(
     return inProcess(batch);
   };
   try {
-    for await (const items of mapOrdered(batches, runBatch, jobs * 2))
+    // Output is in input order: a window of several batches per worker lets a faster worker run
+    // ahead of a slower one instead of waiting for the oldest batch (this VM's two CPUs differ).
+    for await (const items of mapOrdered(batches, runBatch, jobs * 4))
       for (const item of items) await emit(item);
   } finally {
     if (pool && !options.pool) await pool.close();
