@@ -23,6 +23,9 @@ export interface PlanOptions {
   inflate?: Inflate;
 }
 
+/** The prefix before the first read (shared: never written to). */
+const NOTHING = new Uint8Array(0);
+
 /** The first range any inspection reads (a driver may fetch it before the file size is known). */
 export function firstReadLength(options: Pick<PlanOptions, "initialReadBytes" | "maxHeaderBytes">): number {
   return Math.min(
@@ -47,7 +50,7 @@ export function* inspectionPlan(
   const inspection = new Inspection(options.path, size, options);
   let bytesRead = 0;
   let headerHash: string | null = null;
-  let buf: Uint8Array = new Uint8Array(0);
+  let buf: Uint8Array = NOTHING;
 
   // Each read is written out (no delegated sub-generator: one generator object per file, not per read).
   const received = (range: ByteRange, got: Uint8Array): Uint8Array => {

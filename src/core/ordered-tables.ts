@@ -25,8 +25,10 @@ export function orderedTables(
   }
   if (total === 0 || bytes.length < total * 8) return null;
   const words = loadEntries(bytes, total);
-  const inTableOrder = fitsInTableOrder(words, layout, fileSize, headerSizes);
-  if (!inTableOrder && (parts < 2 || !fitsRoundRobin(words, layout, fileSize, headerSizes))) return null;
+  const fits = startsInterleaved(words, layout)
+    ? fitsRoundRobin(words, layout, fileSize, headerSizes)
+    : fitsInTableOrder(words, layout, fileSize, headerSizes);
+  if (!fits) return null;
 
   const stats: PartTableStats[] = [];
   let last = { part: -1, chunk: -1, offset: -1 };
@@ -45,6 +47,18 @@ export function orderedTables(
     if (max !== null && max > last.offset) last = { part, chunk: t.entries - 1, offset: max };
   }
   return { stats, findings: [], lastChunk: last, complete: true };
+}
+
+/** True when the second table's first chunk lies before the first table's last one: only round-robin order can fit. */
+function startsInterleaved(words: Uint32Array, layout: TableLayout): boolean {
+  const [a, b] = layout.tables;
+  if (!a || !b || a.entries === 0 || b.entries === 0) return false;
+  const lastOfA = ((a.start - layout.start) >>> 2) + (a.entries - 1) * 2;
+  const firstOfB = (b.start - layout.start) >>> 2;
+  return (
+    words[firstOfB + 1]! * 0x1_0000_0000 + words[firstOfB]! <
+    words[lastOfA + 1]! * 0x1_0000_0000 + words[lastOfA]!
+  );
 }
 
 /** Every entry valid and fitting, taking the tables one after another. */

@@ -6,31 +6,31 @@ import { numberFromJson } from "./json-number.js";
 import type { ChannelRecord, Finding, PartRecord, VersionFlags } from "./model.js";
 import { isInverted, PART_TYPES } from "./part-derive.js";
 
-/** Standard attributes and the type each must be stored with. */
-const STANDARD_TYPES: Readonly<Record<string, string>> = {
-  channels: "chlist",
-  compression: "compression",
-  dataWindow: "box2i",
-  displayWindow: "box2i",
-  lineOrder: "lineOrder",
-  pixelAspectRatio: "float",
-  screenWindowCenter: "v2f",
-  screenWindowWidth: "float",
-  tiles: "tiledesc",
-  name: "string",
-  type: "string",
-  view: "string",
-  chunkCount: "int",
-  version: "int",
-  maxSamplesPerPixel: "int",
-  multiView: "stringvector",
-  chromaticities: "chromaticities",
-  timeCode: "timecode",
-  preview: "preview",
-  envmap: "envmap",
-  keyCode: "keycode",
-  deepImageState: "deepImageState",
-};
+/** Standard attributes and the type each must be stored with (a Map: no prototype keys like "toString"). */
+const STANDARD_TYPES: ReadonlyMap<string, string> = new Map([
+  ["channels", "chlist"],
+  ["compression", "compression"],
+  ["dataWindow", "box2i"],
+  ["displayWindow", "box2i"],
+  ["lineOrder", "lineOrder"],
+  ["pixelAspectRatio", "float"],
+  ["screenWindowCenter", "v2f"],
+  ["screenWindowWidth", "float"],
+  ["tiles", "tiledesc"],
+  ["name", "string"],
+  ["type", "string"],
+  ["view", "string"],
+  ["chunkCount", "int"],
+  ["version", "int"],
+  ["maxSamplesPerPixel", "int"],
+  ["multiView", "stringvector"],
+  ["chromaticities", "chromaticities"],
+  ["timeCode", "timecode"],
+  ["preview", "preview"],
+  ["envmap", "envmap"],
+  ["keyCode", "keycode"],
+  ["deepImageState", "deepImageState"],
+]);
 
 const REQUIRED = [
   "channels",
@@ -99,7 +99,7 @@ function validatePart(
   });
 
   for (const a of h.byName.values()) {
-    const want = STANDARD_TYPES[a.name];
+    const want = STANDARD_TYPES.get(a.name);
     if (want && a.type !== want) {
       out.push(
         finding(
@@ -111,14 +111,7 @@ function validatePart(
     }
   }
 
-  const required: string[] = [...REQUIRED];
-  if (part.is_tiled) required.push("tiles");
-  // The layout document also lists `name` for single-part deep files, but the OpenEXR library
-  // writes and reads them without one (its own deep test images have none).
-  if (flags.multipart || flags.non_image) required.push("type", "chunkCount");
-  if (flags.multipart) required.push("name");
-  if (part.is_deep) required.push("version"); // "version is required for deep data parts" (layout document)
-  for (const name of required) {
+  const requireAttribute = (name: string) => {
     if (!h.byName.has(name)) {
       out.push(
         finding("EXR_MISSING_REQUIRED_ATTRIBUTE", `required attribute "${name}" is missing`, {
@@ -127,7 +120,17 @@ function validatePart(
         }),
       );
     }
+  };
+  for (const name of REQUIRED) requireAttribute(name);
+  if (part.is_tiled) requireAttribute("tiles");
+  // The layout document also lists `name` for single-part deep files, but the OpenEXR library
+  // writes and reads them without one (its own deep test images have none).
+  if (flags.multipart || flags.non_image) {
+    requireAttribute("type");
+    requireAttribute("chunkCount");
   }
+  if (flags.multipart) requireAttribute("name");
+  if (part.is_deep) requireAttribute("version"); // "version is required for deep data parts" (layout document)
 
   const typeAttr = h.byName.get("type");
   const typeText = typeAttr?.type === "string" ? textOf(typeAttr.value) : null;

@@ -51,6 +51,23 @@ describe("validation", () => {
     });
   });
 
+  it("custom attributes named like Object.prototype members are not standard attributes", () => {
+    const r = inspectBytes(
+      writeExr({
+        parts: [
+          part({
+            attributes: [
+              { name: "toString", type: "string", value: "x" },
+              { name: "constructor", type: "int", value: 1 },
+              { name: "__proto__", type: "float", value: 1 },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(r.validation).toEqual({ status: "ok", findings: [] });
+  });
+
   it("enum values out of range", () => {
     expectFinding(single({ attributes: [{ name: "lineOrder", type: "lineOrder", value: 7 }] }), {
       code: "EXR_UNKNOWN_LINE_ORDER",
