@@ -17,8 +17,8 @@ export interface PlanOptions {
   maxHeaderBytes?: number;
   /** SHA-256 (hex) for `header_hash` and preview hashes; the core has no crypto. */
   sha256?: (bytes: Uint8Array) => string;
-  /** False: `header_hash` is left null (for callers that never report it, e.g. `validate`). Default true. */
-  hashHeader?: boolean;
+  /** False: no hashing: `header_hash` is null and previews carry no `hash` (for callers that never report them). */
+  hashes?: boolean;
   /** zlib inflate for ID-manifest counts; the core has no zlib. */
   inflate?: Inflate;
 }
@@ -81,7 +81,7 @@ export function* inspectionPlan(
       scan = scanHeaders(buf, size, cap);
     }
     inspection.setHeaders(buf, scan);
-    if (scan.headerEnd !== null && options.sha256 && options.hashHeader !== false)
+    if (scan.headerEnd !== null && options.sha256 && options.hashes !== false)
       headerHash = options.sha256(buf.subarray(0, scan.headerEnd));
     const tables = inspection.tablesRange();
     if (tables) inspection.setTables(held(tables) ?? received(tables, yield tables));

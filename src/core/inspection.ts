@@ -6,6 +6,7 @@ import { FindingSink, finding, statusOf } from "./findings.js";
 import { frameNumberFromPath } from "./frame-number.js";
 import { type DecodedHeader, decodeHeaders } from "./header-decode.js";
 import type { HeaderScan } from "./header-scan.js";
+import { isoTimestamp } from "./iso-timestamp.js";
 import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
 import {
   analyzeTables,
@@ -182,7 +183,7 @@ export class Inspection {
       file: {
         path: this.path,
         size_bytes: facts.size,
-        mtime: facts.mtime ? facts.mtime.toISOString() : null,
+        mtime: facts.mtime ? isoTimestamp(facts.mtime.getTime()) : null,
         header_hash: facts.headerHash,
         header_bytes: scan?.headerEnd ?? null,
         bytes_read: facts.bytesRead,

@@ -16,8 +16,11 @@ export interface InspectOptions {
    * "async": fs/promises reads that never block the event loop (network file systems with high latency).
    */
   io?: "sync" | "async";
-  /** False: skip the SHA-256 of the header, `header_hash` is then null (for callers that never report it). Default true. */
-  headerHash?: boolean;
+  /**
+   * False: compute no SHA-256 at all: `header_hash` is null and preview values carry no `hash` (for callers
+   * that never print them, e.g. `validate`). Default true.
+   */
+  hashes?: boolean;
 }
 
 const { createHash } = crypto;
@@ -39,7 +42,7 @@ export function planOptions(path: string, options: InspectOptions, defaultFirstR
   const first = options.initialReadBytes ?? defaultFirstRead;
   if (first !== undefined) plan.initialReadBytes = first;
   if (options.maxHeaderBytes !== undefined) plan.maxHeaderBytes = options.maxHeaderBytes;
-  if (options.headerHash === false) plan.hashHeader = false;
+  if (options.hashes === false) plan.hashes = false;
   return plan;
 }
 

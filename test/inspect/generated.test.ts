@@ -123,13 +123,23 @@ describe("generated sample files", () => {
     expect(a.parts[0]!.offset_table_offset).toBe(a.file.header_bytes);
   });
 
-  it("headerHash: false leaves header_hash null and changes nothing else", async () => {
-    const bytes = byName.get("multipart_mixed.exr")!;
+  it("hashes: false leaves header_hash null, previews without a hash, and changes nothing else", async () => {
+    const bytes = byName.get("every_attribute_type.exr")!;
     const hashed = await inspect(new BufferSource(bytes));
-    const unhashed = await inspect(new BufferSource(bytes), { headerHash: false });
+    const unhashed = await inspect(new BufferSource(bytes), { hashes: false });
     expect(hashed.file.header_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(unhashed.file.header_hash).toBeNull();
-    expect({ ...unhashed, file: { ...unhashed.file, header_hash: hashed.file.header_hash } }).toEqual(hashed);
+    const preview = (r: typeof hashed) => r.parts[0]!.attributes.find((a) => a.name === "aPreview")!;
+    expect(preview(hashed).value).toEqual({
+      width: 3,
+      height: 2,
+      hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    expect(preview(unhashed).value).toEqual({ width: 3, height: 2 });
+    const restored = structuredClone(unhashed);
+    restored.file.header_hash = hashed.file.header_hash;
+    preview(restored).value = preview(hashed).value;
+    expect(restored).toEqual(hashed);
   });
 
   it("attributes are listed in stored order with sizes and offsets", async () => {

@@ -13,7 +13,7 @@ export interface RenderRequest {
 /** Inspection options for a render kind: `validate` prints findings only, so it skips the header hash. */
 export function optionsFor(kind: RenderKind, maxHeaderBytes?: number): InspectOptions {
   const options: InspectOptions =
-    kind === "findings-text" || kind === "findings-ndjson" ? { headerHash: false } : {};
+    kind === "findings-text" || kind === "findings-ndjson" ? { hashes: false } : {};
   if (maxHeaderBytes) options.maxHeaderBytes = maxHeaderBytes;
   return options;
 }

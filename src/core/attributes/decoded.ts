@@ -13,6 +13,8 @@ export interface Decoded {
 export interface DecodeHost {
   /** SHA-256 (hex). When given, preview pixels are fingerprinted with it (fast, native, reproducible). */
   sha256?: (bytes: Uint8Array) => string;
+  /** False: preview values get no `hash` (their pixels are not read at all). */
+  hashes?: boolean;
 }
 
 /** Decodes exactly the value bytes of one attribute (a view, never copied). */

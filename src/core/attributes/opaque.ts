@@ -30,7 +30,7 @@ export function decodeBytes(bytes: Uint8Array): Decoded {
 /**
  * `preview`: u32 width, u32 height, then 4*w*h RGBA bytes, reported as a hash instead of pixels:
  * SHA-256 when the host supplies it (anyone can reproduce it from the pixel bytes), else FNV-1a 64
- * (the pure-core fallback, 4-5x slower). The prefix names the algorithm.
+ * (the pure-core fallback, 4-5x slower). The prefix names the algorithm. No hash when the host asks for none.
  */
 export function decodePreview(bytes: Uint8Array, host?: DecodeHost): Decoded {
   const r = new ByteReader(bytes);
@@ -44,6 +44,7 @@ export function decodePreview(bytes: Uint8Array, host?: DecodeHost): Decoded {
       `preview ${width}x${height} needs ${pixelBytes} pixel bytes, ${r.remaining} stored`,
     );
   }
+  if (host?.hashes === false) return { value: { width, height } };
   const pixels = r.take(pixelBytes);
   const hash = host?.sha256 ? `sha256:${host.sha256(pixels)}` : `fnv1a64:${fnv1a64Hex(pixels)}`;
   return { value: { width, height, hash } };
