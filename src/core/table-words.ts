@@ -19,3 +19,8 @@ export function loadEntries(bytes: Uint8Array, count: number): Uint32Array {
   }
   return entryWords;
 }
+
+/** The offset-table entry whose low word is `words[w]` (a u64 as a number: exact below 2^53). */
+export function entryAt(words: Uint32Array, w: number): number {
+  return words[w + 1]! * 0x1_0000_0000 + words[w]!;
+}

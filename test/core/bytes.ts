@@ -75,3 +75,11 @@ export class Bytes {
 }
 
 export const b = () => new Bytes();
+
+/** Offset-table bytes: each offset as a little-endian u64. */
+export function tableBytes(offsets: number[]): Uint8Array {
+  const out = new Uint8Array(offsets.length * 8);
+  const view = new DataView(out.buffer);
+  for (const [i, o] of offsets.entries()) view.setBigUint64(i * 8, BigInt(o), true);
+  return out;
+}

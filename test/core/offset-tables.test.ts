@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeTables, layoutTables } from "../../src/core/offset-tables.js";
-
-function tableBytes(offsets: number[]): Uint8Array {
-  const out = new Uint8Array(offsets.length * 8);
-  const view = new DataView(out.buffer);
-  for (const [i, o] of offsets.entries()) view.setBigUint64(i * 8, BigInt(o), true);
-  return out;
-}
+import { tableBytes } from "./bytes.js";
 
 /** Reference: chunks that fit, by sorting all (part, chunk, offset) triples. */
 function reference(offsets: number[], tablesEnd: number, fileSize: number, headerSize: number) {

@@ -3,16 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { PartType } from "../../src/core/model.js";
 import { analyzeTables, layoutTables } from "../../src/core/offset-tables.js";
 import { orderedTables } from "../../src/core/ordered-tables.js";
+import { tableBytes } from "./bytes.js";
 
 const TYPES: PartType[] = ["scanlineimage", "tiledimage", "deepscanline", "deeptile"];
 const MULTIPART_HEADER = { scanlineimage: 12, tiledimage: 24, deepscanline: 32, deeptile: 44 };
-
-function tableBytes(offsets: number[]): Uint8Array {
-  const out = new Uint8Array(offsets.length * 8);
-  const view = new DataView(out.buffer);
-  for (const [i, o] of offsets.entries()) view.setBigUint64(i * 8, BigInt(o), true);
-  return out;
-}
 
 /** Everything analyzeTables reports, computed by sorting all (part, chunk, offset) entries. */
 function reference(perPart: number[][], tablesEnd: number, fileSize: number, sizes: number[]) {
