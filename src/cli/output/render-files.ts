@@ -10,7 +10,7 @@ export interface RenderRequest {
   maxHeaderBytes?: number;
 }
 
-/** Inspection options for a render kind: `validate` prints findings only, so it skips the header hash. */
+/** Inspection options for a render kind: `validate` prints findings only, so it computes no hashes. */
 export function optionsFor(kind: RenderKind, maxHeaderBytes?: number): InspectOptions {
   const options: InspectOptions =
     kind === "findings-text" || kind === "findings-ndjson" ? { hashes: false } : {};

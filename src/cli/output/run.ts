@@ -138,7 +138,7 @@ async function renderBatches(
   };
   try {
     // Output is in input order: a window of several batches per worker lets a faster worker run
-    // ahead of a slower one instead of waiting for the oldest batch (this VM's two CPUs differ).
+    // ahead of a slower one instead of waiting for the oldest batch (CPUs often run at different speeds).
     for await (const items of mapOrdered(batches, runBatch, jobs * 4))
       for (const item of items) await emit(item);
   } finally {
