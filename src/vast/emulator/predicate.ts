@@ -144,7 +144,8 @@ function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): C
       return v === null ? null : String(v).includes(needle);
     };
   }
-  const test = COMPARISONS[name];
+  // Own keys only: a request naming "toString" or "constructor" must not reach Object.prototype.
+  const test = Object.hasOwn(COMPARISONS, name) ? COMPARISONS[name] : undefined;
   if (!test) throw notImplemented(`predicate function ${name} is not supported`);
   const rhs = literalComparable(literal);
   return (row) => {

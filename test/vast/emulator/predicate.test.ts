@@ -123,6 +123,8 @@ describe("predicate evaluation", () => {
 
   it("rejects unknown functions and malformed calls", () => {
     expect(() => matching(call("like", col(1), str("a%")))).toThrow(/not supported/);
+    expect(() => matching(call("toString", col(1), str("a")))).toThrow(/not supported/);
+    expect(() => matching(call("constructor", col(1), str("a")))).toThrow(/not supported/);
     expect(() => matching(call("equal", str("a"), col(1)))).toThrow(/column/);
     expect(() => matching(call("equal", col(99), str("a")))).toThrow(/unknown field/);
   });
