@@ -220,10 +220,7 @@ export function analyzeTables(
   // Valid entries count as present unless their header does not fit before the next chunk.
   // Out-of-order tables (interleaved parts) are first checked on sorted offsets alone with the
   // largest chunk header: when every chunk fits that way, no per-entry order is needed.
-  const order =
-    ascending || allFitSorted(offsets, n, segmentStarts, largestHeader, fileSize)
-      ? null
-      : mergeRuns(offsets, n);
+  const order = ascending || allFitSorted(offsets, n, largestHeader, fileSize) ? null : mergeRuns(offsets, n);
   const unfitting = order
     ? gapsInOrder(offsets, order, partsOf(segmentStarts, n), partHeaderSize, fileSize)
     : !ascending
@@ -263,19 +260,11 @@ export function analyzeTables(
 
 /**
  * True when, in ascending order, every one of the first `n` offsets leaves `headerSize` bytes
- * before the next one (and the last before `fileSize`). Sorts a copy of the keys only, unless the
- * tables interleave the way multi-part writers write (then one pass, no copy).
+ * before the next one (and the last before `fileSize`). Sorts a copy of the keys only (tables in
+ * table or round-robin order that fit never get here: see ordered-tables.ts).
  */
-function allFitSorted(
-  offsets: Float64Array,
-  n: number,
-  segmentStarts: readonly number[],
-  headerSize: number,
-  fileSize: number,
-): boolean {
+function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
   if (n === 0) return true;
-  const interleaved = interleavedFit(offsets, n, segmentStarts, headerSize, fileSize);
-  if (interleaved !== null) return interleaved;
   const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
   return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
 }
@@ -285,40 +274,6 @@ function gapsAtLeast(sorted: Float64Array, n: number, gap: number): boolean {
   let ok = true;
   for (let k = 0; k + 1 < n; k++) ok = ok && sorted[k]! + gap <= sorted[k + 1]!;
   return ok;
-}
-
-/**
- * Walks the first `n` offsets taking the tables in turn (chunk 0 of every part, then chunk 1, …,
- * skipping tables that ran out): the order in which multi-part writers interleave their parts.
- * Null unless that order is ascending (it then is the sorted order); otherwise whether, in it, each
- * offset leaves `headerSize` bytes before the next one and the last before `fileSize`.
- */
-function interleavedFit(
-  offsets: Float64Array,
-  n: number,
-  segmentStarts: readonly number[],
-  headerSize: number,
-  fileSize: number,
-): boolean | null {
-  const heads = segmentStarts.slice();
-  const ends = [...segmentStarts.slice(1), n];
-  const tables = heads.length;
-  let previous = Number.NEGATIVE_INFINITY;
-  let fits = true;
-  let out = 0;
-  while (out < n) {
-    for (let t = 0; t < tables; t++) {
-      const h = heads[t]!;
-      if (h === ends[t]) continue;
-      const o = offsets[h]!;
-      if (o < previous) return null;
-      fits = fits && previous + headerSize <= o;
-      previous = o;
-      out++;
-      heads[t] = h + 1;
-    }
-  }
-  return fits && previous + headerSize <= fileSize;
 }
 
 /**
