@@ -236,6 +236,9 @@ async function main(): Promise<void> {
       `${ratio("validateN", "floorN")} (both on ${jobs} threads), ${ratio("ours1", "floorSync")} (library vs floor, both in one thread);`,
     `ours/exrinfo ${ratio("validateN", "exrinfo")} (validate on ${jobs} threads), ${ratio("cliN", "exrinfo")} (ndjson on ${jobs} threads), ` +
       `${ratio("validate1", "exrinfo")} (validate in one thread), ${ratio("ours1", "exrinfo")} (library in one thread, no rendering).`,
+    exrinfo
+      ? `exrinfo/floor ${ratio("exrinfo", "floorSync")} (OpenEXR's own C tool, which does less per file than ours, against the same floor goal of 0.5).`
+      : "exrinfo/floor n/a (exrinfo not installed).",
     verdict(
       "ours/floor >= 0.5",
       [

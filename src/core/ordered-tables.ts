@@ -6,8 +6,8 @@ import { entryAt, loadEntries } from "./table-words.js";
  * full, every entry inside the chunk area, and the chunks in one of the two orders writers use —
  * table order (one part, or parts written one after another) or round-robin across the parts'
  * tables (chunk 0 of every part, then chunk 1, …) — each leaving room for its own chunk header
- * before the next chunk, the last one before EOF. Returns exactly what the full analysis would
- * (no findings), or null when the file is anything else and the full analysis must judge it.
+ * before the next chunk, the last one before EOF, in a file under 2 GiB. Returns exactly what the
+ * full analysis would (no findings), or null when the file is anything else and the full analysis must judge it.
  */
 export function orderedTables(
   bytes: Uint8Array,
@@ -23,11 +23,14 @@ export function orderedTables(
     if (headerSizes[part]! <= 0) return null;
     total += tables[part]!.entries;
   }
-  if (total === 0 || bytes.length < total * 8) return null;
+  // Files of 2 GiB or more go to the full analysis: below that every valid offset is a small
+  // integer as an int32, which V8 compares ~1.5x faster than u64 entries assembled as doubles.
+  if (total === 0 || bytes.length < total * 8 || fileSize > 0x7fff_ffff) return null;
   const words = loadEntries(bytes, total);
+  const small = new Int32Array(words.buffer, words.byteOffset, total * 2);
   const fits = startsInterleaved(words, layout)
-    ? fitsRoundRobin(words, layout, fileSize, headerSizes)
-    : fitsInTableOrder(words, layout, fileSize, headerSizes);
+    ? fitsRoundRobin(small, layout, fileSize, headerSizes)
+    : fitsInTableOrder(small, layout, fileSize, headerSizes);
   if (!fits) return null;
 
   const stats: PartTableStats[] = [];
@@ -60,62 +63,58 @@ function startsInterleaved(words: Uint32Array, layout: TableLayout): boolean {
 
 /** Every entry valid and fitting, taking the tables one after another. */
 function fitsInTableOrder(
-  words: Uint32Array,
+  words: Int32Array,
   layout: TableLayout,
   fileSize: number,
   headerSizes: readonly number[],
 ): boolean {
-  const end = layout.end;
-  let previous = 0;
-  let previousNeed = 0;
+  let limit = layout.end; // the lowest offset the next chunk may start at
   for (let part = 0; part < layout.tables.length; part++) {
     const t = layout.tables[part]!;
     const need = headerSizes[part]!;
     const w0 = (t.start - layout.start) >>> 2;
     const w1 = w0 + t.entries * 2;
     for (let w = w0; w < w1; w += 2) {
-      const offset = words[w + 1]! * 0x1_0000_0000 + words[w]!; // entryAt, written out: the call cost 12 % here
-      if (offset < end || offset >= fileSize || previous + previousNeed > offset) return false;
-      previous = offset;
-      previousNeed = need;
+      const offset = words[w]!;
+      // A high word must be 0 and a low word of 2^31 or more reads negative (below any limit).
+      if (words[w + 1] !== 0 || offset < limit || offset >= fileSize) return false;
+      limit = offset + need;
     }
   }
-  return previous + previousNeed <= fileSize;
+  return limit <= fileSize;
 }
 
 /** Every entry valid and fitting, taking chunk k of every table that has one, for k = 0, 1, …. */
 function fitsRoundRobin(
-  words: Uint32Array,
+  words: Int32Array,
   layout: TableLayout,
   fileSize: number,
   headerSizes: readonly number[],
 ): boolean {
-  const end = layout.end;
   const tables = layout.tables;
   const parts = tables.length;
   // Plain per-table numbers for the inner loop (no object loads per entry).
-  const firstWord = new Int32Array(parts);
-  const entries = new Int32Array(parts);
+  const next = new Int32Array(parts);
+  const stop = new Int32Array(parts);
   const need = new Int32Array(parts);
   let longest = 0;
   for (let part = 0; part < parts; part++) {
     const t = tables[part]!;
-    firstWord[part] = (t.start - layout.start) >>> 2;
-    entries[part] = t.entries;
+    next[part] = (t.start - layout.start) >>> 2;
+    stop[part] = next[part]! + t.entries * 2;
     need[part] = headerSizes[part]!;
     if (t.entries > longest) longest = t.entries;
   }
-  let previous = 0;
-  let previousNeed = 0;
+  let limit = layout.end;
   for (let chunk = 0; chunk < longest; chunk++) {
     for (let part = 0; part < parts; part++) {
-      if (chunk >= entries[part]!) continue;
-      const w = firstWord[part]! + chunk * 2;
-      const offset = words[w + 1]! * 0x1_0000_0000 + words[w]!; // entryAt, written out: the call cost 12 % here
-      if (offset < end || offset >= fileSize || previous + previousNeed > offset) return false;
-      previous = offset;
-      previousNeed = need[part]!;
+      const w = next[part]!;
+      if (w >= stop[part]!) continue;
+      next[part] = w + 2;
+      const offset = words[w]!;
+      if (words[w + 1] !== 0 || offset < limit || offset >= fileSize) return false;
+      limit = offset + need[part]!;
     }
   }
-  return previous + previousNeed <= fileSize;
+  return limit <= fileSize;
 }

@@ -161,4 +161,36 @@ describe("orderedTables (the one-pass path of analyzeTables)", () => {
     expect(orderedTables(tableBytes(zero), layout, fileSize, sizes)).toBeNull();
     expect(orderedTables(tableBytes(tableOrder), layout, fileSize, [12, 0])).toBeNull();
   });
+
+  it("handles offsets up to 2^31 - 1 and leaves files of 2 GiB or more to the full analysis", () => {
+    const layout = layoutTables(headerEnd, [2, 2]);
+    const sizes = [12, 12];
+    const near = 0x7fff_ffff - 1000;
+    const offsets = [near, near + 400, near + 200, near + 600];
+    const justBelow = orderedTables(tableBytes(offsets), layout, 0x7fff_ffff, sizes);
+    expect(justBelow).toEqual(
+      analyzeTables(tableBytes(offsets), layout, 0x7fff_ffff, ["scanlineimage", "scanlineimage"], true),
+    );
+    expect(justBelow?.lastChunk).toEqual({ part: 1, chunk: 1, offset: near + 600 });
+    const high = 2 ** 32 + 300;
+    const far = [high, high + 400, high + 200, high + 600];
+    expect(orderedTables(tableBytes(far), layout, high + 1000, sizes)).toBeNull();
+    const full = analyzeTables(
+      tableBytes(far),
+      layout,
+      high + 1000,
+      ["scanlineimage", "scanlineimage"],
+      true,
+    );
+    expect(full.complete).toBe(true);
+    expect(full.lastChunk).toEqual({ part: 1, chunk: 1, offset: high + 600 });
+    // an entry of 2^31 or more in a file that is smaller: invalid, and not read as negative-but-fitting
+    const past = [layout.end, layout.end + 100, 2 ** 31, layout.end + 300];
+    expect(orderedTables(tableBytes(past), layout, layout.end + 1000, sizes)).toBeNull();
+    // a high word that is not 0 with a low word that alone would fit
+    const wrapped = [layout.end, layout.end + 100, 2 ** 32 + layout.end + 200, layout.end + 300];
+    expect(orderedTables(tableBytes(wrapped), layout, layout.end + 1000, sizes)).toBeNull();
+    const wrappedRoundRobin = [layout.end, layout.end + 200, layout.end + 100, 2 ** 32 + layout.end + 300];
+    expect(orderedTables(tableBytes(wrappedRoundRobin), layout, layout.end + 1000, sizes)).toBeNull();
+  });
 });
