@@ -150,9 +150,8 @@ export class DuckDbCatalogStore implements CatalogStore {
 
   /**
    * Bulk writes (scan): upserted files are committed together once `files` of them are pending (a quarter of
-   * that when no commit is running), or at `flush`,
-   * any read, cleanup, export or close), in the background while the next batches are staged, instead of at the
-   * end of every `upsertBatch`: DuckDB moves, checks and commits them in a few large statements (far less work
+   * that when no commit is running) or at `flush` (and before any read, cleanup, export or close), in the
+   * background while the next batches are staged, instead of at the end of every `upsertBatch`: DuckDB moves, checks and commits them in a few large statements (far less work
    * than many small ones). Until then they are invisible to `knownState`; a failed commit rolls back its files
    * and is thrown by the next `upsertBatch` or `flush`. 0 (the default): every `upsertBatch` commits before it
    * returns and throws its own failure.
