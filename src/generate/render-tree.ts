@@ -24,6 +24,28 @@ export interface GenerateOptions {
   frames: number;
   seed?: number;
   firstFrame?: number;
+  /** Defects written into every sequence (frames counted per sequence; none by default). */
+  defects?: DefectCounts;
+}
+
+/** How many frames of each sequence get each defect (on distinct frames strictly inside the range). */
+export interface DefectCounts {
+  /** Frames not written at all. */
+  gaps?: number;
+  /** Frames also written a second time with one more digit of padding (`.01005.` next to `.1005.`). */
+  duplicates?: number;
+  /** Frames cut to a third of their bytes (a failed write: incomplete and far smaller than its neighbours). */
+  incomplete?: number;
+  /** Frames with one extra channel (same pixel type as the sequence's first channel). */
+  odd?: number;
+}
+
+/** The frame numbers that received each defect. */
+export interface SequenceDefects {
+  missing: number[];
+  duplicates: number[];
+  incomplete: number[];
+  odd: number[];
 }
 
 export interface GeneratedSequence {
@@ -39,6 +61,8 @@ export interface GeneratedSequence {
   /** File name pattern with `####` for the frame. */
   pattern: string;
   frames: number;
+  /** Present when defects were requested. */
+  defects?: SequenceDefects;
 }
 
 export interface GeneratedTree {
@@ -220,6 +244,36 @@ function partFor(
   };
 }
 
+/** Distinct interior frames for each defect kind, drawn from a generator of their own (the tree stays the same). */
+function planDefects(
+  counts: DefectCounts,
+  seed: number,
+  index: number,
+  firstFrame: number,
+  frames: number,
+): SequenceDefects {
+  const wanted = [counts.gaps ?? 0, counts.duplicates ?? 0, counts.incomplete ?? 0, counts.odd ?? 0];
+  const total = wanted.reduce((a, b) => a + b, 0);
+  if (total > frames - 2)
+    throw new RangeError(`${total} defective frames do not fit strictly inside ${frames} frames`);
+  const random = seededRandom((seed * 7919 + index * 104729) ^ 0x5eed);
+  const interior = Array.from({ length: frames - 2 }, (_, i) => firstFrame + 1 + i);
+  for (let i = interior.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [interior[i], interior[j]] = [interior[j] as number, interior[i] as number];
+  }
+  const take = (n: number) => interior.splice(0, n).sort((a, b) => a - b);
+  const [gaps, duplicates, incomplete, odd] = wanted as [number, number, number, number];
+  return { missing: take(gaps), duplicates: take(duplicates), incomplete: take(incomplete), odd: take(odd) };
+}
+
+function withExtraChannel(part: PartSpec): PartSpec {
+  const type = part.channels[0]?.type ?? "half";
+  const channels = [...part.channels, { name: "debug", type }];
+  if (part.type === "deepscanline") return { ...part, channels };
+  return { ...part, channels, chunkData: chunkEncoder(String(part.compression), channels) };
+}
+
 /**
  * Writes a realistic render tree: `sequences` frame sequences of `frames` frames each, cycling through six
  * renderers' header conventions (Arnold, V-Ray, RenderMan, Karma, Redshift, Cycles) and four pass kinds
@@ -243,6 +297,10 @@ export async function generateRenderTree(options: GenerateOptions): Promise<Gene
     const host = pick(random, HOSTS);
     const dir = path.join(options.root, seq.dir);
     await mkdir(dir, { recursive: true });
+    const defects = options.defects
+      ? planDefects(options.defects, options.seed ?? 1, i, firstFrame, options.frames)
+      : undefined;
+    if (defects) seq.defects = defects;
     for (let f = 0; f < options.frames; f++) {
       const frame = firstFrame + f;
       const facts: FrameFacts = {
@@ -252,10 +310,19 @@ export async function generateRenderTree(options: GenerateOptions): Promise<Gene
         host,
         camera,
       };
-      const bytesOut = writeExr({ parts: [partFor(seq, random, facts, keep, objects)] });
-      await writeFile(path.join(dir, seq.pattern.replace("####", String(frame).padStart(4, "0"))), bytesOut);
-      files++;
-      bytes += bytesOut.length;
+      const part = partFor(seq, random, facts, keep, objects);
+      if (defects?.missing.includes(frame)) continue;
+      const written = writeExr({ parts: [defects?.odd.includes(frame) ? withExtraChannel(part) : part] });
+      const bytesOut = defects?.incomplete.includes(frame)
+        ? written.subarray(0, Math.floor(written.length / 3))
+        : written;
+      const names = [String(frame).padStart(4, "0")];
+      if (defects?.duplicates.includes(frame)) names.push(String(frame).padStart(5, "0"));
+      for (const digits of names) {
+        await writeFile(path.join(dir, seq.pattern.replace("####", digits)), bytesOut);
+        files++;
+        bytes += bytesOut.length;
+      }
     }
   }
   const tree = { root: options.root, sequences, files, bytes };

@@ -7,6 +7,22 @@ function count(value: string): number {
   return n;
 }
 
+function atLeastZero(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+interface GenerateCliOptions {
+  sequences: number;
+  frames: number;
+  seed: number;
+  gaps?: number;
+  duplicates?: number;
+  incomplete?: number;
+  odd?: number;
+}
+
 export function registerGenerate(program: Command): void {
   program
     .command("generate")
@@ -15,8 +31,30 @@ export function registerGenerate(program: Command): void {
     .option("--sequences <n>", "frame sequences", count, 48)
     .option("--frames <n>", "frames per sequence", count, 10)
     .option("--seed <n>", "random seed (same seed, same tree)", count, 1)
-    .action(async (dir: string, options: { sequences: number; frames: number; seed: number }) => {
-      const tree = await generateRenderTree({ root: dir, ...options });
+    .option("--gaps <n>", "frames left out of every sequence", atLeastZero)
+    .option(
+      "--duplicates <n>",
+      "frames of every sequence also written with one more digit of padding",
+      atLeastZero,
+    )
+    .option("--incomplete <n>", "frames of every sequence cut to a third of their bytes", atLeastZero)
+    .option("--odd <n>", "frames of every sequence with an extra channel", atLeastZero)
+    .action(async (dir: string, options: GenerateCliOptions) => {
+      const { sequences, frames, seed, gaps, duplicates, incomplete, odd } = options;
+      const wantsDefects = [gaps, duplicates, incomplete, odd].some((n) => n !== undefined);
+      const defects = {
+        gaps: gaps ?? 0,
+        duplicates: duplicates ?? 0,
+        incomplete: incomplete ?? 0,
+        odd: odd ?? 0,
+      };
+      const tree = await generateRenderTree({
+        root: dir,
+        sequences,
+        frames,
+        seed,
+        ...(wantsDefects ? { defects } : {}),
+      });
       process.stdout.write(
         `generated ${tree.files} files in ${tree.sequences.length} sequences under ${dir} ` +
           `(${(tree.bytes / 1048576).toFixed(1)} MiB)\n`,

@@ -7,6 +7,7 @@ import { registerImport } from "./import.js";
 import { registerInspect } from "./inspect.js";
 import { registerReport } from "./report.js";
 import { registerScan } from "./scan.js";
+import { registerSequences } from "./sequences.js";
 import { registerSimilar } from "./similar.js";
 import { registerSql } from "./sql.js";
 import { registerValidate } from "./validate.js";
@@ -15,6 +16,7 @@ import { registerValidate } from "./validate.js";
 export function registerCommands(program: Command): void {
   registerInspect(program);
   registerValidate(program);
+  registerSequences(program);
   registerDb(program);
   registerScan(program);
   registerSimilar(program);
