@@ -1,0 +1,157 @@
+/**
+ * `npm run test:mutation [-- stryker options] [-- --check]`: runs Stryker (stryker.config.json, incremental)
+ * and reports the mutation score of each area against its goal, counting only non-equivalent mutants:
+ * killed + timed out over killed + timed out + survived + not covered. Mutants disabled in the source with a
+ * `// Stryker disable ... : reason` comment (equivalent ones) are listed with their reason, not counted.
+ * `--check` exits 1 when an area that was mutated is below its goal.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const REPORT = "reports/mutation/mutation.json";
+const SUMMARY = "reports/mutation/scores.md";
+
+/** Goals of issue 20, per area (a file belongs to the longest matching prefix). */
+export const GOALS: ReadonlyArray<{ area: string; goal: number }> = [
+  { area: "src/core/", goal: 90 },
+  { area: "src/io/", goal: 90 },
+  { area: "src/catalog/", goal: 85 },
+  { area: "src/vast/client/", goal: 85 },
+];
+
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  statusReason?: string;
+  location: { start: { line: number; column: number } };
+}
+
+interface Report {
+  files: Record<string, { mutants: Mutant[] }>;
+}
+
+export interface Tally {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  equivalent: number;
+  invalid: number;
+}
+
+const emptyTally = (): Tally => ({
+  killed: 0,
+  timeout: 0,
+  survived: 0,
+  noCoverage: 0,
+  equivalent: 0,
+  invalid: 0,
+});
+
+export function tallyOf(mutants: readonly Mutant[], into: Tally = emptyTally()): Tally {
+  for (const m of mutants) {
+    if (m.status === "Killed") into.killed++;
+    else if (m.status === "Timeout") into.timeout++;
+    else if (m.status === "Survived") into.survived++;
+    else if (m.status === "NoCoverage") into.noCoverage++;
+    else if (m.status === "Ignored") into.equivalent++;
+    else into.invalid++; // CompileError, RuntimeError: not a valid program, not counted
+  }
+  return into;
+}
+
+/** Score in percent over the non-equivalent valid mutants; null when there are none. */
+export function scoreOf(t: Tally): number | null {
+  const detected = t.killed + t.timeout;
+  const total = detected + t.survived + t.noCoverage;
+  return total === 0 ? null : (100 * detected) / total;
+}
+
+function areaOf(file: string): { area: string; goal: number } | null {
+  const normal = file.replaceAll("\\", "/");
+  let best: { area: string; goal: number } | null = null;
+  for (const g of GOALS)
+    if (normal.startsWith(g.area) && (!best || g.area.length > best.area.length)) best = g;
+  return best;
+}
+
+const pct = (s: number | null) => (s === null ? "n/a" : `${s.toFixed(1)} %`);
+
+function row(name: string, t: Tally, goal?: number): string {
+  const s = scoreOf(t);
+  const verdict =
+    goal === undefined || s === null ? "" : s >= goal ? ` | met (≥ ${goal} %)` : ` | below ${goal} %`;
+  const cells = [t.killed, t.timeout, t.survived, t.noCoverage, t.equivalent].join(" | ");
+  return `| ${name} | ${pct(s)} | ${cells}${verdict || " | "} |`;
+}
+
+export function summarize(report: Report): { text: string; below: string[] } {
+  const areas = new Map<string, Tally>();
+  const lines: string[] = [];
+  const equivalents: string[] = [];
+  const header =
+    "| | score | killed | timeout | survived | no coverage | equivalent | goal |\n| --- | --- | --- | --- | --- | --- | --- | --- |";
+  const files = Object.keys(report.files).sort();
+  for (const file of files) {
+    const mutants = report.files[file]!.mutants;
+    const t = tallyOf(mutants);
+    const area = areaOf(file);
+    if (area) areas.set(area.area, tallyOf(mutants, areas.get(area.area) ?? emptyTally()));
+    lines.push(row(`\`${file}\``, t));
+    for (const m of mutants) {
+      if (m.status !== "Ignored") continue;
+      const at = `${file}:${m.location.start.line}`;
+      equivalents.push(`- \`${at}\` ${m.mutatorName}: ${m.statusReason ?? "(no reason given)"}`);
+    }
+  }
+  const below: string[] = [];
+  const areaLines = GOALS.filter((g) => areas.has(g.area)).map((g) => {
+    const t = areas.get(g.area)!;
+    const s = scoreOf(t);
+    if (s !== null && s < g.goal) below.push(g.area);
+    return row(`\`${g.area}\``, t, g.goal);
+  });
+  const text = [
+    "## Mutation score per area (non-equivalent mutants only)",
+    "",
+    header,
+    ...areaLines,
+    "",
+    "## Per file",
+    "",
+    header,
+    ...lines,
+    "",
+    `## Equivalent mutants (${equivalents.length}, disabled in the source with a reason)`,
+    "",
+    ...equivalents,
+    "",
+  ].join("\n");
+  return { text, below };
+}
+
+function main(argv: string[]): number {
+  const check = argv.includes("--check");
+  const reportOnly = argv.includes("--report-only");
+  const strykerArgs = argv.filter((a) => a !== "--check" && a !== "--report-only");
+  if (!reportOnly) {
+    const bin = join("node_modules", ".bin", process.platform === "win32" ? "stryker.cmd" : "stryker");
+    const run = spawnSync(bin, ["run", ...strykerArgs], { stdio: "inherit" });
+    if (run.status !== 0) return run.status ?? 1;
+  }
+  const report = JSON.parse(readFileSync(REPORT, "utf8")) as Report;
+  const { text, below } = summarize(report);
+  mkdirSync(dirname(SUMMARY), { recursive: true });
+  writeFileSync(SUMMARY, text);
+  process.stdout.write(`\n${text}\n(also in ${SUMMARY}; full report: reports/mutation/mutation.html)\n`);
+  if (below.length > 0) {
+    process.stdout.write(`below goal: ${below.join(", ")}\n`);
+    if (check) return 1;
+  }
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

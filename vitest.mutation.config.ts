@@ -1,0 +1,23 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The unit tests Stryker runs against each mutant (`npm run test:mutation`): every test that pins the
+ * behaviour of the mutated layers, without the ones that only repeat it at a much higher cost per mutant
+ * (the 100,000-file fuzz run, the CLI and scan subprocess suites, the DuckDB-backed catalogue suites).
+ */
+export default defineConfig({
+  test: {
+    include: [
+      "test/core/**/*.test.ts",
+      "test/io/**/*.test.ts",
+      "test/inspect/**/*.test.ts",
+      "test/catalog/build-record.test.ts",
+      "test/vast/client/**/*.test.ts",
+      "test/vast/protocol/**/*.test.ts",
+    ],
+    exclude: ["test/core/fuzz.test.ts", "test/core/docs.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
