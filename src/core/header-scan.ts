@@ -62,7 +62,6 @@ class HeaderScanner {
   private readonly findings: Finding[] = [];
   private readonly headers: RawHeader[] = [];
   private readonly available: number;
-  private readonly wholeAvailable: boolean;
   private version: number | null = null;
   private flags: VersionFlags | null = null;
   private pos = 0;
@@ -75,7 +74,6 @@ class HeaderScanner {
     private readonly maxHeaderBytes: number,
   ) {
     this.available = Math.min(fileSize, maxHeaderBytes);
-    this.wholeAvailable = buf.length >= this.available;
   }
 
   scan(): HeaderScan {
@@ -198,14 +196,14 @@ class HeaderScanner {
   }
 
   /**
-   * `end` bytes are needed but `buf` is shorter: asks for more of the file, or records why there
-   * is no more (truncation, or the header size limit) and ends the scan.
+   * `end` bytes are needed but `buf` is shorter (`end > buf.length`): asks for more of the file, or
+   * records why there is no more (truncation, or the header size limit) and ends the scan.
    */
   private stop(end: number, what: string, loc: Location): HeaderScan {
     const buf = this.buf;
-    if (end <= this.available && !this.wholeAvailable)
+    if (end <= this.available)
       return { kind: "need-more", needed: Math.max(end, Math.min(this.available, buf.length * GROWTH)) };
-    if (end > this.fileSize || buf.length >= this.fileSize) {
+    if (end > this.fileSize) {
       // located at the truncated item's start: the same however much of the file was read
       this.fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${this.fileSize})`, loc);
     } else {

@@ -194,6 +194,29 @@ describe("scanHeaders: the header size cap and EOF, exactly", () => {
     ]);
   });
 
+  it("an item starting right at the cap of a longer file is too large, whatever the item", () => {
+    // multi-part: the end of the part list falls on the cap
+    const multi = b()
+      .i32(MAGIC)
+      .u32(2 | MULTIPART)
+      .attr("a", "int", int(1))
+      .u8(0)
+      .build();
+    expect(located(scanHeaders(multi, multi.length + 10, multi.length), "the header list")).toEqual([
+      error("EXR_HEADER_TOO_LARGE", { part_index: 1, byte_offset: multi.length }),
+    ]);
+    // single part: the terminator falls on the cap
+    const single = b().i32(MAGIC).u32(2).attr("a", "int", int(1)).build();
+    expect(located(scanHeaders(single, single.length + 10, single.length), "a header")).toEqual([
+      error("EXR_HEADER_TOO_LARGE", { part_index: 0, byte_offset: single.length }),
+    ]);
+    // a size field crossing the cap
+    const size = b().i32(MAGIC).u32(2).str("a", true).str("int", true).i32(4).i32(1).u8(0).build();
+    expect(located(scanHeaders(size.subarray(0, 16), size.length, 16), 'size of attribute "a"')).toEqual([
+      error("EXR_HEADER_TOO_LARGE", { part_index: 0, attribute: "a", byte_offset: 16 }),
+    ]);
+  });
+
   it("a prefix as long as the cap is not asked to grow", () => {
     const bytes = headerOf(2000);
     const s = scanHeaders(bytes.subarray(0, 1500), 5000, 1500);
