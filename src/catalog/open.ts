@@ -11,7 +11,10 @@ export interface CatalogOptions {
   /** Create/migrate the schema after opening (default true for writable stores). */
   init?: boolean;
   /** VAST backend settings; each overrides its `VAST_DB_*` environment variable. */
-  vast?: import("../vast/client/config.js").VastConfigInput & { filesPerTransaction?: number };
+  vast?: import("../vast/client/config.js").VastConfigInput & {
+    filesPerTransaction?: number;
+    writeAttempts?: number;
+  };
 }
 
 export const DB_ENV_VAR = "EXR_INSPECTOR_DB";

@@ -8,6 +8,7 @@ import { registerInspect } from "./inspect.js";
 import { registerReport } from "./report.js";
 import { registerScan } from "./scan.js";
 import { registerSequences } from "./sequences.js";
+import { registerServe } from "./serve.js";
 import { registerSimilar } from "./similar.js";
 import { registerSql } from "./sql.js";
 import { registerValidate } from "./validate.js";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerSequences(program);
   registerDb(program);
   registerScan(program);
+  registerServe(program);
   registerSimilar(program);
   registerSql(program);
   registerReport(program);

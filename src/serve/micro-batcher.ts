@@ -1,0 +1,104 @@
+/**
+ * Group commit: items submitted close together are handed to `run` as one batch — when `maxItems` are waiting,
+ * or `maxWaitMs` after the first of them arrived, or as soon as a running batch finishes if items piled up
+ * meanwhile. At most `maxConcurrent` batches run at once. Each submitter's promise settles with its own item's
+ * outcome when its batch finishes (a batch that throws rejects every item in it).
+ */
+export interface BatcherOptions {
+  maxItems: number;
+  maxWaitMs: number;
+  maxConcurrent: number;
+}
+
+interface Waiting<I, O> {
+  item: I;
+  resolve: (value: O) => void;
+  reject: (reason: unknown) => void;
+}
+
+export class MicroBatcher<I, O> {
+  readonly #run: (items: I[]) => Promise<O[]>;
+  readonly #options: BatcherOptions;
+  #pending: Waiting<I, O>[] = [];
+  #firstPendingAt = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #running = 0;
+  #idle: (() => void)[] = [];
+
+  constructor(run: (items: I[]) => Promise<O[]>, options: BatcherOptions) {
+    this.#run = run;
+    this.#options = {
+      maxItems: Math.max(1, Math.floor(options.maxItems)),
+      maxWaitMs: Math.max(0, options.maxWaitMs),
+      maxConcurrent: Math.max(1, Math.floor(options.maxConcurrent)),
+    };
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      if (this.#pending.length === 0) this.#firstPendingAt = performance.now();
+      this.#pending.push({ item, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Items submitted and not yet answered. */
+  get backlog(): number {
+    return this.#pending.length;
+  }
+
+  /** Resolves once nothing is waiting or running (flushes what waits without further delay). */
+  drain(): Promise<void> {
+    if (this.#pending.length === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idle.push(resolve);
+      this.#flushNow();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#pending.length === 0) return;
+    const waited = performance.now() - this.#firstPendingAt;
+    if (
+      this.#pending.length >= this.#options.maxItems ||
+      waited >= this.#options.maxWaitMs ||
+      this.#idle.length > 0
+    ) {
+      this.#flushNow();
+      return;
+    }
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null;
+      this.#flushNow();
+    }, this.#options.maxWaitMs - waited);
+  }
+
+  #flushNow(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    while (this.#pending.length > 0 && this.#running < this.#options.maxConcurrent) {
+      const batch = this.#pending.splice(0, this.#options.maxItems);
+      this.#running++;
+      void this.#execute(batch);
+    }
+  }
+
+  async #execute(batch: Waiting<I, O>[]): Promise<void> {
+    try {
+      const outcomes = await this.#run(batch.map((w) => w.item));
+      if (outcomes.length !== batch.length)
+        throw new Error(`batch of ${batch.length} answered ${outcomes.length}`);
+      batch.forEach((w, i) => {
+        w.resolve(outcomes[i]!);
+      });
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      this.#running--;
+      this.#schedule();
+      if (this.#pending.length === 0 && this.#running === 0) for (const done of this.#idle.splice(0)) done();
+    }
+  }
+}
