@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerCleanup } from "./cleanup.js";
 import { registerDb } from "./db.js";
+import { registerDoctor } from "./doctor.js";
 import { registerExport } from "./export.js";
 import { registerGenerate } from "./generate.js";
 import { registerImport } from "./import.js";
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerDb(program);
   registerScan(program);
   registerServe(program);
+  registerDoctor(program);
   registerSimilar(program);
   registerSql(program);
   registerReport(program);
