@@ -10,6 +10,7 @@ import type {
   TableCounts,
   UpsertOutcome,
 } from "../port.js";
+import { EmptyQueryError, openSandboxedFile, runSandboxedQuery, sandbox } from "../query-sandbox.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
 import { BulkWriter } from "./bulk-writer.js";
 import {
@@ -19,7 +20,6 @@ import {
   FILE_COLUMNS,
   PART_COLUMNS,
 } from "./columns.js";
-import { runReadOnly } from "./read-only-query.js";
 import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
 import { sqlString, sqlTimestamp } from "./sql-literals.js";
 import { rowFromObject } from "./values.js";
@@ -59,6 +59,8 @@ export class DuckDbCatalogStore implements CatalogStore {
   /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
   private readonly lookupLock = new Mutex();
   private readonly bulk: BulkWriter;
+  /** An in-memory store has no file to reopen in the sandbox: its own instance enters it (for good). */
+  private memorySandboxed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -97,12 +99,16 @@ export class DuckDbCatalogStore implements CatalogStore {
     return store;
   }
 
-  /** Lets the seed's unqualified queries (`FROM parts`) resolve to exr_metadata once the schema exists. */
-  private async applySearchPath(): Promise<void> {
-    const r = await this.connection.runAndReadAll(
+  private async schemaExists(connection: DuckDBConnection): Promise<boolean> {
+    const r = await connection.runAndReadAll(
       `SELECT count(*) FROM information_schema.schemata WHERE schema_name = '${SCHEMA}'`,
     );
-    if (Number(r.getRows()[0]?.[0] ?? 0) > 0) {
+    return Number(r.getRows()[0]?.[0] ?? 0) > 0;
+  }
+
+  /** Lets the seed's unqualified queries (`FROM parts`) resolve to exr_metadata once the schema exists. */
+  private async applySearchPath(): Promise<void> {
+    if (await this.schemaExists(this.connection)) {
       await this.connection.run(`SET search_path = '${SCHEMA},main'`);
       await this.lookupConnection.run(`SET search_path = '${SCHEMA},main'`);
     }
@@ -340,9 +346,28 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
-  /** Runs SELECT statements only (each statement's type is checked before anything runs). */
+  /**
+   * Runs SELECT statements only, in the query sandbox (query-sandbox.ts): on a read-only instance of the catalog
+   * file opened for this query, so it sees everything committed so far and nothing else on this machine.
+   */
   query(sql: string): Promise<QueryResult> {
-    return this.committed(() => runReadOnly(this.connection, sql));
+    if (sql.trim() === "") return Promise.reject(new EmptyQueryError());
+    return this.committed(async () => {
+      if (this.dbPath === ":memory:") {
+        if (!this.memorySandboxed) await sandbox(this.connection);
+        this.memorySandboxed = true;
+        return runSandboxedQuery(this.connection, sql);
+      }
+      const sandboxed = await openSandboxedFile(this.dbPath);
+      try {
+        if (await this.schemaExists(sandboxed.connection)) {
+          await sandboxed.connection.run(`SET search_path = '${SCHEMA},main'`);
+        }
+        return await runSandboxedQuery(sandboxed.connection, sql);
+      } finally {
+        sandboxed.close();
+      }
+    });
   }
 
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {

@@ -6,14 +6,22 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { appendRows } from "../duckdb/appenders.js";
 import { SQL_TYPE } from "../duckdb/columns.js";
+import { sandbox } from "../query-sandbox.js";
 import { type CatalogTable, TABLE_COLUMNS } from "./table-schemas.js";
 
 export const SCHEMA = "exr_metadata";
 
 export type MirrorRows = Partial<Record<CatalogTable, Record<string, unknown>[]>>;
 
-/** Opens an in-memory DuckDB holding `rows`, runs `work`, always closes it. */
-export async function withMirror<T>(rows: MirrorRows, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+/**
+ * Opens an in-memory DuckDB holding `rows`, runs `work`, always closes it. `sandboxed`: the instance enters the
+ * query sandbox (query-sandbox.ts) once the rows are in, before `work` (user SQL) runs.
+ */
+export async function withMirror<T>(
+  rows: MirrorRows,
+  work: (c: DuckDBConnection) => Promise<T>,
+  options: { sandboxed?: boolean } = {},
+): Promise<T> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
@@ -32,6 +40,7 @@ QUALIFY row_number() OVER (
   PARTITION BY file_path_normalized ORDER BY last_inspected DESC, inspection_timestamp DESC, file_id
 ) = 1`);
     await connection.run(`SET search_path = '${SCHEMA},main'`);
+    if (options.sandboxed) await sandbox(connection);
     return await work(connection);
   } finally {
     connection.closeSync();

@@ -26,7 +26,6 @@ import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
 import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
 import { DuckDbCatalogStore } from "../duckdb/duckdb-store.js";
-import { runReadOnly } from "../duckdb/read-only-query.js";
 import { LATEST_SCHEMA_VERSION } from "../duckdb/schema.js";
 import { rowFromObject } from "../duckdb/values.js";
 import type {
@@ -38,6 +37,7 @@ import type {
   TableCounts,
   UpsertOutcome,
 } from "../port.js";
+import { EmptyQueryError, runSandboxedQuery } from "../query-sandbox.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
 import { readBigints, readStrings, rowsToBatch, tableToRows } from "./arrow-rows.js";
 import { neededColumns, withMirror } from "./duckdb-mirror.js";
@@ -583,6 +583,7 @@ export class VastCatalogStore implements CatalogStore {
 
   /** Pulls the winner rows of the tables/columns `sql` needs and runs it in an in-process DuckDB. */
   async query(sql: string): Promise<QueryResult> {
+    if (sql.trim() === "") throw new EmptyQueryError();
     const needed = neededColumns(sql);
     const rows = await this.#read(async (tx) => {
       const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {};
@@ -599,7 +600,7 @@ export class VastCatalogStore implements CatalogStore {
       }
       return out;
     });
-    return withMirror(rows, (c) => runReadOnly(c, sql));
+    return withMirror(rows, (c) => runSandboxedQuery(c, sql), { sandboxed: true });
   }
 
   /**

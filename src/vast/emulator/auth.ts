@@ -1,7 +1,7 @@
 /**
  * Request authentication. The SDK signs with AWS SigV4 (service s3, empty region). The emulator always checks
  * that the access key of the `Authorization` credential scope is a configured one (403 `InvalidAccessKeyId`);
- * with `verifySignatures` it also recomputes the signature with the key's secret over the signed headers,
+ * with `verifySignatures` (the default) it also recomputes the signature with the key's secret over the signed headers,
  * the raw path, the sorted query and the payload hash (403 `SignatureDoesNotMatch`).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
@@ -113,7 +113,7 @@ function signatureMatches(req: SignedRequest, auth: ParsedAuthorization, secret:
 export function checkAccess(
   req: SignedRequest,
   keys: ReadonlyMap<string, string>,
-  verifySignatures = false,
+  verifySignatures = true,
 ): void {
   if (keys.size === 0) return;
   const authorization = req.headers.authorization;

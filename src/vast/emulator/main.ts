@@ -34,7 +34,11 @@ const program = new Command("vast-emulator")
   .option("--secret-key <secret>", "secret of the preceding access key (repeatable)", collect, [])
   .option(
     "--verify-signatures",
-    "also recompute SigV4 signatures with the key's secret (403 SignatureDoesNotMatch)",
+    "recompute each SigV4 signature with the key's secret (403 SignatureDoesNotMatch); the default",
+  )
+  .option(
+    "--no-verify-signatures",
+    "only check the access key, not the signature (faster; any secret is accepted)",
   )
   .option("--bucket <name>", "bucket to serve (repeatable; default: vastdb)", collect, [])
   .option("--data-dir <dir>", "persist committed state in this directory and reload it at start")
@@ -70,7 +74,8 @@ const program = new Command("vast-emulator")
     "after",
     `
 The first line on stdout is "listening on http://HOST:PORT" (useful with --port 0).
-With no --access-key every request is accepted; otherwise requests signed with another key get 403.
+With no --access-key every request is accepted; otherwise requests signed with another key, or (unless
+--no-verify-signatures) with the wrong secret, get 403.
 Faults can also be changed at run time:
   curl -X POST http://HOST:PORT${ADMIN_PREFIX}/faults -d '{"slowdown":0.1,"error500":0,"drop":0.05,"latency_ms":20}'
   curl http://HOST:PORT${ADMIN_PREFIX}/faults
@@ -114,7 +119,7 @@ try {
       latency_ms: o.latencyMs,
     },
     txIdleTimeoutMs: o.txIdleTimeout * 1000,
-    verifySignatures: o.verifySignatures === true,
+    verifySignatures: o.verifySignatures !== false,
     log: o.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`listening on ${emulator.url}\n`);

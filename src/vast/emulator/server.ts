@@ -26,7 +26,7 @@ export interface EmulatorOptions {
   dataDir?: string | null;
   vastVersion?: string;
   faults?: Partial<FaultSettings>;
-  /** Recompute SigV4 signatures (default: only the access key is checked). */
+  /** Recompute SigV4 signatures with the key's secret (default true; false: only the access key is checked). */
   verifySignatures?: boolean;
   /** Idle transactions stop blocking other transactions' DDL after this long (default 10 minutes). */
   txIdleTimeoutMs?: number;
@@ -157,7 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         checkAccess(
           { method, rawUrl: req.url ?? "/", headers: req.headers, body },
           credentials,
-          options.verifySignatures === true,
+          options.verifySignatures !== false,
         );
         const reply = await handlers.handle(method, url, req.headers, body);
         await sendReply(res, reply);

@@ -30,8 +30,14 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
+/** AUTH is not a real signature: these tests exercise the API with only the access key checked. */
 async function start(options: Parameters<typeof startEmulator>[0] = {}) {
-  const e = await startEmulator({ port: 0, credentials: new Map([["AK", "SK"]]), ...options });
+  const e = await startEmulator({
+    port: 0,
+    credentials: new Map([["AK", "SK"]]),
+    verifySignatures: false,
+    ...options,
+  });
   running.push(e);
   return e;
 }
@@ -140,6 +146,14 @@ describe("emulator HTTP API", () => {
     });
     expect(denied.status).toBe(403);
     expect(decodeS3Error(await denied.text())?.code).toBe("InvalidAccessKeyId");
+  });
+
+  it("verifies signatures unless told not to: a request not signed with the key's secret gets 403", async () => {
+    const e = await startEmulator({ port: 0, credentials: new Map([["AK", "SK"]]) });
+    running.push(e);
+    const forged = await fetch(`${e.url}/?transaction`, { method: "POST", headers: { authorization: AUTH } });
+    expect(forged.status).toBe(403);
+    expect(decodeS3Error(await forged.text())?.code).toBe("SignatureDoesNotMatch");
   });
 
   it("checks buckets with HEAD and lists schemas with paging", async () => {
