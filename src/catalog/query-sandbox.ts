@@ -63,7 +63,19 @@ export async function openSandboxedFile(
 export async function runSandboxedQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
   if (sql.trim() === "") throw new EmptyQueryError();
   await assertSandboxed(connection);
-  return runReadOnly(connection, sql);
+  try {
+    return await runReadOnly(connection, sql);
+  } catch (err) {
+    throw new QueryRejectedError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The query itself was refused or failed (syntax, unknown table, a write, an access outside the sandbox). */
+export class QueryRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueryRejectedError";
+  }
 }
 
 export class EmptyQueryError extends Error {

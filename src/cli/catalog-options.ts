@@ -1,12 +1,17 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import { type Command, Option } from "commander";
 import {
   type CatalogBackend,
   type CatalogOptions,
   DB_ENV_VAR,
   DEFAULT_DB_FILE,
+  defaultDbPath,
   openCatalog,
 } from "../catalog/open.js";
 import type { CatalogStore } from "../catalog/port.js";
+import { isLockConflict, lockConflictMessage } from "./catalog-holder.js";
+import { RuntimeFailure, UsageError } from "./exit-codes.js";
 
 export interface CatalogCliOptions {
   db?: string;
@@ -52,13 +57,53 @@ export function catalogOptionsFrom(
   return { backend: cli.backend ?? "duckdb", ...(cli.db ? { db: cli.db } : {}), vast, ...extra };
 }
 
+/** The DuckDB file a command would open (null on VAST or in memory). */
+export function duckDbFileOf(cli: CatalogCliOptions): string | null {
+  if ((cli.backend ?? "duckdb") !== "duckdb") return null;
+  const file = cli.db ?? defaultDbPath();
+  return file === ":memory:" ? null : file;
+}
+
+/**
+ * Checks what the user named before anything is opened: a read-only command needs an existing catalog file; a
+ * writing one needs its directory to exist (nothing is created silently but the file itself).
+ */
+function checkDuckDbPath(file: string, readOnly: boolean): void {
+  if (readOnly) {
+    if (!existsSync(file))
+      throw new UsageError(
+        `no catalog at ${file}: create one with \`exr-inspector db init --db ${file}\` or a scan`,
+      );
+    return;
+  }
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir))
+    throw new UsageError(`directory ${dir} does not exist (create it first; nothing was created)`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory`);
+}
+
+/** Opens the catalog, turning "another process holds it" into a clear runtime failure (exit 3). */
+export async function openCatalogFor(
+  cli: CatalogCliOptions,
+  extra: Partial<CatalogOptions>,
+): Promise<CatalogStore> {
+  const file = duckDbFileOf(cli);
+  if (file) checkDuckDbPath(file, extra.readOnly === true);
+  try {
+    return await openCatalog(catalogOptionsFrom(cli, extra));
+  } catch (err) {
+    if (file && isLockConflict(err)) throw new RuntimeFailure(lockConflictMessage(file, err), { cause: err });
+    throw err;
+  }
+}
+
 /** Opens the catalog for a command and always closes it. */
 export async function withCatalog<T>(
   cli: CatalogCliOptions,
   extra: Partial<CatalogOptions>,
   work: (store: CatalogStore) => Promise<T>,
 ): Promise<T> {
-  const store = await openCatalog(catalogOptionsFrom(cli, extra));
+  const store = await openCatalogFor(cli, extra);
   try {
     return await work(store);
   } finally {

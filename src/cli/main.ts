@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+import { escapeControl } from "./output/escape.js";
 
 const program = new Command();
 program
@@ -8,7 +10,12 @@ program
   .description("Lossless, crash-proof OpenEXR inspection, validation and cataloguing")
   .version("0.1.0")
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 ok, 1 files invalid/incomplete/unreadable (or none found), 2 usage error, " +
+      "3 runtime failure (catalog unreachable, locked, not permitted), 130 Ctrl-C, 143 SIGTERM. See docs/codes.md.",
+  );
 
 registerCommands(program);
 
@@ -17,9 +24,10 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     // help/version exit 0; every other commander error is a usage error (exit 2).
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    process.exitCode = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
-    process.stderr.write(`exr-inspector: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`exr-inspector: ${escapeControl(message)}\n`);
+    process.exitCode = exitCodeForError(err);
   }
 }

@@ -6,6 +6,10 @@ import type { Finding, Severity } from "./model.js";
  */
 export const FINDING_CODES = {
   EXR_IO_ERROR: ["error", "The source could not be read (open/read failure)."],
+  EXR_NOT_A_REGULAR_FILE: [
+    "error",
+    "The path is a FIFO, socket, device or other special file: it is never opened (reading one could block forever).",
+  ],
   EXR_FILE_TOO_SMALL: ["error", "The file is shorter than the 8-byte magic number and version field."],
   EXR_BAD_MAGIC: ["error", "The first four bytes are not the OpenEXR magic number 20000630."],
   EXR_UNSUPPORTED_VERSION: ["error", "The version number (low 8 bits of the version field) is not 2."],

@@ -159,6 +159,11 @@ export class Inspection {
     if (!this.lastChunk.fits && d.record.chunks_present !== null) d.record.chunks_present--;
   }
 
+  /** The path names a FIFO, socket or device: nothing was read. */
+  notARegularFile(message: string): void {
+    this.findings.push(finding("EXR_NOT_A_REGULAR_FILE", message));
+  }
+
   ioError(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.findings.push(finding("EXR_IO_ERROR", `read failed: ${message}`));

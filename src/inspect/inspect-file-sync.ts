@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { inspectionPlan } from "../core/inspection-plan.js";
 import type { InspectionResult } from "../core/model.js";
+import { openRegularFileSync } from "../io/regular-file.js";
 import { type InspectOptions, ioFailure, planOptions } from "./options.js";
 
 /**
@@ -51,7 +52,7 @@ export function inspectFileSync(path: string, options: InspectOptions = {}): Ins
   const plan = planOptions(path, options, LOCAL_FIRST_READ_BYTES);
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openRegularFileSync(path);
   } catch (err) {
     return ioFailure(plan.path, err);
   }

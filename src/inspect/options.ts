@@ -3,6 +3,7 @@ import { inflateSync } from "node:zlib";
 import { Inspection } from "../core/inspection.js";
 import type { PlanOptions } from "../core/inspection-plan.js";
 import type { InspectionResult } from "../core/model.js";
+import { NotARegularFileError } from "../io/regular-file.js";
 
 export interface InspectOptions {
   /** First read size; grown (at least 4x per step) until the headers are complete. Default 64 KiB. */
@@ -49,6 +50,7 @@ export function planOptions(path: string, options: InspectOptions, defaultFirstR
 /** A result for a file that could not be opened at all. */
 export function ioFailure(path: string, err: unknown): InspectionResult {
   const failed = new Inspection(path, 0);
-  failed.ioError(err);
+  if (err instanceof NotARegularFileError) failed.notARegularFile(err.message);
+  else failed.ioError(err);
   return failed.result({ size: 0, mtime: null, bytesRead: 0, headerHash: null });
 }

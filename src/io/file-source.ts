@@ -1,8 +1,22 @@
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import type { ByteSource } from "./byte-source.js";
+import { openRegularFile } from "./regular-file.js";
+
+/** How long one open, stat or read of a local file may take before it fails (a hung network mount). */
+export const FILE_READ_TIMEOUT_MS = 60_000;
+
+/** `operation`, or a rejection once `ms` pass first (the operation itself cannot be cancelled; it is abandoned). */
+export function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
- * A local file read with positioned reads on one FileHandle. Size and mtime come from one fstat,
+ * A local file read with positioned reads on one FileHandle (regular files only: see regular-file.ts); every
+ * open, stat and read fails after `timeoutMs`. Size and mtime come from one fstat,
  * issued lazily so that callers can run it concurrently with the first read.
  */
 export class FileSource implements ByteSource {
@@ -11,14 +25,22 @@ export class FileSource implements ByteSource {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    private readonly timeoutMs: number,
   ) {}
 
-  static async open(path: string): Promise<FileSource> {
-    return new FileSource(path, await open(path, "r"));
+  static async open(path: string, timeoutMs = FILE_READ_TIMEOUT_MS): Promise<FileSource> {
+    const opening = openRegularFile(path);
+    try {
+      return new FileSource(path, await withTimeout(opening, timeoutMs, `opening ${path}`), timeoutMs);
+    } catch (err) {
+      // A handle that arrives after the timeout is closed rather than leaked.
+      void opening.then((h) => h.close()).catch(() => undefined);
+      throw err;
+    }
   }
 
   private stat(): Promise<{ size: number; mtime: Date }> {
-    this.stats ??= this.handle.stat();
+    this.stats ??= withTimeout(this.handle.stat(), this.timeoutMs, `stat of ${this.path}`);
     return this.stats;
   }
 
@@ -37,7 +59,11 @@ export class FileSource implements ByteSource {
     const out = Buffer.allocUnsafe(n);
     let done = 0;
     while (done < n) {
-      const { bytesRead } = await this.handle.read(out, done, n - done, offset + done);
+      const { bytesRead } = await withTimeout(
+        this.handle.read(out, done, n - done, offset + done),
+        this.timeoutMs,
+        `read of ${this.path} at ${offset + done}`,
+      );
       if (bytesRead === 0) break;
       done += bytesRead;
     }

@@ -12,7 +12,12 @@ interface Slot<Req, Res> {
   worker: Worker | null;
   /** Requests sent to this worker and not answered yet, by message id. */
   inFlight: Map<number, Pending<Req, Res>>;
+  /** Fires when the worker has had requests and answered none for `answerTimeoutMs`. */
+  watchdog: NodeJS.Timeout | null;
 }
+
+/** How long a worker with requests may go without answering one before it is dropped (inspect jobs: ms each). */
+export const WORKER_ANSWER_TIMEOUT_MS = 120_000;
 
 /** True when `url` is a worker module that exists on disk (compiled JS; absent when running from TS sources). */
 export function workerModuleExists(url: URL): boolean {
@@ -26,7 +31,9 @@ export function workerModuleExists(url: URL): boolean {
  * request needs it. A worker that crashes or exits mid-request is dropped and the request it was
  * working on is answered by `onCrash` instead, so callers always get a response (requests waiting
  * behind it are sent again); its replacement starts with the next request (a worker that cannot
- * even load costs one failed request each, never a restart loop).
+ * even load costs one failed request each, never a restart loop). A worker that answers nothing for
+ * `answerTimeoutMs` while it has requests (a read stuck on a hung mount) is dropped the same way: the request
+ * it was on gets `onCrash` with a timeout error.
  */
 export class WorkerPool<Req, Res> {
   private readonly slots: Slot<Req, Res>[] = [];
@@ -41,8 +48,9 @@ export class WorkerPool<Req, Res> {
     readonly size: number,
     private readonly onCrash: (request: Req, err: unknown) => Res,
     private readonly depth = 2,
+    private readonly answerTimeoutMs = 0,
   ) {
-    for (let i = 0; i < size; i++) this.slots.push({ worker: null, inFlight: new Map() });
+    for (let i = 0; i < size; i++) this.slots.push({ worker: null, inFlight: new Map(), watchdog: null });
   }
 
   run(request: Req): Promise<Res> {
@@ -56,7 +64,10 @@ export class WorkerPool<Req, Res> {
   async close(): Promise<void> {
     this.closed = true;
     const workers = this.slots.map((s) => s.worker).filter((w): w is Worker => w !== null);
-    for (const slot of this.slots) slot.worker = null;
+    for (const slot of this.slots) {
+      slot.worker = null;
+      this.disarm(slot);
+    }
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -66,6 +77,8 @@ export class WorkerPool<Req, Res> {
       const pending = slot.inFlight.get(message.id);
       if (slot.worker !== worker || !pending) return;
       slot.inFlight.delete(message.id);
+      this.disarm(slot);
+      if (slot.inFlight.size > 0) this.arm(slot, worker);
       pending.resolve(message.response);
       this.pump();
     });
@@ -78,7 +91,10 @@ export class WorkerPool<Req, Res> {
   private drop(slot: Slot<Req, Res>, worker: Worker, err: unknown): void {
     if (slot.worker !== worker) return; // already dropped (error, then exit) or closed
     slot.worker = null;
+    this.disarm(slot);
     this.crashes += 1;
+    // A thread stuck in a blocking read cannot stop until the read returns: it must not keep the process alive.
+    worker.unref();
     void worker.terminate();
     // A worker answers in order, so the oldest unanswered request is the one it died on; the
     // others never started and go back to the front of the queue.
@@ -87,6 +103,21 @@ export class WorkerPool<Req, Res> {
     this.queue.unshift(...waiting);
     if (failed) failed.resolve(this.onCrash(failed.request, err));
     this.pump();
+  }
+
+  private arm(slot: Slot<Req, Res>, worker: Worker): void {
+    if (this.answerTimeoutMs <= 0) return;
+    const seconds = this.answerTimeoutMs / 1000;
+    slot.watchdog = setTimeout(
+      () => this.drop(slot, worker, new Error(`no answer within ${seconds} s (a read may be stuck)`)),
+      this.answerTimeoutMs,
+    );
+    slot.watchdog.unref();
+  }
+
+  private disarm(slot: Slot<Req, Res>): void {
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdog = null;
   }
 
   private pump(): void {
@@ -99,6 +130,7 @@ export class WorkerPool<Req, Res> {
         if (!next) return;
         const worker = slot.worker ?? this.start(slot);
         const id = this.nextId++;
+        if (slot.inFlight.size === 0) this.arm(slot, worker);
         slot.inFlight.set(id, next);
         worker.postMessage({ id, request: next.request });
       }

@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { normalizePath } from "../catalog/normalize-path.js";
 import type { CatalogStore } from "../catalog/port.js";
 import type { CatalogRecord } from "../catalog/rows.js";
@@ -19,6 +20,12 @@ export interface ScanOptions {
   jobSize?: number;
   /** Checked between batches: stop cleanly (everything committed so far stays; a re-run resumes). */
   shouldStop?: () => boolean;
+  /**
+   * Stops the scan promptly wherever it is (walking, even a walk waiting on stdin; inspecting): no new file is
+   * inspected, inspections in flight are abandoned, the files already inspected are committed, and the summary
+   * says `interrupted`. A re-run resumes with the rest.
+   */
+  signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
@@ -53,8 +60,19 @@ interface Candidate {
 }
 
 const WALK_GROUP = 1024;
+/** A partial group waits at most this long for the walk to fill it. */
+const WALK_STALL_MS = 250;
+const STALLED = Symbol("stalled");
+const stall = (ms: number) =>
+  new Promise<typeof STALLED>((resolve) => setTimeout(() => resolve(STALLED), ms).unref());
 /** Files handed to the store per call: bounds the rows held in JS memory whatever the transaction size. */
 const HANDOFF_FILES = 2000;
+
+/** Local paths resolved against `cwd`; URIs (`s3://…`) as given. */
+function absoluteLocal(location: string, cwd: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return location;
+  return resolve(cwd, location);
+}
 
 function sameInstant(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
@@ -88,10 +106,16 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   let inserted = 0;
   let reinspected = 0;
   let interrupted = false;
+  const signal = options.signal;
   const stopped = () => {
-    if (!interrupted && options.shouldStop?.()) interrupted = true;
+    if (!interrupted && (signal?.aborted || options.shouldStop?.())) interrupted = true;
     return interrupted;
   };
+  /** Resolves (to null) when the signal aborts: raced against waits that may never end (a walk reading stdin). */
+  const aborted = new Promise<null>((resolve) => {
+    if (signal?.aborted) resolve(null);
+    signal?.addEventListener("abort", () => resolve(null), { once: true });
+  });
 
   let buffer: CatalogRecord[] = [];
   let writeFailed = false;
@@ -113,7 +137,10 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     }
     options.onProgress?.({ ...progress });
   };
+  /** Set once the last records are taken for the final commit: results of abandoned inspections are ignored. */
+  let finishing = false;
   const collect = (records: CatalogRecord[]) => {
+    if (finishing) return;
     buffer.push(...records);
     if (buffer.length >= handoff) {
       const batch = buffer;
@@ -153,7 +180,9 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
 
   const processGroup = async (group: string[]) => {
     const candidates: Candidate[] = await Promise.all(
-      group.map(async (path) => {
+      group.map(async (given) => {
+        // Stored absolute, so the catalog does not depend on where the scan ran.
+        const path = absoluteLocal(given, cwd);
         const normalized = normalizePath(path, cwd);
         try {
           const s = await stat(path);
@@ -182,26 +211,45 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   options.store.setWriteBuffer?.(batchSize);
   try {
     let group: string[] = [];
-    for await (const entry of walkPaths(options.inputs, {
+    const walk = walkPaths(options.inputs, {
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.allFiles ? { match: () => true } : {}),
-    })) {
-      if (stopped()) break;
+    });
+    /** Fires WALK_STALL_MS after the current group got its first path. */
+    let groupAge: Promise<typeof STALLED> | null = null;
+    for (;;) {
+      const pending = walk.next();
+      let next = await Promise.race(groupAge ? [pending, aborted, groupAge] : [pending, aborted]);
+      if (next === STALLED) {
+        // A slow walk (a producer on stdin, a slow mount): what it found so far is inspected meanwhile.
+        await processGroup(group);
+        group = [];
+        groupAge = null;
+        next = await Promise.race([pending, aborted]);
+      }
+      if (next === null || next.done || stopped()) break;
+      const entry = next.value;
       progress.found++;
       group.push(entry.path);
+      groupAge ??= stall(WALK_STALL_MS);
       if (group.length >= WALK_GROUP) {
         await processGroup(group);
         group = [];
+        groupAge = null;
       }
     }
-    progress.walkDone = true;
+    progress.walkDone = !stopped();
     if (!stopped() && group.length > 0) await processGroup(group);
-    await Promise.all(inFlight);
+    // After a stop, inspections still in flight are abandoned (the pool is closed below) rather than awaited.
+    await Promise.race([Promise.all(inFlight), stopped() ? Promise.resolve(null) : aborted]);
+    stopped();
     await writing;
+    finishing = true;
     const rest = buffer;
     buffer = [];
     await flush(rest);
     await options.store.flush?.();
+    stopped(); // a stop during the final commit still makes this an interrupted scan
   } finally {
     options.store.setWriteBuffer?.(0);
     await pool.close();

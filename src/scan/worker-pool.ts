@@ -1,7 +1,7 @@
 import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { ioFailure } from "../inspect/inspect.js";
-import { WorkerPool, workerModuleExists } from "../parallel/worker-pool.js";
+import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../parallel/worker-pool.js";
 import { type InspectJob, runInspectJob } from "./inspect-job.js";
 
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
@@ -23,10 +23,16 @@ export class InspectPool {
     this.threads = size > 0 && workersAvailable() ? size : 0;
     this.pool =
       this.threads > 0
-        ? new WorkerPool<InspectJob, CatalogRecord[]>(WORKER_URL, this.threads, (job, err) => {
-            const now = new Date(job.now);
-            return job.paths.map((p) => buildRecord(ioFailure(p, err), { now, cwd: job.cwd }));
-          })
+        ? new WorkerPool<InspectJob, CatalogRecord[]>(
+            WORKER_URL,
+            this.threads,
+            (job, err) => {
+              const now = new Date(job.now);
+              return job.paths.map((p) => buildRecord(ioFailure(p, err), { now, cwd: job.cwd }));
+            },
+            2,
+            WORKER_ANSWER_TIMEOUT_MS,
+          )
         : null;
   }
 

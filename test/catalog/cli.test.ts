@@ -123,7 +123,11 @@ describe("catalog CLI", () => {
     expect(await counts(db)).toEqual(before);
     const bad = await runCli(["cleanup", "--db", db, "--older-than", "six months"]);
     expect(bad.code).toBe(2);
-    const done = await runCli(["cleanup", "--db", db, "--older-than", "0s"]);
+    const refused = await runCli(["cleanup", "--db", db, "--older-than", "0s"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(await counts(db)).toEqual(before);
+    const done = await runCli(["cleanup", "--db", db, "--older-than", "0s", "--yes"]);
     expect(done.stdout).toContain(`removed ${tree.files} files`);
     expect(await counts(db)).toEqual([{ f: 0, p: 0, c: 0, a: 0 }]);
   });

@@ -19,6 +19,7 @@ function echoWorker(): URL {
 serveRequests((r) => {
   if (r === "exit") process.exit(3);
   if (r === "throw") setTimeout(() => { throw new Error("boom"); });
+  if (r === "hang") { const end = Date.now() + 3000; while (Date.now() < end) {} }
   if (r === "exit" || r === "throw") return new Promise(() => {});
   return r.toUpperCase();
 });
@@ -28,6 +29,26 @@ serveRequests((r) => {
 }
 
 describe("WorkerPool", () => {
+  it("a worker that answers nothing within the timeout (a stuck read) is dropped and answered through onCrash", async () => {
+    const seen: string[] = [];
+    const pool = new WorkerPool<string, string>(
+      echoWorker(),
+      1,
+      (req, err) => {
+        seen.push(`${req}: ${err instanceof Error ? err.message : String(err)}`);
+        return "timed out";
+      },
+      2,
+      500,
+    );
+    const started = Date.now();
+    const answers = await Promise.all([pool.run("hang"), pool.run("b")]);
+    expect(answers).toEqual(["timed out", "B"]);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(seen).toEqual([expect.stringMatching(/^hang: no answer within 0.5 s/)]);
+    await pool.close();
+  });
+
   it("answers every request, in any number, on a fixed set of threads", async () => {
     const pool = new WorkerPool<string, string>(echoWorker(), 2, () => "crashed");
     const words = Array.from({ length: 50 }, (_, i) => `w${i}`);

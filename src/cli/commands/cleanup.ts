@@ -1,5 +1,17 @@
+import { createInterface } from "node:readline/promises";
 import { type Command, InvalidArgumentError } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
+import { UsageError } from "../exit-codes.js";
+
+/** Asks on the terminal; only an explicit y/yes confirms. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question));
+  } finally {
+    rl.close();
+  }
+}
 
 const UNITS: Record<string, (d: Date, n: number) => void> = {
   s: (d, n) => d.setTime(d.getTime() - n * 1000),
@@ -29,11 +41,33 @@ export function registerCleanup(program: Command): void {
         cutoffFor(v);
         return v;
       })
-      .option("--dry-run", "only count what would be removed"),
-  ).action(async (options: CatalogCliOptions & { olderThan: string; dryRun?: boolean }) => {
+      .option("--dry-run", "only count what would be removed")
+      .option("-y, --yes", "remove without asking (required when not on a terminal)"),
+  ).action(async (options: CatalogCliOptions & { olderThan: string; dryRun?: boolean; yes?: boolean }) => {
     const cutoff = cutoffFor(options.olderThan);
+    const dryRun = options.dryRun ?? false;
+    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+    if (!dryRun && !options.yes && !interactive) {
+      throw new UsageError(
+        "cleanup deletes catalog rows: pass --yes to confirm (or --dry-run to count them first)",
+      );
+    }
     await withCatalog(options, {}, async (store) => {
-      const r = await store.cleanup(cutoff, options.dryRun ?? false);
+      if (!dryRun && !options.yes) {
+        const would = await store.cleanup(cutoff, true);
+        if (would.files === 0) {
+          process.stdout.write(`nothing to remove: no file last inspected before ${cutoff.toISOString()}\n`);
+          return;
+        }
+        const question =
+          `remove ${would.files} files last inspected before ${cutoff.toISOString()} ` +
+          `(${would.parts} parts, ${would.channels} channels, ${would.attributes} attributes)? [y/N] `;
+        if (!(await confirm(question))) {
+          process.stdout.write("nothing removed\n");
+          return;
+        }
+      }
+      const r = await store.cleanup(cutoff, dryRun);
       process.stdout.write(
         `${options.dryRun ? "would remove" : "removed"} ${r.files} files last inspected before ${cutoff.toISOString()} ` +
           `(${r.parts} parts, ${r.channels} channels, ${r.attributes} attributes)\n`,

@@ -1,13 +1,16 @@
 import type { Command } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
+import { checkOutputDir } from "../output-dir.js";
 
 export function registerExport(program: Command): void {
   addCatalogOptions(
     program
       .command("export")
       .description("back up the catalog to a directory of Parquet files (files, parts, channels, attributes)")
-      .argument("<dir>", "output directory (created)"),
-  ).action(async (dir: string, options: CatalogCliOptions) => {
+      .argument("<dir>", "output directory (created; an existing non-empty one needs --force)")
+      .option("--force", "write into an existing non-empty directory, overwriting the export files"),
+  ).action(async (dir: string, options: CatalogCliOptions & { force?: boolean }) => {
+    checkOutputDir(dir, options.force === true);
     await withCatalog(options, { readOnly: true }, async (store) => {
       await store.exportTo(dir);
       const c = await store.counts();

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { generateRenderTree } from "../../generate/render-tree.js";
+import { checkOutputDir } from "../output-dir.js";
 
 function count(value: string): number {
   const n = Number(value);
@@ -21,13 +22,15 @@ interface GenerateCliOptions {
   duplicates?: number;
   incomplete?: number;
   odd?: number;
+  force?: boolean;
 }
 
 export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("write a realistic synthetic render tree of valid EXR files (tests, benchmarks, demos)")
-    .argument("<dir>", "output directory")
+    .argument("<dir>", "output directory (an existing non-empty one needs --force)")
+    .option("--force", "write into an existing non-empty directory, overwriting files of the same names")
     .option("--sequences <n>", "frame sequences", count, 48)
     .option("--frames <n>", "frames per sequence", count, 10)
     .option("--seed <n>", "random seed (same seed, same tree)", count, 1)
@@ -40,6 +43,7 @@ export function registerGenerate(program: Command): void {
     .option("--incomplete <n>", "frames of every sequence cut to a third of their bytes", atLeastZero)
     .option("--odd <n>", "frames of every sequence with an extra channel", atLeastZero)
     .action(async (dir: string, options: GenerateCliOptions) => {
+      checkOutputDir(dir, options.force === true);
       const { sequences, frames, seed, gaps, duplicates, incomplete, odd } = options;
       const wantsDefects = [gaps, duplicates, incomplete, odd].some((n) => n !== undefined);
       const defects = {

@@ -1,10 +1,14 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import { formatSummary, progressReporter } from "../../scan/progress.js";
-import { scan } from "../../scan/scanner.js";
-import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
+import { type ScanSummary, scan } from "../../scan/scanner.js";
+import { holderNote } from "../catalog-holder.js";
+import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } from "../catalog-options.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { parsePositiveInt } from "./inspect.js";
 
-function positiveInt(value: string): number {
+function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
   return n;
@@ -18,47 +22,84 @@ interface ScanCliOptions extends CatalogCliOptions {
   allFiles?: boolean;
 }
 
+type StopSignal = "SIGINT" | "SIGTERM";
+const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED };
+
 export function registerScan(program: Command): void {
   addCatalogOptions(
     program
       .command("scan")
-      .description("inspect EXR files (directories recursed, - for a list on stdin) into the catalog")
+      .description(
+        "inspect EXR files (directories recursed, - for a list on stdin) into the catalog. Ctrl-C or SIGTERM " +
+          "stops promptly, keeping what was inspected (exit 130 / 143; a second one aborts at once)",
+      )
       .argument("<paths...>", "files, directories or -")
       .option("--force", "re-inspect files whose size and mtime are unchanged")
-      .option("-j, --jobs <n>", "worker threads (0 = main thread)", positiveInt, availableParallelism())
-      .option("--batch <n>", "files per database transaction", positiveInt, 10_000)
+      .option("-j, --jobs <n>", "worker threads (0 = main thread)", nonNegativeInt, availableParallelism())
+      .option("--batch <n>", "files per database transaction (at least 1)", parsePositiveInt, 10_000)
       .option("--all-files", "in directories, catalogue every file, not only *.exr")
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
-    let stopRequested = false;
-    const onSignal = () => {
-      if (stopRequested) process.exit(130);
-      stopRequested = true;
-      process.stderr.write("\nstopping after the current batch (Ctrl-C again to abort at once)…\n");
+    const missing = paths.filter((p) => p !== "-" && !existsSync(p));
+    if (missing.length > 0) {
+      throw new UsageError(
+        `no such file or directory: ${missing.join(", ")} (nothing scanned, nothing stored)`,
+      );
+    }
+    const controller = new AbortController();
+    let stoppedBy: StopSignal | null = null;
+    const onSignal = (signal: StopSignal) => {
+      if (stoppedBy) {
+        process.stderr.write("\naborted at once: the batch being written is rolled back\n");
+        process.exit(SIGNAL_EXIT[stoppedBy]);
+      }
+      stoppedBy = signal;
+      const again = signal === "SIGINT" ? "Ctrl-C" : "SIGTERM";
+      process.stderr.write(
+        `\nstopping: committing the files inspected so far (${again} again to abort at once)…\n`,
+      );
+      controller.abort();
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const onInt = () => onSignal("SIGINT");
+    const onTerm = () => onSignal("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
     const reporter = options.progress === false ? null : progressReporter(process.stderr);
+    const dbFile = duckDbFileOf(options);
+    let note: ReturnType<typeof holderNote> | null = null;
+    let summary: ScanSummary;
     try {
-      const summary = await withCatalog(options, { init: true }, (store) =>
-        scan({
+      summary = await withCatalog(options, { init: true }, (store) => {
+        if (dbFile) note = holderNote(dbFile, `exr-inspector scan ${paths.join(" ")}`);
+        return scan({
           inputs: paths,
           store,
           force: options.force ?? false,
           allFiles: options.allFiles ?? false,
           jobs: options.jobs,
-          batchSize: Math.max(1, options.batch),
-          shouldStop: () => stopRequested,
-          onProgress: (p) => reporter?.update(p),
-        }),
-      );
-      reporter?.stop();
-      process.stdout.write(`${formatSummary(summary)}\n`);
-      if (summary.interrupted) process.exitCode = 130;
+          batchSize: options.batch,
+          signal: controller.signal,
+          onProgress: (p) => {
+            reporter?.update(p);
+            note?.update({ done: p.inspected + p.skipped, found: p.found, walkDone: p.walkDone });
+          },
+        });
+      });
     } finally {
       reporter?.stop();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      (note as ReturnType<typeof holderNote> | null)?.remove();
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
     }
+    let code: number = EXIT.OK;
+    if (summary.interrupted) code = SIGNAL_EXIT[stoppedBy ?? "SIGINT"];
+    else if (summary.found === 0) {
+      process.stderr.write("exr-inspector: no EXR files found\n");
+      code = EXIT.FINDINGS;
+    }
+    process.exitCode = code;
+    // An interrupted walk may still be waiting on stdin: exit once the summary is out.
+    await new Promise<void>((done) => process.stdout.write(`${formatSummary(summary)}\n`, () => done()));
+    if (summary.interrupted) process.exit(code);
   });
 }

@@ -4,6 +4,7 @@ import { normalizePath } from "../../catalog/normalize-path.js";
 import type { SimilarHit } from "../../catalog/port.js";
 import { inspectFile } from "../../inspect/inspect.js";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
+import { UsageError } from "../exit-codes.js";
 import { formatResult } from "../query-output.js";
 
 const FILE_ID = /^[0-9a-f]{64}$/;
@@ -28,6 +29,11 @@ export function registerSimilar(program: Command): void {
     await withCatalog(options, { readOnly: true }, async (store) => {
       let hits: SimilarHit[];
       if (FILE_ID.test(target)) {
+        if (!(await store.getRecord(target))) {
+          throw new UsageError(
+            `no file with id ${target} in the catalog (give a path, or an id from sql/report)`,
+          );
+        }
         hits = await store.similar({ file_id: target }, options.k);
       } else {
         const known = (await store.knownState([normalizePath(target)])).get(normalizePath(target));
@@ -35,7 +41,9 @@ export function registerSimilar(program: Command): void {
           hits = await store.similar({ file_id: known.file_id }, options.k);
         } else {
           const embedding = buildRecord(await inspectFile(target)).file.metadata_embedding;
-          if (!embedding) throw new Error(`${target}: no EXR header could be read, so it has no embedding`);
+          if (!embedding) {
+            throw new UsageError(`${target}: no EXR header could be read, so it has no embedding`);
+          }
           hits = await store.similar({ embedding }, options.k);
         }
       }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
-import { WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
+import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
@@ -40,8 +40,13 @@ export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
 
 /** Worker threads that inspect and render batches of files; a crashed worker's files become error results. */
 export function createRenderPool(jobs: number): RenderPool {
-  return new WorkerPool<RenderRequest, Rendered[]>(RENDER_WORKER, jobs, (req, err) =>
-    req.paths.map((p) => render(internalFailure(p, err, "inspection worker failed: "), req.kind)),
+  return new WorkerPool<RenderRequest, Rendered[]>(
+    RENDER_WORKER,
+    jobs,
+    (req, err) =>
+      req.paths.map((p) => render(internalFailure(p, err, "inspection worker failed: "), req.kind)),
+    2,
+    WORKER_ANSWER_TIMEOUT_MS,
   );
 }
 
