@@ -3,7 +3,6 @@
  * separators are printed as escapes (`\n`, `\t`, `\r`, `\xHH`, `\u2028`), so one finding is one line and
  * `grep` never calls the output binary. JSON output needs none of this (JSON.stringify escapes).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
