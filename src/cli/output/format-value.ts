@@ -1,13 +1,18 @@
 import type { AttributeRecord, JsonAttributeValue } from "../../core/model.js";
+import { escapeControl } from "./escape.js";
+import { FLOAT32_TYPES, shortestFloat32Deep } from "./float32.js";
 
 type Obj = { [key: string]: JsonAttributeValue };
 
 const isObj = (v: JsonAttributeValue): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A quoted string on one line: JSON escapes C0 controls; DEL, C1 and line separators are escaped too. */
+const quoted = (s: string) => escapeControl(JSON.stringify(s));
+
 function scalar(v: JsonAttributeValue): string {
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return quoted(v);
   if (isObj(v) && v.valid_utf8 === false)
-    return `${JSON.stringify(v.text)} (invalid UTF-8; bytes base64 ${v.base64})`;
+    return `${quoted(String(v.text))} (invalid UTF-8; bytes base64 ${v.base64})`;
   if (typeof v === "number" || typeof v === "boolean" || v === null) return String(v);
   return compact(v);
 }
@@ -18,14 +23,14 @@ function compact(v: JsonAttributeValue): string {
   if (isObj(v)) {
     if (v.valid_utf8 === false) return scalar(v);
     return `{${Object.entries(v)
-      .map(([k, x]) => `${k}: ${compact(x)}`)
+      .map(([k, x]) => `${escapeControl(k)}: ${compact(x)}`)
       .join(", ")}}`;
   }
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
+  return typeof v === "string" ? quoted(v) : String(v);
 }
 
 /** Enumeration names print bare; unknown raw values print as numbers. */
-const plain = (v: JsonAttributeValue | undefined) => (typeof v === "string" ? v : num(v));
+const plain = (v: JsonAttributeValue | undefined) => (typeof v === "string" ? escapeControl(v) : num(v));
 
 const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity", "-0"]);
 const num = (v: JsonAttributeValue | undefined) =>
@@ -48,7 +53,7 @@ function matrix(values: JsonAttributeValue[], n: number, indent: string): string
  * its value; enums print their names; strings are quoted; unknown types print their raw bytes as base64).
  */
 export function formatAttributeValue(a: AttributeRecord, indent: string): string {
-  const v = a.value;
+  const v = FLOAT32_TYPES.has(a.type) ? shortestFloat32Deep(a.value) : a.value;
   switch (a.type) {
     case "box2i":
     case "box2f":

@@ -1,5 +1,11 @@
 import type { Finding, InspectionResult, PartRecord } from "../../core/model.js";
+import { escapeControl } from "./escape.js";
+import { shortestFloat32 } from "./float32.js";
 import { formatAttributeValue } from "./format-value.js";
+
+/** Names and paths from files (possibly damaged) on one line. */
+const esc = escapeControl;
+const quoted = (s: string) => esc(JSON.stringify(s));
 
 const box = (b: { min: [number, number]; max: [number, number] } | null) =>
   b ? `(${b.min[0]} ${b.min[1]}) - (${b.max[0]} ${b.max[1]})` : "unknown";
@@ -20,10 +26,10 @@ function flagWords(r: InspectionResult): string {
 export function formatFinding(f: Finding): string {
   const where: string[] = [];
   if (f.part_index !== undefined && f.part_index !== null) where.push(`part ${f.part_index}`);
-  if (f.attribute) where.push(`attribute ${f.attribute}`);
+  if (f.attribute) where.push(`attribute ${esc(f.attribute)}`);
   if (f.chunk_index !== undefined && f.chunk_index !== null) where.push(`chunk ${f.chunk_index}`);
   if (f.byte_offset !== undefined && f.byte_offset !== null) where.push(`byte ${f.byte_offset}`);
-  return `${f.severity} ${f.code}: ${f.message}${where.length ? ` [${where.join(", ")}]` : ""}`;
+  return `${f.severity} ${f.code}: ${esc(f.message)}${where.length ? ` [${where.join(", ")}]` : ""}`;
 }
 
 function derived(p: PartRecord, lines: string[]): void {
@@ -32,16 +38,16 @@ function derived(p: PartRecord, lines: string[]): void {
   lines.push(
     `${i}type ${p.type ?? "unknown"}${p.is_deep ? " (deep)" : ""}, tiled ${p.is_tiled ? "yes" : "no"}`,
   );
-  if (p.part_name !== null) lines.push(`${i}name ${JSON.stringify(p.part_name)}`);
-  if (p.view_name !== null) lines.push(`${i}view ${JSON.stringify(p.view_name)}`);
+  if (p.part_name !== null) lines.push(`${i}name ${quoted(p.part_name)}`);
+  if (p.view_name !== null) lines.push(`${i}view ${quoted(p.view_name)}`);
   const views = (p as PartRecord & { views?: string[] | null }).views;
-  if (views) lines.push(`${i}views ${views.map((v) => JSON.stringify(v)).join(", ")}`);
+  if (views) lines.push(`${i}views ${views.map(quoted).join(", ")}`);
   lines.push(`${i}data window ${box(p.data_window)}, ${p.width ?? "?"} x ${p.height ?? "?"}`);
   lines.push(
     `${i}display window ${box(p.display_window)}, ${p.display_width ?? "?"} x ${p.display_height ?? "?"}`,
   );
   lines.push(
-    `${i}pixel aspect ratio ${p.pixel_aspect_ratio ?? "?"}, line order ${p.line_order ?? "?"}, compression ${p.compression ?? "?"}`,
+    `${i}pixel aspect ratio ${p.pixel_aspect_ratio === null ? "?" : shortestFloat32(p.pixel_aspect_ratio)}, line order ${p.line_order ?? "?"}, compression ${p.compression ?? "?"}`,
   );
   const t = p.tiling;
   if (t) {
@@ -65,7 +71,7 @@ function derived(p: PartRecord, lines: string[]): void {
 export function formatInspectionText(r: InspectionResult): string {
   const f = r.file;
   const lines: string[] = [];
-  lines.push(`file ${f.path}:`);
+  lines.push(`file ${esc(f.path)}:`);
   lines.push(
     `  size ${f.size_bytes} bytes, modified ${f.mtime ?? "unknown"}, header ${f.header_bytes ?? "?"} bytes, read ${f.bytes_read} bytes`,
   );
@@ -76,12 +82,12 @@ export function formatInspectionText(r: InspectionResult): string {
   lines.push(`  complete ${f.is_complete ? "yes" : "no"}, frame number ${f.frame_number ?? "none"}`);
   for (const p of r.parts) {
     lines.push("");
-    lines.push(`part ${p.part_index}${p.part_name !== null ? ` ${JSON.stringify(p.part_name)}` : ""}:`);
+    lines.push(`part ${p.part_index}${p.part_name !== null ? ` ${quoted(p.part_name)}` : ""}:`);
     for (const a of p.attributes) {
       const value = formatAttributeValue(a, "      ");
       const sep = value.startsWith("\n") ? "" : " ";
       lines.push(
-        `  ${a.name} (type ${a.type}, ${a.size} byte${a.size === 1 ? "" : "s"} at ${a.offset}):${sep}${value}`,
+        `  ${esc(a.name)} (type ${esc(a.type)}, ${a.size} byte${a.size === 1 ? "" : "s"} at ${a.offset}):${sep}${value}`,
       );
     }
     derived(p, lines);
@@ -90,7 +96,7 @@ export function formatInspectionText(r: InspectionResult): string {
       lines.push("  channels:");
       for (const c of chans)
         lines.push(
-          `    ${c.name}: layer ${c.layer_name === null ? "(none)" : JSON.stringify(c.layer_name)}, component ${JSON.stringify(c.component_name)}, ${c.type}, sampling ${c.x_sampling} ${c.y_sampling}, plinear ${c.p_linear ? "yes" : "no"}`,
+          `    ${esc(c.name)}: layer ${c.layer_name === null ? "(none)" : quoted(c.layer_name)}, component ${quoted(c.component_name)}, ${c.type}, sampling ${c.x_sampling} ${c.y_sampling}, plinear ${c.p_linear ? "yes" : "no"}`,
         );
     }
   }
@@ -102,7 +108,7 @@ export function formatInspectionText(r: InspectionResult): string {
 
 /** The `validate --format text` rendering: one line per finding, prefixed by the path; `OK` when clean. */
 export function formatFindingsText(r: InspectionResult): string {
-  const head = r.file.path;
+  const head = esc(r.file.path);
   if (r.validation.findings.length === 0) return `${head}: OK\n`;
   const incomplete = r.file.is_complete ? "" : ` (incomplete)`;
   return `${r.validation.findings.map((f) => `${head}: ${formatFinding(f)}`).join("\n")}\n${head}: ${r.validation.status.toUpperCase()}${incomplete}\n`;
