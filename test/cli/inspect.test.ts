@@ -199,7 +199,7 @@ describe("validate", () => {
     const ok = await runCli(["validate", good]);
     expect(ok.stdout).toBe(`${good}: OK\n`);
     expect(ok.code).toBe(0);
-    const text = await runCli(["validate", dir]);
+    const text = await runCli(["validate", "--details", dir]);
     expect(text.stdout.startsWith(`${good}: OK\n`)).toBe(true);
     expect(text.stdout).toMatch(
       new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: error EXR_[A-Z_]+: `),

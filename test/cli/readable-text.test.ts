@@ -51,7 +51,6 @@ describe("readable text output", () => {
       ]),
     );
     const text = await runCli(["inspect", path]);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(text.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028]/);
     expect(text.stdout).toContain("evil\\nname\\x07 (type string");
     expect(text.stdout).toContain('"two\\x85lines\\u2028here"');

@@ -1,12 +1,30 @@
+import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
+import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
+
+/** More explicit files than this (or any directory or `-`) make a "big run": one line per file by default. */
+const FEW_FILES = 10;
+
+function isBigRun(paths: string[]): boolean {
+  if (paths.length > FEW_FILES) return true;
+  return paths.some((p) => p === "-" || statSync(p, { throwIfNoEntry: false })?.isDirectory() === true);
+}
+
+interface ValidateOptions extends ReadOptions {
+  format: string;
+  quiet?: boolean;
+  details?: boolean;
+  summary?: boolean;
+}
 
 export function registerValidate(program: Command): void {
   program
     .command("validate")
     .description(
       "print only the validation findings of EXR files (directories recurse; '-' reads paths from stdin). " +
+        "Directories, stdin and more than 10 files print one line per file (--details for every finding). " +
         "Exit 0: all valid and complete; 1: any not; 2: usage error",
     )
     .addOption(
@@ -14,16 +32,22 @@ export function registerValidate(program: Command): void {
         .choices(["text", "ndjson"])
         .default("text"),
     )
+    .option("-q, --quiet", "only files that fail (no OK lines)")
+    .addOption(new Option("--details", "text: every finding of every file").conflicts("summary"))
+    .addOption(new Option("--summary", "text: one line per file, even for a few files"))
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
     .addOption(jobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: string } & ReadOptions) => {
+    .action(async (paths: string[], opts: ValidateOptions) => {
+      const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
+      const kind: RenderKind =
+        opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";
       const summary = await renderPaths({
         paths,
-        kind: opts.format === "text" ? "findings-text" : "findings-ndjson",
+        kind,
         ...readOptions(opts),
-        emit: ({ text }) => writeOut(text),
+        emit: ({ text, passed }) => (opts.quiet && passed ? undefined : writeOut(text)),
       });
       if (opts.format === "text")
         process.stderr.write(

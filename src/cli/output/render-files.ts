@@ -13,7 +13,9 @@ export interface RenderRequest {
 /** Inspection options for a render kind: `validate` prints findings only, so it computes no hashes. */
 export function optionsFor(kind: RenderKind, maxHeaderBytes?: number): InspectOptions {
   const options: InspectOptions =
-    kind === "findings-text" || kind === "findings-ndjson" ? { hashes: false } : {};
+    kind === "findings-text" || kind === "findings-line" || kind === "findings-ndjson"
+      ? { hashes: false }
+      : {};
   if (maxHeaderBytes) options.maxHeaderBytes = maxHeaderBytes;
   return options;
 }

@@ -1,10 +1,10 @@
 import type { InspectionResult } from "../../core/model.js";
 import { passes } from "./failed-result.js";
 import { prettyJson } from "./json.js";
-import { formatFindingsText, formatInspectionText } from "./text.js";
+import { formatFindingsLine, formatFindingsText, formatInspectionText } from "./text.js";
 
 /** How one file's result is printed: `inspect --format …` or `validate --format …`. */
-export type RenderKind = "text" | "json" | "ndjson" | "findings-text" | "findings-ndjson";
+export type RenderKind = "text" | "json" | "ndjson" | "findings-text" | "findings-line" | "findings-ndjson";
 
 /** One file's printed form and whether it passed (valid and complete): all the CLI needs of a result. */
 export interface Rendered {
@@ -30,6 +30,8 @@ function renderText(r: InspectionResult, kind: RenderKind): string {
       return `${JSON.stringify(r)}\n`;
     case "findings-text":
       return formatFindingsText(r);
+    case "findings-line":
+      return formatFindingsLine(r);
     case "findings-ndjson":
       return `${JSON.stringify({
         path: r.file.path,

@@ -1,5 +1,6 @@
 import type { Finding, InspectionResult, PartRecord } from "../../core/model.js";
 import { escapeControl } from "./escape.js";
+import { summarizeFindings } from "./finding-summary.js";
 import { shortestFloat32 } from "./float32.js";
 import { formatAttributeValue } from "./format-value.js";
 
@@ -102,14 +103,29 @@ export function formatInspectionText(r: InspectionResult): string {
   }
   lines.push("");
   lines.push(`validation: ${r.validation.status}`);
-  for (const finding of r.validation.findings) lines.push(`  ${formatFinding(finding)}`);
+  for (const line of summarizeFindings(r, formatFinding)) lines.push(`  ${line.text}`);
   return `${lines.join("\n")}\n`;
 }
 
-/** The `validate --format text` rendering: one line per finding, prefixed by the path; `OK` when clean. */
+/**
+ * The `validate --format text --details` rendering: one line per finding (truncation grouped, header-cut cascades
+ * left out: see finding-summary.ts), prefixed by the path, then the verdict; `OK` when clean.
+ */
 export function formatFindingsText(r: InspectionResult): string {
   const head = esc(r.file.path);
   if (r.validation.findings.length === 0) return `${head}: OK\n`;
   const incomplete = r.file.is_complete ? "" : ` (incomplete)`;
-  return `${r.validation.findings.map((f) => `${head}: ${formatFinding(f)}`).join("\n")}\n${head}: ${r.validation.status.toUpperCase()}${incomplete}\n`;
+  const lines = summarizeFindings(r, formatFinding).map((l) => `${head}: ${l.text}`);
+  return `${lines.join("\n")}\n${head}: ${r.validation.status.toUpperCase()}${incomplete}\n`;
+}
+
+/** The `validate --summary` rendering: one line per file, its verdict and the first thing wrong. */
+export function formatFindingsLine(r: InspectionResult): string {
+  const head = esc(r.file.path);
+  if (r.validation.findings.length === 0) return `${head}: OK\n`;
+  const incomplete = r.file.is_complete ? "" : " (incomplete)";
+  const lines = summarizeFindings(r, formatFinding).filter((l) => l.severity !== "info");
+  const first = lines.find((l) => l.severity === "error") ?? lines[0];
+  const more = lines.length > 1 ? ` (+${lines.length - 1} more)` : "";
+  return `${head}: ${r.validation.status.toUpperCase()}${incomplete}${first ? ` — ${first.text}` : ""}${more}\n`;
 }
