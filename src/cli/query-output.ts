@@ -1,4 +1,5 @@
 import type { QueryResult } from "../catalog/port.js";
+import { escapeControl } from "./output/escape.js";
 
 export type OutputFormat = "table" | "json" | "csv";
 
@@ -29,7 +30,17 @@ function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Renders a result as an aligned text table (long cells shortened), JSON array or RFC 4180 CSV. */
+/** A cell cut to `max` characters in the middle, keeping both ends (a path keeps its file name). */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/**
+ * Renders a result as an aligned text table (cells longer than `maxCell` shortened in the middle; Infinity: never;
+ * control characters escaped), JSON array or RFC 4180 CSV.
+ */
 export function formatResult(result: QueryResult, format: OutputFormat, maxCell = 64): string {
   if (format === "json") return `${JSON.stringify(resultObjects(result), null, 2)}\n`;
   if (format === "csv") {
@@ -39,17 +50,19 @@ export function formatResult(result: QueryResult, format: OutputFormat, maxCell 
   }
   const cells = result.rows.map((row) =>
     row.map((v) => {
-      const t = v === null || v === undefined ? "NULL" : cellText(v).replace(/\s+/g, " ");
-      return t.length > maxCell ? `${t.slice(0, maxCell - 1)}…` : t;
+      const t =
+        v === null || v === undefined ? "NULL" : escapeControl(cellText(v).replace(/[ \t\r\n]+/g, " "));
+      return shorten(t, Math.max(2, maxCell));
     }),
   );
-  const widths = result.columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const columns = result.columns.map(escapeControl);
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
   const line = (values: string[]) =>
     values
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
-  const out = [line(result.columns), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
+  const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
   out.push(`(${result.rows.length} row${result.rows.length === 1 ? "" : "s"})`);
   return `${out.join("\n")}\n`;
 }

@@ -88,17 +88,17 @@ describe("catalog CLI", () => {
     expect(await counts(db)).toEqual([expect.objectContaining({ f: tree.files })]);
   });
 
-  it("report shows the seed's verification and monitoring tables", async () => {
+  it("report shows problems first, then the make-up of the catalog", async () => {
     const r = await runCli(["report", "--db", db]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${tree.files} files, [\\d.]+ [KMG]B; last inspection `));
     for (const title of [
-      "Recent inspections",
-      "Embedding dimensions",
-      "Parts by compression",
-      "Files per channel name",
-      "Compression usage with total size",
-      "File size distribution",
-      "Inspections per hour",
+      "0 unreadable, 0 incomplete, 0 invalid",
+      "Compression",
+      "Renderers",
+      "File sizes",
+      "Most common channels",
+      "Most recently inspected",
     ]) {
       expect(r.stdout).toContain(title);
     }

@@ -54,8 +54,8 @@ export function registerSimilar(program: Command): void {
       process.stdout.write(
         formatResult(
           {
-            columns: ["rank", "distance", "file_path", "file_id"],
-            rows: hits.map((h, i) => [i + 1, h.distance.toFixed(4), h.file_path, h.file_id]),
+            columns: ["rank", "distance", "path"],
+            rows: hits.map((h, i) => [i + 1, h.distance.toFixed(4), h.file_path]),
           },
           "table",
           200,

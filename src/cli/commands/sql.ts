@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
 import { formatResult, type OutputFormat } from "../query-output.js";
+import { parsePositiveInt } from "./inspect.js";
 
 export function registerSql(program: Command): void {
   addCatalogOptions(
@@ -10,11 +11,23 @@ export function registerSql(program: Command): void {
       .argument("<query>", 'e.g. "SELECT compression, count(*) FROM exr_metadata.parts GROUP BY 1"')
       .addOption(
         new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"),
-      ),
-  ).action(async (query: string, options: CatalogCliOptions & { format: OutputFormat }) => {
-    await withCatalog(options, { readOnly: true }, async (store) => {
-      const result = await store.query(query);
-      process.stdout.write(formatResult(result, options.format));
-    });
-  });
+      )
+      .option(
+        "--max-width <n>",
+        "table: longest cell shown, longer ones cut in the middle (default 64)",
+        parsePositiveInt,
+      )
+      .option("--wide", "table: never cut cells"),
+  ).action(
+    async (
+      query: string,
+      options: CatalogCliOptions & { format: OutputFormat; maxWidth?: number; wide?: boolean },
+    ) => {
+      await withCatalog(options, { readOnly: true }, async (store) => {
+        const result = await store.query(query);
+        const width = options.wide ? Number.POSITIVE_INFINITY : (options.maxWidth ?? 64);
+        process.stdout.write(formatResult(result, options.format, width));
+      });
+    },
+  );
 }
