@@ -44,7 +44,9 @@ export function holderNote(
 ): { update(p: Partial<HolderNote>): void; remove(): void } {
   const note: HolderNote = { pid: process.pid, command, started: new Date().toISOString() };
   let last = 0;
+  let pending: NodeJS.Timeout | null = null;
   const write = () => {
+    last = Date.now();
     try {
       writeFileSync(holderNotePath(dbPath), `${JSON.stringify(note)}\n`);
     } catch {
@@ -55,12 +57,20 @@ export function holderNote(
   return {
     update(p) {
       Object.assign(note, p, { updated: new Date().toISOString() });
-      const now = Date.now();
-      if (now - last < 2000) return;
-      last = now;
-      write();
+      if (pending) return;
+      // At most one write per second; the latest state is always written.
+      pending = setTimeout(
+        () => {
+          pending = null;
+          write();
+        },
+        Math.max(0, 1000 - (Date.now() - last)),
+      );
+      pending.unref();
     },
     remove() {
+      if (pending) clearTimeout(pending);
+      pending = null;
       rmSync(holderNotePath(dbPath), { force: true });
     },
   };

@@ -129,6 +129,12 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
       if (o.status === "inserted") inserted++;
       else reinspected++;
     }
+  };
+  /** Set once the last records are taken for the final commit: results of abandoned inspections are ignored. */
+  let finishing = false;
+  const collect = (records: CatalogRecord[]) => {
+    if (finishing) return;
+    // Counted when inspected: every collected record is stored (a stop commits them too) unless a write fails.
     for (const r of records) {
       progress.inspected++;
       if (r.file.validation_status === "error") progress.invalid++;
@@ -136,11 +142,6 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
       if (r.file.header_bytes === null && r.file.error_codes) progress.errors++;
     }
     options.onProgress?.({ ...progress });
-  };
-  /** Set once the last records are taken for the final commit: results of abandoned inspections are ignored. */
-  let finishing = false;
-  const collect = (records: CatalogRecord[]) => {
-    if (finishing) return;
     buffer.push(...records);
     if (buffer.length >= handoff) {
       const batch = buffer;

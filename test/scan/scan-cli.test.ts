@@ -4,7 +4,7 @@
  * are errors that store nothing; an empty directory is reported as in `inspect`; paths are stored absolute.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateRenderTree } from "../../src/generate/render-tree.js";
@@ -54,6 +54,22 @@ function scanFromStdin(args: string[], paths: string[], env: NodeJS.ProcessEnv =
   return run;
 }
 
+function noteDone(db: string): number {
+  try {
+    return Number(JSON.parse(readFileSync(`${db}.scan.json`, "utf8")).done ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const count = async (db: string) => Number((await sqlJson(db, "SELECT count(*) AS n FROM files"))[0]!.n);
 
 describe("scan CLI", () => {
@@ -65,15 +81,16 @@ describe("scan CLI", () => {
     async (signal, code) => {
       const db = join(root, `${signal}.duckdb`);
       const run = scanFromStdin(["--db", db, "-j", "2"], files.slice(0, 20));
-      // The paths are inspected while stdin stays open (the walk then waits for more).
-      await new Promise((r) => setTimeout(r, 5000));
+      // The paths are inspected while stdin stays open (the walk then waits for more); the scan's note beside
+      // the catalog says how many are done.
+      await waitFor(() => noteDone(db) >= 20, 60_000);
       const started = Date.now();
       run.child.kill(signal);
       expect(await run.exit).toBe(code);
       expect(Date.now() - started).toBeLessThan(5000);
       expect(run.stdout).toMatch(/scan interrupted/);
       const inspected = Number(/inspected\s+(\d+)/.exec(run.stdout)?.[1]);
-      expect(inspected).toBeGreaterThan(0);
+      expect(inspected).toBe(20);
       expect(await count(db)).toBe(inspected);
       const again = await runCli(["scan", "--db", db, "--no-progress", tree]);
       expect(again.code).toBe(0);
