@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The skip summary lists every skipped test file and why (missing corpus, venv, running as root, …).
+    reporters: ["default", "./test/reporters/skip-summary.ts"],
   },
 });
