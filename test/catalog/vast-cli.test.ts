@@ -70,7 +70,7 @@ describe.skipIf(!cliBuilt)("CLI with --backend vast", () => {
     const similar = await ok(["similar", ...vast, files[0].file_path, "-k", "2", "--format", "json"]);
     expect(JSON.parse(similar)).toHaveLength(2);
     expect(await ok(["report", ...vast])).toMatch(
-      /0 unreadable, 0 incomplete, 0 invalid[^]*Most recently inspected/,
+      /0 unreadable, 0 incomplete, 0 invalid[\s\S]*Most recently inspected/,
     );
     expect(await ok(["cleanup", ...vast, "--older-than", "6mo", "--dry-run"])).toMatch(
       /would remove 0 files/,
