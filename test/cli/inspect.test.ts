@@ -86,7 +86,7 @@ describe("inspect", () => {
   it("renders every attribute with its type and value, derived facts and findings as text", async () => {
     const { dir } = writeSamples();
     const path = join(dir, "every_attribute_type.exr");
-    const r = await runCli(["inspect", path]);
+    const r = await runCli(["inspect", "--verbose", path]);
     const json = JSON.parse((await runCli(["inspect", "--format", "json", path])).stdout) as InspectionResult;
     for (const a of json.parts[0]!.attributes)
       expect(r.stdout).toContain(`  ${a.name} (type ${a.type}, ${a.size} byte`);

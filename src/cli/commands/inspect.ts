@@ -18,16 +18,20 @@ export function registerInspect(program: Command): void {
         .choices(["text", "json", "ndjson"])
         .default("text"),
     )
+    .option(
+      "-v, --verbose",
+      "text: the complete layout (every attribute's type, size and offset; derived facts)",
+    )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
     .addOption(jobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: RenderKind } & ReadOptions) => {
+    .action(async (paths: string[], opts: { format: RenderKind; verbose?: boolean } & ReadOptions) => {
       const json = new JsonOutput(writeOut);
       let first = true;
       const summary = await renderPaths({
         paths,
-        kind: opts.format,
+        kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
         ...readOptions(opts),
         emit: async ({ text }) => {
           if (opts.format === "json") return json.add(text);

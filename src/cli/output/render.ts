@@ -1,10 +1,18 @@
 import type { InspectionResult } from "../../core/model.js";
+import { formatInspectionCompact } from "./compact-text.js";
 import { passes } from "./failed-result.js";
 import { prettyJson } from "./json.js";
 import { formatFindingsLine, formatFindingsText, formatInspectionText } from "./text.js";
 
 /** How one file's result is printed: `inspect --format …` or `validate --format …`. */
-export type RenderKind = "text" | "json" | "ndjson" | "findings-text" | "findings-line" | "findings-ndjson";
+export type RenderKind =
+  | "text"
+  | "text-verbose"
+  | "json"
+  | "ndjson"
+  | "findings-text"
+  | "findings-line"
+  | "findings-ndjson";
 
 /** One file's printed form and whether it passed (valid and complete): all the CLI needs of a result. */
 export interface Rendered {
@@ -23,6 +31,8 @@ export function render(result: InspectionResult, kind: RenderKind): Rendered {
 function renderText(r: InspectionResult, kind: RenderKind): string {
   switch (kind) {
     case "text":
+      return formatInspectionCompact(r);
+    case "text-verbose":
       return formatInspectionText(r);
     case "json":
       return prettyJson(r, "  ");

@@ -3,6 +3,7 @@ import { escapeControl } from "./escape.js";
 import { summarizeFindings } from "./finding-summary.js";
 import { shortestFloat32 } from "./float32.js";
 import { formatAttributeValue } from "./format-value.js";
+import { humanBytes } from "./human.js";
 
 /** Names and paths from files (possibly damaged) on one line. */
 const esc = escapeControl;
@@ -74,7 +75,7 @@ export function formatInspectionText(r: InspectionResult): string {
   const lines: string[] = [];
   lines.push(`file ${esc(f.path)}:`);
   lines.push(
-    `  size ${f.size_bytes} bytes, modified ${f.mtime ?? "unknown"}, header ${f.header_bytes ?? "?"} bytes, read ${f.bytes_read} bytes`,
+    `  size ${humanBytes(f.size_bytes)} (${f.size_bytes} bytes), modified ${f.mtime ?? "unknown"}, header ${f.header_bytes ?? "?"} bytes, read ${f.bytes_read} bytes`,
   );
   lines.push(`  header sha256 ${f.header_hash ?? "unknown"}`);
   lines.push(
