@@ -26,6 +26,8 @@ export interface GenerateOptions {
   firstFrame?: number;
   /** Defects written into every sequence (frames counted per sequence; none by default). */
   defects?: DefectCounts;
+  /** Called after each file written, with the number written so far (progress). */
+  onFile?: (files: number) => void;
 }
 
 /** How many frames of each sequence get each defect (on distinct frames strictly inside the range). */
@@ -322,6 +324,7 @@ export async function generateRenderTree(options: GenerateOptions): Promise<Gene
         await writeFile(path.join(dir, seq.pattern.replace("####", digits)), bytesOut);
         files++;
         bytes += bytesOut.length;
+        options.onFile?.(files);
       }
     }
   }

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { type Command, InvalidArgumentError } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
 import { UsageError } from "../exit-codes.js";
+import { withElapsed } from "../progress-line.js";
 
 /** Asks on the terminal; only an explicit y/yes confirms. */
 async function confirm(question: string): Promise<boolean> {
@@ -67,7 +68,7 @@ export function registerCleanup(program: Command): void {
           return;
         }
       }
-      const r = await store.cleanup(cutoff, dryRun);
+      const r = await withElapsed(dryRun ? "counting" : "cleanup", () => store.cleanup(cutoff, dryRun));
       process.stdout.write(
         `${options.dryRun ? "would remove" : "removed"} ${r.files} files last inspected before ${cutoff.toISOString()} ` +
           `(${r.parts} parts, ${r.channels} channels, ${r.attributes} attributes)\n`,

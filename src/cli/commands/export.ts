@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
 import { checkOutputDir } from "../output-dir.js";
+import { withElapsed } from "../progress-line.js";
 
 export function registerExport(program: Command): void {
   addCatalogOptions(
@@ -12,7 +13,7 @@ export function registerExport(program: Command): void {
   ).action(async (dir: string, options: CatalogCliOptions & { force?: boolean }) => {
     checkOutputDir(dir, options.force === true);
     await withCatalog(options, { readOnly: true }, async (store) => {
-      await store.exportTo(dir);
+      await withElapsed("export", () => store.exportTo(dir));
       const c = await store.counts();
       process.stdout.write(
         `exported ${c.files} files, ${c.parts} parts, ${c.channels} channels, ${c.attributes} attributes to ${dir}\n`,

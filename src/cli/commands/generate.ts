@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { generateRenderTree } from "../../generate/render-tree.js";
 import { checkOutputDir } from "../output-dir.js";
+import { progressLine } from "../progress-line.js";
 
 function count(value: string): number {
   const n = Number(value);
@@ -52,13 +53,17 @@ export function registerGenerate(program: Command): void {
         incomplete: incomplete ?? 0,
         odd: odd ?? 0,
       };
+      const progress = progressLine("generate");
+      const total = sequences * frames;
       const tree = await generateRenderTree({
         root: dir,
         sequences,
         frames,
         seed,
         ...(wantsDefects ? { defects } : {}),
-      });
+        onFile: (n) =>
+          progress.update(`${n.toLocaleString("en-US")} of ~${total.toLocaleString("en-US")} files`),
+      }).finally(() => progress.done());
       process.stdout.write(
         `generated ${tree.files} files in ${tree.sequences.length} sequences under ${dir} ` +
           `(${(tree.bytes / 1048576).toFixed(1)} MiB)\n`,

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
 import { UsageError } from "../exit-codes.js";
+import { withElapsed } from "../progress-line.js";
 
 export function registerImport(program: Command): void {
   addCatalogOptions(
@@ -17,7 +18,7 @@ export function registerImport(program: Command): void {
       throw new UsageError(`${dir} is not an exr-inspector export (no manifest.json; nothing imported)`);
     }
     await withCatalog(options, { init: true }, async (store) => {
-      await store.importFrom(dir);
+      await withElapsed("import", () => store.importFrom(dir));
       const c = await store.counts();
       process.stdout.write(
         `imported ${dir}; catalog now has ${c.files} files, ${c.parts} parts, ${c.channels} channels, ${c.attributes} attributes\n`,

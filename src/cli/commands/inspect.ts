@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { JsonOutput } from "../output/json.js";
 import type { RenderKind } from "../output/render.js";
 import { defaultJobs, exitCodeOf, renderPaths, writeOut } from "../output/run.js";
+import { progressLine } from "../progress-line.js";
 
 export function registerInspect(program: Command): void {
   program
@@ -29,17 +30,22 @@ export function registerInspect(program: Command): void {
     .action(async (paths: string[], opts: { format: RenderKind; verbose?: boolean } & ReadOptions) => {
       const json = new JsonOutput(writeOut);
       let first = true;
+      const progress = progressLine("inspect", { besideOutput: true });
+      let done = 0;
       const summary = await renderPaths({
         paths,
         kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
         ...readOptions(opts),
         emit: async ({ text }) => {
+          done++;
+          progress.update(`${done.toLocaleString("en-US")} files`);
           if (opts.format === "json") return json.add(text);
           if (opts.format === "ndjson") return writeOut(text);
           await writeOut(first ? text : `\n${text}`);
           first = false;
         },
       });
+      progress.done();
       if (opts.format === "json") await json.end();
       if (summary.files === 0) process.stderr.write("exr-inspector: no EXR files found\n");
       process.exitCode = exitCodeOf(summary);

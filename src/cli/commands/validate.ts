@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
+import { progressLine } from "../progress-line.js";
 import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
 
 /** More explicit files than this (or any directory or `-`) make a "big run": one line per file by default. */
@@ -43,12 +44,20 @@ export function registerValidate(program: Command): void {
       const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
       const kind: RenderKind =
         opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";
+      const progress = progressLine("validate", { besideOutput: true });
+      let done = 0;
+      let failed = 0;
       const summary = await renderPaths({
         paths,
         kind,
         ...readOptions(opts),
-        emit: ({ text, passed }) => (opts.quiet && passed ? undefined : writeOut(text)),
-      });
+        emit: ({ text, passed }) => {
+          done++;
+          if (!passed) failed++;
+          progress.update(`${done.toLocaleString("en-US")} files, ${failed.toLocaleString("en-US")} failed`);
+          return opts.quiet && passed ? undefined : writeOut(text);
+        },
+      }).finally(() => progress.done());
       if (opts.format === "text")
         process.stderr.write(
           summary.files === 0
