@@ -50,7 +50,7 @@ describe("readable text output", () => {
         { name: "evil\nname\u0007", type: "string", value: "again" },
       ]),
     );
-    const text = await runCli(["inspect", path]);
+    const text = await runCli(["inspect", "--verbose", path]);
     expect(text.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028]/);
     expect(text.stdout).toContain("evil\\nname\\x07 (type string");
     expect(text.stdout).toContain('"two\\x85lines\\u2028here"');
@@ -74,7 +74,8 @@ describe("readable text output", () => {
         { name: "aDouble", type: "double", value: 0.45 },
       ]),
     );
-    const text = (await runCli(["inspect", path])).stdout;
+    const text = (await runCli(["inspect", "--verbose", path])).stdout;
+    expect((await runCli(["inspect", path])).stdout).toContain("  aFloat: 0.45\n");
     expect(text).toMatch(/aFloat \(type float.*\): 0\.45\n/);
     expect(text).toMatch(/aV2f \(type v2f.*\): \(0\.1 0\.7\)\n/);
     expect(text).toMatch(/aDouble \(type double.*\): 0\.45\n/);
