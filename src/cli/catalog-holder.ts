@@ -82,6 +82,15 @@ export function isLockConflict(err: unknown): boolean {
   return err instanceof Error && LOCK_MESSAGE.test(err.message);
 }
 
+/** ", about N min left" from the rate so far, once the walk knows how many files there are. */
+function remaining(note: HolderNote): string {
+  if (!note.walkDone || !note.done || note.found === undefined || !note.updated) return "";
+  const elapsed = Date.parse(note.updated) - Date.parse(note.started);
+  if (!(elapsed > 0)) return "";
+  const seconds = ((note.found - note.done) * elapsed) / note.done / 1000;
+  return seconds < 60 ? ", less than a minute left" : `, about ${Math.round(seconds / 60)} min left`;
+}
+
 /** The message for a catalog another process holds. */
 export function lockConflictMessage(dbPath: string, err: unknown): string {
   const note = readHolderNote(dbPath);
@@ -89,7 +98,7 @@ export function lockConflictMessage(dbPath: string, err: unknown): string {
   if (note) {
     const progress =
       note.done !== undefined
-        ? `, ${note.done.toLocaleString("en-US")} of ${(note.found ?? 0).toLocaleString("en-US")}${note.walkDone ? "" : "+"} files done as of ${note.updated?.slice(11, 19) ?? "?"} UTC`
+        ? `, ${note.done.toLocaleString("en-US")} of ${(note.found ?? 0).toLocaleString("en-US")}${note.walkDone ? "" : "+"} files done as of ${note.updated?.slice(11, 19) ?? "?"} UTC${remaining(note)}`
         : "";
     return (
       `the catalog ${dbPath} is held by a running scan (PID ${note.pid}, started ${note.started.slice(0, 19).replace("T", " ")} UTC${progress}: ${note.command}). ` +
