@@ -100,7 +100,23 @@ export const FINDING_CODES = {
   EXR_CHUNK_TRUNCATED: ["error", "The file is shorter than its last chunk."],
   EXR_CHUNK_HEADER_INVALID: [
     "error",
-    "The last chunk's header names another part, other coordinates, or negative sizes.",
+    "A chunk's header (the last chunk's, or every chunk's in verify) names another part, other coordinates, or negative sizes.",
+  ],
+  EXR_CHUNK_CORRUPT: [
+    "error",
+    "A chunk's compressed pixel data does not decode (corrupt, cut short, or decoding to the wrong size).",
+  ],
+  EXR_CHUNK_SIZE_MISMATCH: [
+    "error",
+    "A chunk's stored sizes disagree with the pixels its position holds (e.g. uncompressed data of the wrong length).",
+  ],
+  EXR_DEEP_SAMPLE_COUNTS_INVALID: [
+    "error",
+    "A deep chunk's sample-count table is not non-decreasing per line, or its total disagrees with the sample data.",
+  ],
+  EXR_UNSUPPORTED_COMPRESSION: [
+    "warning",
+    "The pixels use a compression this version does not decode; they are reported, never guessed.",
   ],
   EXR_FINDINGS_ELIDED: ["info", "More findings of one code in one part were summarised into this one."],
 } as const satisfies Record<string, readonly [Severity, string]>;

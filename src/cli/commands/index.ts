@@ -12,12 +12,16 @@ import { registerSequences } from "./sequences.js";
 import { registerServe } from "./serve.js";
 import { registerSimilar } from "./similar.js";
 import { registerSql } from "./sql.js";
+import { registerStats } from "./stats.js";
 import { registerValidate } from "./validate.js";
+import { registerVerify } from "./verify.js";
 
 /** Each command lives in its own file and registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   registerInspect(program);
   registerValidate(program);
+  registerVerify(program);
+  registerStats(program);
   registerSequences(program);
   registerDb(program);
   registerScan(program);

@@ -4,6 +4,7 @@ import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
 import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
+import { runVerify } from "./verify.js";
 
 /** More explicit files than this (or any directory or `-`) make a "big run": one line per file by default. */
 const FEW_FILES = 10;
@@ -37,10 +38,12 @@ export function registerValidate(program: Command): void {
     .addOption(new Option("--details", "text: every finding of every file").conflicts("summary"))
     .addOption(new Option("--summary", "text: one line per file, even for a few files"))
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
+    .option("--full", "also decode every chunk and report damage in the pixel data (same as verify)")
     .addOption(ioOption())
     .addOption(jobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: ValidateOptions) => {
+    .action(async (paths: string[], opts: ValidateOptions & { full?: boolean }) => {
+      if (opts.full) return runVerify(paths, opts.format);
       const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
       const kind: RenderKind =
         opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";

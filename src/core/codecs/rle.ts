@@ -1,0 +1,31 @@
+import { reconstructBytes } from "./predictor.js";
+import { type CodecResult, fail } from "./types.js";
+
+/** OpenEXR RLE (internal_rle_decompress + unpredict_and_reorder). */
+export function undoRle(src: Uint8Array, outSize: number): CodecResult {
+  const scratch = new Uint8Array(outSize);
+  let i = 0;
+  let o = 0;
+  const n = src.length;
+  while (i < n) {
+    const v = (src[i]! << 24) >> 24;
+    if (v < 0) {
+      const count = -v;
+      i++;
+      if (i + count > n) return fail(`RLE literal run of ${count} bytes passes the end of the data`);
+      if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
+      scratch.set(src.subarray(i, i + count), o);
+      i += count;
+      o += count;
+    } else {
+      if (i + 2 > n) return fail("RLE repeat run is cut off at the end of the data");
+      const count = v + 1;
+      if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
+      scratch.fill(src[i + 1]!, o, o + count);
+      o += count;
+      i += 2;
+    }
+  }
+  if (o !== outSize) return fail(`RLE data expands to ${o} bytes, the chunk needs ${outSize}`);
+  return reconstructBytes(scratch, outSize);
+}

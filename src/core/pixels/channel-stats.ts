@@ -1,0 +1,139 @@
+import { halfToFloatTable } from "../codecs/half.js";
+import type { SampleType } from "../codecs/types.js";
+import type { ChannelPlane } from "./decode-chunk.js";
+
+/** Statistics of one channel at one level (the JSON contract of `stats`). */
+export interface ChannelStatsRecord {
+  name: string;
+  type: SampleType;
+  /** Over the finite values; null when there are none. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /** Population standard deviation (ddof 0) over the finite values. */
+  stddev: number | null;
+  nan_count: number;
+  inf_count: number;
+  finite_count: number;
+  /** Every sample has the same bits. */
+  constant: boolean;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * Accumulates one channel's statistics chunk by chunk in float64: each chunk's mean and sum of squared
+ * deviations are computed in two passes and merged (Chan et al.), so the result does not drift with size.
+ */
+export class ChannelStats {
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private nan = 0;
+  private inf = 0;
+  private first: number | null = null;
+  private constant = true;
+  private scratch = new Float64Array(0);
+
+  constructor(
+    readonly name: string,
+    readonly type: SampleType,
+  ) {}
+
+  add(plane: ChannelPlane): void {
+    const data = plane.data;
+    const count = data.length;
+    if (count === 0) return;
+    if (this.scratch.length < count) this.scratch = new Float64Array(count);
+    const vals = this.scratch;
+    let k = 0;
+    let min = this.min;
+    let max = this.max;
+    let sum = 0;
+    if (this.first === null) this.first = data[0]!;
+    const first = this.first;
+    let same = this.constant;
+    if (this.type === "half") {
+      const table = halfToFloatTable;
+      for (let i = 0; i < count; i++) {
+        const bits = data[i]!;
+        if (bits !== first) same = false;
+        if ((bits & 0x7c00) === 0x7c00) {
+          if (bits & 0x3ff) this.nan++;
+          else this.inf++;
+          continue;
+        }
+        const v = table[bits]!;
+        vals[k++] = v;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    } else if (this.type === "float") {
+      const fl = new Float32Array(data.buffer, data.byteOffset, count);
+      for (let i = 0; i < count; i++) {
+        const bits = data[i]!;
+        if (bits !== first) same = false;
+        if ((bits & 0x7f800000) === 0x7f800000) {
+          if (bits & 0x7fffff) this.nan++;
+          else this.inf++;
+          continue;
+        }
+        const v = fl[i]!;
+        vals[k++] = v;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        const v = data[i]!;
+        if (v !== first) same = false;
+        vals[k++] = v;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    this.constant = same;
+    this.min = min;
+    this.max = max;
+    if (k === 0) return;
+    const m = sum / k;
+    let m2 = 0;
+    for (let i = 0; i < k; i++) {
+      const d = vals[i]! - m;
+      m2 += d * d;
+    }
+    const n = this.n + k;
+    const delta = m - this.mean;
+    this.mean += (delta * k) / n;
+    this.m2 += m2 + (delta * delta * this.n * k) / n;
+    this.n = n;
+  }
+
+  record(): ChannelStatsRecord {
+    const finite = this.n > 0;
+    return {
+      name: this.name,
+      type: this.type,
+      min: finite ? this.min : null,
+      max: finite ? this.max : null,
+      mean: finite ? this.mean : null,
+      stddev: finite ? Math.sqrt(this.m2 / this.n) : null,
+      nan_count: this.nan,
+      inf_count: this.inf,
+      finite_count: this.n,
+      constant: this.constant,
+    };
+  }
+}
+
+/** float32 bits → number (exported for tests and the deep statistics). */
+export function floatOfBits(bits: number): number {
+  u32[0] = bits;
+  return f32[0]!;
+}

@@ -1,0 +1,168 @@
+import { DECODABLE_COMPRESSIONS } from "../core/codecs/decompress.js";
+import type { Inflate } from "../core/codecs/types.js";
+import { finding } from "../core/findings.js";
+import type { Finding, InspectionResult } from "../core/model.js";
+import {
+  type ChunkFailure,
+  type DecodedChunk,
+  decodeChunk,
+  readChunkHeader,
+} from "../core/pixels/decode-chunk.js";
+import { type PartLayout, partLayout } from "../core/pixels/part-layout.js";
+import type { ByteSource } from "../io/byte-source.js";
+import { inspect } from "./inspect.js";
+import { zlibInflate } from "./options.js";
+
+/** Adjacent chunks are fetched together up to this many bytes per read (one chunk may exceed it alone). */
+export const READ_WINDOW_BYTES = 4 << 20;
+
+export interface ChunkRef {
+  part: number;
+  chunk: number;
+  offset: number;
+  /** Bytes up to the next chunk (or the end of the file): the most this chunk can occupy. */
+  extent: number;
+}
+
+export interface ChunkReadOptions {
+  inflate?: Inflate;
+  /** Only these parts (default all). */
+  parts?: ReadonlySet<number>;
+  /** Only chunks this returns true for (e.g. one level); others are not read at all. */
+  wantChunk?: (layout: PartLayout, chunk: number) => boolean;
+  windowBytes?: number;
+}
+
+export interface ChunkEvent {
+  layout: PartLayout;
+  ref: ChunkRef;
+  decoded: DecodedChunk | ChunkFailure;
+}
+
+/** The file's inspection, its decodable parts, and notes about parts that are not decoded. */
+export interface PixelPlan {
+  result: InspectionResult;
+  layouts: (PartLayout | null)[];
+  findings: Finding[];
+}
+
+/** Inspects the header and works out which parts can be decoded. */
+export async function planPixels(source: ByteSource): Promise<PixelPlan> {
+  const result = await inspect(source, { hashes: false });
+  const findings: Finding[] = [];
+  const layouts = result.parts.map((_, i) => {
+    const l = partLayout(result, i);
+    if (typeof l === "string") return null;
+    if (l.deep || !DECODABLE_COMPRESSIONS.has(l.compression)) {
+      findings.push(
+        finding(
+          "EXR_UNSUPPORTED_COMPRESSION",
+          `part ${i}: ${l.deep ? "deep " : ""}${l.compression} pixels are not decoded by this version`,
+          { part_index: i },
+        ),
+      );
+      return null;
+    }
+    return l;
+  });
+  return { result, layouts, findings };
+}
+
+function u64(b: Uint8Array, i: number): number {
+  const lo = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+  const hi = (b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | (b[i + 7]! << 24)) >>> 0;
+  return hi >= 1 << 21 ? Number.POSITIVE_INFINITY : lo + hi * 2 ** 32;
+}
+
+/** Every readable chunk of the planned parts, sorted by offset, with its extent. */
+export async function chunkRefs(
+  source: ByteSource,
+  plan: PixelPlan,
+  options: ChunkReadOptions = {},
+): Promise<ChunkRef[]> {
+  const size = await source.size();
+  const parts = plan.result.parts;
+  const counts = parts.map(
+    (p, i) => plan.layouts[i]?.chunkCount ?? p.chunk_count_stored ?? p.chunk_count ?? 0,
+  );
+  const tablesEnd = parts.reduce(
+    (end, p, i) => Math.max(end, (p.offset_table_offset ?? 0) + 8 * counts[i]!),
+    plan.result.file.header_bytes ?? 0,
+  );
+  const selected: { part: number; chunk: number; offset: number }[] = [];
+  const offsets: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const start = parts[i]!.offset_table_offset;
+    if (start === null || start >= size) continue;
+    const bytes = await source.read(start, Math.min(8 * counts[i]!, size - start));
+    const layout = plan.layouts[i];
+    const wanted = layout && (!options.parts || options.parts.has(i));
+    const n = Math.floor(bytes.length / 8);
+    for (let c = 0; c < n; c++) {
+      const offset = u64(bytes, 8 * c);
+      if (!(offset >= tablesEnd && offset < size)) continue;
+      offsets.push(offset);
+      if (wanted && (!options.wantChunk || options.wantChunk(layout, c)))
+        selected.push({ part: i, chunk: c, offset });
+    }
+  }
+  // Extents come from every table entry of the file, not only the selected ones.
+  const sorted = Float64Array.from(offsets).sort();
+  const nextAfter = (o: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length ? sorted[lo]! : size;
+  };
+  selected.sort((a, b) => a.offset - b.offset || a.part - b.part || a.chunk - b.chunk);
+  return selected.map((r) => ({ ...r, extent: nextAfter(r.offset) - r.offset }));
+}
+
+/**
+ * Reads and decodes chunks in file order: adjacent chunks in one read of at most `windowBytes`, a larger
+ * chunk by itself (its header first, then exactly its stated size). Memory is bounded by one window or chunk.
+ */
+export async function* readChunks(
+  source: ByteSource,
+  plan: PixelPlan,
+  options: ChunkReadOptions = {},
+): AsyncGenerator<ChunkEvent> {
+  const inflate = options.inflate ?? zlibInflate;
+  const window = options.windowBytes ?? READ_WINDOW_BYTES;
+  const refs = await chunkRefs(source, plan, options);
+  let k = 0;
+  while (k < refs.length) {
+    const first = refs[k]!;
+    if (first.extent > window) {
+      const layout = plan.layouts[first.part]!;
+      const head = await source.read(first.offset, Math.min(first.extent, 64));
+      const h = readChunkHeader(layout, head);
+      const want = h && h.dataBytes >= 0 ? Math.min(first.extent, h.headerBytes + h.dataBytes) : head.length;
+      const bytes = want <= head.length ? head : await source.read(first.offset, want);
+      yield { layout, ref: first, decoded: decodeChunk(layout, first.chunk, bytes, first.offset, inflate) };
+      k++;
+      continue;
+    }
+    let end = k + 1;
+    while (
+      end < refs.length &&
+      refs[end]!.offset + refs[end]!.extent - first.offset <= window &&
+      refs[end]!.extent <= window
+    )
+      end++;
+    const last = refs[end - 1]!;
+    const bytes = await source.read(first.offset, last.offset + last.extent - first.offset);
+    for (let j = k; j < end; j++) {
+      const r = refs[j]!;
+      const layout = plan.layouts[r.part]!;
+      const from = r.offset - first.offset;
+      const slice = bytes.subarray(from, from + r.extent);
+      yield { layout, ref: r, decoded: decodeChunk(layout, r.chunk, slice, r.offset, inflate) };
+    }
+    k = end;
+  }
+}
