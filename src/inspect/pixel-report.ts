@@ -47,6 +47,7 @@ export async function pixelReport(
     const stats = plan.layouts.map((l) => (l && options.stats ? new PartStats(l, sha256Hasher) : null));
     for await (const e of readChunks(source, plan)) {
       if (isChunkFailure(e.decoded)) sink.addAll(e.decoded.findings);
+      else if ("counts" in e.decoded) stats[e.layout.partIndex]?.addDeep(e.decoded);
       else stats[e.layout.partIndex]?.add(e.decoded);
     }
     for (const s of stats) if (s) parts.push(s.record());

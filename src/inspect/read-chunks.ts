@@ -1,5 +1,6 @@
 import { DECODABLE_COMPRESSIONS } from "../core/codecs/decompress.js";
 import type { Inflate } from "../core/codecs/types.js";
+import { DEEP_COMPRESSIONS } from "../core/compression.js";
 import { finding } from "../core/findings.js";
 import type { Finding, InspectionResult } from "../core/model.js";
 import {
@@ -8,6 +9,7 @@ import {
   decodeChunk,
   readChunkHeader,
 } from "../core/pixels/decode-chunk.js";
+import { type DecodedDeepChunk, decodeDeepChunk } from "../core/pixels/decode-deep.js";
 import { type PartLayout, partLayout } from "../core/pixels/part-layout.js";
 import type { ByteSource } from "../io/byte-source.js";
 import { inspect } from "./inspect.js";
@@ -36,7 +38,14 @@ export interface ChunkReadOptions {
 export interface ChunkEvent {
   layout: PartLayout;
   ref: ChunkRef;
-  decoded: DecodedChunk | ChunkFailure;
+  decoded: DecodedChunk | DecodedDeepChunk | ChunkFailure;
+}
+
+/** A flat or deep chunk, decoded or not. */
+function decodeAny(layout: PartLayout, chunk: number, bytes: Uint8Array, offset: number, inflate: Inflate) {
+  return layout.deep
+    ? decodeDeepChunk(layout, chunk, bytes, offset, inflate)
+    : decodeChunk(layout, chunk, bytes, offset, inflate);
 }
 
 /** The file's inspection, its decodable parts, and notes about parts that are not decoded. */
@@ -53,7 +62,7 @@ export async function planPixels(source: ByteSource): Promise<PixelPlan> {
   const layouts = result.parts.map((_, i) => {
     const l = partLayout(result, i);
     if (typeof l === "string") return null;
-    if (l.deep || !DECODABLE_COMPRESSIONS.has(l.compression)) {
+    if (l.deep ? !DEEP_COMPRESSIONS.has(l.compression) : !DECODABLE_COMPRESSIONS.has(l.compression)) {
       findings.push(
         finding(
           "EXR_UNSUPPORTED_COMPRESSION",
@@ -143,7 +152,7 @@ export async function* readChunks(
       const h = readChunkHeader(layout, head);
       const want = h && h.dataBytes >= 0 ? Math.min(first.extent, h.headerBytes + h.dataBytes) : head.length;
       const bytes = want <= head.length ? head : await source.read(first.offset, want);
-      yield { layout, ref: first, decoded: decodeChunk(layout, first.chunk, bytes, first.offset, inflate) };
+      yield { layout, ref: first, decoded: decodeAny(layout, first.chunk, bytes, first.offset, inflate) };
       k++;
       continue;
     }
@@ -161,7 +170,7 @@ export async function* readChunks(
       const layout = plan.layouts[r.part]!;
       const from = r.offset - first.offset;
       const slice = bytes.subarray(from, from + r.extent);
-      yield { layout, ref: r, decoded: decodeChunk(layout, r.chunk, slice, r.offset, inflate) };
+      yield { layout, ref: r, decoded: decodeAny(layout, r.chunk, slice, r.offset, inflate) };
     }
     k = end;
   }

@@ -48,13 +48,14 @@ suite("verify and stats on the corpus", () => {
       expect(await hash(name), name).toBe(none);
   }, 60_000);
 
-  it("every Damaged file gives a result or coded findings within 1 s, and the PIZ overrun is found", async () => {
+  // CPU time, not wall time: the shared CI machine can be loaded many times over.
+  it("every Damaged file gives a result or coded findings within 1 s of CPU, and the PIZ overrun is found", async () => {
     expect(damaged.length).toBeGreaterThan(100);
     for (const p of damaged) {
-      const t = performance.now();
+      const t = process.cpuUsage();
       const r = await pixelReportFile(p, { stats: true });
-      const ms = performance.now() - t;
-      expect(ms, basename(p)).toBeLessThan(1000);
+      const used = process.cpuUsage(t);
+      expect((used.user + used.system) / 1000, basename(p)).toBeLessThan(1000);
       for (const f of r.findings) expect(f.code, basename(p)).toMatch(/^EXR_[A-Z0-9_]+$/);
       if (basename(p).startsWith("asan_heap-oob_7f171b7ab3a2_937_"))
         expect(r.findings.some((f) => f.code === "EXR_CHUNK_CORRUPT")).toBe(true);

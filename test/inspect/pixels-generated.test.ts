@@ -56,6 +56,7 @@ describe("decoding generated files", () => {
       let checked = 0;
       for (const { decoded } of chunks) {
         if (isChunkFailure(decoded)) throw new Error(JSON.stringify(decoded.findings));
+        if (!("planes" in decoded)) throw new Error("a flat part decoded as deep");
         for (const p of decoded.planes) {
           for (let r = 0; r < p.height; r++) {
             for (let col = 0; col < p.width; col++) {
@@ -145,10 +146,116 @@ describe("decoding generated files", () => {
     const { chunks } = await decodeAll(bytes);
     const victim = chunks[1]!.ref;
     const damaged = bytes.slice();
-    damaged[victim.offset + 8 + 10] ^= 0xff; // inside the zlib stream of chunk 1
+    const at = victim.offset + 8 + 10; // inside the zlib stream of chunk 1
+    damaged[at] = damaged[at]! ^ 0xff;
     const r = await pixelReport(new BufferSource(damaged), { stats: false });
     const f = r.findings.find((x) => x.code === "EXR_CHUNK_CORRUPT");
     expect(f).toMatchObject({ part_index: 0, chunk_index: victim.chunk, byte_offset: victim.offset });
     expect(r.status).toBe("error");
+  });
+});
+
+describe("decoding generated deep files", () => {
+  const count = (x: number, y: number) => (x * 3 + y) % 4;
+  const sample = (c: string, x: number, y: number, i: number) =>
+    c === "Z" ? 10 + x + y + i * 0.5 : x - y + i;
+  for (const type of ["deepscanline", "deeptile"] as const) {
+    for (const compression of ["none", "zips", "zip"] as const) {
+      it(`${type} ${compression}: sample counts, samples and deep statistics`, async () => {
+        const spec: ExrSpec = {
+          deflate,
+          parts: [
+            {
+              type,
+              dataWindow: { min: [2, 1], max: [14, 9] },
+              compression,
+              ...(type === "deeptile" ? { tiles: { x_size: 4, y_size: 4 } } : {}),
+              channels: [
+                { name: "A", type: "half" },
+                { name: "Z", type: "float" },
+              ],
+              sampleCount: count,
+              sample,
+            },
+          ],
+        };
+        const bytes = writeExr(spec);
+        const { chunks } = await decodeAll(bytes);
+        let samples = 0;
+        for (const { decoded } of chunks) {
+          if (isChunkFailure(decoded)) throw new Error(JSON.stringify(decoded.findings));
+          if (!("counts" in decoded)) throw new Error("a deep part decoded as flat");
+          let s = 0;
+          for (let p = 0; p < decoded.counts.length; p++) {
+            const x = decoded.x0 + (p % decoded.width);
+            const y = decoded.y0 + Math.floor(p / decoded.width);
+            expect(decoded.counts[p]).toBe(count(x, y));
+            const z = new Float32Array(decoded.channels[1]!.data.buffer);
+            for (let i = 0; i < count(x, y); i++, s++) {
+              expect(halfToFloatTable[decoded.channels[0]!.data[s]!]).toBe(sample("A", x, y, i));
+              expect(z[s]).toBe(sample("Z", x, y, i));
+            }
+          }
+          samples += decoded.totalSamples;
+        }
+        let expected = 0;
+        const histogram: Record<string, number> = {};
+        for (let y = 1; y <= 9; y++)
+          for (let x = 2; x <= 14; x++) {
+            expected += count(x, y);
+            histogram[count(x, y)] = (histogram[count(x, y)] ?? 0) + 1;
+          }
+        expect(samples).toBe(expected);
+        const r = await pixelReport(new BufferSource(bytes), { stats: true });
+        expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
+        const deep = r.parts[0]!.deep!;
+        expect(deep.total_samples).toBe(expected);
+        expect(deep.samples_histogram).toEqual(histogram);
+        expect(deep.pixels_without_samples).toBe(histogram[0]);
+        expect(deep.pixels_with_samples).toBe(13 * 9 - histogram[0]!);
+        // Smallest Z: 10 + x + y at the first pixel, which has 3 samples; largest: the largest last sample.
+        expect(deep.min_depth).toMatchObject({ value: 13, x: 2, y: 1, sample: 0 });
+        expect(deep.max_depth!.value).toBe(
+          Math.max(
+            ...[...Array(13)].flatMap((_, i) =>
+              [...Array(9)].map((_, j) => {
+                const x = 2 + i;
+                const y = 1 + j;
+                return count(x, y) ? sample("Z", x, y, count(x, y) - 1) : 0;
+              }),
+            ),
+          ),
+        );
+        expect(r.parts[0]!.pixel_hash).toMatch(/^[0-9a-f]{64}$/);
+      });
+    }
+  }
+
+  it("a deep chunk whose sample counts disagree with its sample data is found", async () => {
+    const bytes = writeExr({
+      deflate,
+      parts: [
+        {
+          type: "deepscanline",
+          dataWindow: { min: [0, 0], max: [7, 3] },
+          compression: "none",
+          channels: [{ name: "Z", type: "float" }],
+          sampleCount: () => 2,
+          sample: () => 1,
+        },
+      ],
+    });
+    const { chunks } = await decodeAll(bytes);
+    const victim = chunks[2]!.ref;
+    const damaged = bytes.slice();
+    // Chunk layout (single part): y, table size, packed size, unpacked size, then the cumulative counts.
+    const table = victim.offset + 4 + 24;
+    damaged[table + 4 * 7] = 17; // the line's last cumulative count: 16 → 17 (one sample more than stored)
+    const r = await pixelReport(new BufferSource(damaged), { stats: false });
+    expect(r.findings.find((f) => f.code === "EXR_DEEP_SAMPLE_COUNTS_INVALID")).toMatchObject({
+      part_index: 0,
+      chunk_index: victim.chunk,
+      byte_offset: victim.offset,
+    });
   });
 });

@@ -1,6 +1,5 @@
 import { halfToFloatTable } from "../codecs/half.js";
 import type { SampleType } from "../codecs/types.js";
-import type { ChannelPlane } from "./decode-chunk.js";
 
 /** Statistics of one channel at one level (the JSON contract of `stats`). */
 export interface ChannelStatsRecord {
@@ -43,8 +42,8 @@ export class ChannelStats {
     readonly type: SampleType,
   ) {}
 
-  add(plane: ChannelPlane): void {
-    const data = plane.data;
+  /** Adds samples (raw bits: 16-bit half words, or 32-bit float/uint words). */
+  add(data: Uint16Array | Uint32Array): void {
     const count = data.length;
     if (count === 0) return;
     if (this.scratch.length < count) this.scratch = new Float64Array(count);

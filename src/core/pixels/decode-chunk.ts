@@ -211,6 +211,6 @@ export function decodeChunk(
   };
 }
 
-export function isChunkFailure(r: DecodedChunk | ChunkFailure): r is ChunkFailure {
+export function isChunkFailure<T extends object>(r: T | ChunkFailure): r is ChunkFailure {
   return "findings" in r;
 }

@@ -1,5 +1,7 @@
 import { ChannelStats, type ChannelStatsRecord } from "./channel-stats.js";
 import type { DecodedChunk } from "./decode-chunk.js";
+import type { DecodedDeepChunk } from "./decode-deep.js";
+import { DeepStats, type DeepStatsRecord } from "./deep-stats.js";
 import { chunkPlace, type PartLayout } from "./part-layout.js";
 import { type HasherFactory, type LevelShape, PartPixelHash } from "./pixel-hash.js";
 
@@ -17,6 +19,8 @@ export interface PartStatsRecord {
    */
   monochrome: boolean | null;
   pixel_hash: string | null;
+  /** Deep parts only; `levels` then hold statistics over all samples. */
+  deep?: DeepStatsRecord;
 }
 
 /** The levels of a part in offset-table order, with their pixel rectangles. */
@@ -49,6 +53,7 @@ export class PartStats {
   private readonly rgb: [number, number, number] | null;
   private readonly luminanceOnly: boolean;
   private mono = true;
+  private readonly deep: DeepStats | null;
 
   constructor(
     private readonly layout: PartLayout,
@@ -64,14 +69,11 @@ export class PartStats {
         ? new PartPixelHash(
             hasher,
             this.levels,
-            geometry.channels.map((c) => ({
-              name: c.name,
-              bytes: c.bytes,
-              xSampling: c.xSampling,
-              ySampling: c.ySampling,
-            })),
+            geometry.channels.map((c) => ({ name: c.name, xSampling: c.xSampling, ySampling: c.ySampling })),
+            layout.deep,
           )
         : null;
+    this.deep = layout.deep ? new DeepStats(layout.channels.map((c) => c.name)) : null;
     const names = layout.channels.map((c) => c.name);
     const at = (n: string) => names.indexOf(n);
     const r = at("R");
@@ -90,7 +92,7 @@ export class PartStats {
     const li = this.levels.findIndex((l) => l.level[0] === chunk.level[0] && l.level[1] === chunk.level[1]);
     if (li < 0) return;
     const level = this.stats[li]!;
-    for (let i = 0; i < chunk.planes.length; i++) level[i]!.add(chunk.planes[i]!);
+    for (let i = 0; i < chunk.planes.length; i++) level[i]!.add(chunk.planes[i]!.data);
     this.hash?.add(chunk);
     if (this.rgb && this.mono) {
       const [r, g, b] = this.rgb.map((i) => chunk.planes[i]!.data) as [Uint16Array, Uint16Array, Uint16Array];
@@ -103,8 +105,26 @@ export class PartStats {
     }
   }
 
+  addDeep(chunk: DecodedDeepChunk): void {
+    const li = this.levels.findIndex((l) => l.level[0] === chunk.level[0] && l.level[1] === chunk.level[1]);
+    if (li < 0) return;
+    const level = this.stats[li]!;
+    for (let i = 0; i < chunk.channels.length; i++) level[i]!.add(chunk.channels[i]!.data);
+    this.hash?.addDeep(chunk);
+    this.deep?.add(chunk);
+    if (this.rgb && this.mono) {
+      const [r, g, b] = this.rgb.map((i) => chunk.channels[i]!.data);
+      for (let i = 0; i < r!.length; i++) {
+        if (r![i] !== g![i] || r![i] !== b![i]) {
+          this.mono = false;
+          break;
+        }
+      }
+    }
+  }
+
   record(): PartStatsRecord {
-    return {
+    const out: PartStatsRecord = {
       part_index: this.layout.partIndex,
       levels: this.levels.map((l, i) => ({
         level: [l.level[0], l.level[1]],
@@ -113,5 +133,7 @@ export class PartStats {
       monochrome: this.rgb ? this.mono : this.luminanceOnly ? true : null,
       pixel_hash: this.hash ? this.hash.digest() : null,
     };
+    if (this.deep) out.deep = this.deep.record();
+    return out;
   }
 }

@@ -1,4 +1,5 @@
-import type { ChannelPlane, DecodedChunk } from "./decode-chunk.js";
+import type { DecodedChunk } from "./decode-chunk.js";
+import type { DecodedDeepChunk } from "./decode-deep.js";
 
 /** An incremental hash supplied by the host (SHA-256 in practice; the core has no crypto). */
 export interface Hasher {
@@ -7,49 +8,59 @@ export interface Hasher {
 }
 export type HasherFactory = () => Hasher;
 
-/** Rows of one channel at one level, fed to its hash in top-to-bottom order whatever order chunks come in. */
+/**
+ * Rows of one stream (a channel, or a deep part's sample counts) at one level, fed to its hash top to bottom
+ * whatever order the chunks come in. A row may arrive in pieces (tiles); it is hashed once all its pixel
+ * columns are there. Memory: only rows that arrived ahead of an unfinished one.
+ */
 class RowFeeder {
   private next = 0;
-  private readonly pending = new Map<number, { bytes: Uint8Array; filled: number }>();
+  private readonly pending = new Map<number, { pieces: Map<number, Uint8Array>; covered: number }>();
   readonly hash: Hasher;
 
   constructor(
     factory: HasherFactory,
-    private readonly rowBytes: number,
+    readonly columns: number,
     private readonly rows: number,
   ) {
     this.hash = factory();
   }
 
-  /** `plane` covers rows [row0, row0 + height) and byte columns [col0, col0 + plane row bytes). */
-  add(plane: ChannelPlane, row0: number, col0: number): void {
-    const bpe = plane.data.BYTES_PER_ELEMENT;
-    const seg = plane.width * bpe;
-    const src = new Uint8Array(plane.data.buffer, plane.data.byteOffset, plane.data.byteLength);
-    for (let r = 0; r < plane.height; r++) {
-      const row = row0 + r;
-      const part = src.subarray(r * seg, r * seg + seg);
-      if (row === this.next && col0 === 0 && seg === this.rowBytes) {
-        this.hash.update(part);
-        this.next++;
-      } else {
-        let p = this.pending.get(row);
-        if (!p) {
-          p = { bytes: new Uint8Array(this.rowBytes), filled: 0 };
-          this.pending.set(row, p);
-        }
-        p.bytes.set(part, col0);
-        p.filled += seg;
-      }
+  /** `rows` whole rows starting at `row`, each `rowBytes` long (one hash update when they are next in line). */
+  addRows(row: number, rows: number, bytes: Uint8Array, rowBytes: number): void {
+    if (row === this.next && !this.pending.has(row)) {
+      this.hash.update(bytes.subarray(0, rows * rowBytes));
+      this.next += rows;
       this.drain();
+      return;
     }
+    for (let r = 0; r < rows; r++)
+      this.add(row + r, 0, this.columns, bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
+  }
+
+  add(row: number, col: number, columns: number, bytes: Uint8Array): void {
+    if (row === this.next && col === 0 && columns === this.columns) {
+      this.hash.update(bytes);
+      this.next++;
+    } else {
+      let p = this.pending.get(row);
+      if (!p) {
+        p = { pieces: new Map(), covered: 0 };
+        this.pending.set(row, p);
+      }
+      if (!p.pieces.has(col)) {
+        p.pieces.set(col, bytes.slice());
+        p.covered += columns;
+      }
+    }
+    this.drain();
   }
 
   private drain(): void {
     for (;;) {
       const p = this.pending.get(this.next);
-      if (!p || p.filled < this.rowBytes) return;
-      this.hash.update(p.bytes);
+      if (!p || p.covered < this.columns) return;
+      for (const col of [...p.pieces.keys()].sort((a, b) => a - b)) this.hash.update(p.pieces.get(col)!);
       this.pending.delete(this.next);
       this.next++;
     }
@@ -69,72 +80,107 @@ export interface LevelShape {
   height: number;
 }
 
-/**
- * The per-part pixel hash: SHA-256 over, for each level in offset-table order and each channel in stored
- * order, the 32-byte SHA-256 of that channel's samples at that level (rows top to bottom, samples left to
- * right, little-endian raw bits: 2 bytes per half, 4 per float and uint). Independent of compression, chunk
- * size, tile size and line order, so two files with the same pixels hash the same.
- */
-export class PartPixelHash {
-  private readonly feeders = new Map<string, RowFeeder>();
-
-  constructor(
-    private readonly factory: HasherFactory,
-    private readonly levels: readonly LevelShape[],
-    private readonly channels: readonly {
-      name: string;
-      bytes: number;
-      xSampling: number;
-      ySampling: number;
-    }[],
-  ) {}
-
-  private feeder(levelIndex: number, channel: number): RowFeeder {
-    const key = `${levelIndex}:${channel}`;
-    let f = this.feeders.get(key);
-    if (!f) {
-      const lv = this.levels[levelIndex]!;
-      const c = this.channels[channel]!;
-      const cols = countMultiples(lv.x0, lv.x0 + lv.width - 1, c.xSampling);
-      const rows = countMultiples(lv.y0, lv.y0 + lv.height - 1, c.ySampling);
-      f = new RowFeeder(this.factory, cols * c.bytes, rows);
-      this.feeders.set(key, f);
-    }
-    return f;
-  }
-
-  add(chunk: DecodedChunk): void {
-    const li = this.levels.findIndex((l) => l.level[0] === chunk.level[0] && l.level[1] === chunk.level[1]);
-    if (li < 0) return;
-    const lv = this.levels[li]!;
-    chunk.planes.forEach((plane, ci) => {
-      const c = this.channels[ci]!;
-      const row0 = countMultiples(lv.y0, chunk.y0 - 1, c.ySampling);
-      const col0 = countMultiples(lv.x0, chunk.x0 - 1, c.xSampling) * c.bytes;
-      this.feeder(li, ci).add(plane, row0, col0);
-    });
-  }
-
-  /** Hex digest, or null when some rows never arrived (a damaged or incomplete part). */
-  digest(): string | null {
-    const outer = this.factory();
-    for (let li = 0; li < this.levels.length; li++) {
-      for (let ci = 0; ci < this.channels.length; ci++) {
-        const f = this.feeder(li, ci);
-        if (!f.complete()) return null;
-        outer.update(f.hash.digest());
-      }
-    }
-    return toHex(outer.digest());
-  }
+export interface HashedChannel {
+  name: string;
+  xSampling: number;
+  ySampling: number;
 }
 
 function countMultiples(a: number, b: number, s: number): number {
   return b < a ? 0 : Math.floor(b / s) - Math.floor((a - 1) / s);
 }
 
-function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
+const bytesOf = (a: Uint16Array | Uint32Array, from: number, to: number) =>
+  new Uint8Array(a.buffer, a.byteOffset + from * a.BYTES_PER_ELEMENT, (to - from) * a.BYTES_PER_ELEMENT);
+
+/**
+ * The per-part pixel hash: SHA-256 over, for each level in offset-table order and each stream, the 32-byte
+ * SHA-256 of that stream's rows top to bottom. Flat parts: one stream per channel in stored order, a row being
+ * its samples left to right as raw little-endian bits (2 bytes per half, 4 per float and uint). Deep parts: first
+ * the sample counts (uint32 per pixel), then per channel each pixel's samples in pixel order. Independent of
+ * compression, chunk or tile size and line order: two files with the same pixels hash the same.
+ */
+export class PartPixelHash {
+  private readonly feeders = new Map<string, RowFeeder>();
+  private readonly streams: number;
+
+  constructor(
+    private readonly factory: HasherFactory,
+    private readonly levels: readonly LevelShape[],
+    private readonly channels: readonly HashedChannel[],
+    private readonly deep: boolean,
+  ) {
+    this.streams = channels.length + (deep ? 1 : 0);
+  }
+
+  private feeder(levelIndex: number, stream: number): RowFeeder {
+    const key = `${levelIndex}:${stream}`;
+    let f = this.feeders.get(key);
+    if (!f) {
+      const lv = this.levels[levelIndex]!;
+      const c = this.deep ? { xSampling: 1, ySampling: 1 } : this.channels[stream]!;
+      const cols = countMultiples(lv.x0, lv.x0 + lv.width - 1, c.xSampling);
+      const rows = countMultiples(lv.y0, lv.y0 + lv.height - 1, c.ySampling);
+      f = new RowFeeder(this.factory, cols, rows);
+      this.feeders.set(key, f);
+    }
+    return f;
+  }
+
+  private levelIndex(level: readonly [number, number]): number {
+    return this.levels.findIndex((l) => l.level[0] === level[0] && l.level[1] === level[1]);
+  }
+
+  add(chunk: DecodedChunk): void {
+    const li = this.levelIndex(chunk.level);
+    if (li < 0) return;
+    const lv = this.levels[li]!;
+    chunk.planes.forEach((plane, ci) => {
+      const c = this.channels[ci]!;
+      const row0 = countMultiples(lv.y0, chunk.y0 - 1, c.ySampling);
+      const col0 = countMultiples(lv.x0, chunk.x0 - 1, c.xSampling);
+      const f = this.feeder(li, ci);
+      if (col0 === 0 && plane.width === f.columns) {
+        const rowBytes = plane.width * plane.data.BYTES_PER_ELEMENT;
+        f.addRows(row0, plane.height, bytesOf(plane.data, 0, plane.data.length), rowBytes);
+        return;
+      }
+      for (let r = 0; r < plane.height; r++)
+        f.add(row0 + r, col0, plane.width, bytesOf(plane.data, r * plane.width, (r + 1) * plane.width));
+    });
+  }
+
+  addDeep(chunk: DecodedDeepChunk): void {
+    const li = this.levelIndex(chunk.level);
+    if (li < 0) return;
+    const lv = this.levels[li]!;
+    const row0 = chunk.y0 - lv.y0;
+    const col0 = chunk.x0 - lv.x0;
+    const counts = this.feeder(li, 0);
+    let sample = 0;
+    for (let r = 0; r < chunk.height; r++) {
+      counts.add(row0 + r, col0, chunk.width, bytesOf(chunk.counts, r * chunk.width, (r + 1) * chunk.width));
+      let line = 0;
+      for (let x = 0; x < chunk.width; x++) line += chunk.counts[r * chunk.width + x]!;
+      chunk.channels.forEach((c, k) => {
+        this.feeder(li, k + 1).add(row0 + r, col0, chunk.width, bytesOf(c.data, sample, sample + line));
+      });
+      sample += line;
+    }
+  }
+
+  /** Hex digest, or null when some rows never arrived (a damaged or incomplete part). */
+  digest(): string | null {
+    const outer = this.factory();
+    for (let li = 0; li < this.levels.length; li++) {
+      for (let s = 0; s < this.streams; s++) {
+        const f = this.feeder(li, s);
+        if (!f.complete()) return null;
+        outer.update(f.hash.digest());
+      }
+    }
+    let hex = "";
+    for (const b of outer.digest()) hex += b.toString(16).padStart(2, "0");
+    return hex;
+  }
 }
