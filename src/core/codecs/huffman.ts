@@ -45,6 +45,13 @@ interface Tables {
   decLong: (number[] | undefined)[];
 }
 
+/** Scratch reused across chunks (decoding is synchronous): a chunk's tables cost no allocation. */
+const LENGTHS = new Uint8Array(ENCSIZE);
+const CODES = new Float64Array(ENCSIZE);
+const DEC_LEN = new Uint8Array(DECSIZE);
+const DEC_LIT = new Uint32Array(DECSIZE);
+const DEC_LONG: (number[] | undefined)[] = new Array(DECSIZE).fill(undefined);
+
 function unpackEncTable(
   b: Uint8Array,
   start: number,
@@ -52,7 +59,8 @@ function unpackEncTable(
   im: number,
   iM: number,
 ): { lengths: Uint8Array; end: number } | CodecFailure {
-  const lengths = new Uint8Array(ENCSIZE);
+  const lengths = LENGTHS;
+  lengths.fill(0);
   let pos = start * 8;
   const limit = (start + nBytes) * 8;
   for (; im <= iM; im++) {
@@ -87,10 +95,10 @@ function canonicalCodes(lengths: Uint8Array): Float64Array | CodecFailure {
     n[i] = c;
     c = nc;
   }
-  const codes = new Float64Array(ENCSIZE);
+  const codes = CODES;
   for (let i = 0; i < ENCSIZE; i++) {
     const l = lengths[i]!;
-    if (l > 0) codes[i] = n[l]!++;
+    codes[i] = l > 0 ? n[l]!++ : 0;
   }
   return codes;
 }
@@ -101,9 +109,11 @@ function buildDecTable(
   im: number,
   iM: number,
 ): Tables | CodecFailure {
-  const decLen = new Uint8Array(DECSIZE);
-  const decLit = new Uint32Array(DECSIZE);
-  const decLong: (number[] | undefined)[] = new Array(DECSIZE);
+  const decLen = DEC_LEN;
+  const decLit = DEC_LIT;
+  const decLong = DEC_LONG;
+  decLen.fill(0);
+  decLong.fill(undefined);
   for (; im <= iM; im++) {
     const c = codes[im]!;
     const l = lengths[im]!;
@@ -168,11 +178,18 @@ function decode(
   while (read < endBits) {
     read += 8;
     while (read - pos >= DECBITS) {
-      const at = peek(b, pos, DECBITS);
+      const i = pos >>> 3;
+      const w = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+      const at = (w << (pos & 7)) >>> (32 - DECBITS);
       const len = decLen[at]!;
       if (len) {
         pos += len;
-        const e = emit(decLit[at]!, false);
+        const sym = decLit[at]!;
+        if (sym !== rlc && o < no) {
+          out[o++] = sym;
+          continue;
+        }
+        const e = emit(sym, false);
         if (e) return e;
       } else {
         const list = decLong[at];
@@ -227,6 +244,9 @@ export function hufDecompress(src: Uint8Array, nRaw: number): Uint16Array | Code
   if ("failure" in codes) return codes;
   const t = buildDecTable(table.lengths, codes, im, iM);
   if ("failure" in t) return t;
-  const e = decode(t, src, table.end, nBits, iM, out);
+  // Four zero bytes past the end let the decoder read whole 32-bit windows without bounds checks.
+  const padded = new Uint8Array(src.length + 4);
+  padded.set(src);
+  const e = decode(t, padded, table.end, nBits, iM, out);
   return e ?? out;
 }

@@ -36,6 +36,8 @@ export class ChannelStats {
   private first: number | null = null;
   private constant = true;
   private scratch = new Float64Array(0);
+  private histogram: Uint32Array | null = null;
+  private pending = 0;
 
   constructor(
     readonly name: string,
@@ -46,6 +48,13 @@ export class ChannelStats {
   add(data: Uint16Array | Uint32Array): void {
     const count = data.length;
     if (count === 0) return;
+    if (this.type === "half") {
+      // Only 65,536 possible values: count them, and take the moments from the counts at flush().
+      const hist = (this.histogram ??= new Uint32Array(65536));
+      for (let i = 0; i < count; i++) hist[data[i]!]!++;
+      this.pending += count;
+      return;
+    }
     if (this.scratch.length < count) this.scratch = new Float64Array(count);
     const vals = this.scratch;
     let k = 0;
@@ -55,23 +64,7 @@ export class ChannelStats {
     if (this.first === null) this.first = data[0]!;
     const first = this.first;
     let same = this.constant;
-    if (this.type === "half") {
-      const table = halfToFloatTable;
-      for (let i = 0; i < count; i++) {
-        const bits = data[i]!;
-        if (bits !== first) same = false;
-        if ((bits & 0x7c00) === 0x7c00) {
-          if (bits & 0x3ff) this.nan++;
-          else this.inf++;
-          continue;
-        }
-        const v = table[bits]!;
-        vals[k++] = v;
-        sum += v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    } else if (this.type === "float") {
+    if (this.type === "float") {
       const fl = new Float32Array(data.buffer, data.byteOffset, count);
       for (let i = 0; i < count; i++) {
         const bits = data[i]!;
@@ -107,6 +100,10 @@ export class ChannelStats {
       const d = vals[i]! - m;
       m2 += d * d;
     }
+    this.merge(k, m, m2);
+  }
+
+  private merge(k: number, m: number, m2: number): void {
     const n = this.n + k;
     const delta = m - this.mean;
     this.mean += (delta * k) / n;
@@ -114,7 +111,51 @@ export class ChannelStats {
     this.n = n;
   }
 
+  /** Folds counted half values into the moments and releases the counts (called before reading, or to free memory). */
+  flush(): void {
+    const hist = this.histogram;
+    if (!hist || this.pending === 0) return;
+    const table = halfToFloatTable;
+    let k = 0;
+    let sum = 0;
+    let distinct = 0;
+    let only = -1;
+    for (let b = 0; b < 65536; b++) {
+      const c = hist[b]!;
+      if (c === 0) continue;
+      distinct++;
+      only = b;
+      if ((b & 0x7c00) === 0x7c00) {
+        if (b & 0x3ff) this.nan += c;
+        else this.inf += c;
+        continue;
+      }
+      const v = table[b]!;
+      k += c;
+      sum += c * v;
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
+    if (this.first === null) this.first = only;
+    if (distinct > 1 || only !== this.first) this.constant = false;
+    if (k > 0) {
+      const m = sum / k;
+      let m2 = 0;
+      for (let b = 0; b < 65536; b++) {
+        const c = hist[b]!;
+        if (c === 0 || (b & 0x7c00) === 0x7c00) continue;
+        const d = table[b]! - m;
+        m2 += c * d * d;
+      }
+      this.merge(k, m, m2);
+    }
+    hist.fill(0);
+    this.pending = 0;
+    this.histogram = null;
+  }
+
   record(): ChannelStatsRecord {
+    this.flush();
     const finite = this.n > 0;
     return {
       name: this.name,

@@ -53,6 +53,8 @@ export class PartStats {
   private readonly rgb: [number, number, number] | null;
   private readonly luminanceOnly: boolean;
   private mono = true;
+  /** Level of the last chunk: half-value counts of other levels are folded in when it changes (bounded memory). */
+  private currentLevel = -1;
   private readonly deep: DeepStats | null;
 
   constructor(
@@ -91,6 +93,7 @@ export class PartStats {
   add(chunk: DecodedChunk): void {
     const li = this.levels.findIndex((l) => l.level[0] === chunk.level[0] && l.level[1] === chunk.level[1]);
     if (li < 0) return;
+    this.enterLevel(li);
     const level = this.stats[li]!;
     for (let i = 0; i < chunk.planes.length; i++) level[i]!.add(chunk.planes[i]!.data);
     this.hash?.add(chunk);
@@ -105,9 +108,16 @@ export class PartStats {
     }
   }
 
+  private enterLevel(li: number): void {
+    if (li === this.currentLevel) return;
+    if (this.currentLevel >= 0) for (const c of this.stats[this.currentLevel]!) c.flush();
+    this.currentLevel = li;
+  }
+
   addDeep(chunk: DecodedDeepChunk): void {
     const li = this.levels.findIndex((l) => l.level[0] === chunk.level[0] && l.level[1] === chunk.level[1]);
     if (li < 0) return;
+    this.enterLevel(li);
     const level = this.stats[li]!;
     for (let i = 0; i < chunk.channels.length; i++) level[i]!.add(chunk.channels[i]!.data);
     this.hash?.addDeep(chunk);

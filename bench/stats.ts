@@ -1,0 +1,146 @@
+/**
+ * Decoded pixel throughput of `stats` per codec, same run, same files:
+ *   ours (library, 1 thread) = pixelReport({stats: true}) per file in this process (decode + statistics + pixel hash)
+ *   ours (CLI)               = `exr-inspector stats --format ndjson FILES` as a fresh process (default flags)
+ *   iinfo --stats            = OpenImageIO's iinfo, one process over the same files (default flags: all cores)
+ *   bindings + numpy         = the official OpenEXR bindings decode, numpy computes the statistics (python/bench)
+ * MB/s counts decoded (unpacked) pixel bytes of every level. Each contender runs over the file list repeated so a
+ * round takes long enough to time; medians of the rounds are reported.
+ *
+ * Usage: npm run bench:stats [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (corpus: $EXR_CORPUS)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { isChunkFailure } from "../src/core/pixels/decode-chunk.js";
+import { pixelReportFile } from "../src/inspect/pixel-report.js";
+import { planPixels, readChunks } from "../src/inspect/read-chunks.js";
+import { FileSource } from "../src/io/file-source.js";
+import { median } from "./lib/stats.js";
+
+const CODECS: Record<string, string[]> = {
+  none: ["openexr-tests/OpenEXRTest/comp_none.exr"],
+  rle: ["openexr-tests/OpenEXRTest/comp_rle.exr"],
+  zips: ["openexr-tests/OpenEXRTest/comp_zips.exr"],
+  zip: ["openexr-tests/OpenEXRTest/comp_zip.exr", "openexr-images/ScanLines/Desk.exr"],
+  piz: ["openexr-tests/OpenEXRTest/comp_piz.exr", "openexr-images/Chromaticities/Rec709.exr"],
+  pxr24: ["openexr-images/MultiResolution/ColorCodedLevels.exr"],
+  b44: ["openexr-tests/OpenEXRTest/comp_b44.exr", "openexr-images/LuminanceChroma/CrissyField.exr"],
+  b44a: ["openexr-images/MultiView/Adjuster.exr"],
+};
+const TARGET_MB = 64;
+const BEGIN = "<!-- bench:stats begin -->";
+const END = "<!-- bench:stats end -->";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function decodedBytes(path: string): Promise<number> {
+  const source = await FileSource.open(path);
+  try {
+    let n = 0;
+    for await (const e of readChunks(source, await planPixels(source))) {
+      if (isChunkFailure(e.decoded)) throw new Error(`${path}: ${e.decoded.findings[0]!.message}`);
+      if ("planes" in e.decoded) for (const p of e.decoded.planes) n += p.data.byteLength;
+    }
+    return n;
+  } finally {
+    await source.close();
+  }
+}
+
+function timeProcess(cmd: string, args: string[]): number | null {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  if (r.status !== 0 && r.status !== 1) return null;
+  return (performance.now() - t) / 1000;
+}
+
+function has(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+async function main(): Promise<void> {
+  const corpus = resolve(process.env.EXR_CORPUS ?? "../shared/corpus");
+  const rounds = Number(arg("--rounds") ?? 3);
+  const root = resolve(import.meta.dirname, "../..");
+  const cli = join(root, "dist/cli/main.js");
+  const python = join(root, ".venv/bin/python");
+  const pyPeer = join(root, "python/bench/stats_numpy.py");
+  const iinfo = has("iinfo");
+  const bindings = existsSync(python);
+  const rows: string[] = [];
+  const ratios: { codec: string; cliVsIinfo: number | null; libVsIinfo: number | null }[] = [];
+  for (const [codec, rel] of Object.entries(CODECS)) {
+    const files = rel.map((r) => join(corpus, r)).filter((p) => existsSync(p));
+    if (files.length === 0) continue;
+    let bytes = 0;
+    for (const f of files) bytes += await decodedBytes(f);
+    const repeat = Math.max(1, Math.ceil((TARGET_MB * 1e6) / bytes));
+    const list = Array.from({ length: repeat }, () => files).flat();
+    const mb = (bytes * repeat) / 1e6;
+    const lib: number[] = [];
+    const cliT: number[] = [];
+    const ii: number[] = [];
+    const np: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t = performance.now();
+      for (const f of list) await pixelReportFile(f, { stats: true });
+      lib.push((performance.now() - t) / 1000);
+      const c = timeProcess(process.execPath, [cli, "stats", "--format", "ndjson", ...list]);
+      if (c !== null) cliT.push(c);
+      if (iinfo) {
+        const i = timeProcess("iinfo", ["--stats", ...list]);
+        if (i !== null) ii.push(i);
+      }
+      if (bindings) {
+        const p = spawnSync(python, [pyPeer, ...list], { encoding: "utf8" });
+        if (p.status === 0) np.push(Number(p.stdout.trim()));
+      }
+    }
+    const rate = (ts: number[]) => (ts.length ? mb / median(ts) : null);
+    const [rl, rc, ri, rn] = [rate(lib), rate(cliT), rate(ii), rate(np)];
+    const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(1));
+    const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
+    const fr = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(2)}x`);
+    ratios.push({ codec, cliVsIinfo: ratio(rc, ri), libVsIinfo: ratio(rl, ri) });
+    rows.push(
+      `| ${codec} | ${files.length} x ${repeat} | ${mb.toFixed(0)} | ${fmt(rl)} | ${fmt(rc)} | ${fmt(ri)} | ${fmt(rn)} | ${fr(ratio(rc, ri))} | ${fr(ratio(rl, ri))} | ${fr(ratio(rl, rn))} |`,
+    );
+    process.stderr.write(`${rows.at(-1)}\n`);
+  }
+  const head =
+    "| codec | files x repeat | decoded MB | ours lib 1 thread MB/s | ours CLI MB/s | iinfo --stats MB/s | bindings+numpy MB/s | CLI / iinfo | lib 1 thread / iinfo | lib / bindings+numpy |\n" +
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+  const met3 = ratios.filter((r) => (r.cliVsIinfo ?? 0) >= 3).map((r) => r.codec);
+  const met1 = ratios.filter((r) => (r.libVsIinfo ?? 0) >= 1).map((r) => r.codec);
+  const text =
+    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? "?"}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        " ",
+      )} at start of write-up; ${new Date().toISOString().slice(0, 10)}; median of ${rounds} rounds.\n\n` +
+    `${head}\n${rows.join("\n")}\n\n` +
+    `Goal >= 3x iinfo --stats with default flags (CLI): met for ${met3.length ? met3.join(", ") : "no codec"}. ` +
+    `Goal >= 1x on one thread (library): met for ${met1.length ? met1.join(", ") : "no codec"}.\n`;
+  process.stdout.write(`${text}\n`);
+  const out = arg("--write");
+  if (out) {
+    const section = `${BEGIN}\n## Pixel statistics (\`npm run bench:stats\`)\n\n${text}\n${END}`;
+    const old = existsSync(out) ? readFileSync(out, "utf8") : "# Benchmarks\n";
+    const s = old.indexOf(BEGIN);
+    const e = old.indexOf(END);
+    writeFileSync(
+      out,
+      s >= 0 && e > s
+        ? `${old.slice(0, s)}${section}${old.slice(e + END.length)}`
+        : `${old.trimEnd()}\n\n${section}\n`,
+    );
+  }
+}
+
+await main();
