@@ -50,7 +50,8 @@ export class ChannelStats {
     if (count === 0) return;
     if (this.type === "half") {
       // Only 65,536 possible values: count them, and take the moments from the counts at flush().
-      const hist = (this.histogram ??= new Uint32Array(65536));
+      if (!this.histogram) this.histogram = new Uint32Array(65536);
+      const hist = this.histogram;
       for (let i = 0; i < count; i++) hist[data[i]!]!++;
       this.pending += count;
       return;
