@@ -7,7 +7,7 @@
  * MB/s counts decoded (unpacked) pixel bytes of every level. Each contender runs over the file list repeated so a
  * round takes long enough to time; medians of the rounds are reported.
  *
- * Usage: npm run bench:stats [-- --rounds N] [-- --write docs/BENCHMARKS.md]   (corpus: $EXR_CORPUS)
+ * Usage: npm run bench:stats [-- --rounds N] [-- --mb MB per codec, default 64] [-- --write docs/BENCHMARKS.md]   (corpus: $EXR_CORPUS)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,7 +30,6 @@ const CODECS: Record<string, string[]> = {
   b44: ["openexr-tests/OpenEXRTest/comp_b44.exr", "openexr-images/LuminanceChroma/CrissyField.exr"],
   b44a: ["openexr-images/MultiView/Adjuster.exr"],
 };
-const TARGET_MB = 64;
 const BEGIN = "<!-- bench:stats begin -->";
 const END = "<!-- bench:stats end -->";
 
@@ -56,7 +55,11 @@ async function decodedBytes(path: string): Promise<number> {
 function timeProcess(cmd: string, args: string[]): number | null {
   const t = performance.now();
   const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
-  if (r.status !== 0 && r.status !== 1) return null;
+  // Every file here is valid: anything but a clean exit means the contender did not do the work.
+  if (r.status !== 0) {
+    process.stderr.write(`${cmd} ${args[0]}: exit ${r.status}: ${String(r.stderr).slice(0, 200)}\n`);
+    return null;
+  }
   return (performance.now() - t) / 1000;
 }
 
@@ -67,7 +70,9 @@ function has(cmd: string): boolean {
 async function main(): Promise<void> {
   const corpus = resolve(process.env.EXR_CORPUS ?? "../shared/corpus");
   const rounds = Number(arg("--rounds") ?? 3);
-  const root = resolve(import.meta.dirname, "../..");
+  const targetMb = Number(arg("--mb") ?? 64);
+  // Compiled to bench/out/bench/stats.js: the repository root is three levels up.
+  const root = resolve(import.meta.dirname, "../../..");
   const cli = join(root, "dist/cli/main.js");
   const python = join(root, ".venv/bin/python");
   const pyPeer = join(root, "python/bench/stats_numpy.py");
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
     if (files.length === 0) continue;
     let bytes = 0;
     for (const f of files) bytes += await decodedBytes(f);
-    const repeat = Math.max(1, Math.ceil((TARGET_MB * 1e6) / bytes));
+    const repeat = Math.max(1, Math.ceil((targetMb * 1e6) / bytes));
     const list = Array.from({ length: repeat }, () => files).flat();
     const mb = (bytes * repeat) / 1e6;
     const lib: number[] = [];
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
       if (bindings) {
         const p = spawnSync(python, [pyPeer, ...list], { encoding: "utf8" });
         if (p.status === 0) np.push(Number(p.stdout.trim()));
+        else process.stderr.write(`bindings + numpy: exit ${p.status}: ${p.stderr.slice(0, 200)}\n`);
       }
     }
     const rate = (ts: number[]) => (ts.length ? mb / median(ts) : null);
