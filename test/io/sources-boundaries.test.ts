@@ -50,6 +50,12 @@ describe("FileSource edges", () => {
   });
 });
 
+it("close releases the file handle: later reads fail", async () => {
+  const src = await FileSource.open(file);
+  await src.close();
+  await expect(src.read(0, 4)).rejects.toThrow(/closed|EBADF/);
+});
+
 describe("BufferSource edges", () => {
   it("defaults, exact-end reads, and negative arguments", async () => {
     const modified = new Date("2026-01-02T03:04:05Z");
@@ -100,6 +106,12 @@ describe("walkPaths edges", () => {
     symlinkSync(join(root, "lib"), join(root, "y/lib"));
     const paths = (await collect(walkPaths([join(root, "x"), join(root, "y")]))).map((e) => e.path);
     expect(paths).toEqual([join(root, "x/lib/l.exr"), join(root, "y/lib/l.exr")]);
+  });
+
+  it("a dangling link is a plain file entry, without an error", async () => {
+    const root = mkdtempSync(join(dir, "walk-"));
+    symlinkSync(join(root, "nowhere"), join(root, "dangling.exr"));
+    expect(await collect(walkPaths([root]))).toEqual([{ path: join(root, "dangling.exr") }]);
   });
 
   it("a path through a file is passed on as-is; names sort by code unit", async () => {
