@@ -6,8 +6,8 @@
  * `--check` exits 1 when an area that was mutated is below its goal.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 const REPORT = "reports/mutation/mutation.json";
 const SUMMARY = "reports/mutation/scores.md";
@@ -139,7 +139,10 @@ function main(argv: string[]): number {
   const strykerArgs = argv.filter((a) => a !== "--check" && a !== "--report-only");
   if (!reportOnly) {
     const bin = join("node_modules", ".bin", process.platform === "win32" ? "stryker.cmd" : "stryker");
-    const run = spawnSync(bin, ["run", ...strykerArgs], { stdio: "inherit" });
+    // The sandbox Stryker copies the repo into leaves out .venv: tests that drive the official SDKs find it here.
+    const python = resolve(".venv", "bin", "python");
+    const env = existsSync(python) ? { ...process.env, EXR_INSPECTOR_PYTHON: python } : process.env;
+    const run = spawnSync(bin, ["run", ...strykerArgs], { stdio: "inherit", env });
     if (run.status !== 0) return run.status ?? 1;
   }
   const report = JSON.parse(readFileSync(REPORT, "utf8")) as Report;

@@ -258,12 +258,15 @@ export function analyzeTables(
   return { stats, findings, lastChunk, complete };
 }
 
+// The sorting helpers below are exported for their own tests (test/core/offset-sort.test.ts): a wrong sort
+// that still passes through the slow path would otherwise go unnoticed.
+
 /**
  * True when, in ascending order, every one of the first `n` offsets leaves `headerSize` bytes
  * before the next one (and the last before `fileSize`). Sorts a copy of the keys only (tables in
  * table or round-robin order that fit never get here: see ordered-tables.ts).
  */
-function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
+export function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
   if (n === 0) return true;
   const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
   return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
@@ -282,7 +285,7 @@ function gapsAtLeast(sorted: Float64Array, n: number, gap: number): boolean {
  * file, with no data-dependent branches to mispredict (interleaved runs defeat a merge's). Null
  * when the offsets are too clustered for that (the insertion sort's work is capped).
  */
-function bucketSortedKeys(offsets: Float64Array, n: number): Float64Array | null {
+export function bucketSortedKeys(offsets: Float64Array, n: number): Float64Array | null {
   const key = f64(1, n);
   bucketScatter(offsets, n, u32(7, n + 1), key);
   return insertionSortBounded(key, n, 8 * n) ? key : null;
@@ -317,7 +320,7 @@ function bucketScatter(offsets: Float64Array, n: number, starts: Uint32Array, ke
 }
 
 /** Sorts `key[0, n)` in place unless that takes more than `budget` element moves (then false). */
-function insertionSortBounded(key: Float64Array, n: number, budget: number): boolean {
+export function insertionSortBounded(key: Float64Array, n: number, budget: number): boolean {
   let left = budget;
   for (let i = 1; i < n; i++) {
     const o = key[i]!;
@@ -338,7 +341,7 @@ function insertionSortBounded(key: Float64Array, n: number, budget: number): boo
  * keys-only twin of `mergeRuns` (same merge, no index arrays): the common fit check needs no per-entry
  * order, and one shared routine would carry the index moves or a branch in this hot loop.
  */
-function sortedKeys(offsets: Float64Array, n: number): Float64Array {
+export function sortedKeys(offsets: Float64Array, n: number): Float64Array {
   const runStarts: number[] = [0];
   for (let i = 1; i < n; i++) if (offsets[i]! < offsets[i - 1]!) runStarts.push(i);
   let key = f64(1, n);
@@ -381,7 +384,7 @@ function sortedKeys(offsets: Float64Array, n: number): Float64Array {
  * The table (part) holding valid entry `i`: the last segment starting at or before it (an empty
  * table's segment starts where the next one does, so the last such segment is never empty).
  */
-function segmentOf(segmentStarts: readonly number[], i: number): number {
+export function segmentOf(segmentStarts: readonly number[], i: number): number {
   let lo = 0;
   let hi = segmentStarts.length - 1;
   while (lo < hi) {
@@ -458,7 +461,7 @@ function gapsInOrder(
  * Indices of the first `n` offsets in ascending order: a natural merge sort of the ascending runs
  * (a table is one run per part when parts are interleaved, or a few runs), so close to linear.
  */
-function mergeRuns(offsets: Float64Array, n: number): Uint32Array {
+export function mergeRuns(offsets: Float64Array, n: number): Uint32Array {
   let idx = u32(5, n);
   const runStarts: number[] = [0];
   for (let i = 0; i < n; i++) {

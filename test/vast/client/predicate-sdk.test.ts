@@ -11,6 +11,7 @@ import {
   Binary,
   Bool,
   DateDay,
+  Decimal,
   Field,
   FixedSizeList,
   Float32,
@@ -56,7 +57,8 @@ import { buildQueryRequest } from "../../../src/vast/client/select.js";
 import { decodeQueryRelation, type Expr } from "../../../src/vast/protocol/query-relation.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const PYTHON = path.join(ROOT, ".venv/bin/python");
+// EXR_INSPECTOR_PYTHON: set by \`npm run test:mutation\`, whose sandbox copy of the repo has no .venv
+const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/python");
 const hasSdk =
   existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0;
 
@@ -229,6 +231,8 @@ describe("predicates", () => {
     ]);
     for (const column of ["fixed", "list", "st"])
       refused(() => compilePredicate([isNotNull(column)], nested, () => 0), `column '${column}'`);
+    const decimal = new Schema([new Field("d", new Decimal(2, 10, 128), true)]);
+    refused(() => compilePredicate([eq("d", 1)], decimal, () => 0), "column 'd' of type Decimal");
     refused(() => compile([startsWith("i32", "1")]), "startswith needs a string column; 'i32' is Int32");
     refused(() => compile([contains("f64", "1")]), "contains needs a string column; 'f64' is Float64");
     expect(() => compile([startsWith("bin", "ab"), contains("bin", "c")])).not.toThrow();

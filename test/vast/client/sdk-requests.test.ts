@@ -37,7 +37,8 @@ import { buildQueryRequest, type SelectOptions } from "../../../src/vast/client/
 import { decodeQueryRelation, type Expr } from "../../../src/vast/protocol/query-relation.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const PYTHON = path.join(ROOT, ".venv/bin/python");
+// EXR_INSPECTOR_PYTHON: set by \`npm run test:mutation\`, whose sandbox copy of the repo has no .venv
+const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/python");
 const hasSdk =
   existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0;
 
