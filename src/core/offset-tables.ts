@@ -266,7 +266,12 @@ export function analyzeTables(
  * before the next one (and the last before `fileSize`). Sorts a copy of the keys only (tables in
  * table or round-robin order that fit never get here: see ordered-tables.ts).
  */
-export function allFitSorted(offsets: Float64Array, n: number, headerSize: number, fileSize: number): boolean {
+export function allFitSorted(
+  offsets: Float64Array,
+  n: number,
+  headerSize: number,
+  fileSize: number,
+): boolean {
   if (n === 0) return true;
   const sorted = bucketSortedKeys(offsets, n) ?? sortedKeys(offsets, n);
   return sorted[n - 1]! + headerSize <= fileSize && gapsAtLeast(sorted, n, headerSize);
