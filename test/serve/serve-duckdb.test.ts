@@ -182,8 +182,11 @@ describe.skipIf(!cliBuilt)("serve on DuckDB", () => {
       ...process.env,
       LOG_LEVEL: "warn",
     });
-    await sendEvent(quiet.url, cloudEvent({ path: (await pathsOf([tree]))[0]! }));
-    expect(await quiet.stop()).toBe(0);
+    try {
+      await sendEvent(quiet.url, cloudEvent({ path: (await pathsOf([tree]))[0]! }));
+    } finally {
+      expect(await quiet.stop()).toBe(0);
+    }
     expect(quiet.logLines().filter((l) => l.level === "info" || l.level === "debug")).toEqual([]);
   });
 
