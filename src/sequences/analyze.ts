@@ -63,15 +63,12 @@ export function groupSequences(entries: Iterable<FrameEntry>): { directory: stri
   return out;
 }
 
-/** The most common value; ties go to the value of the earliest frame (members are in frame order). */
+/** The most common value; ties go to the value that occurs first (members are in frame order). */
 function majority(values: string[]): string {
   const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = values[0] as string;
-  for (const v of values) {
-    const n = (counts.get(v) ?? 0) + 1;
-    counts.set(v, n);
-    if (n > (counts.get(best) ?? 0)) best = v;
-  }
+  for (const [v, n] of counts) if (n > (counts.get(best) ?? 0)) best = v;
   return best;
 }
 

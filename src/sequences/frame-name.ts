@@ -21,11 +21,13 @@ export interface FrameName {
   suffix: string;
 }
 
-const NAME = /^(?:(.*)([._-]))?(-?)(\d{1,9})((?:\.[^./\\]*[^./\\\d][^./\\]*)*\.[A-Za-z][A-Za-z0-9]*)$/;
+/** The grammar as a regular expression (RE2-compatible: the catalog runs the same one in SQL). */
+export const FRAME_NAME_PATTERN =
+  /^(?:(.*)([._-]))?(-?)(\d{1,9})((?:\.[^./\\]*[^./\\\d][^./\\]*)*\.[A-Za-z][A-Za-z0-9]*)$/;
 
 /** Parses a file name (no directory); null when it carries no frame number. */
 export function parseFrameName(name: string): FrameName | null {
-  const m = NAME.exec(name);
+  const m = FRAME_NAME_PATTERN.exec(name);
   if (!m) return null;
   let prefix = m[1] ?? "";
   let separator = (m[2] ?? "") as FrameName["separator"];

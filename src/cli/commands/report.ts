@@ -4,6 +4,7 @@ import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catal
 import { humanBytes } from "../output/human.js";
 import { formatResult } from "../query-output.js";
 import { REPORT_PROBLEMS, REPORT_SECTIONS, REPORT_TOTALS } from "../report-queries.js";
+import { type HtmlReportOptions, writeHtmlReport } from "./report-html.js";
 
 const n = (v: unknown) => Number(v ?? 0).toLocaleString("en-US");
 
@@ -30,9 +31,25 @@ export function registerReport(program: Command): void {
         "what is in the catalog: unreadable, incomplete and invalid files first (and which), then compression, " +
           "renderers, sizes, channels and recent inspections",
       )
-      .option("--rows <n>", "rows shown per table", (v) => Math.max(1, Number.parseInt(v, 10) || 20), 20),
-  ).action(async (options: CatalogCliOptions & { rows: number }) => {
+      .option("--rows <n>", "rows shown per table", (v) => Math.max(1, Number.parseInt(v, 10) || 20), 20)
+      .option(
+        "--html <file>",
+        "write a self-contained HTML report (sequences, policy results, distributions, files)",
+      )
+      .option(
+        "--open",
+        "open the HTML report in a browser ($BROWSER, else the system's; a temp file without --html)",
+      ),
+  ).action(async (options: CatalogCliOptions & HtmlReportOptions & { rows: number }) => {
     await withCatalog(options, { readOnly: true }, async (store) => {
+      if (options.html !== undefined || options.open) {
+        await writeHtmlReport(
+          store,
+          options,
+          `EXR catalog report (${options.db ?? options.backend ?? "catalog"})`,
+        );
+        return;
+      }
       const out = (s: string) => process.stdout.write(s);
       const shown = (r: QueryResult) => ({ columns: r.columns, rows: r.rows.slice(0, options.rows) });
       const more = (r: QueryResult, hint: string) =>

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { analyzeSequences, type SequenceReport } from "../../sequences/analyze.js";
-import { catalogFrameEntries } from "../../sequences/catalog-entries.js";
+import { catalogSequences } from "../../sequences/catalog-sequences.js";
 import { localFrameEntries } from "../../sequences/local-entries.js";
 import { sequenceLines } from "../../sequences/notation.js";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
@@ -34,10 +34,9 @@ export function registerSequences(program: Command): void {
       process.exitCode = 2;
       return;
     }
-    const entries = fromCatalog
-      ? await withCatalog(options, { readOnly: true }, (store) => catalogFrameEntries(store, paths))
-      : await localFrameEntries(paths);
-    const reports = analyzeSequences(entries);
+    const reports = fromCatalog
+      ? await withCatalog(options, { readOnly: true }, (store) => catalogSequences(store, paths))
+      : analyzeSequences(await localFrameEntries(paths));
     await writeOut(
       options.format === "json" ? `${JSON.stringify(reports, null, 2)}\n` : sequenceLines(reports),
     );
