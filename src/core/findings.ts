@@ -10,6 +10,19 @@ export const FINDING_CODES = {
     "error",
     "The path is a FIFO, socket, device or other special file: it is never opened (reading one could block forever).",
   ],
+  EXR_SOURCE_NOT_FOUND: ["error", "The object or URL does not exist (no such bucket, key or path: 404)."],
+  EXR_SOURCE_ACCESS_DENIED: [
+    "error",
+    "The object could not be read with the credentials found (missing, refused: 401/403); the message names their source.",
+  ],
+  EXR_SOURCE_UNAVAILABLE: [
+    "error",
+    "The endpoint was unreachable, timed out or kept failing (5xx, throttling, resets) after every retry.",
+  ],
+  EXR_SOURCE_CHANGED: [
+    "error",
+    "The object was replaced while it was read (its ETag changed), also when read again from the start.",
+  ],
   EXR_FILE_TOO_SMALL: ["error", "The file is shorter than the 8-byte magic number and version field."],
   EXR_BAD_MAGIC: ["error", "The first four bytes are not the OpenEXR magic number 20000630."],
   EXR_UNSUPPORTED_VERSION: ["error", "The version number (low 8 bits of the version field) is not 2."],

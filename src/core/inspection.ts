@@ -2,12 +2,21 @@ import type { DecodeHost } from "./attributes/decoded.js";
 import type { Inflate } from "./attributes/idmanifest.js";
 import { channelRecords } from "./channels.js";
 import { type ChunkCheck, checkChunk } from "./chunk-header.js";
-import { FindingSink, finding, statusOf } from "./findings.js";
+import { type FindingCode, FindingSink, finding, statusOf } from "./findings.js";
 import { frameNumberFromPath } from "./frame-number.js";
 import { type DecodedHeader, decodeHeaders } from "./header-decode.js";
 import type { HeaderScan } from "./header-scan.js";
 import { isoTimestamp } from "./iso-timestamp.js";
 import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
+
+/** Codes a remote source's read failure carries (see src/io/source-error.ts); like EXR_IO_ERROR otherwise. */
+const SOURCE_CODES: ReadonlySet<string> = new Set([
+  "EXR_SOURCE_NOT_FOUND",
+  "EXR_SOURCE_ACCESS_DENIED",
+  "EXR_SOURCE_UNAVAILABLE",
+  "EXR_SOURCE_CHANGED",
+]);
+
 import {
   analyzeTables,
   chunkHeaderSize,
@@ -164,9 +173,13 @@ export class Inspection {
     this.findings.push(finding("EXR_NOT_A_REGULAR_FILE", message));
   }
 
+  /** A read failure: a remote source's own code (EXR_SOURCE_…) when it carries one, else EXR_IO_ERROR. */
   ioError(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
-    this.findings.push(finding("EXR_IO_ERROR", `read failed: ${message}`));
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && SOURCE_CODES.has(code))
+      this.findings.push(finding(code as FindingCode, message));
+    else this.findings.push(finding("EXR_IO_ERROR", `read failed: ${message}`));
   }
 
   result(facts: FileFacts): InspectionResult {
@@ -178,7 +191,7 @@ export class Inspection {
       this.layoutComplete &&
       this.tables?.complete &&
       (this.lastChunk === null || (this.lastChunk.fits && this.lastChunk.findings.length === 0)) &&
-      !this.findings.some((f) => f.code === "EXR_IO_ERROR");
+      !this.findings.some((f) => f.code === "EXR_IO_ERROR" || SOURCE_CODES.has(f.code));
     const sink = new FindingSink();
     sink.addAll(this.findings);
     const findings = sink.finish();

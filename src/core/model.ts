@@ -139,6 +139,10 @@ export interface FileRecord {
   is_deep: boolean;
   is_complete: boolean;
   frame_number: number | null;
+  /** Remote objects only: the ETag of the version read (null when the server sent none). */
+  etag?: string | null;
+  /** Remote objects only: ranged GETs sent, retries included. */
+  requests?: number;
 }
 
 export interface InspectionResult {

@@ -12,6 +12,11 @@ const AUTH_PATTERN =
   /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,]*)\/([^/,]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
 export interface ParsedAuthorization {
+  /** From a presigned URL's query (`X-Amz-Credential`, …) rather than the Authorization header. */
+  presigned?: boolean;
+  /** Presigned: `X-Amz-Date`; `X-Amz-Expires` seconds. */
+  amzDate?: string;
+  expires?: number;
   accessKey: string;
   date: string;
   region: string;
@@ -32,6 +37,36 @@ export function parseAuthorization(authorization: string | undefined): ParsedAut
     signedHeaders: m[5]!.split(";"),
     signature: m[6]!,
   };
+}
+
+/** The SigV4 fields of a presigned URL (`?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=…`), or null. */
+export function parsePresigned(rawUrl: string): ParsedAuthorization | null {
+  const q = rawUrl.indexOf("?");
+  if (q < 0) return null;
+  const params = new URLSearchParams(rawUrl.slice(q + 1));
+  if (params.get("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256") return null;
+  const credential = /^([^/]+)\/(\d{8})\/([^/]*)\/([^/]+)\/aws4_request$/.exec(
+    params.get("X-Amz-Credential") ?? "",
+  );
+  const signature = params.get("X-Amz-Signature") ?? "";
+  if (!credential || !/^[0-9a-f]{64}$/.test(signature)) return null;
+  return {
+    presigned: true,
+    amzDate: params.get("X-Amz-Date") ?? "",
+    expires: Number(params.get("X-Amz-Expires") ?? "0"),
+    accessKey: credential[1]!,
+    date: credential[2]!,
+    region: credential[3]!,
+    service: credential[4]!,
+    signedHeaders: (params.get("X-Amz-SignedHeaders") ?? "host").split(";"),
+    signature,
+  };
+}
+
+/** Milliseconds since the epoch of an `X-Amz-Date` (`20260101T000000Z`), NaN when malformed. */
+function amzDateMs(amzDate: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.NaN;
 }
 
 export function accessKeyOf(authorization: string | undefined): string | null {
@@ -78,11 +113,14 @@ function signatureMatches(req: SignedRequest, auth: ParsedAuthorization, secret:
     const v = req.headers[name];
     return (Array.isArray(v) ? v.join(",") : (v ?? "")).trim().replace(/\s+/g, " ");
   };
-  const amzDate = header("x-amz-date");
-  const declaredHash = header("x-amz-content-sha256");
-  const bodyHash = createHash("sha256").update(req.body).digest("hex");
-  if (declaredHash && declaredHash !== "UNSIGNED-PAYLOAD" && declaredHash !== bodyHash) return false;
-  const payloadHash = declaredHash === "UNSIGNED-PAYLOAD" ? declaredHash : bodyHash;
+  const amzDate = auth.presigned ? auth.amzDate : header("x-amz-date");
+  // Streamed (aws-chunked) and unsigned payloads are signed with the literal in the header; presigned
+  // URLs always with UNSIGNED-PAYLOAD. Chunk signatures of streamed payloads are not recomputed.
+  const declaredHash = auth.presigned ? "UNSIGNED-PAYLOAD" : header("x-amz-content-sha256");
+  const literal = declaredHash === "UNSIGNED-PAYLOAD" || declaredHash.startsWith("STREAMING-");
+  const bodyHash = literal ? "" : createHash("sha256").update(req.body).digest("hex");
+  if (declaredHash && !literal && declaredHash !== bodyHash) return false;
+  const payloadHash = literal ? declaredHash : bodyHash;
   const canonicalHeaders = auth.signedHeaders.map((h) => `${h}:${header(h)}\n`).join("");
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   let key = hmac(`AWS4${secret}`, auth.date);
@@ -90,7 +128,13 @@ function signatureMatches(req: SignedRequest, auth: ParsedAuthorization, secret:
   key = hmac(key, auth.service);
   key = hmac(key, "aws4_request");
   const expected = Buffer.from(auth.signature, "hex");
-  return canonicalQueries(query).some((canonicalQuery) => {
+  const signedQuery = auth.presigned
+    ? query
+        .split("&")
+        .filter((p) => !p.startsWith("X-Amz-Signature="))
+        .join("&")
+    : query;
+  return canonicalQueries(signedQuery).some((canonicalQuery) => {
     const canonicalRequest = [
       req.method,
       path || "/",
@@ -117,12 +161,17 @@ export function checkAccess(
 ): void {
   if (keys.size === 0) return;
   const authorization = req.headers.authorization;
-  const key = accessKeyOf(authorization);
+  const presigned = authorization === undefined ? parsePresigned(req.rawUrl) : null;
+  const key = presigned ? presigned.accessKey : accessKeyOf(authorization);
   if (key === null) throw new EmulatorError(403, "AccessDenied", "request is not signed");
   const secret = keys.get(key);
   if (secret === undefined) throw new EmulatorError(403, "InvalidAccessKeyId", `unknown access key ${key}`);
+  if (presigned) {
+    const expiresAt = amzDateMs(presigned.amzDate ?? "") + (presigned.expires ?? 0) * 1000;
+    if (!(Date.now() <= expiresAt)) throw new EmulatorError(403, "AccessDenied", "Request has expired");
+  }
   if (!verifySignatures) return;
-  const parsed = parseAuthorization(authorization);
+  const parsed = presigned ?? parseAuthorization(authorization);
   if (!parsed || !signatureMatches(req, parsed, secret))
     throw new EmulatorError(403, "SignatureDoesNotMatch", "the request signature does not match");
 }

@@ -1,12 +1,14 @@
 /** Errors the emulator answers with: an HTTP status plus the S3-style error code VAST uses. */
 
-export type ErrorStatus = 400 | 403 | 404 | 405 | 409 | 500 | 501 | 503;
+export type ErrorStatus = 400 | 403 | 404 | 405 | 409 | 412 | 416 | 500 | 501 | 503;
 
 export class EmulatorError extends Error {
   constructor(
     readonly status: ErrorStatus,
     readonly code: string,
     message: string,
+    /** Extra response headers (the object size in `Content-Range` on a 416). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

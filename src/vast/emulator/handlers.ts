@@ -36,6 +36,8 @@ import { planQuery, type QueryParams, runQuery } from "./query.js";
 import type { Mutation, Transaction, TransactionManager } from "./transactions.js";
 
 export interface Reply {
+  /** Default 200. */
+  status?: number;
   headers?: Record<string, string>;
   body?: Uint8Array | string;
   stream?: AsyncIterable<Uint8Array>;

@@ -1,6 +1,7 @@
 /**
  * The HTTP front of the emulator: authentication, fault injection, the admin endpoint and dispatch of the
- * tabular API (`/{bucket}[/{schema…}][/{table}]?{command}`) to the handlers.
+ * tabular API (`/{bucket}[/{schema…}][/{table}]?{command}`) and of the S3 object API (everything else) to
+ * their handlers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,9 @@ import { EmulatorError } from "./errors.js";
 import { FaultInjector, type FaultSettings } from "./faults.js";
 import { type Reply, TabularHandlers } from "./handlers.js";
 import { Persistence } from "./persistence.js";
+import { ObjectStore } from "./s3/object-store.js";
+import { isTabularRequest } from "./s3/routing.js";
+import { S3Handlers } from "./s3/s3-handlers.js";
 import { TransactionManager } from "./transactions.js";
 
 /** Admin path prefix; bucket names cannot start with "_", so it never collides with the tabular API. */
@@ -74,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     options.txIdleTimeoutMs ?? 600_000,
   );
   const handlers = new TabularHandlers(txm);
+  const objects = new S3Handlers(await ObjectStore.open(options.dataDir ?? null, buckets));
   const faults = new FaultInjector(options.faults ?? {});
   const credentials = options.credentials ?? new Map<string, string>();
   const serverHeader = `vast ${options.vastVersion ?? DEFAULT_VAST_VERSION}`;
@@ -85,12 +90,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     const body = method === "HEAD" ? "" : encodeS3Error({ code: err.code, message: err.message });
-    res.writeHead(err.status, { Server: serverHeader, "Content-Type": "application/xml" });
+    res.writeHead(err.status, { Server: serverHeader, "Content-Type": "application/xml", ...err.headers });
     res.end(body);
   };
 
   const sendReply = async (res: ServerResponse, reply: Reply) => {
-    res.writeHead(200, { Server: serverHeader, ...reply.headers });
+    res.writeHead(reply.status ?? 200, { Server: serverHeader, ...reply.headers });
     if (reply.stream) {
       try {
         for await (const chunk of reply.stream) {
@@ -159,7 +164,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           credentials,
           options.verifySignatures !== false,
         );
-        const reply = await handlers.handle(method, url, req.headers, body);
+        const reply = isTabularRequest(url)
+          ? await handlers.handle(method, url, req.headers, body)
+          : await objects.handle(method, req.url ?? "/", req.headers, body);
         await sendReply(res, reply);
       } catch (err) {
         if (err instanceof EmulatorError) return sendError(res, err, method);
