@@ -158,6 +158,7 @@ export function buildRecord(result: InspectionResult, options: BuildOptions = {}
       header_bytes: result.file.header_bytes,
       error_codes: errors.length > 0 ? [...new Set(errors.map((f) => f.code))] : null,
       error_message: errors[0]?.message ?? null,
+      etag: result.file.etag ?? null,
     },
     parts,
     channels,

@@ -20,6 +20,8 @@ export interface KnownFileState {
   file_id: string;
   size_bytes: number | null;
   mtime: string | null;
+  /** Objects: the ETag catalogued (null for local files and catalogs from before it was kept). */
+  etag: string | null;
 }
 
 export interface SimilarHit {

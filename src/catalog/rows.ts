@@ -23,6 +23,8 @@ export interface FileRow {
   header_bytes: number | null;
   error_codes: string[] | null;
   error_message: string | null;
+  /** Objects (`s3://`, `https://`): the ETag of the version inspected; null for local files. */
+  etag: string | null;
 }
 
 export interface PartRow {

@@ -41,6 +41,12 @@ type Location = Parameters<typeof finding>[2];
  * few large steps beat many small ones: a 24 KiB header read 16 → 32 KiB scanned twice as much).
  */
 export const GROWTH = 4;
+/**
+ * The most a step reads past the byte the scan needs next. Without it, the step after a multi-MB attribute
+ * (a Cryptomatte manifest) grew the prefix 4x and read most of the file; with it such a header costs its own
+ * size plus at most this much (one more step of a remote read covers the attributes after it).
+ */
+export const MAX_SPECULATIVE_BYTES = 256 * 1024;
 const SHORT_NAME_MAX = 31;
 const LONG_NAME_MAX = 255;
 
@@ -202,7 +208,10 @@ class HeaderScanner {
   private stop(end: number, what: string, loc: Location): HeaderScan {
     const buf = this.buf;
     if (end <= this.available)
-      return { kind: "need-more", needed: Math.max(end, Math.min(this.available, buf.length * GROWTH)) };
+      return {
+        kind: "need-more",
+        needed: Math.max(end, Math.min(this.available, buf.length * GROWTH, end + MAX_SPECULATIVE_BYTES)),
+      };
     if (end > this.fileSize) {
       // located at the truncated item's start: the same however much of the file was read
       this.fail("EXR_TRUNCATED_HEADER", `file ends inside ${what} (file size ${this.fileSize})`, loc);

@@ -1,5 +1,5 @@
 import type { Inflate } from "./attributes/idmanifest.js";
-import { GROWTH, scanHeaders } from "./header-scan.js";
+import { scanHeaders } from "./header-scan.js";
 import {
   type ByteRange,
   DEFAULT_INITIAL_READ_BYTES,
@@ -71,7 +71,8 @@ export function* inspectionPlan(
     buf = held(first) ?? received(first, yield first);
     let scan = scanHeaders(buf, size, cap);
     while (scan.kind === "need-more") {
-      const target = Math.min(size, cap, Math.max(scan.needed, buf.length * GROWTH));
+      // The scan's `needed` already includes the growth step (GROWTH, at most MAX_SPECULATIVE_BYTES ahead).
+      const target = Math.min(size, cap, scan.needed);
       const range = { offset: buf.length, length: target - buf.length };
       const more = held(range) ?? received(range, yield range);
       const grown = new Uint8Array(buf.length + more.length);

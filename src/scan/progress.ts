@@ -60,7 +60,7 @@ export function formatSummary(s: ScanSummary): string {
     `${s.interrupted ? "scan interrupted (committed work kept; re-run to resume)" : "scan complete"}: ` +
       `${s.inspected + s.skipped} files in ${s.seconds.toFixed(2)} s (${Math.round(s.filesPerSecond)} files/s)`,
     `  inspected   ${s.inspected} (new ${s.inserted}, re-inspected ${s.reinspected})`,
-    `  skipped     ${s.skipped} (unchanged size and mtime)`,
+    `  skipped     ${s.skipped} (unchanged: size and mtime; objects: size and ETag)`,
     `  invalid     ${s.invalid}`,
     `  incomplete  ${s.incomplete}`,
     `  errors      ${s.errors} (unreadable; recorded as error rows)`,

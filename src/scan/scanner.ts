@@ -3,7 +3,16 @@ import { resolve } from "node:path";
 import { normalizePath } from "../catalog/normalize-path.js";
 import type { CatalogStore } from "../catalog/port.js";
 import type { CatalogRecord } from "../catalog/rows.js";
+import {
+  hasRemoteInputs,
+  type InputEntry,
+  RemoteContext,
+  type RemoteSettings,
+  resolveInputs,
+} from "../io/remote-inputs.js";
+import { isRemote } from "../io/s3-uri.js";
 import { walkPaths } from "../io/walk.js";
+import { runRemoteInspectJob } from "./inspect-remote-job.js";
 import { InspectPool } from "./worker-pool.js";
 
 export interface ScanOptions {
@@ -31,6 +40,10 @@ export interface ScanOptions {
   cwd?: string;
   /** In directories, catalogue every file rather than only `*.exr` (fuzzer corpora, damaged files). */
   allFiles?: boolean;
+  /** How `s3://` / `https://` inputs are listed and read (they are inspected on this thread, concurrently). */
+  remote?: RemoteSettings;
+  /** Cancels listings and object reads in flight (Ctrl-C twice). */
+  signal?: AbortSignal;
 }
 
 export interface ScanProgress {
@@ -50,6 +63,8 @@ export interface ScanSummary extends ScanProgress {
   seconds: number;
   filesPerSecond: number;
   interrupted: boolean;
+  /** Inputs that could not be expanded at all (e.g. listing a bucket that does not exist). */
+  inputErrors: string[];
 }
 
 interface Candidate {
@@ -57,6 +72,8 @@ interface Candidate {
   normalized: string;
   size: number | null;
   mtime: string | null;
+  /** Objects: the ETag from the listing (objects are compared by ETag + size, never by mtime). */
+  etag: string | null;
 }
 
 const WALK_GROUP = 1024;
@@ -172,25 +189,30 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     // A failed write stops the scan now (its error is thrown here) rather than after inspecting everything.
     if (writeFailed) await writing;
     if (stopped()) return;
-    const task = pool.run({ paths, now: Date.now(), cwd, encodeChildren }).then(collect);
+    const job = { paths, now: Date.now(), cwd, encodeChildren };
+    const task = (
+      remote && isRemote(paths[0]!) ? runRemoteInspectJob(paths, remote, job) : pool.run(job)
+    ).then(collect);
     const tracked = task.then(() => {
       inFlight.delete(tracked);
     });
     inFlight.add(tracked);
   };
 
-  const processGroup = async (group: string[]) => {
+  const processGroup = async (group: InputEntry[]) => {
     const candidates: Candidate[] = await Promise.all(
-      group.map(async (given) => {
-        // Stored absolute, so the catalog does not depend on where the scan ran.
-        const path = absoluteLocal(given, cwd);
+      group.map(async ({ path: given, listed }) => {
+        // Stored absolute, so the catalog does not depend on where the scan ran (objects keep their URI).
+        const path = isRemote(given) ? given : absoluteLocal(given, cwd);
         const normalized = normalizePath(path, cwd);
+        if (isRemote(path))
+          return { path, normalized, size: listed?.size ?? null, mtime: null, etag: listed?.etag ?? null };
         try {
           const s = await stat(path);
           // stat's Date, like the inspector's file source, so the catalogued mtime compares equal.
-          return { path, normalized, size: s.size, mtime: s.mtime.toISOString() };
+          return { path, normalized, size: s.size, mtime: s.mtime.toISOString(), etag: null };
         } catch {
-          return { path, normalized, size: null, mtime: null };
+          return { path, normalized, size: null, mtime: null, etag: null };
         }
       }),
     );
@@ -200,22 +222,34 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     const todo: string[] = [];
     for (const c of candidates) {
       const k = known.get(c.normalized);
-      if (k && c.size !== null && k.size_bytes === c.size && sameInstant(k.mtime, c.mtime))
-        progress.skipped++;
+      const unchanged =
+        c.etag !== null ? k?.etag === c.etag : c.mtime !== null && sameInstant(k?.mtime ?? null, c.mtime);
+      if (k && c.size !== null && k.size_bytes === c.size && unchanged) progress.skipped++;
       else todo.push(c.path);
     }
     if (todo.length < group.length) options.onProgress?.({ ...progress });
-    for (let i = 0; i < todo.length && !stopped(); i += jobSize) await dispatch(todo.slice(i, i + jobSize));
+    // Objects and local files go to different jobs (objects are read on this thread, files on the workers).
+    const objects = todo.filter((p) => isRemote(p));
+    const files = objects.length === 0 ? todo : todo.filter((p) => !isRemote(p));
+    for (const list of [files, objects])
+      for (let i = 0; i < list.length && !stopped(); i += jobSize) await dispatch(list.slice(i, i + jobSize));
   };
 
   // The store commits every `batchSize` files (and at the end), not every hand-off.
   options.store.setWriteBuffer?.(batchSize);
+  const inputErrors: string[] = [];
+  const remote = hasRemoteInputs(options.inputs)
+    ? new RemoteContext(options.remote ?? {}, options.signal)
+    : null;
+  const walkOptions = {
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.allFiles ? { match: () => true } : {}),
+  };
   try {
-    let group: string[] = [];
-    const walk = walkPaths(options.inputs, {
-      ...(options.stdin ? { stdin: options.stdin } : {}),
-      ...(options.allFiles ? { match: () => true } : {}),
-    });
+    let group: InputEntry[] = [];
+    const walk: AsyncIterator<InputEntry> = remote
+      ? resolveInputs(options.inputs, remote, { ...walkOptions, allFiles: options.allFiles === true })
+      : walkPaths(options.inputs, walkOptions);
     /** Fires WALK_STALL_MS after the current group got its first path. */
     let groupAge: Promise<typeof STALLED> | null = null;
     for (;;) {
@@ -230,8 +264,12 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
       }
       if (next === null || next.done || stopped()) break;
       const entry = next.value;
+      if (entry.failure) {
+        inputErrors.push(entry.error ?? entry.path);
+        continue;
+      }
       progress.found++;
-      group.push(entry.path);
+      group.push(entry);
       groupAge ??= stall(WALK_STALL_MS);
       if (group.length >= WALK_GROUP) {
         await processGroup(group);
@@ -254,6 +292,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   } finally {
     options.store.setWriteBuffer?.(0);
     await pool.close();
+    remote?.close();
   }
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -263,5 +302,6 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     seconds,
     filesPerSecond: seconds > 0 ? (progress.inspected + progress.skipped) / seconds : 0,
     interrupted,
+    inputErrors,
   };
 }

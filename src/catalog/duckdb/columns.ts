@@ -55,6 +55,7 @@ export const FILE_COLUMNS: ColumnSpec<FileRow>[] = [
   { name: "header_bytes", kind: "bigint" },
   { name: "error_codes", kind: "varchar[]" },
   { name: "error_message", kind: "varchar" },
+  { name: "etag", kind: "varchar" },
 ];
 
 export const PART_COLUMNS: ColumnSpec<PartRow>[] = [

@@ -221,18 +221,19 @@ export class DuckDbCatalogStore implements CatalogStore {
         }
         appender.closeSync();
         const reader = await this.lookupConnection.runAndReadAll(
-          `SELECT f.file_path_normalized, f.file_id, f.size_bytes, f.mtime
+          `SELECT f.file_path_normalized, f.file_id, f.size_bytes, f.mtime, f.etag
            FROM ${SCHEMA}.files f SEMI JOIN known_query q USING (file_path_normalized)
            WHERE NOT f.pending_delete
            QUALIFY row_number() OVER (PARTITION BY f.file_path_normalized
              ORDER BY f.last_inspected DESC, f.inspection_timestamp DESC, f.file_id) = 1`,
         );
-        for (const [p, id, size, mtime] of reader.getRowsJS()) {
+        for (const [p, id, size, mtime, etag] of reader.getRowsJS()) {
           out.set(String(p), {
             file_path_normalized: String(p),
             file_id: String(id),
             size_bytes: size === null ? null : Number(size),
             mtime: mtime instanceof Date ? mtime.toISOString() : null,
+            etag: etag === null || etag === undefined ? null : String(etag),
           });
         }
       } finally {

@@ -108,6 +108,13 @@ MIGRATIONS.push({
   ],
 });
 
+MIGRATIONS.push({
+  version: 3,
+  name: "files.etag: the ETag of an inspected object (scan s3:// skips unchanged objects by ETag and size)",
+  // Databases created from version 3 on get the column from FILE_COLUMNS in migration 1.
+  statements: [`ALTER TABLE ${SCHEMA}.files ADD COLUMN IF NOT EXISTS etag VARCHAR`],
+});
+
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /** Applies every migration newer than the database's version. Idempotent. */

@@ -482,7 +482,7 @@ export class VastCatalogStore implements CatalogStore {
     const { rows } = await this.#read((tx) =>
       this.#winnerFiles(
         tx,
-        ["file_path_normalized", "size_bytes", "mtime", "last_inspected", "inspection_timestamp"],
+        ["file_path_normalized", "size_bytes", "mtime", "etag", "last_inspected", "inspection_timestamp"],
         { paths },
       ),
     );
@@ -494,6 +494,7 @@ export class VastCatalogStore implements CatalogStore {
         file_id: f.file_id,
         size_bytes: f.size_bytes,
         mtime: f.mtime ? f.mtime.toISOString() : null,
+        etag: f.etag ?? null,
       });
     }
     return out;

@@ -3,9 +3,10 @@ import { JsonOutput } from "../output/json.js";
 import type { RenderKind } from "../output/render.js";
 import { defaultJobs, exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
+import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
 
 export function registerInspect(program: Command): void {
-  program
+  const command = program
     .command("inspect")
     .description(
       "print every header attribute, derived part/channel facts, completeness and findings of EXR files " +
@@ -25,9 +26,10 @@ export function registerInspect(program: Command): void {
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
-    .addOption(jobsOption())
-    .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: RenderKind; verbose?: boolean } & ReadOptions) => {
+    .addOption(jobsOption());
+  addRemoteOptions(command)
+    .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
+    .action(async (paths: string[], opts: { format: RenderKind; verbose?: boolean } & ReadOptions & RemoteCliOptions) => {
       const json = new JsonOutput(writeOut);
       let first = true;
       const progress = progressLine("inspect", { besideOutput: true });
@@ -36,6 +38,7 @@ export function registerInspect(program: Command): void {
         paths,
         kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
         ...readOptions(opts),
+        remote: remoteSettings(opts),
         emit: async ({ text }) => {
           done++;
           progress.update(`${done.toLocaleString("en-US")} files`);

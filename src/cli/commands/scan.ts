@@ -7,6 +7,7 @@ import { holderNote } from "../catalog-holder.js";
 import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } from "../catalog-options.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { parsePositiveInt } from "./inspect.js";
+import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -14,7 +15,7 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
-interface ScanCliOptions extends CatalogCliOptions {
+interface ScanCliOptions extends CatalogCliOptions, RemoteCliOptions {
   force?: boolean;
   jobs: number;
   batch: number;
@@ -27,20 +28,20 @@ const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: EXIT.INTERRUPTED, SIGT
 
 export function registerScan(program: Command): void {
   addCatalogOptions(
-    program
-      .command("scan")
+    addRemoteOptions(program.command("scan"))
       .description(
-        "inspect EXR files (directories recursed, - for a list on stdin) into the catalog. Ctrl-C or SIGTERM " +
+        "inspect EXR files (directories recursed, s3:// prefixes listed, - for a list on stdin) into the catalog. " +
+          "Ctrl-C or SIGTERM " +
           "stops promptly, keeping what was inspected (exit 130 / 143; a second one aborts at once)",
       )
-      .argument("<paths...>", "files, directories or -")
-      .option("--force", "re-inspect files whose size and mtime are unchanged")
+      .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs or -")
+      .option("--force", "re-inspect files whose size and mtime (objects: ETag and size) are unchanged")
       .option("-j, --jobs <n>", "worker threads (0 = main thread)", nonNegativeInt, availableParallelism())
       .option("--batch <n>", "files per database transaction (at least 1)", parsePositiveInt, 10_000)
       .option("--all-files", "in directories, catalogue every file, not only *.exr")
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
-    const missing = paths.filter((p) => p !== "-" && !existsSync(p));
+    const missing = paths.filter((p) => p !== "-" && !p.includes("://") && !existsSync(p));
     if (missing.length > 0) {
       throw new UsageError(
         `no such file or directory: ${missing.join(", ")} (nothing scanned, nothing stored)`,
@@ -78,6 +79,7 @@ export function registerScan(program: Command): void {
           allFiles: options.allFiles ?? false,
           jobs: options.jobs,
           batchSize: options.batch,
+          remote: remoteSettings(options),
           signal: controller.signal,
           onProgress: (p) => {
             reporter?.update(p);
@@ -97,6 +99,8 @@ export function registerScan(program: Command): void {
       process.stderr.write("exr-inspector: no EXR files found\n");
       code = EXIT.FINDINGS;
     }
+    for (const e of summary.inputErrors) process.stderr.write(`exr-inspector: ${e}\n`);
+    if (code === EXIT.OK && summary.inputErrors.length > 0) code = EXIT.FINDINGS;
     process.exitCode = code;
     // An interrupted walk may still be waiting on stdin: exit once the summary is out.
     await new Promise<void>((done) => process.stdout.write(`${formatSummary(summary)}\n`, () => done()));

@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
+import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
 import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
 import { runVerify } from "./verify.js";
 
@@ -11,7 +12,12 @@ const FEW_FILES = 10;
 
 function isBigRun(paths: string[]): boolean {
   if (paths.length > FEW_FILES) return true;
-  return paths.some((p) => p === "-" || statSync(p, { throwIfNoEntry: false })?.isDirectory() === true);
+  return paths.some(
+    (p) =>
+      p === "-" ||
+      (p.startsWith("s3://") && p.endsWith("/")) ||
+      (!p.includes("://") && statSync(p, { throwIfNoEntry: false })?.isDirectory() === true),
+  );
 }
 
 interface ValidateOptions extends ReadOptions {
@@ -22,7 +28,7 @@ interface ValidateOptions extends ReadOptions {
 }
 
 export function registerValidate(program: Command): void {
-  program
+  const command = program
     .command("validate")
     .description(
       "print only the validation findings of EXR files (directories recurse; '-' reads paths from stdin). " +
@@ -40,9 +46,10 @@ export function registerValidate(program: Command): void {
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .option("--full", "also decode every chunk and report damage in the pixel data (same as verify)")
     .addOption(ioOption())
-    .addOption(jobsOption())
-    .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: ValidateOptions & { full?: boolean }) => {
+    .addOption(jobsOption());
+  addRemoteOptions(command)
+    .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
+    .action(async (paths: string[], opts: ValidateOptions & RemoteCliOptions & { full?: boolean }) => {
       if (opts.full) return runVerify(paths, opts.format);
       const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
       const kind: RenderKind =
@@ -54,6 +61,7 @@ export function registerValidate(program: Command): void {
         paths,
         kind,
         ...readOptions(opts),
+        remote: remoteSettings(opts),
         emit: ({ text, passed }) => {
           done++;
           if (!passed) failed++;

@@ -1,11 +1,13 @@
 import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
+import { hasRemoteInputs, type RemoteSettings } from "../../io/remote-inputs.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 import { inspectOrFail, optionsFor, type RenderRequest } from "./render-files.js";
+import { renderMixedPaths } from "./run-remote.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -34,6 +36,8 @@ export interface RunOptions {
   io?: "sync" | "async";
   /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
   pool?: RenderPool;
+  /** How `s3://` and `https://` inputs are read (see run-remote.ts). */
+  remote?: RemoteSettings;
 }
 
 export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
@@ -58,6 +62,8 @@ export function renderWorkersAvailable(): boolean {
 export interface RunSummary {
   files: number;
   failed: number;
+  /** Stopped by Ctrl-C (remote runs): only the files that had finished were emitted. */
+  interrupted?: boolean;
 }
 
 export function defaultJobs(): number {
@@ -66,6 +72,7 @@ export function defaultJobs(): number {
 
 /** Expands the paths, inspects and renders every file, and emits the rendered files in input order. */
 export async function renderPaths(options: RunOptions): Promise<RunSummary> {
+  if (hasRemoteInputs(options.paths)) return renderMixedPaths(options);
   const entries = walkPaths(options.paths, options.stdin ? { stdin: options.stdin } : {});
   const summary: RunSummary = { files: 0, failed: 0 };
   const emit = async (item: Rendered) => {
@@ -171,6 +178,7 @@ async function* batchesOf<T>(input: AsyncIterable<T>, size: number): AsyncGenera
 
 /** Exit status of inspect/validate: 0 all files pass, 1 any file fails or no file was found. */
 export function exitCodeOf(summary: RunSummary): number {
+  if (summary.interrupted) return 130;
   return summary.files > 0 && summary.failed === 0 ? 0 : 1;
 }
 

@@ -136,6 +136,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
     }
     if (path === `${ADMIN_PREFIX}/health` && req.method === "GET") return json(200, { ok: true });
+    if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "GET") return json(200, objects.traffic);
+    if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "DELETE") {
+      const until = { ...objects.traffic };
+      Object.assign(objects.traffic, { requests: 0, get_requests: 0, bytes_served: 0 });
+      return json(200, until);
+    }
     return json(404, { error: `no admin endpoint ${req.method} ${path}` });
   };
 

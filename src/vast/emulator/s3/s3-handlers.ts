@@ -197,8 +197,17 @@ export function splitPath(rawUrl: string): { bucket: string; key: string } {
   return { bucket: decode(path.slice(0, slash)), key: decode(path.slice(slash + 1)) };
 }
 
+/** Traffic counters of the S3 side (benchmarks read them through the admin endpoint). */
+export interface S3Traffic {
+  requests: number;
+  get_requests: number;
+  /** Object bytes sent in GetObject answers. */
+  bytes_served: number;
+}
+
 export class S3Handlers {
   private readonly uploads = new Map<string, Upload>();
+  readonly traffic: S3Traffic = { requests: 0, get_requests: 0, bytes_served: 0 };
 
   constructor(
     private readonly store: ObjectStore,
@@ -214,7 +223,12 @@ export class S3Handlers {
     const url = new URL(rawUrl, "http://emulator");
     const { bucket, key } = splitPath(rawUrl);
     const q = url.searchParams;
+    this.traffic.requests++;
     const reply = await this.dispatch(method, bucket, key, q, headers, body);
+    if (method === "GET" && key !== "" && !q.has("uploadId")) {
+      this.traffic.get_requests++;
+      this.traffic.bytes_served += Number(reply.headers?.["Content-Length"] ?? 0);
+    }
     reply.headers = { "x-amz-request-id": randomBytes(8).toString("hex").toUpperCase(), ...reply.headers };
     return reply;
   }

@@ -1,0 +1,27 @@
+import { buildRecord } from "../catalog/build-record.js";
+import { encodeChildren } from "../catalog/duckdb/child-json.js";
+import type { CatalogRecord } from "../catalog/rows.js";
+import { inspectRemote } from "../inspect/inspect-remote.js";
+import type { RemoteContext } from "../io/remote-inputs.js";
+
+/**
+ * Inspects objects (`s3://`, `https://`) on this thread: their cost is waiting for the network, so they run
+ * concurrently (bounded by the context's `concurrency` across all jobs) instead of on worker threads.
+ */
+export async function runRemoteInspectJob(
+  paths: string[],
+  context: RemoteContext,
+  job: { now: number; cwd: string; encodeChildren?: boolean },
+): Promise<CatalogRecord[]> {
+  const now = new Date(job.now);
+  return Promise.all(
+    paths.map((path) =>
+      context.limit(async () => {
+        const result = await inspectRemote(() => context.open(path));
+        const record = buildRecord(result, { now, cwd: job.cwd });
+        if (job.encodeChildren) encodeChildren(record);
+        return record;
+      }),
+    ),
+  );
+}
