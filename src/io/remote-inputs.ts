@@ -3,6 +3,7 @@
  * `*.exr` by default, narrowed by --include/--exclude globs), `https://` URLs, mixed with local paths and
  * directories (walked as before) and `-` (one input per line on stdin, of any of these kinds).
  */
+import { setMaxListeners } from "node:events";
 import { createInterface } from "node:readline";
 import picomatch from "picomatch";
 import { HttpSource } from "./http-source.js";
@@ -57,6 +58,8 @@ export class RemoteContext {
     readonly settings: RemoteSettings = {},
     readonly signal?: AbortSignal,
   ) {
+    // Every request in flight listens to the cancellation signal (one listener each, removed when done).
+    if (signal) setMaxListeners(0, signal);
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
       ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),

@@ -99,6 +99,7 @@ export function describeCatalogContract(name: string, makeStore: () => Promise<C
         file_id: v2.file.file_id,
         size_bytes: 200,
         mtime: "2026-01-02T03:04:05.678Z",
+        etag: null,
       });
     });
 
