@@ -32,7 +32,7 @@ export interface ScanOptions {
   /**
    * Stops the scan promptly wherever it is (walking, even a walk waiting on stdin; inspecting): no new file is
    * inspected, inspections in flight are abandoned, the files already inspected are committed, and the summary
-   * says `interrupted`. A re-run resumes with the rest.
+   * says `interrupted`. A re-run resumes with the rest. Also cancels listings and object reads in flight.
    */
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
@@ -42,8 +42,6 @@ export interface ScanOptions {
   allFiles?: boolean;
   /** How `s3://` / `https://` inputs are listed and read (they are inspected on this thread, concurrently). */
   remote?: RemoteSettings;
-  /** Cancels listings and object reads in flight (Ctrl-C twice). */
-  signal?: AbortSignal;
 }
 
 export interface ScanProgress {

@@ -29,30 +29,35 @@ export function registerInspect(program: Command): void {
     .addOption(jobsOption());
   addRemoteOptions(command)
     .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
-    .action(async (paths: string[], opts: { format: RenderKind; verbose?: boolean } & ReadOptions & RemoteCliOptions) => {
-      const json = new JsonOutput(writeOut);
-      let first = true;
-      const progress = progressLine("inspect", { besideOutput: true });
-      let done = 0;
-      const summary = await renderPaths({
-        paths,
-        kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
-        ...readOptions(opts),
-        remote: remoteSettings(opts),
-        emit: async ({ text }) => {
-          done++;
-          progress.update(`${done.toLocaleString("en-US")} files`);
-          if (opts.format === "json") return json.add(text);
-          if (opts.format === "ndjson") return writeOut(text);
-          await writeOut(first ? text : `\n${text}`);
-          first = false;
-        },
-      });
-      progress.done();
-      if (opts.format === "json") await json.end();
-      if (summary.files === 0) process.stderr.write("exr-inspector: no EXR files found\n");
-      process.exitCode = exitCodeOf(summary);
-    });
+    .action(
+      async (
+        paths: string[],
+        opts: { format: RenderKind; verbose?: boolean } & ReadOptions & RemoteCliOptions,
+      ) => {
+        const json = new JsonOutput(writeOut);
+        let first = true;
+        const progress = progressLine("inspect", { besideOutput: true });
+        let done = 0;
+        const summary = await renderPaths({
+          paths,
+          kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
+          ...readOptions(opts),
+          remote: remoteSettings(opts),
+          emit: async ({ text }) => {
+            done++;
+            progress.update(`${done.toLocaleString("en-US")} files`);
+            if (opts.format === "json") return json.add(text);
+            if (opts.format === "ndjson") return writeOut(text);
+            await writeOut(first ? text : `\n${text}`);
+            first = false;
+          },
+        });
+        progress.done();
+        if (opts.format === "json") await json.end();
+        if (summary.files === 0) process.stderr.write("exr-inspector: no EXR files found\n");
+        process.exitCode = exitCodeOf(summary);
+      },
+    );
 }
 
 export interface ReadOptions {

@@ -6,8 +6,8 @@ import { type ScanSummary, scan } from "../../scan/scanner.js";
 import { holderNote } from "../catalog-holder.js";
 import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } from "../catalog-options.js";
 import { EXIT, UsageError } from "../exit-codes.js";
-import { parsePositiveInt } from "./inspect.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
+import { parsePositiveInt } from "./inspect.js";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
