@@ -28,8 +28,3 @@ export function failedResult(path: string, message: string): InspectionResult {
 export function internalFailure(path: string, err: unknown, context = ""): InspectionResult {
   return failedResult(path, `internal error: ${context}${err instanceof Error ? err.message : String(err)}`);
 }
-
-/** A file passes when it validates without errors and its offset tables and chunks are complete. */
-export function passes(result: InspectionResult): boolean {
-  return result.validation.status !== "error" && result.file.is_complete;
-}

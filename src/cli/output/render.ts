@@ -1,6 +1,6 @@
 import type { InspectionResult } from "../../core/model.js";
+import { passes, validationReport } from "../../inspect/validation-report.js";
 import { formatInspectionCompact } from "./compact-text.js";
-import { passes } from "./failed-result.js";
 import { prettyJson } from "./json.js";
 import { formatFindingsLine, formatFindingsText, formatInspectionText } from "./text.js";
 
@@ -43,12 +43,6 @@ function renderText(r: InspectionResult, kind: RenderKind): string {
     case "findings-line":
       return formatFindingsLine(r);
     case "findings-ndjson":
-      return `${JSON.stringify({
-        path: r.file.path,
-        status: r.validation.status,
-        is_complete: r.file.is_complete,
-        passed: passes(r),
-        findings: r.validation.findings,
-      })}\n`;
+      return `${JSON.stringify(validationReport(r))}\n`;
   }
 }
