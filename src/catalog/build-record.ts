@@ -1,14 +1,14 @@
 import type { InspectionResult, PartRecord } from "../core/model.js";
 import { jsonValue, typedValue } from "./attribute-values.js";
 import { detectColorSpace } from "./color-space.js";
-import { CHANNEL_FINGERPRINT_DIM, channelFingerprint } from "./embeddings/channel-fingerprint.js";
+import { channelFingerprint } from "./embeddings/channel-fingerprint.js";
 import { METADATA_EMBEDDING_DIM, metadataEmbedding } from "./embeddings/metadata-embedding.js";
 import { catalogHeaderHash, fileIdFor } from "./identity.js";
 import { normalizePath } from "./normalize-path.js";
 import { detectRenderSoftware } from "./render-software.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, PartRow } from "./rows.js";
 
-export { CHANNEL_FINGERPRINT_DIM, METADATA_EMBEDDING_DIM };
+export { METADATA_EMBEDDING_DIM };
 
 export interface BuildOptions {
   /** Inspection time (defaults to now). */

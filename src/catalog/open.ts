@@ -1,44 +1,36 @@
+/**
+ * The backend registry: the one place where a backend is chosen. Each backend is loaded only when opened, so
+ * commands that never open a catalog never load DuckDB, Arrow or the VAST client.
+ */
+import type { CatalogOptions } from "./open-options.js";
 import type { CatalogStore } from "./port.js";
 
-export type CatalogBackend = "duckdb" | "vast";
+export type BackendOpener = (options: CatalogOptions) => Promise<CatalogStore>;
 
-export interface CatalogOptions {
-  backend?: CatalogBackend;
-  /** DuckDB database file (default: $EXR_INSPECTOR_DB, else ./exr-catalog.duckdb). */
-  db?: string;
-  /** Open without write access (sql, similar, report, export). */
-  readOnly?: boolean;
-  /** Create/migrate the schema after opening (default true for writable stores). */
-  init?: boolean;
-  /** VAST backend settings; each overrides its `VAST_DB_*` environment variable. */
-  vast?: import("../vast/client/config.js").VastConfigInput & {
-    filesPerTransaction?: number;
-    writeAttempts?: number;
-  };
+const openDuckDb: BackendOpener = async (options) =>
+  (await import("./duckdb/open-duckdb.js")).openDuckDbCatalog(options);
+const openVast: BackendOpener = async (options) =>
+  (await import("./vast/open-vast.js")).openVastCatalog(options);
+
+const BACKENDS = new Map<string, BackendOpener>([
+  ["duckdb", openDuckDb],
+  ["vast", openVast],
+]);
+
+/** Names of the registered backends, in registration order. */
+export function catalogBackends(): string[] {
+  return [...BACKENDS.keys()];
 }
 
-export const DB_ENV_VAR = "EXR_INSPECTOR_DB";
-export const DEFAULT_DB_FILE = "exr-catalog.duckdb";
-
-export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env[DB_ENV_VAR] || DEFAULT_DB_FILE;
+/** Adds (or replaces) a backend: a new adapter needs its own folder and one call here or at start-up. */
+export function registerCatalogBackend(name: string, open: BackendOpener): void {
+  BACKENDS.set(name, open);
 }
 
-/** Opens the catalog named by the options: the single place where a backend is chosen. */
+/** Opens the catalog named by the options (default backend: duckdb). */
 export async function openCatalog(options: CatalogOptions = {}): Promise<CatalogStore> {
-  const backend = options.backend ?? "duckdb";
-  switch (backend) {
-    case "duckdb": {
-      const { DuckDbCatalogStore } = await import("./duckdb/duckdb-store.js");
-      const store = await DuckDbCatalogStore.open(options.db ?? defaultDbPath(), {
-        readOnly: options.readOnly ?? false,
-      });
-      if ((options.init ?? !options.readOnly) && !options.readOnly) await store.init();
-      return store;
-    }
-    case "vast": {
-      const { openVastCatalog } = await import("./vast/open-vast.js");
-      return openVastCatalog(options);
-    }
-  }
+  const name = options.backend ?? "duckdb";
+  const open = BACKENDS.get(name);
+  if (!open) throw new Error(`unknown catalog backend '${name}' (known: ${catalogBackends().join(", ")})`);
+  return open(options);
 }

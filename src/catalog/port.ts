@@ -50,7 +50,10 @@ export interface TableCounts {
 }
 
 export interface CatalogStore {
-  readonly backend: "duckdb" | "vast";
+  /** The registered backend name (catalog/open.ts). */
+  readonly backend: string;
+  /** Where the catalog lives, for messages: a database file, an endpoint and bucket/schema, … */
+  readonly location: string;
   /** The store takes records whose channel and attribute rows are JSON texts (`CatalogRecord.encoded`). */
   readonly acceptsEncodedChildren?: boolean;
   /** Create or migrate the schema (idempotent). */

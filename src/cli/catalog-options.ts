@@ -1,21 +1,15 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "commander";
-import {
-  type CatalogBackend,
-  type CatalogOptions,
-  DB_ENV_VAR,
-  DEFAULT_DB_FILE,
-  defaultDbPath,
-  openCatalog,
-} from "../catalog/open.js";
+import { catalogBackends, openCatalog } from "../catalog/open.js";
+import { type CatalogOptions, DB_ENV_VAR, DEFAULT_DB_FILE, defaultDbPath } from "../catalog/open-options.js";
 import type { CatalogStore } from "../catalog/port.js";
 import { isLockConflict, lockConflictMessage } from "./catalog-holder.js";
 import { RuntimeFailure, UsageError } from "./exit-codes.js";
 
 export interface CatalogCliOptions {
   db?: string;
-  backend?: CatalogBackend;
+  backend?: string;
   vastEndpoint?: string;
   vastBucket?: string;
   vastSchema?: string;
@@ -29,7 +23,7 @@ export function addCatalogOptions(command: Command): Command {
     .option("--db <path>", `DuckDB catalog file (default: $${DB_ENV_VAR}, else ./${DEFAULT_DB_FILE})`)
     .addOption(
       new Option("--backend <backend>", "catalog backend")
-        .choices(["duckdb", "vast"])
+        .choices(catalogBackends())
         .env("EXR_INSPECTOR_BACKEND")
         .default("duckdb"),
     )

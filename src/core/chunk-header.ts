@@ -2,8 +2,8 @@ import { ByteReader } from "./byte-reader.js";
 import { unpackedChunkBytes } from "./chunk-size.js";
 import { finding } from "./findings.js";
 import type { ChannelRecord, Finding, PartRecord } from "./model.js";
-import type { ChunkRef } from "./offset-tables.js";
 import { chunkHeaderSize } from "./offset-tables.js";
+import type { ChunkRef } from "./table-layout.js";
 import { tileOfChunk } from "./tiling.js";
 
 export interface ChunkCheck {

@@ -1,21 +1,8 @@
 import { finding } from "./findings.js";
 import type { Finding, PartType } from "./model.js";
 import { orderedTables } from "./ordered-tables.js";
+import type { ChunkRef, PartTableStats, TableAnalysis, TableLayout, TableSpan } from "./table-layout.js";
 import { loadEntries } from "./table-words.js";
-
-export interface TableSpan {
-  part: number;
-  /** Absolute offset of the table's first entry. */
-  start: number;
-  entries: number;
-}
-
-export interface TableLayout {
-  tables: TableSpan[];
-  start: number;
-  /** Where the tables end if all entries are stored (may exceed the file size). */
-  end: number;
-}
 
 /** Offset tables follow the header component, one per part, in part order. */
 export function layoutTables(headerEnd: number, entriesPerPart: readonly (number | null)[]): TableLayout {
@@ -67,28 +54,6 @@ export function chunkHeaderSize(type: PartType, multipart: boolean): number {
     case "deeptile":
       return part + 40; // 4 coordinates, 3 u64 sizes
   }
-}
-
-export interface ChunkRef {
-  part: number;
-  chunk: number;
-  offset: number;
-}
-
-export interface PartTableStats {
-  offset_table_offset: number;
-  data_offset_min: number | null;
-  data_offset_max: number | null;
-  /** Entries that point into the file and leave room for their chunk header. */
-  chunks_present: number;
-}
-
-export interface TableAnalysis {
-  stats: PartTableStats[];
-  findings: Finding[];
-  /** The chunk with the highest offset: the one whose header must be read to check it fits the file. */
-  lastChunk: ChunkRef | null;
-  complete: boolean;
 }
 
 /** The finding for an offset-table entry that is 0 or points outside the chunk area (a cold path). */

@@ -1,4 +1,4 @@
-import type { PartTableStats, TableAnalysis, TableLayout } from "./offset-tables.js";
+import type { PartTableStats, TableAnalysis, TableLayout } from "./table-layout.js";
 import { entryAt, loadEntries } from "./table-words.js";
 
 /**

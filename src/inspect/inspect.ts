@@ -6,7 +6,7 @@ import { inspectFileSync } from "./inspect-file-sync.js";
 import { type InspectOptions, ioFailure, planOptions } from "./options.js";
 
 export { inspectFileSync } from "./inspect-file-sync.js";
-export { type InspectOptions, ioFailure, sha256Hex, zlibInflate } from "./options.js";
+export { type InspectOptions, ioFailure, zlibInflate } from "./options.js";
 
 /**
  * Inspects one EXR from any ByteSource: headers, derived part/channel records, offset-table

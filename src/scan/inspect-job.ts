@@ -1,5 +1,5 @@
 import { buildRecord } from "../catalog/build-record.js";
-import { encodeChildren } from "../catalog/duckdb/child-json.js";
+import { encodeChildren } from "../catalog/encoded-children.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import type { InspectionResult } from "../core/model.js";
 import { inspectFile, ioFailure } from "../inspect/inspect.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
-import { encodeChildren } from "../../src/catalog/duckdb/child-json.js";
 import { DuckDbCatalogStore } from "../../src/catalog/duckdb/duckdb-store.js";
+import { encodeChildren } from "../../src/catalog/encoded-children.js";
 import type { CatalogRecord } from "../../src/catalog/rows.js";
 import { fixture } from "./fixtures.js";
 

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CatalogRecord } from "../rows.js";
+import { sqlList, sqlTimestamp } from "../sql-engine/sql-literals.js";
 import { SCHEMA } from "./schema.js";
-import { sqlList, sqlTimestamp } from "./sql-literals.js";
 import { StagingGeneration } from "./staging.js";
 
 /**

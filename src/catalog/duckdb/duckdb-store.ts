@@ -1,6 +1,8 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
+import { backupTableFile, checkBackupManifest, writeBackupManifest } from "../backup-manifest.js";
+import { currentFirstSql, newerVersionSql } from "../current-version.js";
 import type {
   CatalogStore,
   CleanupResult,
@@ -12,17 +14,20 @@ import type {
 } from "../port.js";
 import { EmptyQueryError, openSandboxedFile, runSandboxedQuery, sandbox } from "../query-sandbox.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
-import { BulkWriter } from "./bulk-writer.js";
+import { runReadOnly } from "../sql-engine/read-only-query.js";
+import { sqlString, sqlTimestamp } from "../sql-engine/sql-literals.js";
+import { rowFromObject } from "../sql-engine/values.js";
 import {
   ATTRIBUTE_COLUMNS,
+  CATALOG_TABLES,
   CHANNEL_COLUMNS,
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
-} from "./columns.js";
-import { BACKFILL_SKETCHES, LATEST_SCHEMA_VERSION, migrate, SCHEMA } from "./schema.js";
-import { sqlString, sqlTimestamp } from "./sql-literals.js";
-import { rowFromObject } from "./values.js";
+} from "../tables.js";
+import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
+import { BulkWriter } from "./bulk-writer.js";
+import { BACKFILL_SKETCHES, migrate, SCHEMA } from "./schema.js";
 
 export interface DuckDbStoreOptions {
   /** Open the database file read-only (sql, similar, report, export). */
@@ -30,8 +35,6 @@ export interface DuckDbStoreOptions {
 }
 
 const CHILD_TABLES = ["attributes", "channels", "parts"] as const;
-const EXPORT_TABLES = ["files", "parts", "channels", "attributes"] as const;
-const EXPORT_MANIFEST = "manifest.json";
 /** Up to this many files `similar` is exact (brute-force cosine); above, sketch-prefiltered then exact. */
 export const EXACT_SIMILAR_MAX_FILES = 20_000;
 const SKETCH_CANDIDATES = 1_000;
@@ -54,6 +57,9 @@ class Mutex {
 /** The embedded DuckDB adapter of the catalog port (the default backend). */
 export class DuckDbCatalogStore implements CatalogStore {
   readonly backend = "duckdb" as const;
+  get location(): string {
+    return this.dbPath;
+  }
   readonly acceptsEncodedChildren = true;
   private readonly lock = new Mutex();
   /** Skip checks run on their own connection, so a scan's lookups do not wait for the batch being written. */
@@ -182,26 +188,9 @@ export class DuckDbCatalogStore implements CatalogStore {
   upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
     return this.lock.run(async () => {
       if (records.length === 0) return [];
-      // The same key twice in one batch counts as one insert plus re-inspections.
-      const occurrences = new Map<string, number>();
-      const unique: CatalogRecord[] = [];
-      for (const r of records) {
-        const n = occurrences.get(r.file.file_id) ?? 0;
-        if (n === 0) unique.push(r);
-        occurrences.set(r.file.file_id, n + 1);
-      }
+      const { unique, occurrences } = dedupeBatch(records);
       const existingIds = await this.bulk.upsert(unique, occurrences, now);
-      const seen = new Set<string>();
-      return records.map((r) => {
-        const id = r.file.file_id;
-        const first = !seen.has(id);
-        seen.add(id);
-        return {
-          file_id: id,
-          file_path_normalized: r.file.file_path_normalized,
-          status: first && !existingIds.has(id) ? "inserted" : "reinspected",
-        };
-      });
+      return upsertOutcomes(records, (id) => !existingIds.has(id));
     });
   }
 
@@ -225,7 +214,7 @@ export class DuckDbCatalogStore implements CatalogStore {
            FROM ${SCHEMA}.files f SEMI JOIN known_query q USING (file_path_normalized)
            WHERE NOT f.pending_delete
            QUALIFY row_number() OVER (PARTITION BY f.file_path_normalized
-             ORDER BY f.last_inspected DESC, f.inspection_timestamp DESC, f.file_id) = 1`,
+             ORDER BY ${currentFirstSql("f")}) = 1`,
         );
         for (const [p, id, size, mtime, etag] of reader.getRowsJS()) {
           out.set(String(p), {
@@ -289,10 +278,7 @@ export class DuckDbCatalogStore implements CatalogStore {
            WHERE NOT EXISTS (
              SELECT 1 FROM ${SCHEMA}.files g
              WHERE g.file_path_normalized = n.file_path_normalized AND NOT g.pending_delete AND g.file_id <> n.file_id
-               AND (g.last_inspected > n.last_inspected
-                 OR (g.last_inspected = n.last_inspected AND g.inspection_timestamp > n.inspection_timestamp)
-                 OR (g.last_inspected = n.last_inspected AND g.inspection_timestamp = n.inspection_timestamp
-                     AND g.file_id < n.file_id)))
+               AND (${newerVersionSql("g", "n")}))
            ORDER BY n.distance, n.file_id
            LIMIT ${limit}`,
         );
@@ -405,8 +391,8 @@ export class DuckDbCatalogStore implements CatalogStore {
     return this.committed(async () => {
       await mkdir(dir, { recursive: true });
       const rows: Record<string, number> = {};
-      for (const table of EXPORT_TABLES) {
-        const file = path.join(dir, `${table}.parquet`);
+      for (const table of CATALOG_TABLES) {
+        const file = backupTableFile(dir, table);
         const source =
           table === "files"
             ? `(SELECT * EXCLUDE (pending_delete, embedding_sketch) FROM ${SCHEMA}.files WHERE NOT pending_delete ORDER BY file_id)`
@@ -414,35 +400,18 @@ export class DuckDbCatalogStore implements CatalogStore {
         const r = await this.connection.run(`COPY ${source} TO ${sqlString(file)} (FORMAT parquet)`);
         rows[table] = r.rowsChanged;
       }
-      const manifest = {
-        format: "exr-inspector-catalog",
-        schema_version: LATEST_SCHEMA_VERSION,
-        exported_at: new Date().toISOString(),
-        tables: rows,
-      };
-      await writeFile(path.join(dir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeBackupManifest(dir, rows);
     });
   }
 
   importFrom(dir: string): Promise<void> {
     return this.committed(async () => {
-      const manifest = JSON.parse(await readFile(path.join(dir, EXPORT_MANIFEST), "utf8")) as {
-        format?: string;
-        schema_version?: number;
-      };
-      if (manifest.format !== "exr-inspector-catalog") {
-        throw new Error(`${dir} is not an exr-inspector catalog export (no valid ${EXPORT_MANIFEST})`);
-      }
-      if ((manifest.schema_version ?? 0) > LATEST_SCHEMA_VERSION) {
-        throw new Error(
-          `export has schema version ${manifest.schema_version}, newer than this exr-inspector (${LATEST_SCHEMA_VERSION})`,
-        );
-      }
+      await checkBackupManifest(dir);
       await migrate(this.connection);
       await this.applySearchPath();
       await this.transaction(async () => {
-        for (const table of EXPORT_TABLES) {
-          const file = path.join(dir, `${table}.parquet`);
+        for (const table of CATALOG_TABLES) {
+          const file = backupTableFile(dir, table);
           await this.connection.run(
             `INSERT INTO ${SCHEMA}.${table} BY NAME SELECT * FROM read_parquet(${sqlString(file)}) ON CONFLICT DO NOTHING`,
           );

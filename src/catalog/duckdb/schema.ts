@@ -1,8 +1,16 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { currentFirstSql } from "../current-version.js";
 import { hash32 } from "../embeddings/feature-hashing.js";
-import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, columnDdl, FILE_COLUMNS, PART_COLUMNS } from "./columns.js";
+import { columnDdl } from "../sql-engine/sql-types.js";
+import {
+  ATTRIBUTE_COLUMNS,
+  CHANNEL_COLUMNS,
+  FILE_COLUMNS,
+  PART_COLUMNS,
+  CATALOG_SCHEMA as SCHEMA,
+} from "../tables.js";
 
-export const SCHEMA = "exr_metadata";
+export { SCHEMA };
 
 export interface Migration {
   version: number;
@@ -53,7 +61,7 @@ export const MIGRATIONS: Migration[] = [
 SELECT * EXCLUDE (pending_delete) FROM ${SCHEMA}.files
 WHERE NOT pending_delete
 QUALIFY row_number() OVER (
-  PARTITION BY file_path_normalized ORDER BY last_inspected DESC, inspection_timestamp DESC, file_id
+  PARTITION BY file_path_normalized ORDER BY ${currentFirstSql()}
 ) = 1`,
     ],
   },

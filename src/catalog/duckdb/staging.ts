@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CatalogRecord } from "../rows.js";
-import { appendThrough } from "./appenders.js";
-import { encodedMoveSql } from "./child-json.js";
+import { appendThrough } from "../sql-engine/appenders.js";
+import { SQL_TYPE } from "../sql-engine/sql-types.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -9,8 +9,8 @@ import {
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
-  SQL_TYPE,
-} from "./columns.js";
+} from "../tables.js";
+import { encodedMoveSql } from "./child-json-sql.js";
 import { sketchesOf } from "./schema.js";
 import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
 

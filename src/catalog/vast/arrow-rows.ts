@@ -17,7 +17,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
-import type { ColumnKind, ColumnSpec } from "../duckdb/columns.js";
+import type { ColumnKind, ColumnSpec } from "../tables.js";
 
 export class RowConversionError extends Error {
   readonly code = "VAST_ROW_CONVERSION";

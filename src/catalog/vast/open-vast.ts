@@ -1,6 +1,6 @@
 /** The VAST branch of `openCatalog`: configuration from `VAST_DB_*` variables overridden by options. */
 import { resolveVastConfig } from "../../vast/client/config.js";
-import type { CatalogOptions } from "../open.js";
+import type { CatalogOptions } from "../open-options.js";
 import { VastCatalogStore } from "./vast-store.js";
 
 export async function openVastCatalog(options: CatalogOptions): Promise<VastCatalogStore> {

@@ -8,7 +8,8 @@ import { Schema } from "apache-arrow";
 import { HttpError, isTransient } from "../../vast/client/errors.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef } from "../../vast/client/transaction.js";
-import { CATALOG_TABLES, type CatalogTable, tableSchema } from "./table-schemas.js";
+import { CATALOG_TABLES, type CatalogTable } from "../tables.js";
+import { tableSchema } from "./table-schemas.js";
 
 const ATTEMPTS = 12;
 

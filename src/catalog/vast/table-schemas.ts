@@ -18,28 +18,9 @@ import {
   TimestampMicrosecond,
   Utf8,
 } from "apache-arrow";
-import {
-  ATTRIBUTE_COLUMNS,
-  CHANNEL_COLUMNS,
-  type ColumnKind,
-  type ColumnSpec,
-  FILE_COLUMNS,
-  PART_COLUMNS,
-} from "../duckdb/columns.js";
+import { type CatalogTable, type ColumnKind, TABLE_COLUMNS } from "../tables.js";
 
 export const INGEST_TOKEN = "ingest_token";
-
-export type CatalogTable = "files" | "parts" | "channels" | "attributes";
-export const CATALOG_TABLES: readonly CatalogTable[] = ["files", "parts", "channels", "attributes"];
-export const CHILD_TABLES: readonly Exclude<CatalogTable, "files">[] = ["parts", "channels", "attributes"];
-
-// biome-ignore lint/suspicious/noExplicitAny: the four row types share only their column specs' shape
-export const TABLE_COLUMNS: Record<CatalogTable, ColumnSpec<any>[]> = {
-  files: FILE_COLUMNS,
-  parts: PART_COLUMNS,
-  channels: CHANNEL_COLUMNS,
-  attributes: ATTRIBUTE_COLUMNS,
-};
 
 export function arrowType(kind: ColumnKind): DataType {
   switch (kind) {

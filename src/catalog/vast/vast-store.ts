@@ -14,10 +14,7 @@
  * - Re-inspection updates `inspection_count` / `last_inspected` of the winner by `$row_id`.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { mkdir } from "node:fs/promises";
 import { Field, Schema, type Table, Uint64 } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
 import { isTransient } from "../../vast/client/errors.js";
@@ -25,9 +22,8 @@ import { between, isin, lt, type Predicate } from "../../vast/client/predicate.j
 import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
 import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
-import { DuckDbCatalogStore } from "../duckdb/duckdb-store.js";
-import { LATEST_SCHEMA_VERSION } from "../duckdb/schema.js";
-import { rowFromObject } from "../duckdb/values.js";
+import { backupTableFile, writeBackupManifest } from "../backup-manifest.js";
+import { currentFirst } from "../current-version.js";
 import type {
   CatalogStore,
   CleanupResult,
@@ -39,16 +35,15 @@ import type {
 } from "../port.js";
 import { EmptyQueryError, runSandboxedQuery } from "../query-sandbox.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { neededColumns, withMirror } from "../sql-engine/mirror.js";
+import { readBackup } from "../sql-engine/read-backup.js";
+import { runReadOnly } from "../sql-engine/read-only-query.js";
+import { sqlString } from "../sql-engine/sql-literals.js";
+import { CATALOG_SCHEMA, CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
+import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
 import { readBigints, readStrings, rowsToBatch, tableToRows } from "./arrow-rows.js";
-import { neededColumns, withMirror } from "./duckdb-mirror.js";
 import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
-import {
-  CATALOG_TABLES,
-  type CatalogTable,
-  CHILD_TABLES,
-  INGEST_TOKEN,
-  TABLE_COLUMNS,
-} from "./table-schemas.js";
+import { INGEST_TOKEN } from "./table-schemas.js";
 
 export interface VastStoreOptions {
   /** Files per write transaction (default 256). */
@@ -114,15 +109,6 @@ function versionsOf(table: Table): FileVersion[] {
   }));
 }
 
-/** Orders the current version of each path first: latest inspection, then latest first inspection, then id. */
-function currentFirst(a: FileRow, b: FileRow): number {
-  return (
-    b.last_inspected.getTime() - a.last_inspected.getTime() ||
-    b.inspection_timestamp.getTime() - a.inspection_timestamp.getTime() ||
-    (a.file_id < b.file_id ? -1 : a.file_id > b.file_id ? 1 : 0)
-  );
-}
-
 function byKeys<T>(...keys: ((row: T) => string | number | null)[]) {
   return (a: T, b: T): number => {
     for (const key of keys) {
@@ -139,6 +125,9 @@ function byKeys<T>(...keys: ((row: T) => string | number | null)[]) {
 
 export class VastCatalogStore implements CatalogStore {
   readonly backend = "vast" as const;
+  get location(): string {
+    return `${this.config.endpoint.origin} ${this.config.bucket}/${this.config.schema}`;
+  }
   readonly session: VastSession;
   readonly config: VastConfig;
   readonly #options: Required<Omit<VastStoreOptions, "session">>;
@@ -218,29 +207,13 @@ export class VastCatalogStore implements CatalogStore {
 
   async upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
     if (records.length === 0) return [];
-    const occurrences = new Map<string, number>();
-    const unique: CatalogRecord[] = [];
-    for (const r of records) {
-      const n = occurrences.get(r.file.file_id) ?? 0;
-      if (n === 0) unique.push(r);
-      occurrences.set(r.file.file_id, n + 1);
-    }
+    const { unique, occurrences } = dedupeBatch(records);
     const inserted = new Set<string>();
     for (const chunk of chunks(unique, this.#options.filesPerTransaction)) {
       const result = await this.#writeChunk(chunk, { occurrences, now, reinspect: true });
       for (const id of result.inserted) inserted.add(id);
     }
-    const seen = new Set<string>();
-    return records.map((r) => {
-      const id = r.file.file_id;
-      const first = !seen.has(id);
-      seen.add(id);
-      return {
-        file_id: id,
-        file_path_normalized: r.file.file_path_normalized,
-        status: first && inserted.has(id) ? "inserted" : "reinspected",
-      };
-    });
+    return upsertOutcomes(records, (id) => inserted.has(id));
   }
 
   /**
@@ -714,60 +687,19 @@ export class VastCatalogStore implements CatalogStore {
     await withMirror(rows, async (connection) => {
       for (const table of CATALOG_TABLES) {
         const order = table === "files" ? "file_id" : "ALL";
-        const file = path.join(dir, `${table}.parquet`).replaceAll("'", "''");
+        const file = sqlString(backupTableFile(dir, table));
         const r = await connection.run(
-          `COPY (SELECT * FROM exr_metadata.${table} ORDER BY ${order}) TO '${file}' (FORMAT parquet)`,
+          `COPY (SELECT * FROM ${CATALOG_SCHEMA}.${table} ORDER BY ${order}) TO ${file} (FORMAT parquet)`,
         );
         tables[table] = r.rowsChanged;
       }
     });
-    const manifest = {
-      format: "exr-inspector-catalog",
-      schema_version: LATEST_SCHEMA_VERSION,
-      exported_at: new Date().toISOString(),
-      tables,
-    };
-    await writeFile(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeBackupManifest(dir, tables);
   }
 
   /** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
   async importFrom(dir: string): Promise<void> {
-    const work = await mkdtemp(path.join(tmpdir(), "exr-vast-import-"));
-    let records: CatalogRecord[];
-    try {
-      const file = path.join(work, "catalog.duckdb");
-      const staging = await DuckDbCatalogStore.open(file);
-      try {
-        await staging.init();
-        await staging.importFrom(dir);
-      } finally {
-        await staging.close();
-      }
-      const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
-      const connection = await instance.connect();
-      try {
-        const read = async <Row>(table: CatalogTable): Promise<Row[]> => {
-          const columns = TABLE_COLUMNS[table];
-          const r = await connection.runAndReadAll(
-            `SELECT ${columns.map((c) => c.name).join(", ")} FROM exr_metadata.${table}`,
-          );
-          return r.getRowObjectsJS().map((o) => rowFromObject(columns, o as Record<string, unknown>) as Row);
-        };
-        const byId = new Map<string, CatalogRecord>();
-        for (const f of await read<FileRow>("files")) {
-          byId.set(f.file_id, { file: f, parts: [], channels: [], attributes: [] });
-        }
-        for (const p of await read<PartRow>("parts")) byId.get(p.file_id)?.parts.push(p);
-        for (const c of await read<ChannelRow>("channels")) byId.get(c.file_id)?.channels.push(c);
-        for (const a of await read<AttributeRow>("attributes")) byId.get(a.file_id)?.attributes.push(a);
-        records = [...byId.values()];
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
-      }
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    const records = await readBackup(dir);
     if (!this.#schemas || CATALOG_TABLES.some((t) => !this.#schemas![t])) await this.init();
     for (const chunk of chunks(records, this.#options.filesPerTransaction)) {
       await this.#writeChunk(chunk, { occurrences: new Map(), now: new Date(), reinspect: false });

@@ -8,7 +8,7 @@ export function registerDb(program: Command): void {
   ).action(async (options: CatalogCliOptions) => {
     await withCatalog(options, { init: true }, async (store) => {
       const counts = await store.counts();
-      const where = "dbPath" in store ? String(store.dbPath) : store.backend;
+      const where = store.location;
       process.stdout.write(
         `catalog ready: ${where} (${store.backend}); files ${counts.files}, parts ${counts.parts}, ` +
           `channels ${counts.channels}, attributes ${counts.attributes}\n`,

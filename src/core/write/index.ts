@@ -1,4 +1,3 @@
-export { ExrWriteError } from "./enums.js";
 export { tileLevels } from "./layout.js";
 export type * from "./spec.js";
-export { buildExr, type ExrLayout, writeExr } from "./write-exr.js";
+export { buildExr, writeExr } from "./write-exr.js";

@@ -90,6 +90,6 @@ export function deepChunkData(
   return { sampleTable: table.toBytes(), sampleData: data.toBytes(), maxSamples };
 }
 
-export function channelSampleSize(typeCode: number): number {
+function channelSampleSize(typeCode: number): number {
   return CHANNEL_TYPE_SIZES[typeCode] ?? 4;
 }

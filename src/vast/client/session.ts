@@ -5,6 +5,7 @@
  */
 import type { VastConfig } from "./config.js";
 import { UnsupportedServer, VastError } from "./errors.js";
+import { commonHeaders, headerValue } from "./request-headers.js";
 import { RequestSigner } from "./signer.js";
 import { Transaction } from "./transaction.js";
 import { HttpTransport, type TransportOptions } from "./transport.js";
@@ -115,17 +116,4 @@ export class VastSession {
   close(): void {
     for (const t of new Set([this.transport, ...this.dataTransports])) t.close();
   }
-}
-
-export function commonHeaders(txid: bigint): Record<string, string> {
-  return {
-    "tabular-txid": txid.toString(),
-    "tabular-api-version-id": "1",
-    "tabular-client-name": "tabular-api",
-  };
-}
-
-export function headerValue(v: string | string[] | undefined): string | null {
-  if (v === undefined) return null;
-  return Array.isArray(v) ? (v[0] ?? null) : v;
 }

@@ -33,8 +33,15 @@ import {
   MissingTransaction,
   NotFound,
 } from "./errors.js";
-import { commonHeaders, headerValue, type VastSession } from "./session.js";
-import type { TabularRequest, TabularResponse } from "./transport.js";
+import { commonHeaders, headerValue } from "./request-headers.js";
+import type { HttpTransport, TabularRequest, TabularResponse } from "./transport.js";
+
+/** What a transaction needs of its session (VastSession): the transports. */
+export interface TransactionSession {
+  readonly transport: HttpTransport;
+  /** Transports of the data endpoints (parallel selects); the main one when none is configured. */
+  readonly dataTransports: HttpTransport[];
+}
 
 export interface TableRef {
   bucket: string;
@@ -45,13 +52,13 @@ export interface TableRef {
 export const ROW_ID = "$row_id";
 
 export class Transaction {
-  readonly session: VastSession;
+  readonly session: TransactionSession;
   readonly txid: bigint;
   #active = true;
   /** Committed or rolled back for sure. */
   #finished = false;
 
-  constructor(session: VastSession, txid: bigint) {
+  constructor(session: TransactionSession, txid: bigint) {
     this.session = session;
     this.txid = txid;
   }

@@ -73,16 +73,6 @@ export function getTable(state: CatalogState, bucket: string, schema: string, ta
   return t;
 }
 
-export function findTableById(
-  state: CatalogState,
-  id: number,
-): { bucket: BucketState; schema: SchemaState; table: TableState } | null {
-  for (const bucket of state.buckets.values())
-    for (const schema of bucket.schemas.values())
-      for (const table of schema.tables.values()) if (table.id === id) return { bucket, schema, table };
-  return null;
-}
-
 /** Child schemas of `parent` ("" = bucket root), sorted by name, as relative names. */
 export function childSchemas(bucket: BucketState, parent: string): SchemaState[] {
   const out: SchemaState[] = [];

@@ -37,19 +37,6 @@ export const TABULAR_PARAMS = {
   subTable: "sub-table",
 } as const;
 
-/** The first query-string key selects the command: `GET /b/s?table`. */
-export type TabularCommand =
-  | "transaction"
-  | "schema"
-  | "table"
-  | "column"
-  | "sorted-columns"
-  | "stats"
-  | "rows"
-  | "data"
-  | "projection"
-  | "projection-stats";
-
 /** The pseudo-column carrying row ids in insert responses, update/delete requests and selects. */
 export const ROW_ID_COLUMN = "$row_id";
 
@@ -59,6 +46,3 @@ export const INVALID_ROW_ID = 0xffffffffffffn;
 export const STREAM_ID_KEEP_ALIVE = 0xffffffff;
 export const STREAM_ID_COMPLETED = 0xfffffffe;
 export const STREAM_ID_FAILED = 0xfffffffd;
-
-/** `Server` header prefix the SDK requires: `vast X.Y.Z.W`. */
-export const SERVER_HEADER_PATTERN = /^vast (\d+\.\d+\.\d+\.\d+)$/;

@@ -3,8 +3,9 @@
  * adapter's de-duplicating readers, to prove that duplicates and orphans do not survive in storage.
  */
 import { Field, Schema, Utf8 } from "apache-arrow";
+import { CATALOG_TABLES, type CatalogTable } from "../../../src/catalog/tables.js";
 import { readBigints, readStrings } from "../../../src/catalog/vast/arrow-rows.js";
-import { CATALOG_TABLES, type CatalogTable, INGEST_TOKEN } from "../../../src/catalog/vast/table-schemas.js";
+import { INGEST_TOKEN } from "../../../src/catalog/vast/table-schemas.js";
 import type { VastConfig } from "../../../src/vast/client/config.js";
 import { select } from "../../../src/vast/client/select.js";
 import { VastSession } from "../../../src/vast/client/session.js";

@@ -1,9 +1,8 @@
-import type { AttributeRow, CatalogRecord, ChannelRow } from "../rows.js";
-import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, type ColumnSpec, SQL_TYPE } from "./columns.js";
+import type { AttributeRow, CatalogRecord, ChannelRow } from "./rows.js";
 
 /**
- * The channel and attribute rows of a file as JSON texts (CatalogRecord.encoded), for the scan's DuckDB fast
- * path: a scan worker encodes them (JSON.stringify, native), the main thread hands DuckDB one string per table and
+ * The channel and attribute rows of a file as JSON texts (CatalogRecord.encoded), for stores that
+ * take them (`CatalogStore.acceptsEncodedChildren`; the DuckDB adapter's fast path): a scan worker encodes them (JSON.stringify, native), the main thread hands DuckDB one string per table and
  * file instead of one appender call per value (and receives a few strings from the worker instead of ~40 row
  * objects), and DuckDB expands them with `from_json` in the bulk insert. Measured on generated renders: main
  * thread ≈ 45 instead of ≈ 220–350 µs per file; the worker pays ≈ 100 µs, DuckDB ≈ 70 µs.
@@ -15,7 +14,7 @@ import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, type ColumnSpec, SQL_TYPE } from ".
  */
 type Encoded<Row> = Exclude<keyof Row, "file_id" | "file_path">;
 
-const CHANNEL_KEYS: Record<Encoded<ChannelRow>, string> = {
+export const CHANNEL_KEYS: Record<Encoded<ChannelRow>, string> = {
   part_index: "p",
   channel_name: "n",
   channel_type: "t",
@@ -27,7 +26,7 @@ const CHANNEL_KEYS: Record<Encoded<ChannelRow>, string> = {
   p_linear: "q",
 };
 
-const ATTRIBUTE_KEYS: Record<Encoded<AttributeRow>, string> = {
+export const ATTRIBUTE_KEYS: Record<Encoded<AttributeRow>, string> = {
   part_index: "p",
   attribute_name: "n",
   attribute_type: "t",
@@ -86,28 +85,4 @@ export function encodeChildren(record: CatalogRecord): void {
   };
   record.channels = [];
   record.attributes = [];
-}
-
-const TEXT_IN_JSON = new Set(["value_number"]);
-
-/**
- * `INSERT … SELECT` of the encoded rows of `table` held in column `table` of `source` (with file_id, file_path),
- * in stored order (a plain scan and unnest keep the insertion order).
- */
-export function encodedMoveSql(schema: string, table: "channels" | "attributes", source: string): string {
-  const [columns, keys]: [ColumnSpec<ChannelRow | AttributeRow>[], Record<string, string>] =
-    table === "channels"
-      ? [CHANNEL_COLUMNS as ColumnSpec<ChannelRow | AttributeRow>[], CHANNEL_KEYS]
-      : [ATTRIBUTE_COLUMNS as ColumnSpec<ChannelRow | AttributeRow>[], ATTRIBUTE_KEYS];
-  const encoded = columns.filter((c) => c.name !== "file_id" && c.name !== "file_path");
-  const structure = encoded
-    .map((c) => `"${keys[c.name]}":"${TEXT_IN_JSON.has(c.name) ? "VARCHAR" : SQL_TYPE[c.kind]}"`)
-    .join(",");
-  const values = columns.map((c) => {
-    if (c.name === "file_id" || c.name === "file_path") return c.name;
-    const key = keys[c.name];
-    return TEXT_IN_JSON.has(c.name) ? `${key}::DOUBLE` : key;
-  });
-  return `INSERT INTO ${schema}.${table} (${columns.map((c) => c.name).join(", ")}) SELECT ${values.join(", ")} FROM (
-  SELECT file_id, file_path, unnest(from_json(${table}, '[{${structure}}]'), recursive := true) FROM ${source})`;
 }

@@ -1,4 +1,8 @@
-import type { AttributeRow, ChannelRow, FileRow, PartRow } from "../rows.js";
+/**
+ * The catalog's tables as data, backend-neutral: the seed's four tables in schema `exr_metadata`, their columns
+ * and kinds, and the schema version. Adapters derive their own DDL / Arrow schemas from these definitions.
+ */
+import type { AttributeRow, ChannelRow, FileRow, PartRow } from "./rows.js";
 
 /** How a column's value is written by the appender and read back into a row. */
 export type ColumnKind =
@@ -19,22 +23,10 @@ export interface ColumnSpec<Row> {
   notNull?: boolean;
 }
 
-export const SQL_TYPE: Record<ColumnKind, string> = {
-  varchar: "VARCHAR",
-  bigint: "BIGINT",
-  integer: "INTEGER",
-  double: "DOUBLE",
-  float: "FLOAT",
-  boolean: "BOOLEAN",
-  timestamp: "TIMESTAMP",
-  "varchar[]": "VARCHAR[]",
-  "float[384]": "FLOAT[384]",
-  "float[128]": "FLOAT[128]",
-};
-
 /**
  * Column order of each table — the seed's columns first (names and meanings kept), then the additions.
- * The DDL and the appenders are both generated from these lists, so they cannot disagree.
+ * Every adapter derives its own definitions from these lists (DuckDB DDL and appenders, VAST Arrow schemas),
+ * so the backends cannot disagree.
  */
 export const FILE_COLUMNS: ColumnSpec<FileRow>[] = [
   { name: "file_id", kind: "varchar", notNull: true },
@@ -114,6 +106,23 @@ export const ATTRIBUTE_COLUMNS: ColumnSpec<AttributeRow>[] = [
   { name: "value_text", kind: "varchar" },
 ];
 
-export function columnDdl<Row>(columns: ColumnSpec<Row>[]): string {
-  return columns.map((c) => `${c.name} ${SQL_TYPE[c.kind]}${c.notNull ? " NOT NULL" : ""}`).join(",\n  ");
-}
+/** The schema (namespace) holding the catalog tables, in every backend. */
+export const CATALOG_SCHEMA = "exr_metadata";
+
+/**
+ * Version of the catalog's layout, written into export manifests (an export newer than this is refused). The DuckDB
+ * adapter numbers its migrations on the same scale (its version 2 added only a DuckDB-side sketch column).
+ */
+export const CATALOG_SCHEMA_VERSION = 2;
+
+export type CatalogTable = "files" | "parts" | "channels" | "attributes";
+export const CATALOG_TABLES: readonly CatalogTable[] = ["files", "parts", "channels", "attributes"];
+export const CHILD_TABLES: readonly Exclude<CatalogTable, "files">[] = ["parts", "channels", "attributes"];
+
+// biome-ignore lint/suspicious/noExplicitAny: the four row types share only their column specs' shape
+export const TABLE_COLUMNS: Record<CatalogTable, ColumnSpec<any>[]> = {
+  files: FILE_COLUMNS,
+  parts: PART_COLUMNS,
+  channels: CHANNEL_COLUMNS,
+  attributes: ATTRIBUTE_COLUMNS,
+};

@@ -4,12 +4,11 @@
  * DuckDB that has the catalog's tables and its `current_files` view, and the SQL runs there.
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { appendRows } from "../duckdb/appenders.js";
-import { SQL_TYPE } from "../duckdb/columns.js";
+import { currentFirstSql } from "../current-version.js";
+import { type CatalogTable, CATALOG_SCHEMA as SCHEMA, TABLE_COLUMNS } from "../tables.js";
 import { sandbox } from "../query-sandbox.js";
-import { type CatalogTable, TABLE_COLUMNS } from "./table-schemas.js";
-
-export const SCHEMA = "exr_metadata";
+import { appendRows } from "./appenders.js";
+import { SQL_TYPE } from "./sql-types.js";
 
 export type MirrorRows = Partial<Record<CatalogTable, Record<string, unknown>[]>>;
 
@@ -37,7 +36,7 @@ export async function withMirror<T>(
     await connection.run(`CREATE VIEW ${SCHEMA}.current_files AS
 SELECT * FROM ${SCHEMA}.files
 QUALIFY row_number() OVER (
-  PARTITION BY file_path_normalized ORDER BY last_inspected DESC, inspection_timestamp DESC, file_id
+  PARTITION BY file_path_normalized ORDER BY ${currentFirstSql()}
 ) = 1`);
     await connection.run(`SET search_path = '${SCHEMA},main'`);
     if (options.sandboxed) await sandbox(connection);

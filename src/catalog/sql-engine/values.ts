@@ -1,4 +1,4 @@
-import type { ColumnKind, ColumnSpec } from "./columns.js";
+import type { ColumnKind, ColumnSpec } from "../tables.js";
 
 /** A DuckDB JS value made plain: BIGINT → number (string when unsafe), everything else unchanged. */
 export function plainValue(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { type DuckDBAppender, type DuckDBConnection, LIST, timestampValue, VARCHAR } from "@duckdb/node-api";
-import type { ColumnKind, ColumnSpec } from "./columns.js";
+import type { ColumnKind, ColumnSpec } from "../tables.js";
 
 const VARCHAR_LIST = LIST(VARCHAR);
 

@@ -1,0 +1,35 @@
+/** Reads an export (catalog/backup-manifest.ts) back into records, for backends that cannot read Parquet. */
+import { backupTableFile, checkBackupManifest } from "../backup-manifest.js";
+import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { CATALOG_SCHEMA, CATALOG_TABLES, type CatalogTable, TABLE_COLUMNS } from "../tables.js";
+import { withMirror } from "./mirror.js";
+import { sqlString } from "./sql-literals.js";
+import { rowFromObject } from "./values.js";
+
+/** Every file of the export with its child rows (columns an older export lacks are null). */
+export async function readBackup(dir: string): Promise<CatalogRecord[]> {
+  await checkBackupManifest(dir);
+  return withMirror({}, async (connection) => {
+    const read = async <Row>(table: CatalogTable): Promise<Row[]> => {
+      const columns = TABLE_COLUMNS[table];
+      await connection.run(
+        `INSERT INTO ${CATALOG_SCHEMA}.${table} BY NAME SELECT * FROM read_parquet(${sqlString(backupTableFile(dir, table))})`,
+      );
+      const r = await connection.runAndReadAll(
+        `SELECT ${columns.map((c) => c.name).join(", ")} FROM ${CATALOG_SCHEMA}.${table}`,
+      );
+      return r.getRowObjectsJS().map((o) => rowFromObject(columns, o as Record<string, unknown>) as Row);
+    };
+    const byId = new Map<string, CatalogRecord>();
+    for (const table of CATALOG_TABLES) {
+      if (table === "files") {
+        for (const f of await read<FileRow>("files"))
+          byId.set(f.file_id, { file: f, parts: [], channels: [], attributes: [] });
+      } else {
+        for (const row of await read<PartRow | ChannelRow | AttributeRow>(table))
+          (byId.get(row.file_id)?.[table] as (PartRow | ChannelRow | AttributeRow)[] | undefined)?.push(row);
+      }
+    }
+    return [...byId.values()];
+  });
+}
