@@ -1,5 +1,5 @@
 import { ByteWriter, textBytes } from "./byte-writer.js";
-import { CHANNEL_TYPE_CODES, CHANNEL_TYPE_SIZES, enumCode } from "./enums.js";
+import { CHANNEL_TYPE_CODES, enumCode } from "./enums.js";
 import { toHalfBits } from "./half.js";
 import type { ChannelSpec, ChunkInfo } from "./spec.js";
 
@@ -88,8 +88,4 @@ export function deepChunkData(
   for (let y = chunk.y0; y < chunk.y0 + chunk.height; y++)
     for (const c of channels) for (let x = chunk.x0; x < chunk.x0 + chunk.width; x++) put(c, x, y);
   return { sampleTable: table.toBytes(), sampleData: data.toBytes(), maxSamples };
-}
-
-function channelSampleSize(typeCode: number): number {
-  return CHANNEL_TYPE_SIZES[typeCode] ?? 4;
 }

@@ -6,22 +6,12 @@
  * Any attribute can instead give `raw` (the exact value bytes) and `declaredSize` (a size field that lies),
  * which is how header-level tests build unknown types and malformed attributes.
  */
+import type { CHANNEL_TYPES } from "../attributes/chlist.js";
+import type { CompressionName } from "../compression.js";
 
 export type PartTypeName = "scanlineimage" | "tiledimage" | "deepscanline" | "deeptile";
-export type ChannelTypeName = "uint" | "half" | "float";
-export type CompressionName =
-  | "none"
-  | "rle"
-  | "zips"
-  | "zip"
-  | "piz"
-  | "pxr24"
-  | "b44"
-  | "b44a"
-  | "dwaa"
-  | "dwab"
-  | "htj2k256"
-  | "htj2k32";
+export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
+export type { CompressionName };
 export type LineOrderName = "INCREASING_Y" | "DECREASING_Y" | "RANDOM_Y";
 export type LevelModeName = "ONE_LEVEL" | "MIPMAP_LEVELS" | "RIPMAP_LEVELS";
 export type RoundingModeName = "ROUND_DOWN" | "ROUND_UP";
