@@ -5,32 +5,20 @@
  * so tables created by older versions (or by the seed's tooling) are migrated forward.
  */
 import { Schema } from "apache-arrow";
-import { HttpError, isTransient } from "../../vast/client/errors.js";
+import { HttpError } from "../../vast/client/errors.js";
 import type { VastSession } from "../../vast/client/session.js";
-import type { TableRef } from "../../vast/client/transaction.js";
+import type { TableRef, Transaction } from "../../vast/client/transaction.js";
 import { CATALOG_TABLES, type CatalogTable } from "../tables.js";
 import { tableSchema } from "./table-schemas.js";
 
-const ATTEMPTS = 12;
-
-/** A lost creation race (409 / 400 "exists") or a transient failure: worth a fresh check. */
-function worthRetrying(err: unknown): boolean {
-  return isTransient(err) || (err instanceof HttpError && (err.status === 400 || err.status === 409));
+/** A lost creation race (409, or 400 "exists" from a concurrent DDL) is worth a fresh check too. */
+function lostRace(err: unknown): boolean {
+  return err instanceof HttpError && (err.status === 400 || err.status === 409);
 }
 
-async function settle<T>(step: () => Promise<T>): Promise<T> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      if (!worthRetrying(err)) throw err;
-      lastError = err;
-      // Lost a creation race (409 / "exists" / 400 from a concurrent DDL): re-check after a short jittered pause.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(1_000, 50 * 2 ** attempt)));
-    }
-  }
-  throw lastError;
+/** One check-then-create step in its own transaction, replayed (fresh check) on failures and lost races. */
+function settle<T>(session: VastSession, step: (tx: Transaction) => Promise<T>): Promise<T> {
+  return session.retrying(step, { alsoRetry: lostRace });
 }
 
 export function tableRef(bucket: string, schema: string, table: CatalogTable): TableRef {
@@ -43,35 +31,29 @@ export async function provisionCatalog(
   bucket: string,
   schema: string,
 ): Promise<Record<CatalogTable, Schema>> {
-  await settle(() => session.transaction((tx) => tx.assertBucket(bucket)));
+  await settle(session, (tx) => tx.assertBucket(bucket));
   const levels = schema.split("/");
   for (let i = 1; i <= levels.length; i++) {
     const path = levels.slice(0, i).join("/");
-    await settle(() =>
-      session.transaction(async (tx) => {
-        if (!(await tx.schemaExists(bucket, path))) await tx.createSchema(bucket, path);
-      }),
-    );
+    await settle(session, async (tx) => {
+      if (!(await tx.schemaExists(bucket, path))) await tx.createSchema(bucket, path);
+    });
   }
   const out = {} as Record<CatalogTable, Schema>;
   for (const table of CATALOG_TABLES) {
     const ref = tableRef(bucket, schema, table);
     const wanted = tableSchema(table);
-    await settle(() =>
-      session.transaction(async (tx) => {
-        if (!(await tx.tableExists(ref))) await tx.createTable(ref, wanted);
-      }),
-    );
-    out[table] = await settle(() =>
-      session.transaction(async (tx) => {
-        const actual = await tx.columns(ref);
-        const have = new Set(actual.fields.map((f) => f.name));
-        const missing = wanted.fields.filter((f) => !have.has(f.name));
-        if (missing.length === 0) return actual;
-        await tx.addColumns(ref, new Schema(missing));
-        return new Schema([...actual.fields, ...missing]);
-      }),
-    );
+    await settle(session, async (tx) => {
+      if (!(await tx.tableExists(ref))) await tx.createTable(ref, wanted);
+    });
+    out[table] = await settle(session, async (tx) => {
+      const actual = await tx.columns(ref);
+      const have = new Set(actual.fields.map((f) => f.name));
+      const missing = wanted.fields.filter((f) => !have.has(f.name));
+      if (missing.length === 0) return actual;
+      await tx.addColumns(ref, new Schema(missing));
+      return new Schema([...actual.fields, ...missing]);
+    });
   }
   return out;
 }
@@ -82,16 +64,14 @@ export async function describeCatalog(
   bucket: string,
   schema: string,
 ): Promise<Record<CatalogTable, Schema | null>> {
-  return settle(() =>
-    session.transaction(async (tx) => {
-      const out = {} as Record<CatalogTable, Schema | null>;
-      const present = new Set(
-        (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
-      );
-      for (const table of CATALOG_TABLES) {
-        out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
-      }
-      return out;
-    }),
-  );
+  return settle(session, async (tx) => {
+    const out = {} as Record<CatalogTable, Schema | null>;
+    const present = new Set(
+      (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
+    );
+    for (const table of CATALOG_TABLES) {
+      out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
+    }
+    return out;
+  });
 }

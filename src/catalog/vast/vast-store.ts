@@ -17,7 +17,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { Field, Schema, type Table, Uint64 } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
-import { isTransient } from "../../vast/client/errors.js";
 import { between, isin, lt, type Predicate } from "../../vast/client/predicate.js";
 import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
@@ -48,8 +47,6 @@ import { INGEST_TOKEN } from "./table-schemas.js";
 export interface VastStoreOptions {
   /** Files per write transaction (default 256). */
   filesPerTransaction?: number;
-  /** Attempts per write transaction on transient failures (default 25, jittered backoff capped at 2 s). */
-  writeAttempts?: number;
   /** Values per `isin` pushdown request (default 64). */
   keysPerQuery?: number;
   session?: SessionOptions;
@@ -75,10 +72,6 @@ const FILE_KEY_COLUMNS = ["file_id", INGEST_TOKEN];
 
 function newToken(): string {
   return randomBytes(16).toString("hex");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -138,7 +131,6 @@ export class VastCatalogStore implements CatalogStore {
     this.config = config;
     this.#options = {
       filesPerTransaction: options.filesPerTransaction ?? 256,
-      writeAttempts: options.writeAttempts ?? 25,
       keysPerQuery: options.keysPerQuery ?? 64,
       readOnly: options.readOnly ?? false,
     };
@@ -227,89 +219,83 @@ export class VastCatalogStore implements CatalogStore {
     const schemas = await this.#tableSchemas();
     const ids = chunk.map((r) => r.file.file_id);
     const myTokens = new Set<string>();
-    let result: WriteResult | null = null;
-    for (let attempt = 1; result === null; attempt++) {
+    // Replayed whole on any failure that allows it: each attempt tags its rows with a new token, and a file an
+    // earlier attempt committed (its answer lost) is recognised by that attempt's token.
+    const result = await this.session.retrying(async (tx, attempt) => {
       const token = newToken();
       myTokens.add(token);
-      try {
-        result = await this.session.transaction(async (tx) => {
-          const found = await this.#selectIn(
-            tx,
-            "files",
-            [...FILE_KEY_COLUMNS, "inspection_count", "last_inspected"],
-            "file_id",
-            ids,
-          );
-          const winners = new Map<string, { v: FileVersion; count: number; last: number }>();
-          const duplicated = new Set<string>();
-          for (const t of found) {
-            const counts = t.getChild("inspection_count");
-            const lasts = t.getChild("last_inspected");
-            for (const v of versionsOf(t)) {
-              const w = winners.get(v.file_id);
-              if (w) duplicated.add(v.file_id);
-              if (w && w.v.rowId < v.rowId) continue;
-              const last = lasts?.get(v.index);
-              winners.set(v.file_id, {
-                v,
-                count: Number(counts?.get(v.index) ?? 0),
-                last: typeof last === "number" ? last : last ? Date.parse(String(last)) : 0,
-              });
-            }
-          }
-          const fresh: CatalogRecord[] = [];
-          const mine = new Set<string>();
-          const updates: Record<string, unknown>[] = [];
-          for (const rec of chunk) {
-            const id = rec.file.file_id;
-            const n = mode.occurrences.get(id) ?? 1;
-            const w = winners.get(id);
-            if (!w) {
-              fresh.push(
-                n > 1
-                  ? { ...rec, file: { ...rec.file, inspection_count: rec.file.inspection_count + n - 1 } }
-                  : rec,
-              );
-            } else if (w.v.token !== null && myTokens.has(w.v.token)) {
-              mine.add(id); // an earlier attempt of this call committed before its answer was lost
-            } else if (mode.reinspect && !(attempt > 1 && w.last === mode.now.getTime())) {
-              updates.push({
-                [ROW_ID]: w.v.rowId,
-                inspection_count: w.count + n,
-                last_inspected: mode.now,
-              });
-            }
-          }
-          if (updates.length > 0) {
-            const files = schemas.files!;
-            const pick = (name: string) => files.fields.find((f) => f.name === name)!;
-            const updateSchema = new Schema([
-              new Field(ROW_ID, new Uint64(), false),
-              pick("inspection_count"),
-              pick("last_inspected"),
-            ]);
-            updates.sort((a, b) => ((a[ROW_ID] as bigint) < (b[ROW_ID] as bigint) ? -1 : 1));
-            await tx.update(this.#ref("files"), rowsToBatch(updateSchema, updates));
-          }
-          // Children first, the files rows last: a reader never sees a files row without its children.
-          const tag = (rows: object[]): Record<string, unknown>[] =>
-            rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
-          for (const table of CHILD_TABLES) {
-            const rows = tag(fresh.flatMap((r) => r[table] as object[]));
-            if (rows.length > 0) await tx.insert(this.#ref(table), rowsToBatch(schemas[table]!, rows));
-          }
-          if (fresh.length > 0) {
-            await tx.insert(this.#ref("files"), rowsToBatch(schemas.files!, tag(fresh.map((r) => r.file))));
-          }
-          const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
-          const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
-          return { inserted, reinspected, duplicated };
-        });
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
-        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+      const found = await this.#selectIn(
+        tx,
+        "files",
+        [...FILE_KEY_COLUMNS, "inspection_count", "last_inspected"],
+        "file_id",
+        ids,
+      );
+      const winners = new Map<string, { v: FileVersion; count: number; last: number }>();
+      const duplicated = new Set<string>();
+      for (const t of found) {
+        const counts = t.getChild("inspection_count");
+        const lasts = t.getChild("last_inspected");
+        for (const v of versionsOf(t)) {
+          const w = winners.get(v.file_id);
+          if (w) duplicated.add(v.file_id);
+          if (w && w.v.rowId < v.rowId) continue;
+          const last = lasts?.get(v.index);
+          winners.set(v.file_id, {
+            v,
+            count: Number(counts?.get(v.index) ?? 0),
+            last: typeof last === "number" ? last : last ? Date.parse(String(last)) : 0,
+          });
+        }
       }
-    }
+      const fresh: CatalogRecord[] = [];
+      const mine = new Set<string>();
+      const updates: Record<string, unknown>[] = [];
+      for (const rec of chunk) {
+        const id = rec.file.file_id;
+        const n = mode.occurrences.get(id) ?? 1;
+        const w = winners.get(id);
+        if (!w) {
+          fresh.push(
+            n > 1
+              ? { ...rec, file: { ...rec.file, inspection_count: rec.file.inspection_count + n - 1 } }
+              : rec,
+          );
+        } else if (w.v.token !== null && myTokens.has(w.v.token)) {
+          mine.add(id); // an earlier attempt of this call committed before its answer was lost
+        } else if (mode.reinspect && !(attempt > 1 && w.last === mode.now.getTime())) {
+          updates.push({
+            [ROW_ID]: w.v.rowId,
+            inspection_count: w.count + n,
+            last_inspected: mode.now,
+          });
+        }
+      }
+      if (updates.length > 0) {
+        const files = schemas.files!;
+        const pick = (name: string) => files.fields.find((f) => f.name === name)!;
+        const updateSchema = new Schema([
+          new Field(ROW_ID, new Uint64(), false),
+          pick("inspection_count"),
+          pick("last_inspected"),
+        ]);
+        updates.sort((a, b) => ((a[ROW_ID] as bigint) < (b[ROW_ID] as bigint) ? -1 : 1));
+        await tx.update(this.#ref("files"), rowsToBatch(updateSchema, updates));
+      }
+      // Children first, the files rows last: a reader never sees a files row without its children.
+      const tag = (rows: object[]): Record<string, unknown>[] =>
+        rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
+      for (const table of CHILD_TABLES) {
+        const rows = tag(fresh.flatMap((r) => r[table] as object[]));
+        if (rows.length > 0) await tx.insert(this.#ref(table), rowsToBatch(schemas[table]!, rows));
+      }
+      if (fresh.length > 0) {
+        await tx.insert(this.#ref("files"), rowsToBatch(schemas.files!, tag(fresh.map((r) => r.file))));
+      }
+      const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
+      const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
+      return { inserted, reinspected, duplicated };
+    });
     if (result.inserted.size > 0 || result.duplicated.size > 0) {
       const lost = await this.#resolveDuplicates(
         [...new Set([...result.inserted, ...result.duplicated])],
@@ -328,64 +314,45 @@ export class VastCatalogStore implements CatalogStore {
    * the children carrying their tokens. Returns the ids whose winner is not one of `myTokens`.
    */
   async #resolveDuplicates(ids: string[], myTokens: Set<string>): Promise<Set<string>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.session.transaction(async (tx) => {
-          const versions = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(
-            versionsOf,
-          );
-          const winners = pickWinners(versions);
-          const lost = new Set<string>();
-          for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
-          const losers = versions.filter((v) => winners.get(v.file_id) !== v);
-          if (losers.length === 0) return lost;
-          const loserTokens = new Map<string, Set<string>>();
-          for (const l of losers) {
-            const winnerToken = winners.get(l.file_id)!.token;
-            if (l.token === null || l.token === winnerToken) continue;
-            const set = loserTokens.get(l.file_id) ?? new Set<string>();
-            set.add(l.token);
-            loserTokens.set(l.file_id, set);
-          }
-          for (const table of CHILD_TABLES) {
-            if (loserTokens.size === 0) break;
-            const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [
-              ...loserTokens.keys(),
-            ]);
-            const doomed = found
-              .flatMap(versionsOf)
-              .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
-              .map((c) => c.rowId);
-            await tx.delete(this.#ref(table), doomed);
-          }
-          await tx.delete(
-            this.#ref("files"),
-            losers.map((l) => l.rowId),
-          );
-          return lost;
-        });
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
-        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
+    return this.session.retrying(async (tx) => {
+      const versions = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(
+        versionsOf,
+      );
+      const winners = pickWinners(versions);
+      const lost = new Set<string>();
+      for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
+      const losers = versions.filter((v) => winners.get(v.file_id) !== v);
+      if (losers.length === 0) return lost;
+      const loserTokens = new Map<string, Set<string>>();
+      for (const l of losers) {
+        const winnerToken = winners.get(l.file_id)!.token;
+        if (l.token === null || l.token === winnerToken) continue;
+        const set = loserTokens.get(l.file_id) ?? new Set<string>();
+        set.add(l.token);
+        loserTokens.set(l.file_id, set);
       }
-    }
+      for (const table of CHILD_TABLES) {
+        if (loserTokens.size === 0) break;
+        const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [...loserTokens.keys()]);
+        const doomed = found
+          .flatMap(versionsOf)
+          .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
+          .map((c) => c.rowId);
+        await tx.delete(this.#ref(table), doomed);
+      }
+      await tx.delete(
+        this.#ref("files"),
+        losers.map((l) => l.rowId),
+      );
+      return lost;
+    });
   }
 
   // ---- reading ------------------------------------------------------------------------------------------
 
-  /** A read-only transaction around `work` (always rolled back: reads commit nothing). */
-  async #read<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const tx = await this.session.begin();
-      try {
-        return await work(tx);
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
-        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
-      } finally {
-        await tx.rollback().catch(() => undefined);
-      }
-    }
+  /** A read-only transaction around `work` (begin included in the retry; always rolled back: reads commit nothing). */
+  #read<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.session.retrying(work, { commit: false });
   }
 
   /** Winner files rows (all or the given ids) with the requested catalog columns, plus their tokens. */
@@ -583,88 +550,65 @@ export class VastCatalogStore implements CatalogStore {
    * commit and its duplicate check — readers ignore them anyway).
    */
   async cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
-    const result = await this.#retrying(() => this.#cleanupOnce(cutoff, dryRun));
-    if (!dryRun) await this.#retrying(() => this.#sweepOnce());
+    const result = await this.session.retrying((tx) => this.#cleanupOnce(tx, cutoff, dryRun), {
+      commit: !dryRun,
+    });
+    if (!dryRun) await this.session.retrying((tx) => this.#sweepOnce(tx));
     return result;
   }
 
-  async #retrying<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.writeAttempts) throw err;
-        await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
-      }
-    }
-  }
-
   /** Deletes non-winning files rows and child rows whose (file_id, ingest_token) is no winner's. */
-  async #sweepOnce(): Promise<number> {
-    const tx = await this.session.begin();
-    try {
-      const files = await this.#select(tx, "files", FILE_KEY_COLUMNS);
-      const versions = files ? versionsOf(files) : [];
-      const winners = pickWinners(versions);
-      const losers = versions.filter((v) => winners.get(v.file_id) !== v).map((v) => v.rowId);
-      let removed = losers.length;
-      for (const table of CHILD_TABLES) {
-        const children = await this.#select(tx, table, FILE_KEY_COLUMNS);
-        if (!children) continue;
-        const stray = versionsOf(children)
-          .filter((c) => {
-            const w = winners.get(c.file_id);
-            return !w || w.token !== c.token;
-          })
-          .map((c) => c.rowId);
-        await tx.delete(this.#ref(table), stray);
-        removed += stray.length;
-      }
-      await tx.delete(this.#ref("files"), losers);
-      if (removed > 0) await tx.commit();
-      return removed;
-    } finally {
-      await tx.rollback().catch(() => undefined);
+  async #sweepOnce(tx: Transaction): Promise<number> {
+    const files = await this.#select(tx, "files", FILE_KEY_COLUMNS);
+    const versions = files ? versionsOf(files) : [];
+    const winners = pickWinners(versions);
+    const losers = versions.filter((v) => winners.get(v.file_id) !== v).map((v) => v.rowId);
+    let removed = losers.length;
+    for (const table of CHILD_TABLES) {
+      const children = await this.#select(tx, table, FILE_KEY_COLUMNS);
+      if (!children) continue;
+      const stray = versionsOf(children)
+        .filter((c) => {
+          const w = winners.get(c.file_id);
+          return !w || w.token !== c.token;
+        })
+        .map((c) => c.rowId);
+      await tx.delete(this.#ref(table), stray);
+      removed += stray.length;
     }
+    await tx.delete(this.#ref("files"), losers);
+    return removed;
   }
 
-  async #cleanupOnce(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
-    const tx = await this.session.begin();
-    try {
-      // Old candidates by pushdown, then every version of those ids (the winner decides whether a file is old).
-      const candidates = await this.#select(tx, "files", ["file_id"], [lt("last_inspected", cutoff)]);
-      const candidateIds = candidates ? [...new Set(readStrings(candidates, "file_id"))] : [];
-      const { rows, tokens } = await this.#winnerFiles(tx, ["last_inspected"], {
-        ids: candidateIds.filter((x): x is string => x !== null),
-      });
-      const old = rows.filter((r) => r.last_inspected.getTime() < cutoff.getTime()).map((r) => r.file_id);
-      const result: CleanupResult = { files: old.length, parts: 0, channels: 0, attributes: 0 };
-      const oldTokens = new Map([...tokens].filter(([id]) => old.includes(id)));
-      for (const table of CHILD_TABLES) {
-        const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", old);
-        const versions = found.flatMap(versionsOf);
-        result[table] = versions.filter((v) => oldTokens.get(v.file_id) === v.token).length;
-        if (!dryRun) {
-          await tx.delete(
-            this.#ref(table),
-            versions.map((v) => v.rowId),
-          );
-        }
-      }
-      if (!dryRun && old.length > 0) {
-        const files = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", old)).flatMap(
-          versionsOf,
-        );
+  async #cleanupOnce(tx: Transaction, cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
+    // Old candidates by pushdown, then every version of those ids (the winner decides whether a file is old).
+    const candidates = await this.#select(tx, "files", ["file_id"], [lt("last_inspected", cutoff)]);
+    const candidateIds = candidates ? [...new Set(readStrings(candidates, "file_id"))] : [];
+    const { rows, tokens } = await this.#winnerFiles(tx, ["last_inspected"], {
+      ids: candidateIds.filter((x): x is string => x !== null),
+    });
+    const old = rows.filter((r) => r.last_inspected.getTime() < cutoff.getTime()).map((r) => r.file_id);
+    const result: CleanupResult = { files: old.length, parts: 0, channels: 0, attributes: 0 };
+    const oldTokens = new Map([...tokens].filter(([id]) => old.includes(id)));
+    for (const table of CHILD_TABLES) {
+      const found = await this.#selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", old);
+      const versions = found.flatMap(versionsOf);
+      result[table] = versions.filter((v) => oldTokens.get(v.file_id) === v.token).length;
+      if (!dryRun) {
         await tx.delete(
-          this.#ref("files"),
-          files.map((v) => v.rowId),
+          this.#ref(table),
+          versions.map((v) => v.rowId),
         );
-        await tx.commit();
       }
-      return result;
-    } finally {
-      await tx.rollback().catch(() => undefined);
     }
+    if (!dryRun && old.length > 0) {
+      const files = (await this.#selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", old)).flatMap(versionsOf);
+      await tx.delete(
+        this.#ref("files"),
+        files.map((v) => v.rowId),
+      );
+    }
+    return result;
   }
 
   /**

@@ -4,24 +4,7 @@
  */
 import { inspect } from "node:util";
 import { VastError } from "./errors.js";
-
-export interface RetryPolicy {
-  /** Attempts per request, the first included. */
-  maxAttempts: number;
-  /** Total time budget per request, across attempts (ms). */
-  maxElapsedMs: number;
-  /** First backoff delay (ms); doubles per attempt, with full jitter. */
-  baseDelayMs: number;
-  /** Upper bound of a single delay (ms). */
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 10,
-  maxElapsedMs: 60_000,
-  baseDelayMs: 50,
-  maxDelayMs: 2_000,
-};
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry-policy.js";
 
 export interface VastConfigInput {
   endpoint?: string;

@@ -114,11 +114,11 @@ export class NotSupportedSchema extends HttpError {
 
 /** The connection failed or dropped before a complete answer arrived. */
 export class ConnectionError extends VastError {
-  /** True when the request can be replayed without side effects (read-only, or never sent). */
-  readonly mayRetry: boolean;
-  constructor(message: string, mayRetry: boolean, cause?: unknown) {
+  /** True when the request provably never reached the server (refused, unresolvable): replaying it is always safe. */
+  readonly neverSent: boolean;
+  constructor(message: string, neverSent: boolean, cause?: unknown) {
     super("VAST_CONNECTION_ERROR", message, { cause });
-    this.mayRetry = mayRetry;
+    this.neverSent = neverSent;
   }
 }
 
@@ -225,24 +225,4 @@ export function errorFromResponse(details: HttpErrorDetails): HttpError {
   if (details.status === 503 && details.s3Code === "SlowDown") return new SlowDown(details);
   const ctor = BY_STATUS[details.status] ?? UnexpectedError;
   return new ctor(details);
-}
-
-/** True for errors worth replaying the same request for: throttling, 503, a connection that may be retried. */
-export function isRetriable(err: unknown): boolean {
-  if (err instanceof ServiceUnavailable) return true;
-  if (err instanceof ConnectionError) return err.mayRetry;
-  return false;
-}
-
-/** True for errors after which replaying the whole transaction may succeed (the adapter's batch retry). */
-export function isTransient(err: unknown): boolean {
-  return (
-    err instanceof ServiceUnavailable ||
-    err instanceof ConnectionError ||
-    err instanceof Conflict ||
-    err instanceof RequestTimeout ||
-    err instanceof InternalServerError ||
-    err instanceof QueryDataInternalError ||
-    err instanceof MissingTransaction
-  );
 }

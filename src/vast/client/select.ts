@@ -155,6 +155,7 @@ async function runSplit(
       query: "data",
       headers,
       body,
+      budget: tx.budget,
     });
     const decoded = decodeQueryResponse(res.body);
     if (decoded.failed) throw new QueryDataInternalError();

@@ -6,6 +6,7 @@
 import type { VastConfig } from "./config.js";
 import { UnsupportedServer, VastError } from "./errors.js";
 import { commonHeaders, headerValue } from "./request-headers.js";
+import { type RetryBudget, replayOf, withRetries } from "./retry-policy.js";
 import { RequestSigner } from "./signer.js";
 import { Transaction } from "./transaction.js";
 import { HttpTransport, type TransportOptions } from "./transport.js";
@@ -82,26 +83,30 @@ export class VastSession {
     }
   }
 
-  async begin(): Promise<Transaction> {
+  /** Opens a transaction; its requests retry within `budget` (the operation's) when given. */
+  async begin(budget?: RetryBudget): Promise<Transaction> {
     const res = await this.transport.request({
       method: "POST",
       path: "/",
       query: "transaction",
       headers: commonHeaders(0n),
+      call: "begin",
+      budget,
     });
     const raw = headerValue(res.headers["tabular-txid"]);
     if (raw === null || !/^\d+$/.test(raw)) {
       throw new VastError("VAST_API_RESPONSE_ERROR", "begin transaction answered without a tabular-txid");
     }
-    return new Transaction(this, BigInt(raw));
+    return new Transaction(this, BigInt(raw), budget);
   }
 
   /**
    * Runs `fn` in a transaction: commit when it resolves, rollback (best effort) when it throws. A commit that
-   * fails is followed by a rollback too (see Transaction.commit), so no transaction is left open.
+   * fails is followed by a rollback too (see Transaction.commit), so no transaction is left open. Not retried
+   * here: the caller owns the retry loop (see `retrying`).
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const tx = await this.begin();
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, budget?: RetryBudget): Promise<T> {
+    const tx = await this.begin(budget);
     let result: T;
     try {
       result = await fn(tx);
@@ -111,6 +116,36 @@ export class VastSession {
     }
     await tx.commit();
     return result;
+  }
+
+  /**
+   * Runs `fn` in a transaction and replays the whole transaction while a failure allows it (a write or commit whose
+   * outcome is unknown, a conflict, a 500, a dropped connection), all within one budget of the configured policy.
+   * `fn` must be safe to replay (the catalog's upserts are). `commit: false` rolls back instead (reads).
+   */
+  retrying<T>(
+    fn: (tx: Transaction, attempt: number) => Promise<T>,
+    options: { commit?: boolean; alsoRetry?: (err: unknown) => boolean } = {},
+  ): Promise<T> {
+    const budget = this.transport.newBudget();
+    const run = async (attempt: number): Promise<T> => {
+      if (options.commit === false) {
+        const tx = await this.begin(budget);
+        try {
+          return await fn(tx, attempt);
+        } finally {
+          await tx.rollback().catch(() => undefined);
+        }
+      }
+      return this.transaction((tx) => fn(tx, attempt), budget);
+    };
+    return withRetries(
+      budget,
+      (err) => replayOf(err, "write", budget.policy) !== "never" || options.alsoRetry?.(err) === true,
+      run,
+      this.transport.onRetry,
+      "transaction",
+    );
   }
 
   close(): void {

@@ -34,6 +34,7 @@ import {
   NotFound,
 } from "./errors.js";
 import { commonHeaders, headerValue } from "./request-headers.js";
+import type { RetryBudget } from "./retry-policy.js";
 import type { HttpTransport, TabularRequest, TabularResponse } from "./transport.js";
 
 /** What a transaction needs of its session (VastSession): the transports. */
@@ -58,9 +59,13 @@ export class Transaction {
   /** Committed or rolled back for sure. */
   #finished = false;
 
-  constructor(session: TransactionSession, txid: bigint) {
+  /** The retry budget of the operation this transaction belongs to (its requests retry in place within it). */
+  readonly budget: RetryBudget | undefined;
+
+  constructor(session: TransactionSession, txid: bigint, budget?: RetryBudget) {
     this.session = session;
     this.txid = txid;
+    this.budget = budget;
   }
 
   get active(): boolean {
@@ -76,6 +81,8 @@ export class Transaction {
         path: "/",
         query: "transaction",
         headers: this.headers(),
+        call: "commit",
+        budget: this.budget,
       });
       this.#finished = true;
     } catch (err) {
@@ -92,32 +99,25 @@ export class Transaction {
   }
 
   /**
-   * Best-effort rollback, retried: rolling back twice is harmless, and a transaction left open would keep its
-   * DDL claims (other writers then get 409 on the same tables) until the server times it out.
+   * Rollback, retried in place by the transport (rolling back twice is harmless, and a transaction left open would
+   * keep its DDL claims, so other writers get 409 on the same tables, until the server times it out).
    */
   async #release(): Promise<void> {
     if (this.#finished) return;
-    for (let attempt = 1; attempt <= 4; attempt++) {
-      try {
-        await this.session.transport.request({
-          method: "DELETE",
-          path: "/",
-          query: "transaction",
-          headers: this.headers(),
-          idempotent: true,
-        });
-        this.#finished = true;
-        return;
-      } catch (err) {
-        // Already committed or rolled back (unknown transaction): nothing left to release.
-        if (err instanceof NotFound) {
-          this.#finished = true;
-          return;
-        }
-        if (attempt === 4) throw err;
-        await new Promise((r) => setTimeout(r, 20 * attempt));
-      }
+    try {
+      await this.session.transport.request({
+        method: "DELETE",
+        path: "/",
+        query: "transaction",
+        headers: this.headers(),
+        call: "rollback",
+        budget: this.budget,
+      });
+    } catch (err) {
+      // Already committed or rolled back (unknown transaction): nothing left to release.
+      if (!(err instanceof NotFound)) throw err;
     }
+    this.#finished = true;
   }
 
   headers(): Record<string, string> {
@@ -127,7 +127,11 @@ export class Transaction {
   /** Sends a request in this transaction (with retries on throttling and replayable failures). */
   async rpc(req: TabularRequest): Promise<TabularResponse> {
     this.#ensureActive();
-    return this.session.transport.request({ ...req, headers: { ...this.headers(), ...req.headers } });
+    return this.session.transport.request({
+      ...req,
+      headers: { ...this.headers(), ...req.headers },
+      budget: req.budget ?? this.budget,
+    });
   }
 
   async bucketExists(bucket: string): Promise<boolean> {

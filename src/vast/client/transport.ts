@@ -1,13 +1,23 @@
 /**
  * HTTP transport of the tabular API: one keep-alive agent per endpoint, SigV4 on every request,
- * non-200 answers mapped to typed errors, and bounded retries (exponential backoff with full jitter)
- * on SlowDown, 503 and connections that may safely be replayed.
+ * non-200 answers mapped to typed errors, and in-place retries of the failures retry-policy.ts says the same
+ * request may be replayed for (within the caller's budget when it gives one).
  */
 import http from "node:http";
 import https from "node:https";
 import { decodeS3Error } from "../protocol/s3-error.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "./config.js";
-import { ConnectionError, errorFromResponse, isRetriable } from "./errors.js";
+import { ConnectionError, errorFromResponse } from "./errors.js";
+import {
+  type RetryBudget as Budget,
+  type CallKind,
+  DEFAULT_RETRY,
+  neverSent,
+  RetryBudget,
+  type RetryEvent,
+  type RetryPolicy,
+  replayOf,
+  withRetries,
+} from "./retry-policy.js";
 import type { RequestSigner } from "./signer.js";
 
 export interface TabularRequest {
@@ -22,8 +32,10 @@ export interface TabularRequest {
   endpoint?: URL;
   /** Return any status instead of throwing (the version probe reads only headers). */
   acceptAnyStatus?: boolean;
-  /** Safe to replay after a dropped connection even though it writes (e.g. a rollback). */
-  idempotent?: boolean;
+  /** What the request does (default: "read" for GET/HEAD, else "write"); decides what a failure allows. */
+  call?: CallKind;
+  /** The operation's retry budget (default: a fresh one from the transport's policy). */
+  budget?: Budget;
 }
 
 export interface TabularResponse {
@@ -38,7 +50,7 @@ export interface TransportOptions {
   timeoutMs: number;
   retry?: RetryPolicy;
   /** Called before each retry (for tests and logs); never given the request's headers. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; path: string }) => void;
+  onRetry?: (event: RetryEvent) => void;
   /** Randomness source of the jitter (tests make it deterministic). */
   random?: () => number;
   /** Strings scrubbed from server error messages before they reach an error (the credentials). */
@@ -47,7 +59,6 @@ export interface TransportOptions {
 }
 
 const READ_ONLY = new Set(["GET", "HEAD"]);
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export class HttpTransport {
   readonly endpoint: URL;
@@ -73,21 +84,29 @@ export class HttpTransport {
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Sends with retries; throws the typed error of the last attempt. */
-  async request(req: TabularRequest): Promise<TabularResponse> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.send(req);
-      } catch (err) {
-        if (!isRetriable(err) || attempt >= this.#retry.maxAttempts) throw err;
-        const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.floor(this.#random() * cap);
-        if (Date.now() - started + delayMs > this.#retry.maxElapsedMs) throw err;
-        this.#onRetry?.({ attempt, delayMs, error: err as Error, method: req.method, path: req.path });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+  /** A fresh budget of this transport's policy, for an operation that owns its retries. */
+  newBudget(): RetryBudget {
+    return new RetryBudget(this.#retry, this.#random);
+  }
+
+  get onRetry(): TransportOptions["onRetry"] {
+    return this.#onRetry;
+  }
+
+  /**
+   * Sends, replaying the same request while the policy allows it in place; throws the typed error of the last
+   * attempt (a failure only the whole transaction may replay is thrown at once, for the transaction's owner).
+   */
+  request(req: TabularRequest): Promise<TabularResponse> {
+    const budget = req.budget ?? this.newBudget();
+    const call = req.call ?? (READ_ONLY.has(req.method) ? "read" : "write");
+    return withRetries(
+      budget,
+      (err) => replayOf(err, call, budget.policy) === "request",
+      () => this.send(req),
+      this.#onRetry,
+      `${req.method} ${req.path}${req.query ? `?${req.query}` : ""}`,
+    );
   }
 
   /** One attempt, no retry. */
@@ -100,6 +119,7 @@ export class HttpTransport {
     const headers: Record<string, string> = { ...req.headers, ...auth, host: url.host };
     if (req.body !== undefined) headers["content-length"] = String(req.body.byteLength);
     const pathForErrors = `${url.pathname}${url.search}`;
+    const endpointForErrors = url.origin;
 
     const res = await new Promise<TabularResponse>((resolve, reject) => {
       const lib = url.protocol === "https:" ? https : http;
@@ -115,22 +135,21 @@ export class HttpTransport {
           const chunks: Buffer[] = [];
           incoming.on("data", (c: Buffer) => chunks.push(c));
           incoming.on("error", (e) =>
-            reject(connectionError(req.method, pathForErrors, e, true, req.idempotent)),
+            reject(connectionError(endpointForErrors, req.method, pathForErrors, e)),
           );
           incoming.on("aborted", () =>
             reject(
-              connectionError(req.method, pathForErrors, new Error("response aborted"), true, req.idempotent),
+              connectionError(endpointForErrors, req.method, pathForErrors, new Error("response aborted")),
             ),
           );
           incoming.on("end", () => {
             if (!incoming.complete) {
               reject(
                 connectionError(
+                  endpointForErrors,
                   req.method,
                   pathForErrors,
                   new Error("incomplete response"),
-                  true,
-                  req.idempotent,
                 ),
               );
               return;
@@ -144,7 +163,7 @@ export class HttpTransport {
         },
       );
       r.on("timeout", () => r.destroy(new Error("request timed out")));
-      r.on("error", (e) => reject(connectionError(req.method, pathForErrors, e, false, req.idempotent)));
+      r.on("error", (e) => reject(connectionError(endpointForErrors, req.method, pathForErrors, e)));
       r.end(
         req.body === undefined
           ? undefined
@@ -182,21 +201,11 @@ function joinPath(basePath: string, path: string): string {
   return `${trimmed}${path}`;
 }
 
-function connectionError(
-  method: string,
-  path: string,
-  cause: Error,
-  responseStarted: boolean,
-  idempotent = false,
-): ConnectionError {
+function connectionError(endpoint: string, method: string, path: string, cause: Error): ConnectionError {
   const code = (cause as NodeJS.ErrnoException).code;
-  // A read-only (or idempotent) request may always be replayed; a write only when it provably never reached the
-  // server.
-  const mayRetry =
-    READ_ONLY.has(method) || idempotent || (!responseStarted && code !== undefined && NEVER_SENT.has(code));
   return new ConnectionError(
-    `${method} ${path}: connection failed (${code ?? cause.message})`,
-    mayRetry,
+    `${method} ${endpoint}${path}: connection failed (${code ?? cause.message})`,
+    neverSent(code),
     cause,
   );
 }

@@ -10,6 +10,7 @@ import {
   ServiceUnavailable,
   SlowDown,
 } from "../../../src/vast/client/errors.js";
+import { DEFAULT_RETRY } from "../../../src/vast/client/retry-policy.js";
 import { RequestSigner } from "../../../src/vast/client/signer.js";
 import { HttpTransport } from "../../../src/vast/client/transport.js";
 import { encodeS3Error } from "../../../src/vast/protocol/s3-error.js";
@@ -40,6 +41,8 @@ function transport(endpoint: URL, retries: { attempts?: number; elapsed?: number
       maxElapsedMs: retries.elapsed ?? 10_000,
       baseDelayMs: 1,
       maxDelayMs: 4,
+      jitter: "full",
+      retryOn: DEFAULT_RETRY.retryOn,
     },
     onRetry: (i) => retriesSeen.push(i.attempt),
   });
@@ -107,7 +110,7 @@ describe("HttpTransport", () => {
     expect(retriesSeen).toEqual([]);
   });
 
-  it("replays a dropped read or idempotent request, never a dropped write", async () => {
+  it("replays a dropped read or rollback in place, and leaves a dropped write to the transaction's owner", async () => {
     const url = await serve((req, res, n) => {
       if (n % 2 === 0) return req.socket.destroy();
       res.end("ok");
@@ -120,7 +123,8 @@ describe("HttpTransport", () => {
       .request({ method: "POST", path: "/b/s/t", query: "rows", body: new Uint8Array([1]) })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
-    expect((err as ConnectionError).mayRetry).toBe(false);
+    expect((err as ConnectionError).neverSent).toBe(false);
+    expect((err as ConnectionError).message).toContain(url.origin); // the endpoint is named
     expect(writeRetries).toEqual([]);
     await reader.request({ method: "GET", path: "/" }); // the next request lands on a dropping turn
     const { t: releaser, retriesSeen: releaseRetries } = transport(url);
@@ -128,13 +132,13 @@ describe("HttpTransport", () => {
       method: "DELETE",
       path: "/",
       query: "transaction",
-      idempotent: true,
+      call: "rollback",
     });
     expect(res.status).toBe(200);
     expect(releaseRetries).toEqual([1]);
   });
 
-  it("maps statuses and S3 codes to the SDK's error types without retrying them", async () => {
+  it("maps statuses and S3 codes of a write to the SDK's error types without replaying the write", async () => {
     const cases: [number, string, unknown][] = [
       [409, "Conflict", Conflict],
       [403, "AccessDenied", Forbidden],
@@ -148,11 +152,26 @@ describe("HttpTransport", () => {
     });
     const { t, retriesSeen } = transport(url);
     for (const [status, code, type] of cases) {
-      const err = await t.request({ method: "GET", path: "/b" }).catch((e: unknown) => e);
+      const err = await t
+        .request({ method: "POST", path: "/b/s/t", query: "rows", body: new Uint8Array([1]) })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(type);
       expect(err).toMatchObject({ status, s3Code: code });
     }
     expect(retriesSeen).toEqual([]);
+  });
+
+  it("replays a 500 on a read in place (the default policy), never a 4xx", async () => {
+    const url = await serve((req, res, n) => {
+      if (req.method === "GET" && n === 0) return s3Error(res, 500, "InternalError");
+      if (req.method === "HEAD") return s3Error(res, 403, "AccessDenied");
+      res.end("ok");
+    });
+    const { t, retriesSeen } = transport(url);
+    expect((await t.request({ method: "GET", path: "/b/s/t", query: "data" })).status).toBe(200);
+    expect(retriesSeen).toEqual([1]);
+    await expect(t.request({ method: "HEAD", path: "/b" })).rejects.toBeInstanceOf(Forbidden);
+    expect(retriesSeen).toEqual([1]);
   });
 
   it("reuses one keep-alive connection across requests", async () => {
