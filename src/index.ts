@@ -7,6 +7,7 @@ export { type PartLayout, partLayout } from "./core/pixels/part-layout.js";
 export { type PixelReport, pixelReport, pixelReportFile } from "./inspect/pixel-report.js";
 export { planPixels, readChunks } from "./inspect/read-chunks.js";
 export { type PixelsResult, type ReadPixelsOptions, readPixels } from "./inspect/read-pixels.js";
+export { applyResultRules, type ResultRule } from "./core/validation/result-rules.js";
 export { inspect, inspectFile, inspectFileSync } from "./inspect/inspect.js";
 export type { InspectOptions } from "./inspect/options.js";
 export { passes, type ValidationReport, validate } from "./inspect/validation-report.js";

@@ -7,3 +7,4 @@ export {
   type PlanOptions,
 } from "./inspection-plan.js";
 export * from "./model.js";
+export { applyResultRules, type ResultRule } from "./validation/result-rules.js";
