@@ -93,7 +93,7 @@ export interface CatalogRecord {
   attributes: AttributeRow[];
   /**
    * Set only by the scan, for a store that declares `acceptsEncodedChildren` (DuckDB): the channel and attribute
-   * rows as JSON texts (catalog/duckdb/child-json.ts), `channels` and `attributes` then being empty.
+   * rows as JSON texts (catalog/encoded-children.ts), `channels` and `attributes` then being empty.
    */
   encoded?: EncodedChildren;
 }

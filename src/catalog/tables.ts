@@ -126,3 +126,10 @@ export const TABLE_COLUMNS: Record<CatalogTable, ColumnSpec<any>[]> = {
   channels: CHANNEL_COLUMNS,
   attributes: ATTRIBUTE_COLUMNS,
 };
+
+/** The order of a file's child rows in a record (`getRecord`): by part, then stored order (channels by name). */
+export const CHILD_ORDER: Record<Exclude<CatalogTable, "files">, readonly string[]> = {
+  parts: ["part_index"],
+  channels: ["part_index", "channel_name"],
+  attributes: ["part_index", "attribute_index"],
+};

@@ -21,6 +21,7 @@ import {
   ATTRIBUTE_COLUMNS,
   CATALOG_TABLES,
   CHANNEL_COLUMNS,
+  CHILD_ORDER,
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
@@ -309,12 +310,12 @@ export class DuckDbCatalogStore implements CatalogStore {
       if (!file) return null;
       return {
         file,
-        parts: await select<PartRow>("parts", PART_COLUMNS, "part_index"),
-        channels: await select<ChannelRow>("channels", CHANNEL_COLUMNS, "part_index, channel_name"),
+        parts: await select<PartRow>("parts", PART_COLUMNS, CHILD_ORDER.parts.join(", ")),
+        channels: await select<ChannelRow>("channels", CHANNEL_COLUMNS, CHILD_ORDER.channels.join(", ")),
         attributes: await select<AttributeRow>(
           "attributes",
           ATTRIBUTE_COLUMNS,
-          "part_index, attribute_index",
+          CHILD_ORDER.attributes.join(", "),
         ),
       };
     });

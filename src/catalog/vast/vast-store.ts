@@ -14,14 +14,12 @@
  * - Re-inspection updates `inspection_count` / `last_inspected` of the winner by `$row_id`.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { Field, Schema, type Table, Uint64 } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
 import { between, isin, lt, type Predicate } from "../../vast/client/predicate.js";
 import { select } from "../../vast/client/select.js";
 import { type SessionOptions, VastSession } from "../../vast/client/session.js";
 import { ROW_ID, type TableRef, type Transaction } from "../../vast/client/transaction.js";
-import { backupTableFile, writeBackupManifest } from "../backup-manifest.js";
 import { currentFirst } from "../current-version.js";
 import type {
   CatalogStore,
@@ -33,12 +31,14 @@ import type {
   UpsertOutcome,
 } from "../port.js";
 import { EmptyQueryError, runSandboxedQuery } from "../query-sandbox.js";
+import { inRecordOrder } from "../record-order.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import { nearestFiles } from "../similarity.js";
 import { neededColumns, withMirror } from "../sql-engine/mirror.js";
 import { readBackup } from "../sql-engine/read-backup.js";
 import { runReadOnly } from "../sql-engine/read-only-query.js";
-import { sqlString } from "../sql-engine/sql-literals.js";
-import { CATALOG_SCHEMA, CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
+import { writeBackup } from "../sql-engine/write-backup.js";
+import { CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
 import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
 import { readBigints, readStrings, rowsToBatch, tableToRows } from "./arrow-rows.js";
 import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
@@ -100,20 +100,6 @@ function versionsOf(table: Table): FileVersion[] {
     rowId: rowIds[index]!,
     index,
   }));
-}
-
-function byKeys<T>(...keys: ((row: T) => string | number | null)[]) {
-  return (a: T, b: T): number => {
-    for (const key of keys) {
-      const x = key(a);
-      const y = key(b);
-      if (x === y) continue;
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return x < y ? -1 : 1;
-    }
-    return 0;
-  };
 }
 
 export class VastCatalogStore implements CatalogStore {
@@ -444,7 +430,6 @@ export class VastCatalogStore implements CatalogStore {
     query: { file_id: string } | { embedding: Float32Array | number[] },
     k: number,
   ): Promise<SimilarHit[]> {
-    const limit = Math.max(0, Math.floor(k));
     const { rows } = await this.#read((tx) =>
       this.#winnerFiles(tx, [
         "file_path",
@@ -454,27 +439,7 @@ export class VastCatalogStore implements CatalogStore {
         "metadata_embedding",
       ]),
     );
-    let target: Float32Array | null;
-    let exclude: string | null = null;
-    if ("file_id" in query) {
-      target = rows.find((r) => r.file_id === query.file_id)?.metadata_embedding ?? null;
-      exclude = query.file_id;
-    } else {
-      target = Float32Array.from(query.embedding);
-    }
-    if (!target) return [];
-    rows.sort(currentFirst);
-    const seenPaths = new Set<string>();
-    const hits: SimilarHit[] = [];
-    for (const r of rows) {
-      if (seenPaths.has(r.file_path_normalized)) continue;
-      seenPaths.add(r.file_path_normalized);
-      if (r.file_id === exclude || !r.metadata_embedding) continue;
-      const d = cosineDistance(target, r.metadata_embedding);
-      if (d !== null) hits.push({ file_id: r.file_id, file_path: r.file_path, distance: d });
-    }
-    hits.sort((a, b) => a.distance - b.distance || (a.file_id < b.file_id ? -1 : 1));
-    return hits.slice(0, limit);
+    return nearestFiles(rows, query, k);
   }
 
   async getRecord(file_id: string): Promise<CatalogRecord | null> {
@@ -494,20 +459,12 @@ export class VastCatalogStore implements CatalogStore {
           tokens,
           [file_id],
         );
-      const parts = (await child<PartRow>("parts")).sort(byKeys((p) => p.part_index));
-      const channels = (await child<ChannelRow>("channels")).sort(
-        byKeys(
-          (c) => c.part_index,
-          (c) => c.channel_name,
-        ),
-      );
-      const attributes = (await child<AttributeRow>("attributes")).sort(
-        byKeys(
-          (a) => a.part_index,
-          (a) => a.attribute_index,
-        ),
-      );
-      return { file, parts, channels, attributes };
+      return inRecordOrder({
+        file,
+        parts: await child<PartRow>("parts"),
+        channels: await child<ChannelRow>("channels"),
+        attributes: await child<AttributeRow>("attributes"),
+      });
     });
   }
 
@@ -626,19 +583,7 @@ export class VastCatalogStore implements CatalogStore {
         out[table] = await this.#winnerChildren(tx, table, all[table]!, files.tokens);
       return out;
     });
-    await mkdir(dir, { recursive: true });
-    const tables: Record<string, number> = {};
-    await withMirror(rows, async (connection) => {
-      for (const table of CATALOG_TABLES) {
-        const order = table === "files" ? "file_id" : "ALL";
-        const file = sqlString(backupTableFile(dir, table));
-        const r = await connection.run(
-          `COPY (SELECT * FROM ${CATALOG_SCHEMA}.${table} ORDER BY ${order}) TO ${file} (FORMAT parquet)`,
-        );
-        tables[table] = r.rowsChanged;
-      }
-    });
-    await writeBackupManifest(dir, tables);
+    await writeBackup(dir, rows);
   }
 
   /** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
@@ -653,20 +598,4 @@ export class VastCatalogStore implements CatalogStore {
   async close(): Promise<void> {
     this.session.close();
   }
-}
-
-function cosineDistance(a: Float32Array, b: Float32Array): number | null {
-  if (a.length !== b.length) return null;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  if (na === 0 || nb === 0) return null;
-  return 1 - dot / Math.sqrt(na * nb);
 }
