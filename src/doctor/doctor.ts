@@ -1,6 +1,5 @@
 /** `exr-inspector doctor`: the seed's "Troubleshooting Deployment" as checks against the configured endpoints. */
-import type { CatalogOptions } from "../catalog/open.js";
-import { defaultDbPath } from "../catalog/open.js";
+import { type CatalogOptions, defaultDbPath } from "../catalog/open-options.js";
 import type { CheckResult } from "./check.js";
 import { duckdbChecks } from "./duckdb-checks.js";
 import { s3Checks, s3TargetFrom } from "./s3-checks.js";

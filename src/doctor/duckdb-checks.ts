@@ -7,8 +7,13 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, FILE_COLUMNS, PART_COLUMNS } from "../catalog/duckdb/columns.js";
-import { SCHEMA } from "../catalog/duckdb/schema.js";
+import {
+  ATTRIBUTE_COLUMNS,
+  CHANNEL_COLUMNS,
+  FILE_COLUMNS,
+  PART_COLUMNS,
+  CATALOG_SCHEMA as SCHEMA,
+} from "../catalog/tables.js";
 import { type CheckResult, notTried, runCheck, withTimeout } from "./check.js";
 
 const OPEN_TIMEOUT_MS = 10_000;

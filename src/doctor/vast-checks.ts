@@ -5,8 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { Field, Int64, Schema, Utf8 } from "apache-arrow";
+import { CATALOG_TABLES, TABLE_COLUMNS } from "../catalog/tables.js";
 import { readBigints, readStrings, rowsToBatch } from "../catalog/vast/arrow-rows.js";
-import { CATALOG_TABLES, INGEST_TOKEN, TABLE_COLUMNS } from "../catalog/vast/table-schemas.js";
+import { INGEST_TOKEN } from "../catalog/vast/table-schemas.js";
 import { resolveVastConfig, VastConfig, type VastConfigInput } from "../vast/client/config.js";
 import { Forbidden } from "../vast/client/errors.js";
 import { eq } from "../vast/client/predicate.js";

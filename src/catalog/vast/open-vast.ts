@@ -4,10 +4,10 @@ import type { CatalogOptions } from "../open-options.js";
 import { VastCatalogStore } from "./vast-store.js";
 
 export async function openVastCatalog(options: CatalogOptions): Promise<VastCatalogStore> {
-  const { filesPerTransaction, writeAttempts, ...flags } = options.vast ?? {};
+  const { filesPerTransaction, ...flags } = options.vast ?? {};
   const config = resolveVastConfig(flags);
   const readOnly = options.readOnly ?? false;
-  const store = await VastCatalogStore.open(config, { readOnly, filesPerTransaction, writeAttempts });
+  const store = await VastCatalogStore.open(config, { readOnly, filesPerTransaction });
   try {
     if (options.init ?? true) await store.init();
   } catch (err) {

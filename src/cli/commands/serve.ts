@@ -56,9 +56,9 @@ export function registerServe(program: Command): void {
     const logger = createLogger();
     const metrics = new ServeMetrics();
     const catalog = catalogOptionsFrom(options, { init: true });
-    // A broker redelivers: a batch gives up after a few attempts within --catalog-timeout and answers 503.
-    const budgetMs = options.catalogTimeout * 1000;
-    catalog.vast = { ...catalog.vast, writeAttempts: 3, retry: { maxElapsedMs: Math.ceil(budgetMs / 3) } };
+    // A broker redelivers: a batch gives up once --catalog-timeout is spent (one retry budget for every retry loop
+    // of the operation, see vast/client/retry-policy.ts) and answers 503.
+    catalog.vast = { ...catalog.vast, retry: { maxElapsedMs: options.catalogTimeout * 1000 } };
     const store = await openCatalog(catalog);
     const batch = options.batching
       ? {
