@@ -6,8 +6,8 @@
  * VAST applies them to the in-memory mirror after loading the rows a query needs.
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { runReadOnly } from "./duckdb/read-only-query.js";
 import type { QueryResult } from "./port.js";
+import { runReadOnly } from "./sql-engine/read-only-query.js";
 
 /** DuckDB settings of the sandbox, in the order they are applied (the lock last). */
 export const SANDBOX_SETTINGS = [

@@ -104,14 +104,3 @@ WHERE last_inspected < CURRENT_DATE - INTERVAL '6 months';`,
 /** The seed's cleanup statement; `exr-inspector sql` rejects it (read-only), `exr-inspector cleanup` performs it. */
 export const SEED_CLEANUP_DELETE = `DELETE FROM exr_metadata.files
 WHERE last_inspected < CURRENT_DATE - INTERVAL '6 months';`;
-
-/** Queries shown by `exr-inspector report`. */
-export const REPORT_QUERY_IDS = [
-  "recent-inspections",
-  "embedding-dimensions",
-  "parts-by-compression",
-  "files-per-channel",
-  "compression-usage",
-  "size-percentiles",
-  "inspections-per-hour",
-];

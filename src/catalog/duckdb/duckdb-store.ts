@@ -14,7 +14,6 @@ import type {
 } from "../port.js";
 import { EmptyQueryError, openSandboxedFile, runSandboxedQuery, sandbox } from "../query-sandbox.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
-import { runReadOnly } from "../sql-engine/read-only-query.js";
 import { sqlString, sqlTimestamp } from "../sql-engine/sql-literals.js";
 import { rowFromObject } from "../sql-engine/values.js";
 import {

@@ -5,8 +5,8 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { currentFirstSql } from "../current-version.js";
-import { type CatalogTable, CATALOG_SCHEMA as SCHEMA, TABLE_COLUMNS } from "../tables.js";
 import { sandbox } from "../query-sandbox.js";
+import { type CatalogTable, CATALOG_SCHEMA as SCHEMA, TABLE_COLUMNS } from "../tables.js";
 import { appendRows } from "./appenders.js";
 import { SQL_TYPE } from "./sql-types.js";
 

@@ -36,7 +36,6 @@ import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "
 import { nearestFiles } from "../similarity.js";
 import { neededColumns, withMirror } from "../sql-engine/mirror.js";
 import { readBackup } from "../sql-engine/read-backup.js";
-import { runReadOnly } from "../sql-engine/read-only-query.js";
 import { writeBackup } from "../sql-engine/write-backup.js";
 import { CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
 import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
