@@ -18,9 +18,6 @@ export interface ChannelStatsRecord {
   constant: boolean;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 /**
  * Accumulates one channel's statistics chunk by chunk in float64: each chunk's mean and sum of squared
  * deviations are computed in two passes and merged (Chan et al.), so the result does not drift with size.
@@ -171,10 +168,4 @@ export class ChannelStats {
       constant: this.constant,
     };
   }
-}
-
-/** float32 bits → number (exported for tests and the deep statistics). */
-export function floatOfBits(bits: number): number {
-  u32[0] = bits;
-  return f32[0]!;
 }
