@@ -14,6 +14,17 @@ export function frameRanges(frames: readonly number[]): string {
   return out.join(" ");
 }
 
+/** Runs of consecutive frames `[start, end]` (frames ascending): the compact form of a frame list. */
+export function frameRuns(frames: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const f of frames) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === f - 1) last[1] = f;
+    else runs.push([f, f]);
+  }
+  return runs;
+}
+
 /**
  * One line per sequence in the notation of file browsers and Nuke-style tools:
  * `beauty.[1001-1100].exr  100 frames  missing 1042-1044  incomplete 1050  odd 1060 (channels)`.
