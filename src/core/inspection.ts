@@ -9,6 +9,9 @@ import type { HeaderScan } from "./header-scan.js";
 import { isoTimestamp } from "./iso-timestamp.js";
 import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
 import { analyzeTables, chunkHeaderSize, layoutTables } from "./offset-tables.js";
+import { type DerivedPart, derivePart } from "./part-derive.js";
+import type { TableAnalysis, TableLayout } from "./table-layout.js";
+import { validateFile } from "./validate.js";
 
 /** Codes a remote source's read failure carries (see src/io/source-error.ts); like EXR_IO_ERROR otherwise. */
 const SOURCE_CODES: ReadonlySet<string> = new Set([
@@ -17,9 +20,6 @@ const SOURCE_CODES: ReadonlySet<string> = new Set([
   "EXR_SOURCE_UNAVAILABLE",
   "EXR_SOURCE_CHANGED",
 ]);
-import { type DerivedPart, derivePart } from "./part-derive.js";
-import type { TableAnalysis, TableLayout } from "./table-layout.js";
-import { validateFile } from "./validate.js";
 
 export const DEFAULT_INITIAL_READ_BYTES = 64 * 1024;
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024 * 1024;

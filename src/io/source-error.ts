@@ -23,6 +23,3 @@ export class SourceError extends Error {
     this.name = "SourceError";
   }
 }
-
-export const isSourceError = (err: unknown, code?: SourceErrorCode): err is SourceError =>
-  err instanceof SourceError && (code === undefined || err.code === code);

@@ -1,5 +1,5 @@
 import { buildRecord } from "../catalog/build-record.js";
-import { encodeChildren } from "../catalog/duckdb/child-json.js";
+import { encodeChildren } from "../catalog/encoded-children.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { inspectRemote } from "../inspect/inspect-remote.js";
 import type { RemoteContext } from "../io/remote-inputs.js";

@@ -107,7 +107,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const handoff = Math.min(batchSize, HANDOFF_FILES);
   const jobSize = Math.max(1, options.jobSize ?? Math.min(32, handoff));
   const pool = new InspectPool(options.jobs ?? 0);
-  // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see child-json.ts).
+  // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see catalog/encoded-children.ts).
   const encodeChildren = options.store.acceptsEncodedChildren === true;
   const progress: ScanProgress = {
     found: 0,

@@ -68,6 +68,7 @@ class MemoryCatalogStore implements CatalogStore {
         file_id: file.file_id,
         size_bytes: file.size_bytes,
         mtime: file.mtime?.toISOString() ?? null,
+        etag: file.etag ?? null,
       });
     }
     return out;

@@ -6,7 +6,7 @@ import { failedResult } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, render } from "./render.js";
 import { inspectOrFail, optionsFor } from "./render-files.js";
-import type { RunOptions, RunSummary } from "./run.js";
+import type { RunOptions, RunSummary } from "./run-types.js";
 
 /**
  * A run with `s3://` or `https://` inputs (mixed with local ones): objects are inspected on this thread,

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
-import { hasRemoteInputs, type RemoteSettings } from "../../io/remote-inputs.js";
+import { hasRemoteInputs } from "../../io/remote-inputs.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { failedResult, internalFailure } from "./failed-result.js";
@@ -8,6 +8,7 @@ import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 import { inspectOrFail, optionsFor, type RenderRequest } from "./render-files.js";
 import { renderMixedPaths } from "./run-remote.js";
+import type { RunOptions, RunSummary } from "./run-types.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -18,27 +19,7 @@ const WORKERS_AFTER_FILES = 256;
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
 const RENDER_WORKER = new URL("./render-worker.js", import.meta.url);
 
-export interface RunOptions {
-  paths: string[];
-  kind: RenderKind;
-  /** Receives each file's printed form, in input order. Return a promise to apply back-pressure. */
-  emit: (item: Rendered, index: number) => void | Promise<void>;
-  /**
-   * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
-   * a few hundred files (this thread inspects until they are up); 1 inspects in this thread only.
-   */
-  jobs?: number;
-  /** With `io: "async"`: files in flight. */
-  concurrency?: number;
-  stdin?: NodeJS.ReadableStream;
-  maxHeaderBytes?: number;
-  /** Blocking reads (default; fastest on local disks) or fs/promises with `concurrency` files in flight. */
-  io?: "sync" | "async";
-  /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
-  pool?: RenderPool;
-  /** How `s3://` and `https://` inputs are read (see run-remote.ts). */
-  remote?: RemoteSettings;
-}
+export type { RunOptions, RunSummary } from "./run-types.js";
 
 export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
 
@@ -57,13 +38,6 @@ export function createRenderPool(jobs: number): RenderPool {
 /** False when running from TypeScript sources (no compiled worker module): everything then runs in process. */
 export function renderWorkersAvailable(): boolean {
   return workerModuleExists(RENDER_WORKER);
-}
-
-export interface RunSummary {
-  files: number;
-  failed: number;
-  /** Stopped by Ctrl-C (remote runs): only the files that had finished were emitted. */
-  interrupted?: boolean;
 }
 
 export function defaultJobs(): number {

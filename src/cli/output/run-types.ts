@@ -1,0 +1,33 @@
+import type { RemoteSettings } from "../../io/remote-inputs.js";
+import type { WorkerPool } from "../../parallel/worker-pool.js";
+import type { Rendered, RenderKind } from "./render.js";
+import type { RenderRequest } from "./render-files.js";
+
+export interface RunOptions {
+  paths: string[];
+  kind: RenderKind;
+  /** Receives each file's printed form, in input order. Return a promise to apply back-pressure. */
+  emit: (item: Rendered, index: number) => void | Promise<void>;
+  /**
+   * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
+   * a few hundred files (this thread inspects until they are up); 1 inspects in this thread only.
+   */
+  jobs?: number;
+  /** With `io: "async"`: files in flight. */
+  concurrency?: number;
+  stdin?: NodeJS.ReadableStream;
+  maxHeaderBytes?: number;
+  /** Blocking reads (default; fastest on local disks) or fs/promises with `concurrency` files in flight. */
+  io?: "sync" | "async";
+  /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
+  pool?: WorkerPool<RenderRequest, Rendered[]>;
+  /** How `s3://` and `https://` inputs are read (see run-remote.ts). */
+  remote?: RemoteSettings;
+}
+
+export interface RunSummary {
+  files: number;
+  failed: number;
+  /** Stopped by Ctrl-C (remote runs): only the files that had finished were emitted. */
+  interrupted?: boolean;
+}
