@@ -7,6 +7,7 @@ export const EXIT = {
   FINDINGS: 1,
   USAGE: 2,
   RUNTIME: 3,
+  WARNINGS: 4,
   INTERRUPTED: 130,
   TERMINATED: 143,
 } as const;
@@ -39,6 +40,11 @@ export const EXIT_CODES: ReadonlyArray<{ code: ExitCode; name: keyof typeof EXIT
     meaning:
       "Runtime failure: the catalog is unreachable, locked by another process, not permitted, or failed while " +
       "working; a write or read error outside the inspected files.",
+  },
+  {
+    code: EXIT.WARNINGS,
+    name: "WARNINGS",
+    meaning: "validate --policy: no file failed, but at least one has a warning (its worst finding).",
   },
   {
     code: EXIT.INTERRUPTED,

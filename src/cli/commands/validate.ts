@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import type { RenderKind } from "../output/render.js";
+import type { Policy } from "../../policy/model.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
@@ -26,6 +27,7 @@ interface ValidateOptions extends ReadOptions {
   details?: boolean;
   summary?: boolean;
 }
+import { loadPolicyOrExit } from "./policy-option.js";
 
 export function registerValidate(program: Command): void {
   const command = program
@@ -33,7 +35,8 @@ export function registerValidate(program: Command): void {
     .description(
       "print only the validation findings of EXR files (directories recurse; '-' reads paths from stdin). " +
         "Directories, stdin and more than 10 files print one line per file (--details for every finding). " +
-        "Exit 0: all valid and complete; 1: any not; 2: usage error",
+        "Exit 0: all valid and complete; 1: any not; 2: usage error or invalid policy; " +
+        "4 (with --policy): none failed but some have warnings",
     )
     .addOption(
       new Option("-f, --format <format>", "text | ndjson ({path, status, is_complete, findings} per file)")
@@ -43,14 +46,25 @@ export function registerValidate(program: Command): void {
     .option("-q, --quiet", "only files that fail (no OK lines)")
     .addOption(new Option("--details", "text: every finding of every file").conflicts("summary"))
     .addOption(new Option("--summary", "text: one line per file, even for a few files"))
+    .option(
+      "--policy <name|file>",
+      "also check a policy: a built-in preset (aces-container-strict, aces-container-relaxed, vfx-plate-delivery, " +
+        "studio-default) or a YAML/JSON policy file",
+    )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .option("--full", "also decode every chunk and report damage in the pixel data (same as verify)")
     .addOption(ioOption())
     .addOption(jobsOption());
   addRemoteOptions(command)
     .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
-    .action(async (paths: string[], opts: ValidateOptions & RemoteCliOptions & { full?: boolean }) => {
+    .action(async (paths: string[], opts: ValidateOptions & RemoteCliOptions & { full?: boolean; policy?: string }) => {
       if (opts.full) return runVerify(paths, opts.format);
+      let policy: Policy | undefined;
+      if (opts.policy !== undefined) {
+        const loaded = await loadPolicyOrExit(opts.policy);
+        if (!loaded) return;
+        policy = loaded;
+      }
       const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
       const kind: RenderKind =
         opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";
@@ -62,6 +76,7 @@ export function registerValidate(program: Command): void {
         kind,
         ...readOptions(opts),
         remote: remoteSettings(opts),
+        ...(policy ? { policy } : {}),
         emit: ({ text, passed }) => {
           done++;
           if (!passed) failed++;
@@ -73,8 +88,9 @@ export function registerValidate(program: Command): void {
         process.stderr.write(
           summary.files === 0
             ? "exr-inspector: no EXR files found\n"
-            : `${summary.files} file${summary.files === 1 ? "" : "s"}, ${summary.failed} failed\n`,
+            : `${summary.files} file${summary.files === 1 ? "" : "s"}, ${summary.failed} failed` +
+                `${policy ? `, ${summary.warned} with warnings (policy ${policy.id})` : ""}\n`,
         );
-      process.exitCode = exitCodeOf(summary);
+      process.exitCode = exitCodeOf(summary, policy !== undefined);
     });
 }

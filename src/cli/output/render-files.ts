@@ -1,5 +1,7 @@
 import type { InspectionResult } from "../../core/model.js";
 import { type InspectOptions, inspectFileSync } from "../../inspect/inspect.js";
+import { withPolicyFindings } from "../../policy/evaluate.js";
+import type { Policy } from "../../policy/model.js";
 import { internalFailure } from "./failed-result.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 
@@ -8,6 +10,8 @@ export interface RenderRequest {
   paths: string[];
   kind: RenderKind;
   maxHeaderBytes?: number;
+  /** Add this policy's findings to each file's structural ones. */
+  policy?: Policy;
 }
 
 /** Inspection options for a render kind: `validate` prints findings only, so it computes no hashes. */
@@ -29,7 +33,12 @@ export function inspectOrFail(path: string, options: InspectOptions): Inspection
   }
 }
 
+/** The result as printed: the inspection, plus the policy's findings when a policy was given. */
+export function judged(result: InspectionResult, policy: Policy | undefined): InspectionResult {
+  return policy ? withPolicyFindings(result, policy) : result;
+}
+
 export function renderFiles(request: RenderRequest): Rendered[] {
   const options = optionsFor(request.kind, request.maxHeaderBytes);
-  return request.paths.map((p) => render(inspectOrFail(p, options), request.kind));
+  return request.paths.map((p) => render(judged(inspectOrFail(p, options), request.policy), request.kind));
 }

@@ -1,6 +1,7 @@
-import type { InspectionResult } from "../../core/model.js";
+import type { InspectionResult, Severity } from "../../core/model.js";
 import { passes, validationReport } from "../../inspect/validation-report.js";
 import { formatInspectionCompact } from "./compact-text.js";
+import { worstSeverity } from "../../policy/evaluate.js";
 import { prettyJson } from "./json.js";
 import { formatFindingsLine, formatFindingsText, formatInspectionText } from "./text.js";
 
@@ -14,10 +15,11 @@ export type RenderKind =
   | "findings-line"
   | "findings-ndjson";
 
-/** One file's printed form and whether it passed (valid and complete): all the CLI needs of a result. */
+/** One file's printed form, whether it passed (valid and complete) and its worst finding: all the CLI needs. */
 export interface Rendered {
   text: string;
   passed: boolean;
+  worst: Severity | null;
 }
 
 /**
@@ -25,7 +27,11 @@ export interface Rendered {
  * spaces); `JsonOutput` turns it back into a stand-alone document when the run had one file.
  */
 export function render(result: InspectionResult, kind: RenderKind): Rendered {
-  return { text: renderText(result, kind), passed: passes(result) };
+  return {
+    text: renderText(result, kind),
+    passed: passes(result),
+    worst: worstSeverity(result.validation.findings),
+  };
 }
 
 function renderText(r: InspectionResult, kind: RenderKind): string {

@@ -15,7 +15,7 @@ import type { RunOptions, RunSummary } from "./run-types.js";
  */
 export async function renderMixedPaths(options: RunOptions): Promise<RunSummary> {
   const controller = new AbortController();
-  const summary: RunSummary = { files: 0, failed: 0 };
+  const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();

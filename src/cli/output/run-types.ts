@@ -1,3 +1,4 @@
+import type { Policy } from "../../policy/model.js";
 import type { RemoteSettings } from "../../io/remote-inputs.js";
 import type { WorkerPool } from "../../parallel/worker-pool.js";
 import type { Rendered, RenderKind } from "./render.js";
@@ -21,6 +22,8 @@ export interface RunOptions {
   io?: "sync" | "async";
   /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
   pool?: WorkerPool<RenderRequest, Rendered[]>;
+  /** Policy whose findings are added to each file's (validate --policy). */
+  policy?: Policy;
   /** How `s3://` and `https://` inputs are read (see run-remote.ts). */
   remote?: RemoteSettings;
 }
@@ -28,6 +31,8 @@ export interface RunOptions {
 export interface RunSummary {
   files: number;
   failed: number;
+  /** Files that passed but whose worst finding is a warning (validate --policy). */
+  warned: number;
   /** Stopped by Ctrl-C (remote runs): only the files that had finished were emitted. */
   interrupted?: boolean;
 }

@@ -3,10 +3,11 @@ import { inspectFile } from "../../inspect/inspect.js";
 import { hasRemoteInputs } from "../../io/remote-inputs.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
+import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
-import { inspectOrFail, optionsFor, type RenderRequest } from "./render-files.js";
+import { inspectOrFail, judged, optionsFor, type RenderRequest } from "./render-files.js";
 import { renderMixedPaths } from "./run-remote.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
@@ -48,11 +49,12 @@ export function defaultJobs(): number {
 export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   if (hasRemoteInputs(options.paths)) return renderMixedPaths(options);
   const entries = walkPaths(options.paths, options.stdin ? { stdin: options.stdin } : {});
-  const summary: RunSummary = { files: 0, failed: 0 };
+  const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
   const emit = async (item: Rendered) => {
     await options.emit(item, summary.files);
     summary.files += 1;
     if (!item.passed) summary.failed += 1;
+    else if (item.worst === "warning" || item.worst === "error") summary.warned += 1;
   };
   if (options.io === "async") {
     const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
@@ -61,7 +63,7 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
         ...optionsFor(options.kind, options.maxHeaderBytes),
         io: "async",
       }).catch((err: unknown) => internalFailure(entry.path, err));
-      return render(result, options.kind);
+      return render(judged(result, options.policy), options.kind);
     };
     for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
       await emit(item);
@@ -80,12 +82,15 @@ async function renderBatches(
     paths,
     kind: options.kind,
     ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
   const failed = (e: WalkEntry) => walkFailure(e, options.kind);
   const inspectOptions = optionsFor(options.kind, options.maxHeaderBytes);
   const inProcess = (batch: WalkEntry[]): Rendered[] =>
     batch.map((e) =>
-      e.error !== undefined ? failed(e) : render(inspectOrFail(e.path, inspectOptions), options.kind),
+      e.error !== undefined
+        ? failed(e)
+        : render(judged(inspectOrFail(e.path, inspectOptions), options.policy), options.kind),
     );
   const inWorkers = async (workers: RenderPool, batch: WalkEntry[]): Promise<Rendered[]> => {
     const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
@@ -150,11 +155,17 @@ async function* batchesOf<T>(input: AsyncIterable<T>, size: number): AsyncGenera
   if (batch.length) yield batch;
 }
 
-/** Exit status of inspect/validate: 0 all files pass, 1 any file fails or no file was found. */
-export function exitCodeOf(summary: RunSummary): number {
-  if (summary.interrupted) return 130;
-  return summary.files > 0 && summary.failed === 0 ? 0 : 1;
+/**
+ * Exit status of inspect/validate: 0 all files pass, 1 any file fails (an error finding, incomplete, unreadable)
+ * or no file was found; 130 when interrupted. `bySeverity` (validate --policy): 4 when no file fails but some
+ * have warnings.
+ */
+export function exitCodeOf(summary: RunSummary, bySeverity = false): number {
+  if (summary.interrupted) return EXIT.INTERRUPTED;
+  if (summary.files === 0 || summary.failed > 0) return EXIT.FINDINGS;
+  return bySeverity && summary.warned > 0 ? EXIT.WARNINGS : EXIT.OK;
 }
+
 
 let stdoutGuarded = false;
 

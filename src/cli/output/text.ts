@@ -2,6 +2,7 @@ import type { Finding, InspectionResult, PartRecord } from "../../core/model.js"
 import { escapeControl } from "./escape.js";
 import { summarizeFindings } from "./finding-summary.js";
 import { shortestFloat32 } from "./float32.js";
+import type { PolicyFinding } from "../../policy/model.js";
 import { formatAttributeValue } from "./format-value.js";
 import { humanBytes } from "./human.js";
 
@@ -31,7 +32,18 @@ export function formatFinding(f: Finding): string {
   if (f.attribute) where.push(`attribute ${esc(f.attribute)}`);
   if (f.chunk_index !== undefined && f.chunk_index !== null) where.push(`chunk ${f.chunk_index}`);
   if (f.byte_offset !== undefined && f.byte_offset !== null) where.push(`byte ${f.byte_offset}`);
-  return `${f.severity} ${f.code}: ${esc(f.message)}${where.length ? ` [${where.join(", ")}]` : ""}`;
+  return `${f.severity} ${f.code}: ${esc(f.message)}${policyDetail(f)}${where.length ? ` [${where.join(", ")}]` : ""}`;
+}
+
+/** A policy finding's expected and actual values and its suggested fix. */
+function policyDetail(f: Finding): string {
+  if (!("rule_id" in f)) return "";
+  const p = f as PolicyFinding;
+  const parts: string[] = [];
+  if (p.expected !== null) parts.push(`expected ${p.expected}`);
+  if (p.actual !== null) parts.push(`actual ${p.actual}`);
+  if (p.suggested_fix !== null) parts.push(`fix: ${p.suggested_fix}`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 function derived(p: PartRecord, lines: string[]): void {
