@@ -3,6 +3,7 @@
  * core/findings.ts). `npm run docs:codes` rewrites it; test/cli/codes-doc.test.ts fails when it is stale.
  */
 import { FINDING_CODES } from "../core/findings.js";
+import { POLICY_FINDING_CODES } from "../policy/evaluate.js";
 import { EXIT_CODES } from "./exit-codes.js";
 
 const cell = (text: string) => text.replaceAll("|", "\\|");
@@ -30,6 +31,14 @@ export function renderCodesDoc(): string {
     ...Object.entries(FINDING_CODES).map(
       ([code, [severity, meaning]]) => `| \`${code}\` | ${severity} | ${cell(meaning)} |`,
     ),
+    "",
+    "## Policy finding codes (`validate --policy`)",
+    "",
+    "Each carries the rule's `rule_id` and `policy_id`; its severity is the rule's (error, warning or info).",
+    "",
+    "| code | meaning |",
+    "| --- | --- |",
+    ...Object.entries(POLICY_FINDING_CODES).map(([code, meaning]) => `| \`${code}\` | ${cell(meaning)} |`),
     "",
   ];
   return lines.join("\n");

@@ -194,8 +194,6 @@ export type Check =
   | FinitePixelsCheck
   | AnyOfCheck;
 
-export type CheckKind = Check["kind"];
-
 export interface Rule {
   /** Stable id: findings, catalog rows and overrides refer to it. */
   id: string;

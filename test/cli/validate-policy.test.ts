@@ -83,13 +83,13 @@ describe("validate --policy", () => {
     ]);
   });
 
-  it("exits 3 when the worst finding is a warning, 1 when any file has an error", async () => {
+  it("exits 4 when the worst finding is a warning, 1 when any file has an error", async () => {
     const warn = await runCli(["validate", "--policy", "aces-container-relaxed", noFlag]);
     expect(warn.stdout).toContain("warning EXR_POLICY_VIOLATION: aces.container-flag:");
     expect(warn.stderr).toBe("1 file, 0 failed, 1 with warnings (policy aces-container-relaxed)\n");
-    expect(warn.code).toBe(3);
+    expect(warn.code).toBe(4);
     expect((await runCli(["validate", "--policy", "aces-container-relaxed", noFlag, piz, pass])).code).toBe(
-      3,
+      4,
     );
     const strict = await runCli(["validate", "--policy", "aces-container-strict", noFlag, pass]);
     expect(strict.code).toBe(1);
@@ -107,7 +107,7 @@ describe("validate --policy", () => {
       "aces.container-flag",
       "aces.pixel-type",
     ]);
-    expect((await runCli(["validate", "--policy", "aces-container-relaxed", relaxed])).code).toBe(3);
+    expect((await runCli(["validate", "--policy", "aces-container-relaxed", relaxed])).code).toBe(4);
   });
 
   it("refuses an invalid policy with its location before reading any file (exit 2)", async () => {

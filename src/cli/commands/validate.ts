@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
-import type { RenderKind } from "../output/render.js";
 import type { Policy } from "../../policy/model.js";
+import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
@@ -27,6 +27,7 @@ interface ValidateOptions extends ReadOptions {
   details?: boolean;
   summary?: boolean;
 }
+
 import { loadPolicyOrExit } from "./policy-option.js";
 
 export function registerValidate(program: Command): void {
@@ -57,40 +58,47 @@ export function registerValidate(program: Command): void {
     .addOption(jobsOption());
   addRemoteOptions(command)
     .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
-    .action(async (paths: string[], opts: ValidateOptions & RemoteCliOptions & { full?: boolean; policy?: string }) => {
-      if (opts.full) return runVerify(paths, opts.format);
-      let policy: Policy | undefined;
-      if (opts.policy !== undefined) {
-        const loaded = await loadPolicyOrExit(opts.policy);
-        if (!loaded) return;
-        policy = loaded;
-      }
-      const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
-      const kind: RenderKind =
-        opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";
-      const progress = progressLine("validate", { besideOutput: true });
-      let done = 0;
-      let failed = 0;
-      const summary = await renderPaths({
-        paths,
-        kind,
-        ...readOptions(opts),
-        remote: remoteSettings(opts),
-        ...(policy ? { policy } : {}),
-        emit: ({ text, passed }) => {
-          done++;
-          if (!passed) failed++;
-          progress.update(`${done.toLocaleString("en-US")} files, ${failed.toLocaleString("en-US")} failed`);
-          return opts.quiet && passed ? undefined : writeOut(text);
-        },
-      }).finally(() => progress.done());
-      if (opts.format === "text")
-        process.stderr.write(
-          summary.files === 0
-            ? "exr-inspector: no EXR files found\n"
-            : `${summary.files} file${summary.files === 1 ? "" : "s"}, ${summary.failed} failed` +
-                `${policy ? `, ${summary.warned} with warnings (policy ${policy.id})` : ""}\n`,
-        );
-      process.exitCode = exitCodeOf(summary, policy !== undefined);
-    });
+    .action(
+      async (
+        paths: string[],
+        opts: ValidateOptions & RemoteCliOptions & { full?: boolean; policy?: string },
+      ) => {
+        if (opts.full) return runVerify(paths, opts.format);
+        let policy: Policy | undefined;
+        if (opts.policy !== undefined) {
+          const loaded = await loadPolicyOrExit(opts.policy);
+          if (!loaded) return;
+          policy = loaded;
+        }
+        const oneLine = opts.summary === true || (opts.details !== true && isBigRun(paths));
+        const kind: RenderKind =
+          opts.format === "ndjson" ? "findings-ndjson" : oneLine ? "findings-line" : "findings-text";
+        const progress = progressLine("validate", { besideOutput: true });
+        let done = 0;
+        let failed = 0;
+        const summary = await renderPaths({
+          paths,
+          kind,
+          ...readOptions(opts),
+          remote: remoteSettings(opts),
+          ...(policy ? { policy } : {}),
+          emit: ({ text, passed }) => {
+            done++;
+            if (!passed) failed++;
+            progress.update(
+              `${done.toLocaleString("en-US")} files, ${failed.toLocaleString("en-US")} failed`,
+            );
+            return opts.quiet && passed ? undefined : writeOut(text);
+          },
+        }).finally(() => progress.done());
+        if (opts.format === "text")
+          process.stderr.write(
+            summary.files === 0
+              ? "exr-inspector: no EXR files found\n"
+              : `${summary.files} file${summary.files === 1 ? "" : "s"}, ${summary.failed} failed` +
+                  `${policy ? `, ${summary.warned ?? 0} with warnings (policy ${policy.id})` : ""}\n`,
+          );
+        process.exitCode = exitCodeOf(summary, policy !== undefined);
+      },
+    );
 }

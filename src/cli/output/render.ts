@@ -1,7 +1,7 @@
 import type { InspectionResult, Severity } from "../../core/model.js";
 import { passes, validationReport } from "../../inspect/validation-report.js";
-import { formatInspectionCompact } from "./compact-text.js";
 import { worstSeverity } from "../../policy/evaluate.js";
+import { formatInspectionCompact } from "./compact-text.js";
 import { prettyJson } from "./json.js";
 import { formatFindingsLine, formatFindingsText, formatInspectionText } from "./text.js";
 

@@ -1,6 +1,6 @@
-import type { Policy } from "../../policy/model.js";
 import type { RemoteSettings } from "../../io/remote-inputs.js";
 import type { WorkerPool } from "../../parallel/worker-pool.js";
+import type { Policy } from "../../policy/model.js";
 import type { Rendered, RenderKind } from "./render.js";
 import type { RenderRequest } from "./render-files.js";
 
@@ -32,7 +32,7 @@ export interface RunSummary {
   files: number;
   failed: number;
   /** Files that passed but whose worst finding is a warning (validate --policy). */
-  warned: number;
+  warned?: number;
   /** Stopped by Ctrl-C (remote runs): only the files that had finished were emitted. */
   interrupted?: boolean;
 }

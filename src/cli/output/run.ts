@@ -54,7 +54,7 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
     await options.emit(item, summary.files);
     summary.files += 1;
     if (!item.passed) summary.failed += 1;
-    else if (item.worst === "warning" || item.worst === "error") summary.warned += 1;
+    else if (item.worst === "warning" || item.worst === "error") summary.warned = (summary.warned ?? 0) + 1;
   };
   if (options.io === "async") {
     const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
@@ -163,9 +163,8 @@ async function* batchesOf<T>(input: AsyncIterable<T>, size: number): AsyncGenera
 export function exitCodeOf(summary: RunSummary, bySeverity = false): number {
   if (summary.interrupted) return EXIT.INTERRUPTED;
   if (summary.files === 0 || summary.failed > 0) return EXIT.FINDINGS;
-  return bySeverity && summary.warned > 0 ? EXIT.WARNINGS : EXIT.OK;
+  return bySeverity && (summary.warned ?? 0) > 0 ? EXIT.WARNINGS : EXIT.OK;
 }
-
 
 let stdoutGuarded = false;
 

@@ -1,8 +1,8 @@
 import type { Finding, InspectionResult, PartRecord } from "../../core/model.js";
+import type { PolicyFinding } from "../../policy/model.js";
 import { escapeControl } from "./escape.js";
 import { summarizeFindings } from "./finding-summary.js";
 import { shortestFloat32 } from "./float32.js";
-import type { PolicyFinding } from "../../policy/model.js";
 import { formatAttributeValue } from "./format-value.js";
 import { humanBytes } from "./human.js";
 
