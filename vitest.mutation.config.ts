@@ -11,7 +11,7 @@ export default defineConfig({
       "test/core/**/*.test.ts",
       "test/io/**/*.test.ts",
       "test/inspect/**/*.test.ts",
-      "test/catalog/build-record.test.ts",
+      "test/catalog/build-record*.test.ts",
       "test/vast/client/**/*.test.ts",
       "test/vast/protocol/**/*.test.ts",
     ],
