@@ -77,6 +77,8 @@ describe("buildRecord: every column", () => {
       header_bytes: result.file.header_bytes,
       error_codes: null,
       error_message: null,
+      // Local files have no ETag (objects read over S3 or HTTP(S) do).
+      etag: null,
     });
     expect(result.validation.findings).toEqual([]);
     expect(headerHash).toMatch(/^[0-9a-f]{64}$/);
