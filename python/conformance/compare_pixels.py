@@ -127,7 +127,8 @@ def compare(files, workdir, tamper=None):
     if tamper:
         tamper(entries)
     mismatches, notes = [], []
-    counts = {"files": 0, "channels": 0, "samples": 0, "stats": 0, "not_decoded_by_us": 0, "unreadable_by_bindings": 0}
+    counts = {"files": 0, "channels": 0, "samples": 0, "stats": 0, "not_decoded_by_us": 0, "unreadable_by_bindings": 0,
+              "deep_not_compared": 0}
     for e in entries:
         path = e["path"]
         try:
@@ -153,6 +154,12 @@ def compare(files, workdir, tamper=None):
                 c = by_name.get(name)
                 if c is None:
                     mismatches.append({**where, "kind": "missing_channel"})
+                    continue
+                if arr.dtype == object:
+                    # Deep parts: the bindings give one sample array per pixel; our deep decoding is compared with
+                    # what our writer wrote (test/inspect/pixels-generated.test.ts), not here.
+                    counts["deep_not_compared"] += 1
+                    notes.append(f"{path} part {pi} channel {name}: deep (per-pixel sample arrays), not compared")
                     continue
                 kind = c["type"]
                 shape = (int(c["height"]), int(c["width"]))

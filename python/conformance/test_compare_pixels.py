@@ -44,7 +44,8 @@ def test_every_valid_corpus_file_is_bit_identical(tmp_path):
         pytest.skip("EXR_CORPUS is unset: corpus conformance skipped")
     mismatches, counts, notes = compare(files, str(tmp_path))
     assert mismatches == []
-    assert counts["channels"] > 600
+    # 511 flat channels with the corpus of 2026-12-07; deep channels are counted apart (not compared here).
+    assert counts["channels"] > 500
 
 
 def test_a_flipped_bit_in_our_pixels_is_caught(fixtures, tmp_path):
