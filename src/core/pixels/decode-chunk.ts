@@ -23,7 +23,8 @@ export interface ChannelPlane {
   readonly data: Uint16Array | Uint32Array;
 }
 
-export interface DecodedChunk {
+/** Where a decoded chunk (flat or deep) sits: its part, chunk, level, tile and pixel rectangle. */
+export interface ChunkPlacement {
   readonly partIndex: number;
   readonly chunkIndex: number;
   readonly level: readonly [number, number];
@@ -33,6 +34,9 @@ export interface DecodedChunk {
   readonly y0: number;
   readonly width: number;
   readonly height: number;
+}
+
+export interface DecodedChunk extends ChunkPlacement {
   readonly planes: readonly ChannelPlane[];
 }
 

@@ -2,7 +2,13 @@ import { undoRle } from "../codecs/rle.js";
 import { type CodecResult, fail, type Inflate, isFailure, type SampleType } from "../codecs/types.js";
 import { undoZip } from "../codecs/zip.js";
 import { finding } from "../findings.js";
-import { type ChunkFailure, checkHeader, type Loc, readChunkHeader } from "./decode-chunk.js";
+import {
+  type ChunkFailure,
+  type ChunkPlacement,
+  checkHeader,
+  type Loc,
+  readChunkHeader,
+} from "./decode-chunk.js";
 import { chunkPlace, type PartLayout } from "./part-layout.js";
 
 /** One channel's samples in one deep chunk: pixels row-major, each pixel's samples together. */
@@ -12,15 +18,7 @@ export interface DeepChannelSamples {
   readonly data: Uint16Array | Uint32Array;
 }
 
-export interface DecodedDeepChunk {
-  readonly partIndex: number;
-  readonly chunkIndex: number;
-  readonly level: readonly [number, number];
-  readonly tile: readonly [number, number] | null;
-  readonly x0: number;
-  readonly y0: number;
-  readonly width: number;
-  readonly height: number;
+export interface DecodedDeepChunk extends ChunkPlacement {
   /** Samples per pixel, row-major (width * height). */
   readonly counts: Uint32Array;
   readonly totalSamples: number;
