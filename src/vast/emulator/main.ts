@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `vast-emulator`: a local VAST DataBase tabular endpoint for development and tests. */
 import { Command, InvalidArgumentError, Option } from "commander";
+import { addNotifyOptions, type NotifyCliOptions, notifyOptionsFrom } from "./notify/cli-options.js";
 import { ADMIN_PREFIX, DEFAULT_VAST_VERSION, startEmulator } from "./server.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -69,43 +70,49 @@ const program = new Command("vast-emulator")
       .argParser(nonNegative)
       .default(600),
   )
-  .option("--quiet", "do not log internal errors to stderr")
-  .addHelpText(
-    "after",
-    `
+  .option("--quiet", "do not log internal errors to stderr");
+addNotifyOptions(program).addHelpText(
+  "after",
+  `
 The first line on stdout is "listening on http://HOST:PORT" (useful with --port 0).
 With no --access-key every request is accepted; otherwise requests signed with another key, or (unless
 --no-verify-signatures) with the wrong secret, get 403.
 Faults can also be changed at run time:
   curl -X POST http://HOST:PORT${ADMIN_PREFIX}/faults -d '{"slowdown":0.1,"error500":0,"drop":0.05,"latency_ms":20}'
   curl http://HOST:PORT${ADMIN_PREFIX}/faults
+With --notify: delivery counters at GET ${ADMIN_PREFIX}/notify; re-send events for existing objects with
+  curl -X POST http://HOST:PORT${ADMIN_PREFIX}/replay -d '{"bucket":"b","prefix":"shots/"}'
 See docs/vast-emulator.md.`,
-  );
+);
 
 program.parse();
-const o = program.opts<{
-  port: number;
-  host: string;
-  accessKey: string[];
-  secretKey: string[];
-  bucket: string[];
-  dataDir?: string;
-  vastVersion: string;
-  faultSlowdown: number;
-  faultError500: number;
-  faultDrop: number;
-  latencyMs: number;
-  txIdleTimeout: number;
-  quiet?: boolean;
-  verifySignatures?: boolean;
-}>();
+const o = program.opts<
+  NotifyCliOptions & {
+    port: number;
+    host: string;
+    accessKey: string[];
+    secretKey: string[];
+    bucket: string[];
+    dataDir?: string;
+    vastVersion: string;
+    faultSlowdown: number;
+    faultError500: number;
+    faultDrop: number;
+    latencyMs: number;
+    txIdleTimeout: number;
+    quiet?: boolean;
+    verifySignatures?: boolean;
+  }
+>();
 
 if (o.accessKey.length !== o.secretKey.length)
   program.error("every --access-key needs a matching --secret-key");
 if (!/^\d+\.\d+\.\d+\.\d+$/.test(o.vastVersion)) program.error("--vast-version must look like 5.4.0.0");
 
 try {
+  const notify = notifyOptionsFrom(o);
   const emulator = await startEmulator({
+    ...(notify ? { notify } : {}),
     host: o.host,
     port: o.port,
     credentials: new Map(o.accessKey.map((k, i) => [k, o.secretKey[i]!])),

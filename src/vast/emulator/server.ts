@@ -12,6 +12,8 @@ import { emptyCatalog } from "./catalog.js";
 import { EmulatorError } from "./errors.js";
 import { FaultInjector, type FaultSettings } from "./faults.js";
 import { type Reply, TabularHandlers } from "./handlers.js";
+import { Notifier, type NotifyOptions } from "./notify/notifier.js";
+import { replayObjects } from "./notify/replay.js";
 import { Persistence } from "./persistence.js";
 import { ObjectStore } from "./s3/object-store.js";
 import { isTabularRequest } from "./s3/routing.js";
@@ -35,6 +37,8 @@ export interface EmulatorOptions {
   /** Idle transactions stop blocking other transactions' DDL after this long (default 10 minutes). */
   txIdleTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Object notifications (`--notify`): a CloudEvent per completed object write, to this sink. */
+  notify?: NotifyOptions;
 }
 
 export interface RunningEmulator {
@@ -42,6 +46,8 @@ export interface RunningEmulator {
   port: number;
   server: Server;
   faults: FaultInjector;
+  /** Present with `notify`. */
+  notifier: Notifier | null;
   close(): Promise<void>;
 }
 
@@ -78,7 +84,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     options.txIdleTimeoutMs ?? 600_000,
   );
   const handlers = new TabularHandlers(txm);
-  const objects = new S3Handlers(await ObjectStore.open(options.dataDir ?? null, buckets));
+  const store = await ObjectStore.open(options.dataDir ?? null, buckets);
+  const objects = new S3Handlers(store);
+  const notifier = options.notify ? new Notifier({ log: options.log, ...options.notify }) : null;
+  if (notifier)
+    objects.onObjectCreated = (bucket, o, eventName) =>
+      notifier.objectCreated({
+        bucket,
+        key: o.key,
+        size: o.size,
+        etag: o.etag,
+        eventName,
+        time: o.lastModified,
+      });
   const faults = new FaultInjector(options.faults ?? {});
   const credentials = options.credentials ?? new Map<string, string>();
   const serverHeader = `vast ${options.vastVersion ?? DEFAULT_VAST_VERSION}`;
@@ -136,6 +154,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
     }
     if (path === `${ADMIN_PREFIX}/health` && req.method === "GET") return json(200, { ok: true });
+    if (path === `${ADMIN_PREFIX}/notify` && req.method === "GET")
+      return notifier ? json(200, notifier.stats) : json(404, { error: "started without --notify" });
+    if (path === `${ADMIN_PREFIX}/replay` && req.method === "POST") {
+      if (!notifier) return json(404, { error: "started without --notify" });
+      let request: { bucket?: unknown; prefix?: unknown };
+      try {
+        request = JSON.parse(Buffer.from(await readBody(req)).toString("utf8") || "{}");
+      } catch {
+        return json(400, { error: "body must be a JSON object" });
+      }
+      const bucket = typeof request.bucket === "string" ? request.bucket : undefined;
+      const prefix = typeof request.prefix === "string" ? request.prefix : undefined;
+      if (bucket !== undefined && !store.hasBucket(bucket))
+        return json(404, { error: `no bucket ${bucket}` });
+      return json(200, {
+        published: replayObjects(store, notifier, {
+          ...(bucket !== undefined ? { bucket } : {}),
+          ...(prefix !== undefined ? { prefix } : {}),
+        }),
+      });
+    }
     if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "GET") return json(200, objects.traffic);
     if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "DELETE") {
       const until = { ...objects.traffic };
@@ -193,10 +232,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     server,
     faults,
-    close: () =>
-      new Promise<void>((resolve) => {
+    notifier,
+    close: async () => {
+      await notifier?.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

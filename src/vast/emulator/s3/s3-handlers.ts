@@ -208,6 +208,8 @@ export interface S3Traffic {
 export class S3Handlers {
   private readonly uploads = new Map<string, Upload>();
   readonly traffic: S3Traffic = { requests: 0, get_requests: 0, bytes_served: 0 };
+  /** Told of every completed write (`ObjectCreated:Put|Copy|CompleteMultipartUpload`): object notifications. */
+  onObjectCreated: ((bucket: string, object: StoredObject, eventName: string) => void) | null = null;
 
   constructor(
     private readonly store: ObjectStore,
@@ -413,6 +415,7 @@ export class S3Handlers {
     const payload = payloadOf(body, headers);
     this.checkWritePreconditions(bucket, key, headers);
     const o = await this.store.put(bucket, key, [payload], md5ETag(payload), attributesOf(headers));
+    this.onObjectCreated?.(bucket, o, "ObjectCreated:Put");
     return { headers: { ETag: o.etag } };
   }
 
@@ -465,6 +468,7 @@ export class S3Handlers {
       : { contentType: source.object.contentType, metadata: { ...source.object.metadata } };
     // A copy keeps the source's ETag (a multipart source keeps its `-N` form).
     const o = await this.store.put(bucket, key, [bytes], source.object.etag, attributes);
+    this.onObjectCreated?.(bucket, o, "ObjectCreated:Copy");
     return { headers: XML, body: copyObjectXml(o.etag, o.lastModified) };
   }
 
@@ -556,6 +560,7 @@ export class S3Handlers {
       upload.attributes,
     );
     this.uploads.delete(uploadId);
+    this.onObjectCreated?.(bucket, o, "ObjectCreated:CompleteMultipartUpload");
     return { headers: XML, body: completeMultipartXml(`/${bucket}/${key}`, bucket, key, o.etag) };
   }
 
