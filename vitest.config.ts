@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Suites needing a Kafka broker run apart: `npm run test:kafka` (vitest.kafka.config.ts).
+    exclude: ["**/node_modules/**", "**/*.kafka.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -12,12 +12,13 @@ const LEVELS = new Set(["trace", "debug", "info", "warn", "error", "fatal", "sil
 export function createLogger(
   env: NodeJS.ProcessEnv = process.env,
   destination: NodeJS.WritableStream = process.stdout,
+  service = "exr-inspector-serve",
 ): Logger {
   const requested = (env.LOG_LEVEL ?? "info").toLowerCase();
   return pino(
     {
       level: LEVELS.has(requested) ? requested : "info",
-      base: { service: "exr-inspector-serve" },
+      base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {

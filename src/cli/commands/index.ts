@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { registerCleanup } from "./cleanup.js";
+import { registerConsume } from "./consume.js";
 import { registerDb } from "./db.js";
 import { registerDoctor } from "./doctor.js";
 import { registerExport } from "./export.js";
 import { registerGenerate } from "./generate.js";
 import { registerImport } from "./import.js";
 import { registerInspect } from "./inspect.js";
+import { registerPublish } from "./publish.js";
 import { registerReport } from "./report.js";
 import { registerScan } from "./scan.js";
 import { registerSequences } from "./sequences.js";
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerDb(program);
   registerScan(program);
   registerServe(program);
+  registerPublish(program);
+  registerConsume(program);
   registerDoctor(program);
   registerSimilar(program);
   registerSql(program);
