@@ -7,12 +7,11 @@
 import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogStore, UpsertOutcome } from "../catalog/port.js";
 import type { CatalogRecord } from "../catalog/rows.js";
-import { inspect } from "../inspect/inspect.js";
 import { displayLocation, type EventLike, eventTarget } from "./event-target.js";
 import type { Logger } from "./logger.js";
 import type { ServeMetrics } from "./metrics.js";
 import { type BatcherOptions, MicroBatcher } from "./micro-batcher.js";
-import type { ObjectOpener } from "./object-opener.js";
+import type { ObjectInspector } from "./object-inspector.js";
 import {
   bareDocument,
   failed,
@@ -31,7 +30,7 @@ export interface Answer {
 
 export interface ServiceOptions {
   store: CatalogStore;
-  opener: ObjectOpener;
+  objects: ObjectInspector;
   metrics: ServeMetrics;
   logger: Logger;
   batch: BatcherOptions;
@@ -96,7 +95,8 @@ export class InspectionService {
     this.#options.metrics.bytesRead.inc(answer.document.stats.bytes_read);
     const log = { event_id: event.id, path: answer.document.file.path, status: answer.status, outcome };
     if (answer.status >= 500) this.#options.logger.warn({ ...log, error: p.error }, "event not processed");
-    else if (answer.status >= 400) this.#options.logger.info({ ...log, reason: p.message }, "event skipped");
+    else if (answer.status >= 400 || p.status === "skipped")
+      this.#options.logger.info({ ...log, reason: p.message }, "event skipped");
     else this.#options.logger.info({ ...log, file_id: p.file_id }, "event processed");
     return answer;
   }
@@ -114,27 +114,21 @@ export class InspectionService {
     if (!this.#options.allFiles && !/\.exr$/i.test(location)) {
       return { status: 422, document: bareDocument(location, skipped(`${location} is not an EXR (name)`)) };
     }
-    const opened = await this.#options.opener.open(ref);
-    if (!opened.ok) {
-      if (opened.kind === "unavailable") {
+    const inspectStarted = performance.now();
+    const outcome = await this.#options.objects.inspect(ref);
+    if (!outcome.ok) {
+      if (outcome.kind === "unavailable") {
         return {
           status: 503,
           retryAfter: RETRY_AFTER_SECONDS,
-          document: bareDocument(location, failed("object store unavailable", opened.message)),
+          document: bareDocument(location, failed("object store unavailable", outcome.message)),
         };
       }
-      return {
-        status: opened.kind === "gone" ? 404 : 422,
-        document: bareDocument(location, skipped(opened.message)),
-      };
+      // Superseded: handled, nothing to redeliver (the newer write's own event catalogues it).
+      const status = outcome.kind === "superseded" ? 200 : outcome.kind === "gone" ? 404 : 422;
+      return { status, document: bareDocument(location, skipped(outcome.message)) };
     }
-    const inspectStarted = performance.now();
-    let result: Awaited<ReturnType<typeof inspect>>;
-    try {
-      result = await inspect(opened.source, { path: opened.source.path });
-    } finally {
-      opened.source.close?.().catch(() => undefined);
-    }
+    const result = outcome.result;
     const inspectMs = performance.now() - inspectStarted;
     const ioError = result.validation.findings.find((f) => f.code === "EXR_IO_ERROR");
     if (ioError) {
@@ -183,9 +177,9 @@ export class InspectionService {
       } catch (err) {
         return `catalog unreachable: ${message(err)}`;
       }
-      if (this.#options.opener.probe) {
+      if (this.#options.objects.probe) {
         try {
-          await withTimeout(this.#options.opener.probe(), PROBE_TIMEOUT_MS, "the object store");
+          await withTimeout(this.#options.objects.probe(), PROBE_TIMEOUT_MS, "the object store");
         } catch (err) {
           return `object store unreachable: ${message(err)}`;
         }

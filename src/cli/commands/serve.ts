@@ -1,10 +1,13 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { openCatalog } from "../../catalog/open.js";
+import { createS3Client } from "../../io/s3-client.js";
 import { startHttpServer } from "../../serve/http-server.js";
 import { InspectionService } from "../../serve/inspection-service.js";
 import { createLogger } from "../../serve/logger.js";
 import { ServeMetrics } from "../../serve/metrics.js";
-import { objectOpener } from "../../serve/object-opener.js";
+import { objectInspector } from "../../serve/object-inspector.js";
+import { s3Inspector } from "../../serve/s3-inspector.js";
+import { s3ClientOptionsFrom } from "../../serve/s3-settings.js";
 import { addCatalogOptions, type CatalogCliOptions, catalogOptionsFrom } from "../catalog-options.js";
 
 function integer(min: number) {
@@ -27,6 +30,7 @@ interface ServeCliOptions extends CatalogCliOptions {
   drainTimeout: number;
   catalogTimeout: number;
   allFiles?: boolean;
+  endpointUrl?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -51,7 +55,11 @@ export function registerServe(program: Command): void {
         30,
       )
       .option("--drain-timeout <s>", "on SIGTERM, longest wait for events in flight", integer(0), 30)
-      .option("--all-files", "accept objects whatever their name (default: only *.exr)"),
+      .option("--all-files", "accept objects whatever their name (default: only *.exr)")
+      .option(
+        "--endpoint-url <url>",
+        "S3 endpoint for object events (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, $S3_ENDPOINT, else the VAST endpoint)",
+      ),
   ).action(async (options: ServeCliOptions) => {
     const logger = createLogger();
     const metrics = new ServeMetrics();
@@ -67,9 +75,17 @@ export function registerServe(program: Command): void {
           maxConcurrent: options.batchConcurrency,
         }
       : { maxItems: 1, maxWaitMs: 0, maxConcurrent: options.maxInFlight };
+    const s3Options = s3ClientOptionsFrom(process.env, {
+      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+      ...(store.backend === "vast" && (catalog.vast?.endpoint ?? process.env.VAST_DB_ENDPOINT)
+        ? { vastEndpoint: catalog.vast?.endpoint ?? process.env.VAST_DB_ENDPOINT }
+        : {}),
+      maxSockets: Math.min(options.maxInFlight, 256),
+    });
+    const objects = objectInspector(s3Options ? s3Inspector(createS3Client(s3Options)) : null);
     const service = new InspectionService({
       store,
-      opener: objectOpener(),
+      objects,
       metrics,
       logger,
       batch,
@@ -87,10 +103,19 @@ export function registerServe(program: Command): void {
         logger,
       });
     } catch (err) {
+      objects.close();
       await store.close();
       throw err;
     }
-    logger.info({ url: server.url, backend: store.backend, batch }, "listening");
+    logger.info(
+      {
+        url: server.url,
+        backend: store.backend,
+        batch,
+        s3_endpoint: s3Options ? (s3Options.endpointUrl ?? "AWS") : null,
+      },
+      "listening",
+    );
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {
@@ -104,6 +129,7 @@ export function registerServe(program: Command): void {
           })
           .catch((err) => logger.error({ err: String(err) }, "drain failed"))
           .finally(() => {
+            objects.close();
             void store
               .close()
               .catch((err) => logger.error({ err: String(err) }, "closing the catalog failed"))
