@@ -1,0 +1,37 @@
+import { readBackup } from "../sql-engine/read-backup.js";
+import { writeBackup } from "../sql-engine/write-backup.js";
+import { CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
+import { chunks, type VastTables } from "./vast-tables.js";
+import { winnerChildren, winnerFiles } from "./winner-rows.js";
+import { writeFiles } from "./write-files.js";
+
+/**
+ * Writes the catalog in the DuckDB adapter's export format (one Parquet file per table with exactly the catalog
+ * columns, plus `manifest.json`), so an export restores into either backend.
+ */
+export async function exportTo(tables: VastTables, dir: string): Promise<void> {
+  const all = Object.fromEntries(CATALOG_TABLES.map((t) => [t, TABLE_COLUMNS[t].map((c) => c.name)]));
+  const rows = await tables.read(async (tx) => {
+    const files = await winnerFiles(tables, tx, all.files!);
+    const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {
+      files: files.rows as unknown as Record<string, unknown>[],
+    };
+    for (const table of CHILD_TABLES)
+      out[table] = await winnerChildren(tables, tx, table, all[table]!, files.tokens);
+    return out;
+  });
+  await writeBackup(dir, rows);
+}
+
+/** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
+export async function importFrom(
+  tables: VastTables,
+  dir: string,
+  filesPerTransaction: number,
+): Promise<void> {
+  const records = await readBackup(dir);
+  if (!tables.complete()) await tables.init();
+  for (const chunk of chunks(records, filesPerTransaction)) {
+    await writeFiles(tables, chunk, { occurrences: new Map(), now: new Date(), reinspect: false });
+  }
+}

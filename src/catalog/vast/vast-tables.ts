@@ -1,0 +1,92 @@
+import type { Schema, Table } from "apache-arrow";
+import type { VastConfig } from "../../vast/client/config.js";
+import { between, isin, type Predicate } from "../../vast/client/predicate.js";
+import { select } from "../../vast/client/select.js";
+import type { VastSession } from "../../vast/client/session.js";
+import type { TableRef, Transaction } from "../../vast/client/transaction.js";
+import type { CatalogTable } from "../tables.js";
+import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The catalog's tables in one VAST schema, as every job of the adapter (writes, reads, maintenance, backup) uses
+ * them: their Arrow schemas (provisioned or described once), references, and selects that tolerate a missing table.
+ */
+export class VastTables {
+  #schemas: Record<CatalogTable, Schema | null> | null = null;
+
+  constructor(
+    readonly session: VastSession,
+    readonly config: VastConfig,
+    private readonly options: { readOnly: boolean; keysPerQuery: number },
+  ) {}
+
+  /** Creates what is missing (or, read-only, only describes what exists). */
+  async init(): Promise<void> {
+    const { bucket, schema } = this.config;
+    this.#schemas = this.options.readOnly
+      ? await describeCatalog(this.session, bucket, schema)
+      : await provisionCatalog(this.session, bucket, schema);
+  }
+
+  /** True when every catalog table is known to exist. */
+  complete(): boolean {
+    return this.#schemas !== null && Object.values(this.#schemas).every((s) => s !== null);
+  }
+
+  async schemas(): Promise<Record<CatalogTable, Schema | null>> {
+    if (!this.#schemas) await this.init();
+    return this.#schemas!;
+  }
+
+  ref(table: CatalogTable): TableRef {
+    return tableRef(this.config.bucket, this.config.schema, table);
+  }
+
+  /** A read-only transaction around `work` (begin included in the retry; always rolled back: reads commit nothing). */
+  read<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.session.retrying(work, { commit: false });
+  }
+
+  /** Selects from a catalog table; a table that does not exist reads as empty. */
+  async select(
+    tx: Transaction,
+    table: CatalogTable,
+    columns: string[],
+    predicate: Predicate = [],
+  ): Promise<Table | null> {
+    const schema = (await this.schemas())[table];
+    if (!schema) return null;
+    const present = new Set(schema.fields.map((f) => f.name));
+    return select(tx, this.ref(table), schema, {
+      columns: columns.filter((c) => present.has(c)),
+      predicate,
+      internalRowId: true,
+    });
+  }
+
+  /** `column isin values`, issued in chunks that keep each request small. */
+  async selectIn(
+    tx: Transaction,
+    table: CatalogTable,
+    columns: string[],
+    column: string,
+    values: readonly string[],
+  ): Promise<Table[]> {
+    const out: Table[] = [];
+    // Sorted keys in chunks, each also bounded by its [first, last] range: the server can skip every row (or
+    // block) outside the range with two comparisons instead of testing each key of the isin.
+    const sorted = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const part of chunks(sorted, this.options.keysPerQuery)) {
+      const range = part.length > 1 ? [between(column, part[0]!, part[part.length - 1]!)] : [];
+      const t = await this.select(tx, table, columns, [...range, isin(column, part)]);
+      if (t && t.numRows > 0) out.push(t);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { Field, Schema, Uint64 } from "apache-arrow";
+import { ROW_ID } from "../../vast/client/transaction.js";
+import type { UpsertOutcome } from "../port.js";
+import type { CatalogRecord } from "../rows.js";
+import { CHILD_TABLES } from "../tables.js";
+import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
+import { rowsToBatch } from "./arrow-rows.js";
+import { FILE_KEY_COLUMNS, type FileVersion, pickWinners, versionsOf } from "./file-versions.js";
+import { INGEST_TOKEN } from "./table-schemas.js";
+import { chunks, type VastTables } from "./vast-tables.js";
+
+interface WriteResult {
+  inserted: Set<string>;
+  reinspected: Set<string>;
+  /** Ids seen with more than one files row (a race not yet cleaned up). */
+  duplicated: Set<string>;
+}
+
+export interface WriteMode {
+  occurrences: Map<string, number>;
+  now: Date;
+  /** Bump `inspection_count` / `last_inspected` of files already stored (false: leave them as they are). */
+  reinspect: boolean;
+}
+
+function newToken(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** Upserts records in transactions of `filesPerTransaction` files; one outcome per record, in order. */
+export async function upsertFiles(
+  tables: VastTables,
+  records: CatalogRecord[],
+  now: Date,
+  filesPerTransaction: number,
+): Promise<UpsertOutcome[]> {
+  if (records.length === 0) return [];
+  const { unique, occurrences } = dedupeBatch(records);
+  const inserted = new Set<string>();
+  for (const chunk of chunks(unique, filesPerTransaction)) {
+    const result = await writeFiles(tables, chunk, { occurrences, now, reinspect: true });
+    for (const id of result.inserted) inserted.add(id);
+  }
+  return upsertOutcomes(records, (id) => inserted.has(id));
+}
+
+/**
+ * One transaction (retried on transient failures) that inserts the chunk's new files with their children and
+ * bumps re-inspected ones; then the post-commit duplicate check. Returns the ids this call inserted and kept.
+ */
+export async function writeFiles(
+  tables: VastTables,
+  chunk: CatalogRecord[],
+  mode: WriteMode,
+): Promise<WriteResult> {
+  const schemas = await tables.schemas();
+  const ids = chunk.map((r) => r.file.file_id);
+  const myTokens = new Set<string>();
+  // Replayed whole on any failure that allows it: each attempt tags its rows with a new token, and a file an
+  // earlier attempt committed (its answer lost) is recognised by that attempt's token.
+  const result = await tables.session.retrying(async (tx, attempt) => {
+    const token = newToken();
+    myTokens.add(token);
+    const found = await tables.selectIn(
+      tx,
+      "files",
+      [...FILE_KEY_COLUMNS, "inspection_count", "last_inspected"],
+      "file_id",
+      ids,
+    );
+    const winners = new Map<string, { v: FileVersion; count: number; last: number }>();
+    const duplicated = new Set<string>();
+    for (const t of found) {
+      const counts = t.getChild("inspection_count");
+      const lasts = t.getChild("last_inspected");
+      for (const v of versionsOf(t)) {
+        const w = winners.get(v.file_id);
+        if (w) duplicated.add(v.file_id);
+        if (w && w.v.rowId < v.rowId) continue;
+        const last = lasts?.get(v.index);
+        winners.set(v.file_id, {
+          v,
+          count: Number(counts?.get(v.index) ?? 0),
+          last: typeof last === "number" ? last : last ? Date.parse(String(last)) : 0,
+        });
+      }
+    }
+    const fresh: CatalogRecord[] = [];
+    const mine = new Set<string>();
+    const updates: Record<string, unknown>[] = [];
+    for (const rec of chunk) {
+      const id = rec.file.file_id;
+      const n = mode.occurrences.get(id) ?? 1;
+      const w = winners.get(id);
+      if (!w) {
+        fresh.push(
+          n > 1
+            ? { ...rec, file: { ...rec.file, inspection_count: rec.file.inspection_count + n - 1 } }
+            : rec,
+        );
+      } else if (w.v.token !== null && myTokens.has(w.v.token)) {
+        mine.add(id); // an earlier attempt of this call committed before its answer was lost
+      } else if (mode.reinspect && !(attempt > 1 && w.last === mode.now.getTime())) {
+        updates.push({
+          [ROW_ID]: w.v.rowId,
+          inspection_count: w.count + n,
+          last_inspected: mode.now,
+        });
+      }
+    }
+    if (updates.length > 0) {
+      const files = schemas.files!;
+      const pick = (name: string) => files.fields.find((f) => f.name === name)!;
+      const updateSchema = new Schema([
+        new Field(ROW_ID, new Uint64(), false),
+        pick("inspection_count"),
+        pick("last_inspected"),
+      ]);
+      updates.sort((a, b) => ((a[ROW_ID] as bigint) < (b[ROW_ID] as bigint) ? -1 : 1));
+      await tx.update(tables.ref("files"), rowsToBatch(updateSchema, updates));
+    }
+    // Children first, the files rows last: a reader never sees a files row without its children.
+    const tag = (rows: object[]): Record<string, unknown>[] =>
+      rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
+    for (const table of CHILD_TABLES) {
+      const rows = tag(fresh.flatMap((r) => r[table] as object[]));
+      if (rows.length > 0) await tx.insert(tables.ref(table), rowsToBatch(schemas[table]!, rows));
+    }
+    if (fresh.length > 0) {
+      await tx.insert(tables.ref("files"), rowsToBatch(schemas.files!, tag(fresh.map((r) => r.file))));
+    }
+    const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
+    const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
+    return { inserted, reinspected, duplicated };
+  });
+  if (result.inserted.size > 0 || result.duplicated.size > 0) {
+    const lost = await resolveDuplicates(
+      tables,
+      [...new Set([...result.inserted, ...result.duplicated])],
+      myTokens,
+    );
+    for (const id of lost) {
+      if (!result.inserted.delete(id)) continue;
+      result.reinspected.add(id);
+    }
+  }
+  return result;
+}
+
+/**
+ * Post-commit duplicate check of `ids`: keeps the smallest-`$row_id` files row of each, deletes the others with
+ * the children carrying their tokens. Returns the ids whose winner is not one of `myTokens`.
+ */
+async function resolveDuplicates(
+  tables: VastTables,
+  ids: string[],
+  myTokens: Set<string>,
+): Promise<Set<string>> {
+  return tables.session.retrying(async (tx) => {
+    const versions = (await tables.selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(
+      versionsOf,
+    );
+    const winners = pickWinners(versions);
+    const lost = new Set<string>();
+    for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
+    const losers = versions.filter((v) => winners.get(v.file_id) !== v);
+    if (losers.length === 0) return lost;
+    const loserTokens = new Map<string, Set<string>>();
+    for (const l of losers) {
+      const winnerToken = winners.get(l.file_id)!.token;
+      if (l.token === null || l.token === winnerToken) continue;
+      const set = loserTokens.get(l.file_id) ?? new Set<string>();
+      set.add(l.token);
+      loserTokens.set(l.file_id, set);
+    }
+    for (const table of CHILD_TABLES) {
+      if (loserTokens.size === 0) break;
+      const found = await tables.selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [...loserTokens.keys()]);
+      const doomed = found
+        .flatMap(versionsOf)
+        .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
+        .map((c) => c.rowId);
+      await tx.delete(tables.ref(table), doomed);
+    }
+    await tx.delete(
+      tables.ref("files"),
+      losers.map((l) => l.rowId),
+    );
+    return lost;
+  });
+}
