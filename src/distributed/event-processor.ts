@@ -7,12 +7,11 @@
 import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import type { InspectionResult } from "../core/model.js";
-import { inspect } from "../inspect/inspect.js";
 import { inspectRemote } from "../inspect/inspect-remote.js";
 import type { RemoteContext } from "../io/remote-inputs.js";
 import { s3Uri } from "../io/s3-uri.js";
 import { displayLocation, eventTarget } from "../serve/event-target.js";
-import { openLocal } from "../serve/object-opener.js";
+import { inspectLocal } from "../serve/local-inspector.js";
 import { type ConsumedRecord, decodeEvent } from "./event-message.js";
 
 export type EventOutcome =
@@ -58,13 +57,9 @@ export async function processEvent(record: ConsumedRecord, options: ProcessorOpt
       result = await options.remote.limit(() => inspectRemote(() => options.remote.open(uri)));
     } else {
       result = await options.remote.limit(async () => {
-        const opened = await openLocal(ref.path);
-        if (!opened.ok) throw Object.assign(new Error(opened.message), { openFailure: opened.kind });
-        try {
-          return await inspect(opened.source, { path: opened.source.path });
-        } finally {
-          opened.source.close?.().catch(() => undefined);
-        }
+        const outcome = await inspectLocal(ref.path);
+        if (!outcome.ok) throw Object.assign(new Error(outcome.message), { openFailure: outcome.kind });
+        return outcome.result;
       });
     }
     const failure = readFailure(result);
