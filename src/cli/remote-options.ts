@@ -10,6 +10,7 @@ export interface RemoteCliOptions {
   concurrency: number;
   timeout: number;
   retries: number;
+  s3Gets: "direct" | "sdk";
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -57,6 +58,14 @@ export function addRemoteOptions(command: Command): Command {
       new Option("--retries <n>", "retries of a failed request (throttling, 5xx, resets, timeouts)")
         .argParser(nonNegativeInt)
         .default(4),
+    )
+    .addOption(
+      new Option(
+        "--s3-gets <how>",
+        "how s3:// ranges are fetched: direct (signed GETs on a keep-alive pool) or sdk (the AWS SDK's GetObject)",
+      )
+        .choices(["direct", "sdk"])
+        .default("direct"),
     );
 }
 
@@ -70,5 +79,6 @@ export function remoteSettings(opts: RemoteCliOptions): RemoteSettings {
     concurrency: opts.concurrency,
     timeoutMs: Math.round(opts.timeout * 1000),
     retries: opts.retries,
+    s3Gets: opts.s3Gets,
   };
 }

@@ -10,7 +10,9 @@ import { HttpSource } from "./http-source.js";
 import type { RemoteObjectSource } from "./remote-object.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./remote-retry.js";
 import { type ConfiguredS3, createS3Client, type S3ClientOptions } from "./s3-client.js";
+import { DirectRangeGets } from "./s3-direct-get.js";
 import { listS3Objects } from "./s3-listing.js";
+import { SdkRangeGets } from "./s3-sdk-get.js";
 import { S3Source } from "./s3-source.js";
 import { isHttpUrl, isRemote, isS3Prefix, isS3Uri, parseS3Uri, s3Uri } from "./s3-uri.js";
 import { SourceError } from "./source-error.js";
@@ -28,9 +30,15 @@ export interface RemoteSettings extends Omit<S3ClientOptions, "credentials"> {
   include?: string[];
   /** Globs that drop a listed key. */
   exclude?: string[];
+  /**
+   * How ranged GETs of s3:// objects are sent: `direct` (default; signed with the SDK's signer and sent on a
+   * keep-alive pool, the SDK resolving credentials, region and endpoint) or `sdk` (the SDK's GetObject).
+   */
+  s3Gets?: "direct" | "sdk";
 }
 
-export const DEFAULT_REMOTE_CONCURRENCY = 32;
+/** Objects in flight at once: enough to keep a LAN endpoint with tens of milliseconds of latency busy. */
+export const DEFAULT_REMOTE_CONCURRENCY = 64;
 
 /** What a listing already told about an object (so a scan can skip it unread). */
 export interface ListedFacts {
@@ -50,6 +58,7 @@ export const hasRemoteInputs = (args: readonly string[]) => args.some(isRemote);
 /** The S3 client (created on first use), retry policy and cancellation shared by one command's reads. */
 export class RemoteContext {
   private configured: ConfiguredS3 | null = null;
+  private gets: SdkRangeGets | DirectRangeGets | null = null;
   readonly policy: RetryPolicy;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
@@ -87,7 +96,11 @@ export class RemoteContext {
     if (!location || location.key === "")
       throw new SourceError("EXR_SOURCE_NOT_FOUND", `${uri}: not an object URI`);
     const { client, credentialSource } = this.s3();
-    return new S3Source(client, location.bucket, location.key, { policy: this.policy, credentialSource });
+    this.gets ??=
+      this.settings.s3Gets === "sdk"
+        ? new SdkRangeGets(client)
+        : new DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0));
+    return new S3Source(this.gets, location.bucket, location.key, { policy: this.policy, credentialSource });
   }
 
   /** Runs `task` when fewer than `concurrency` tasks run (a bound shared by everything using this context). */
@@ -103,6 +116,8 @@ export class RemoteContext {
   }
 
   close(): void {
+    if (this.gets instanceof DirectRangeGets) this.gets.close();
+    this.gets = null;
     this.configured?.client.destroy();
     this.configured = null;
   }

@@ -55,14 +55,21 @@ export function parseContentRange(
   return { start: Number(m[1]), end: Number(m[2]), size };
 }
 
-/** Reads `want` bytes after skipping `skip` from a body; fewer only when the body ends. */
+/**
+ * Reads `want` bytes after skipping `skip` from a body; fewer only when the body ends. A body holding nothing
+ * more than that is read to its end, so its keep-alive connection goes back to the pool instead of being
+ * closed; only a longer one (a server that ignored Range) is cut short.
+ */
 async function take(answer: RangeAnswer, skip: number, want: number): Promise<Uint8Array> {
   const out = new Uint8Array(want);
   let filled = 0;
   let toSkip = skip;
+  let received = 0;
+  const moreThanWanted = () => answer.contentLength === null || received < answer.contentLength;
   try {
     if (answer.body && want > 0) {
       for await (const chunk of answer.body) {
+        received += chunk.length;
         let view = chunk;
         if (toSkip > 0) {
           const dropped = Math.min(toSkip, view.length);
@@ -72,7 +79,7 @@ async function take(answer: RangeAnswer, skip: number, want: number): Promise<Ui
         const n = Math.min(view.length, want - filled);
         out.set(view.subarray(0, n), filled);
         filled += n;
-        if (filled >= want) break;
+        if (filled >= want && moreThanWanted()) break;
       }
     }
   } finally {

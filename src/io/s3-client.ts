@@ -50,6 +50,10 @@ export function createS3Client(options: S3ClientOptions = {}): ConfiguredS3 {
     forcePathStyle: custom,
     // Retries (with the per-attempt timeout covering the body) are done by the sources themselves.
     maxAttempts: 1,
+    // Ranged GETs are checked against Content-Range, size and ETag; whole-object checksums do not apply to a
+    // range, and computing them for other requests is only needed where S3 requires it.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {
       httpAgent: agent,
       httpsAgent: agent,
@@ -67,12 +71,20 @@ export function createS3Client(options: S3ClientOptions = {}): ConfiguredS3 {
  * ignore the region but the signature needs one.
  */
 function regionOrDefault(profile: string | undefined): () => Promise<string> {
-  return async () => {
-    try {
+  // The SDK calls the region provider on every request: resolve once (a probe client per call cost a client
+  // construction, a fresh connection pool and a shared-config read per GET).
+  let region: Promise<string> | null = null;
+  return () => {
+    region ??= (async () => {
       const probe = new S3Client(profile ? { profile } : {});
-      return await probe.config.region();
-    } catch {
-      return "us-east-1";
-    }
+      try {
+        return await probe.config.region();
+      } catch {
+        return "us-east-1";
+      } finally {
+        probe.destroy();
+      }
+    })();
+    return region;
   };
 }

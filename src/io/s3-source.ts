@@ -3,10 +3,10 @@
  * RemoteObjectSource (size and ETag from the first answer, If-Match on later ranges, retries, timeouts).
  */
 
-import type { Readable } from "node:stream";
-import { GetObjectCommand, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { type RangeAnswer, RemoteObjectSource } from "./remote-object.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./remote-retry.js";
+import { responseOf, type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
 import { s3Uri } from "./s3-uri.js";
 import { SourceError } from "./source-error.js";
 
@@ -26,23 +26,6 @@ export interface S3SourceOptions {
   policy?: RetryPolicy;
   /** Who the credentials belong to, named in access-denied messages (never the secret). */
   credentialSource?: string;
-}
-
-/** The HTTP status and headers an SDK error carries, when the server answered at all. */
-function responseOf(err: unknown): { status: number | null; header: (name: string) => string | null } {
-  const e = err as {
-    $metadata?: { httpStatusCode?: number };
-    $response?: { statusCode?: number; headers?: Record<string, string> };
-  };
-  const status = e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode ?? null;
-  const headers = e?.$response?.headers ?? {};
-  return {
-    status,
-    header: (name) => {
-      for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
-      return null;
-    },
-  };
 }
 
 /** A network-level failure code anywhere on the error's cause chain. */
@@ -103,54 +86,27 @@ export function classifyS3Error(
 
 export class S3Source extends RemoteObjectSource {
   private readonly credentialSource: string;
+  private readonly gets: S3RangeGets;
 
+  /** `via`: how GETs are sent (a client alone: through the SDK's GetObject). */
   constructor(
-    private readonly client: S3Client,
+    via: S3Client | S3RangeGets,
     readonly bucket: string,
     readonly key: string,
     options: S3SourceOptions = {},
   ) {
     super(s3Uri(bucket, key), options.policy ?? DEFAULT_RETRY_POLICY);
+    this.gets = via instanceof S3Client ? new SdkRangeGets(via) : via;
     this.credentialSource = options.credentialSource ?? "the AWS SDK default chain";
   }
 
-  protected async get(
+  protected get(
     offset: number,
     length: number,
     ifMatch: string | null,
     signal: AbortSignal,
   ): Promise<RangeAnswer> {
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: this.key,
-      Range: `bytes=${offset}-${offset + length - 1}`,
-      ...(ifMatch ? { IfMatch: ifMatch } : {}),
-    });
-    try {
-      const out = await this.client.send(command, { abortSignal: signal });
-      const body = (out.Body ?? null) as (Readable & AsyncIterable<Uint8Array>) | null;
-      return {
-        status: out.$metadata.httpStatusCode === 206 ? 206 : 200,
-        contentRange: out.ContentRange ?? null,
-        contentLength: out.ContentLength ?? null,
-        etag: out.ETag ?? null,
-        lastModified: out.LastModified ?? null,
-        body,
-        cancel: () => body?.destroy(),
-      };
-    } catch (err) {
-      const { status, header } = responseOf(err);
-      if (status !== 416) throw err;
-      return {
-        status: 416,
-        contentRange: header("content-range"),
-        contentLength: null,
-        etag: header("etag"),
-        lastModified: null,
-        body: null,
-        cancel: () => {},
-      };
-    }
+    return this.gets.get(this.bucket, this.key, offset, length, ifMatch, signal);
   }
 
   protected classify(err: unknown, timedOut: boolean): SourceError {

@@ -10,6 +10,8 @@ import { sha256Hex, zlibInflate } from "../../src/inspect/options.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
 import type { RangeAnswer } from "../../src/io/remote-object.js";
 import { createS3Client } from "../../src/io/s3-client.js";
+import { DirectRangeGets } from "../../src/io/s3-direct-get.js";
+import type { S3RangeGets } from "../../src/io/s3-sdk-get.js";
 import { S3Source } from "../../src/io/s3-source.js";
 import { type RunningEmulator, startEmulator } from "../../src/vast/emulator/server.js";
 
@@ -21,7 +23,18 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, credentials: new Map([["AK", "SK"]]), verifySignatures: true });
   s3 = clientWith("SK");
 });
+/** The two ways GETs are sent: through the SDK's GetObject, and signed requests on our own pool. */
+type Transport = "sdk" | "direct";
+const pools: DirectRangeGets[] = [];
+function via(client: S3Client, transport: Transport): S3Client | S3RangeGets {
+  if (transport === "sdk") return client;
+  const direct = new DirectRangeGets(client);
+  pools.push(direct);
+  return direct;
+}
+
 afterAll(async () => {
+  for (const p of pools) p.close();
   s3.destroy();
   await emulator.close();
 });
@@ -51,7 +64,6 @@ function withManifest(entries: number): Uint8Array {
 }
 
 const put = (Key: string, Body: Uint8Array) => s3.send(new PutObjectCommand({ Bucket: "vastdb", Key, Body }));
-const source = (key: string, client = s3) => new S3Source(client, "vastdb", key, { policy: FAST });
 const local = (bytes: Uint8Array, path: string) =>
   inspect(new BufferSource(bytes, path), { initialReadBytes: LOCAL_FIRST_READ_BYTES });
 
@@ -61,7 +73,13 @@ function comparable(r: Awaited<ReturnType<typeof inspect>>) {
   return { ...r, file };
 }
 
-describe("S3Source over the emulator's S3 API", () => {
+describe.each(["sdk", "direct"] as const)("S3Source over the emulator's S3 API (%s GETs)", (transport) => {
+  let gets: S3Client | S3RangeGets;
+  beforeAll(() => {
+    gets = via(s3, transport);
+  });
+  const source = (key: string) => new S3Source(gets, "vastdb", key, { policy: FAST });
+
   it("inspects every sample file exactly as the same bytes in memory, bytes_read included", async () => {
     for (const f of sampleFiles(undefined)) {
       const key = `samples/${f.name}`;
@@ -104,12 +122,15 @@ describe("S3Source over the emulator's S3 API", () => {
     const missing = await inspectRemote(() => source("no/such.exr"));
     expect(missing.validation.findings.map((f) => f.code)).toEqual(["EXR_SOURCE_NOT_FOUND"]);
     expect(missing.file.is_complete).toBe(false);
-    const noBucket = await inspectRemote(() => new S3Source(s3, "nobucket", "a.exr", { policy: FAST }));
+    const noBucket = await inspectRemote(() => new S3Source(gets, "nobucket", "a.exr", { policy: FAST }));
     expect(noBucket.validation.findings[0]?.message).toContain("no such bucket");
     const wrong = clientWith("not-the-secret");
     const denied = await inspectRemote(
       () =>
-        new S3Source(wrong, "vastdb", "samples/scanline_zip.exr", { policy: FAST, credentialSource: "env" }),
+        new S3Source(via(wrong, transport), "vastdb", "samples/scanline_zip.exr", {
+          policy: FAST,
+          credentialSource: "env",
+        }),
     );
     expect(denied.validation.findings.map((f) => f.code)).toEqual(["EXR_SOURCE_ACCESS_DENIED"]);
     expect(denied.validation.findings[0]!.message).toContain("env");
@@ -121,7 +142,7 @@ describe("S3Source over the emulator's S3 API", () => {
       credentials: { accessKeyId: "AK", secretAccessKey: "SK" },
     }).client;
     const unreachable = await inspectRemote(
-      () => new S3Source(dead, "vastdb", "a.exr", { policy: { ...FAST, retries: 2 } }),
+      () => new S3Source(via(dead, transport), "vastdb", "a.exr", { policy: { ...FAST, retries: 2 } }),
     );
     expect(unreachable.validation.findings.map((f) => f.code)).toEqual(["EXR_SOURCE_UNAVAILABLE"]);
     expect(unreachable.file.requests).toBe(3);
@@ -138,7 +159,7 @@ describe("S3Source over the emulator's S3 API", () => {
       let retried = 0;
       for (let i = 0; i < 15; i++) {
         const r = await inspectRemote(
-          () => new S3Source(s3, "vastdb", "faults/multipart.exr", { policy: { ...FAST, retries: 8 } }),
+          () => new S3Source(gets, "vastdb", "faults/multipart.exr", { policy: { ...FAST, retries: 8 } }),
         );
         expect(r.validation.findings).toEqual([]);
         expect(comparable(r)).toEqual(expected);
@@ -150,12 +171,41 @@ describe("S3Source over the emulator's S3 API", () => {
     }
   });
 
+  it("reuses one keep-alive connection for sequential reads (region from the default, no --region)", async () => {
+    const bytes = withManifest(1000); // a header past the first range: two GETs per inspection
+    await put("keepalive.exr", bytes);
+    // No region given: the custom endpoint's default region is resolved once, not by a probe client per GET.
+    const fresh = createS3Client({
+      endpointUrl: emulator.url,
+      credentials: { accessKeyId: "AK", secretAccessKey: "SK" },
+    }).client;
+    let connections = 0;
+    const count = () => connections++;
+    emulator.server.on("connection", count);
+    try {
+      const reader = via(fresh, transport);
+      let requests = 0;
+      for (let i = 0; i < 10; i++) {
+        const r = await inspectRemote(
+          () => new S3Source(reader, "vastdb", "keepalive.exr", { policy: FAST }),
+        );
+        expect(r.validation.findings).toEqual([]);
+        requests += r.file.requests!;
+      }
+      expect(requests).toBeGreaterThanOrEqual(20);
+      expect(connections).toBe(1);
+    } finally {
+      emulator.server.off("connection", count);
+      fresh.destroy();
+    }
+  });
+
   it("times out slow answers and reports the endpoint unavailable after retries", async () => {
     await put("slow.exr", sampleFiles(undefined)[0]!.bytes);
     emulator.faults.update({ latency_ms: 400 });
     try {
       const r = await inspectRemote(
-        () => new S3Source(s3, "vastdb", "slow.exr", { policy: { ...FAST, retries: 1, timeoutMs: 100 } }),
+        () => new S3Source(gets, "vastdb", "slow.exr", { policy: { ...FAST, retries: 1, timeoutMs: 100 } }),
       );
       expect(r.validation.findings.map((f) => f.code)).toEqual(["EXR_SOURCE_UNAVAILABLE"]);
       expect(r.validation.findings[0]!.message).toContain("timed out");
@@ -169,10 +219,11 @@ describe("S3Source over the emulator's S3 API", () => {
 /** Replaces the object with another version right after the first ranged GET of each source. */
 class OverwritingSource extends S3Source {
   constructor(
+    gets: S3Client | S3RangeGets,
     key: string,
     private readonly next: () => Uint8Array | null,
   ) {
-    super(s3, "vastdb", key, { policy: FAST });
+    super(gets, "vastdb", key, { policy: FAST });
   }
 
   protected override async get(
@@ -188,32 +239,39 @@ class OverwritingSource extends S3Source {
   }
 }
 
-describe("an object overwritten during inspection", () => {
-  // Headers beyond the first range, so every inspection reads the object more than once.
-  const a = withManifest(1000);
-  const b = withManifest(1500);
+describe.each(["sdk", "direct"] as const)(
+  "an object overwritten during inspection (%s GETs)",
+  (transport) => {
+    let gets: S3Client | S3RangeGets;
+    beforeAll(() => {
+      gets = via(s3, transport);
+    });
+    // Headers beyond the first range, so every inspection reads the object more than once.
+    const a = withManifest(1000);
+    const b = withManifest(1500);
 
-  it("is read again from scratch: the result is the new version's, never a mix", async () => {
-    await put("race/once.exr", a);
-    let overwrites = 0;
-    const r = await inspectRemote(
-      () => new OverwritingSource("race/once.exr", () => (overwrites++ === 0 ? b : null)),
-    );
-    expect(overwrites).toBe(2);
-    expect(comparable(r)).toEqual(comparable(await local(b, "s3://vastdb/race/once.exr")));
-  });
+    it("is read again from scratch: the result is the new version's, never a mix", async () => {
+      await put("race/once.exr", a);
+      let overwrites = 0;
+      const r = await inspectRemote(
+        () => new OverwritingSource(gets, "race/once.exr", () => (overwrites++ === 0 ? b : null)),
+      );
+      expect(overwrites).toBe(2);
+      expect(comparable(r)).toEqual(comparable(await local(b, "s3://vastdb/race/once.exr")));
+    });
 
-  it("gives EXR_SOURCE_CHANGED when it changes again during the second reading", async () => {
-    await put("race/always.exr", a);
-    let flip = false;
-    const r = await inspectRemote(
-      () =>
-        new OverwritingSource("race/always.exr", () => {
-          flip = !flip;
-          return flip ? b : a;
-        }),
-    );
-    expect(r.validation.findings.map((f) => f.code)).toContain("EXR_SOURCE_CHANGED");
-    expect(r.file.is_complete).toBe(false);
-  });
-});
+    it("gives EXR_SOURCE_CHANGED when it changes again during the second reading", async () => {
+      await put("race/always.exr", a);
+      let flip = false;
+      const r = await inspectRemote(
+        () =>
+          new OverwritingSource(gets, "race/always.exr", () => {
+            flip = !flip;
+            return flip ? b : a;
+          }),
+      );
+      expect(r.validation.findings.map((f) => f.code)).toContain("EXR_SOURCE_CHANGED");
+      expect(r.file.is_complete).toBe(false);
+    });
+  },
+);

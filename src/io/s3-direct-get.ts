@@ -1,0 +1,202 @@
+/**
+ * Ranged GetObject requests sent directly: the SDK's client still resolves credentials (default chain,
+ * refreshed as it refreshes them), region and endpoint (its own endpoint rules, once per bucket), and the
+ * request is signed with the SDK's SigV4 signer, but it goes out as one `http.request` on a keep-alive pool
+ * instead of through the SDK's middleware stack, which costs several times more CPU per GET than the GET
+ * itself (see docs/BENCHMARKS.md, "Objects over S3"). Buckets whose endpoint asks for another signing scheme
+ * (S3 Express sessions, SigV4a multi-region access points) are read through the SDK.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getEndpointFromInstructions } from "@smithy/core/endpoints";
+import { Hash } from "@smithy/core/serde";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { RangeAnswer } from "./remote-object.js";
+import { type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
+
+/** SHA-256 of an empty body: a GET's payload hash. */
+const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/** Error answers are small XML documents; more than this is not read. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+interface BucketTarget {
+  https: boolean;
+  hostname: string;
+  port: number | undefined;
+  host: string;
+  /** The endpoint's path for this bucket (`/bucket` path-style, empty virtual-hosted), no trailing slash. */
+  basePath: string;
+  signer: SignatureV4;
+}
+
+/** An object key as the SDK puts it in the path: each segment URI-encoded, `/` kept. */
+const encodeKey = (key: string) =>
+  key
+    .split("/")
+    .map((s) =>
+      encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join("/");
+
+/** An S3 error answer as the SDK would throw it (name = S3 error code, status), for classifyS3Error. */
+async function errorOf(res: IncomingMessage): Promise<Error> {
+  let text = "";
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    text += chunk.toString("utf8");
+    if (text.length > MAX_ERROR_BODY) break;
+  }
+  res.destroy();
+  const status = res.statusCode ?? 0;
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
+  return Object.assign(new Error(message), {
+    name: code ?? (status === 404 ? "NotFound" : `HTTP${status}`),
+    $metadata: { httpStatusCode: status },
+    $response: { statusCode: status, headers: res.headers },
+  });
+}
+
+const header = (res: IncomingMessage, name: string): string | null => {
+  const v = res.headers[name];
+  return typeof v === "string" ? v : null;
+};
+
+export class DirectRangeGets implements S3RangeGets {
+  private readonly targets = new Map<string, Promise<BucketTarget | null>>();
+  private readonly sdk: SdkRangeGets;
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+
+  constructor(
+    private readonly client: S3Client,
+    maxSockets = 64,
+  ) {
+    this.sdk = new SdkRangeGets(client);
+    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
+  }
+
+  /** Where and how a bucket's objects are read; null when only the SDK can (another auth scheme). */
+  private target(bucket: string): Promise<BucketTarget | null> {
+    let found = this.targets.get(bucket);
+    if (found === undefined) {
+      found = this.resolve(bucket);
+      this.targets.set(bucket, found);
+      // A failed resolution is not kept: the SDK path reports it, and the next object tries again.
+      found.catch(() => this.targets.delete(bucket));
+    }
+    return found;
+  }
+
+  private async resolve(bucket: string): Promise<BucketTarget | null> {
+    const endpoint = await getEndpointFromInstructions(
+      { Bucket: bucket, Key: "k" },
+      GetObjectCommand,
+      this.client.config as unknown as Parameters<typeof getEndpointFromInstructions>[2],
+    );
+    const schemes = (endpoint.properties?.authSchemes ?? []) as {
+      name?: string;
+      signingName?: string;
+      signingRegion?: string;
+    }[];
+    const scheme = schemes[0];
+    if (scheme !== undefined && scheme.name !== "sigv4") return null;
+    if (endpoint.headers && Object.keys(endpoint.headers).length > 0) return null;
+    const url = endpoint.url;
+    if (url.search !== "" || (url.protocol !== "https:" && url.protocol !== "http:")) return null;
+    const region = scheme?.signingRegion ?? (await this.client.config.region());
+    return {
+      https: url.protocol === "https:",
+      hostname: url.hostname.replace(/^\[|\]$/g, ""),
+      port: url.port ? Number(url.port) : undefined,
+      host: url.host,
+      basePath: url.pathname.replace(/\/+$/, ""),
+      signer: new SignatureV4({
+        service: scheme?.signingName ?? "s3",
+        region,
+        credentials: this.client.config.credentials,
+        sha256: Hash.bind(null, "sha256"),
+        uriEscapePath: false,
+        applyChecksum: false,
+      }),
+    };
+  }
+
+  async get(
+    bucket: string,
+    key: string,
+    offset: number,
+    length: number,
+    ifMatch: string | null,
+    signal: AbortSignal,
+  ): Promise<RangeAnswer> {
+    const target = await this.target(bucket);
+    if (target === null) return this.sdk.get(bucket, key, offset, length, ifMatch, signal);
+    const path = `${target.basePath}/${encodeKey(key)}`;
+    const headers: Record<string, string> = {
+      host: target.host,
+      range: `bytes=${offset}-${offset + length - 1}`,
+      "x-amz-content-sha256": EMPTY_SHA256,
+    };
+    if (ifMatch) headers["if-match"] = ifMatch;
+    const signed = await target.signer.sign(
+      {
+        method: "GET",
+        protocol: target.https ? "https:" : "http:",
+        hostname: target.hostname,
+        port: target.port,
+        path,
+        query: {},
+        headers,
+      },
+      { signingDate: new Date() },
+    );
+    const send = target.https ? httpsRequest : httpRequest;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send({
+        agent: target.https ? this.httpsAgent : this.httpAgent,
+        hostname: target.hostname,
+        port: target.port,
+        path,
+        method: "GET",
+        headers: signed.headers,
+        signal,
+      });
+      req.once("response", resolve);
+      req.once("error", reject);
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    if (status === 416) {
+      const answer: RangeAnswer = {
+        status: 416,
+        contentRange: header(res, "content-range"),
+        contentLength: null,
+        etag: header(res, "etag"),
+        lastModified: null,
+        body: null,
+        cancel: () => {},
+      };
+      res.resume(); // a 416 body is a short error document: drained, the connection stays pooled
+      return answer;
+    }
+    if (status !== 200 && status !== 206) throw await errorOf(res);
+    const contentLength = header(res, "content-length");
+    const modified = header(res, "last-modified");
+    return {
+      status,
+      contentRange: header(res, "content-range"),
+      contentLength: contentLength === null ? null : Number(contentLength),
+      etag: header(res, "etag"),
+      lastModified: modified ? new Date(modified) : null,
+      body: res as AsyncIterable<Uint8Array>,
+      cancel: () => res.destroy(),
+    };
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
