@@ -96,6 +96,21 @@ export function readChunkHeader(layout: PartLayout, bytes: Uint8Array): ChunkHea
 }
 
 /** Disagreements between a chunk's header and its offset-table position, as findings. */
+/** Where a chunk sits: part, chunk, level, tile and its pixel rectangle. */
+export function placementOf(layout: PartLayout, chunkIndex: number, place: ChunkPlace): ChunkPlacement {
+  const g = place.geometry;
+  return {
+    partIndex: layout.partIndex,
+    chunkIndex,
+    level: place.level,
+    tile: place.tile,
+    x0: g.x0,
+    y0: g.y0,
+    width: g.width,
+    height: g.height,
+  };
+}
+
 export function checkHeader(layout: PartLayout, place: ChunkPlace, h: ChunkHeader, loc: Loc): Finding[] {
   const out: Finding[] = [];
   const bad = (m: string) => out.push(finding("EXR_CHUNK_HEADER_INVALID", m, loc));
@@ -202,17 +217,7 @@ export function decodeChunk(
         finding("EXR_CHUNK_CORRUPT", `chunk ${chunkIndex} (${layout.compression}): ${unpacked.failure}`, loc),
       ],
     };
-  return {
-    partIndex: layout.partIndex,
-    chunkIndex,
-    level: place.level,
-    tile: place.tile,
-    x0: g.x0,
-    y0: g.y0,
-    width: g.width,
-    height: g.height,
-    planes: planesOf(unpacked, g),
-  };
+  return { ...placementOf(layout, chunkIndex, place), planes: planesOf(unpacked, g) };
 }
 
 export function isChunkFailure<T extends object>(r: T | ChunkFailure): r is ChunkFailure {

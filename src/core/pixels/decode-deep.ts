@@ -7,6 +7,7 @@ import {
   type ChunkPlacement,
   checkHeader,
   type Loc,
+  placementOf,
   readChunkHeader,
 } from "./decode-chunk.js";
 import { chunkPlace, type PartLayout } from "./part-layout.js";
@@ -123,14 +124,7 @@ export function decodeDeepChunk(
     done += line;
   }
   return {
-    partIndex: layout.partIndex,
-    chunkIndex,
-    level: place.level,
-    tile: place.tile,
-    x0: g.x0,
-    y0: g.y0,
-    width: g.width,
-    height: g.height,
+    ...placementOf(layout, chunkIndex, place),
     counts,
     totalSamples: total,
     channels: channels.map(({ name, type, data: d }) => ({ name, type, data: d })),

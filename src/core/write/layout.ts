@@ -1,3 +1,5 @@
+import { LEVEL_MODES } from "../attributes/enums.js";
+import { computeTiling } from "../tiling.js";
 import { ExrWriteError, enumCode, LEVEL_MODE_CODES, linesPerChunk, ROUNDING_MODE_CODES } from "./enums.js";
 import type { BoxValue, ChunkInfo, TileDescValue } from "./spec.js";
 
@@ -10,62 +12,32 @@ export interface LevelInfo {
   tilesY: number;
 }
 
-function roundLog2(x: number, roundUp: boolean): number {
-  let y = 0;
-  if (roundUp) {
-    let r = 0;
-    while (x > 1) {
-      if (x & 1) r = 1;
-      y += 1;
-      x >>>= 1;
-    }
-    return y + r;
-  }
-  while (x > 1) {
-    y += 1;
-    x >>>= 1;
-  }
-  return y;
-}
-
-function levelSize(size: number, level: number, roundUp: boolean): number {
-  const div = 2 ** level;
-  return Math.max(1, roundUp ? Math.ceil(size / div) : Math.floor(size / div));
-}
-
-/** Resolution levels of a tiled part, in offset-table order (ripmaps: levelY outer, levelX inner). */
+/** Resolution levels of a tiled part, in offset-table order (the reader's own tiling rule, see core/tiling.ts). */
 export function tileLevels(dataWindow: BoxValue, tiles: TileDescValue): LevelInfo[] {
   const w = dataWindow.max[0] - dataWindow.min[0] + 1;
   const h = dataWindow.max[1] - dataWindow.min[1] + 1;
   const mode = enumCode(LEVEL_MODE_CODES, tiles.level_mode ?? 0, "level mode");
-  const roundUp = enumCode(ROUNDING_MODE_CODES, tiles.rounding_mode ?? 0, "rounding mode") === 1;
+  const rounding = enumCode(ROUNDING_MODE_CODES, tiles.rounding_mode ?? 0, "rounding mode");
   if (w < 1 || h < 1 || tiles.x_size < 1 || tiles.y_size < 1)
     throw new ExrWriteError("EXR_WRITE_BAD_TILING", "tiled parts need a non-empty data window and tile size");
-  const level = (lx: number, ly: number): LevelInfo => {
-    const width = levelSize(w, lx, roundUp);
-    const height = levelSize(h, ly, roundUp);
-    return {
-      levelX: lx,
-      levelY: ly,
-      width,
-      height,
-      tilesX: Math.ceil(width / tiles.x_size),
-      tilesY: Math.ceil(height / tiles.y_size),
-    };
-  };
-  if (mode === 0) return [level(0, 0)];
-  if (mode === 1) {
-    const n = roundLog2(Math.max(w, h), roundUp) + 1;
-    return Array.from({ length: n }, (_, l) => level(l, l));
-  }
-  if (mode === 2) {
-    const nx = roundLog2(w, roundUp) + 1;
-    const ny = roundLog2(h, roundUp) + 1;
-    const out: LevelInfo[] = [];
-    for (let ly = 0; ly < ny; ly++) for (let lx = 0; lx < nx; lx++) out.push(level(lx, ly));
-    return out;
-  }
-  throw new ExrWriteError("EXR_WRITE_BAD_TILING", `level mode ${mode} cannot be laid out`);
+  const levelMode = LEVEL_MODES[mode];
+  if (levelMode === undefined)
+    throw new ExrWriteError("EXR_WRITE_BAD_TILING", `level mode ${mode} cannot be laid out`);
+  const tiling = computeTiling(
+    dataWindow,
+    tiles.x_size,
+    tiles.y_size,
+    levelMode,
+    rounding === 1 ? "ROUND_UP" : "ROUND_DOWN",
+  );
+  return tiling.levels.map((l) => ({
+    levelX: l.level_x,
+    levelY: l.level_y,
+    width: l.width,
+    height: l.height,
+    tilesX: l.tiles_x,
+    tilesY: l.tiles_y,
+  }));
 }
 
 /** Every chunk of a part in offset-table order. */

@@ -1,18 +1,11 @@
-/**
- * Optional persistence of the committed catalog to a directory, so a local server survives a restart.
- * Layout: `catalog.json` (buckets, schemas, tables, id counters) plus one Arrow IPC stream per table in
- * `tables/` holding `$row_id` and the table's columns. Every file is written to a temporary name, fsynced and
- * renamed; `catalog.json` is replaced last, so a crash leaves either the old or the new catalog.
- * Unchanged tables keep their file (tables are immutable values, so identity tells what changed).
- */
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Field, makeData, RecordBatch, Schema, Struct, Uint64 } from "apache-arrow";
 import { decodeIpcStream, encodeIpcStream } from "../protocol/arrow-ipc.js";
 import { ROW_ID_COLUMN } from "../protocol/headers.js";
 import type { BucketState, CatalogState, SchemaState, TableState } from "./catalog.js";
 import { buildData, type Cell, readCells } from "./cells.js";
+import { writeAtomically } from "./write-atomically.js";
 
 const FORMAT_VERSION = 1;
 const CHUNK_ROWS = 1 << 16;
@@ -33,18 +26,6 @@ interface CatalogFile {
 export interface LoadedCatalog {
   state: CatalogState;
   counters: { nextTableId: number; rowIds: Map<number, number> };
-}
-
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
 }
 
 function encodeTable(t: TableState): Uint8Array {

@@ -6,9 +6,10 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { EmulatorError } from "../errors.js";
+import { writeAtomically } from "../write-atomically.js";
 import { compareKeys } from "./key-order.js";
 
 export interface StoredObject {
@@ -91,18 +92,6 @@ interface ObjectMeta {
 }
 
 const META_SUFFIX = ".meta.json";
-
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-}
 
 const keyDigest = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
 
