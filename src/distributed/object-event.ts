@@ -1,15 +1,18 @@
 /**
  * The CloudEvent `publish` sends for one object: the shape of a VAST DataEngine Element trigger's event
- * (`vastdata.com:Element.ObjectCreated`, the `elementpath` extension `bucket/key`, an AWS-style S3 record as data),
+ * (`vastdata.com:Element.ElementCreated`, the `elementpath` extension `bucket/key`, an AWS-style S3 record as data),
  * so `consume`, `serve` and a DataEngine function read it alike (serve/event-target.ts). Local and NFS files
  * carry `data.path` instead (the seed's form). Encoded in Kafka binary content mode by the cloudevents SDK:
- * `ce_*` headers, the JSON data as the value, the object's path as the key (one object's events stay ordered).
+ * `ce_*` headers, the JSON data as the value. The key is the object's path as the Event Broker keys Element events
+ * (the elementpath `bucket/key`; a local file's path), so one object's events, from `publish` or from a trigger,
+ * land in one partition and stay ordered.
  */
 import { randomUUID } from "node:crypto";
 import { CloudEvent, Kafka } from "cloudevents";
 import { parseS3Uri } from "../io/s3-uri.js";
 
-export const OBJECT_CREATED_TYPE = "vastdata.com:Element.ObjectCreated";
+/** As VAST's Element triggers (and `vast-emulator --notify`) send it. */
+export const OBJECT_CREATED_TYPE = "vastdata.com:Element.ElementCreated";
 export const PUBLISH_SOURCE = "exr-inspector:publish";
 
 export interface PublishedObject {
@@ -37,7 +40,10 @@ function s3Data(bucket: string, key: string, object: PublishedObject): Record<st
           bucket: { name: bucket },
           // AWS encodes keys in event records (spaces as `+`); serve/event-target.ts decodes them back.
           object: {
-            key: encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/"),
+            key: key
+              .split("/")
+              .map((segment) => encodeURIComponent(segment).replace(/%20/g, "+"))
+              .join("/"),
             ...(object.size !== undefined ? { size: object.size } : {}),
             ...(object.etag ? { eTag: object.etag.replace(/"/g, "") } : {}),
           },
@@ -54,11 +60,11 @@ export function objectEvent(object: PublishedObject, source = PUBLISH_SOURCE): C
     source,
     type: OBJECT_CREATED_TYPE,
     datacontenttype: "application/json",
-    partitionkey: object.path,
   };
   if (s3 && s3.key !== "") {
     return new CloudEvent({
       ...common,
+      partitionkey: `${s3.bucket}/${s3.key}`,
       subject: s3.key,
       elementpath: `${s3.bucket}/${s3.key}`,
       data: s3Data(s3.bucket, s3.key, object),
@@ -67,11 +73,12 @@ export function objectEvent(object: PublishedObject, source = PUBLISH_SOURCE): C
   return new CloudEvent({
     ...common,
     subject: object.path,
+    partitionkey: object.path,
     data: { path: object.path, ...(object.size !== undefined ? { size: object.size } : {}) },
   });
 }
 
-/** Kafka binary content mode (ce_* headers), key = the object's path. */
+/** Kafka binary content mode (ce_* headers); the key is the event's partition key. */
 export function eventMessage(event: CloudEvent<unknown>): EventMessage {
   const message = Kafka.binary(event);
   const headers: Record<string, string> = {};

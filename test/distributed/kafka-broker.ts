@@ -10,8 +10,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 
-const REPO = path.resolve(import.meta.dirname, "../..");
-export const KAFKA_LIBS = process.env.KAFKA_LIBS ?? path.join(REPO, ".cache/kafka/libs");
+/** The checkout this module runs from (also when compiled into bench/out/). */
+function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(path.join(dir, "tools/kafka/pom.xml"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no tools/kafka/pom.xml above ${import.meta.dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export const KAFKA_LIBS = process.env.KAFKA_LIBS ?? path.join(repoRoot(), ".cache/kafka/libs");
 
 export interface KafkaBroker {
   /** host:port of the PLAINTEXT listener. */

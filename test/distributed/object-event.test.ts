@@ -19,11 +19,11 @@ function asConsumed(m: ReturnType<typeof eventMessage>) {
 }
 
 describe("the object event (Kafka binary content mode)", () => {
-  it("carries the Element event's attributes as ce_* headers and the object path as key", () => {
+  it("carries the Element event's attributes as ce_* headers and the elementpath as key", () => {
     const m = eventMessage(
       objectEvent({ path: "s3://renders/show/sq 010/a+b é.0001.exr", size: 42, etag: '"abc"' }),
     );
-    expect(m.key).toBe("s3://renders/show/sq 010/a+b é.0001.exr");
+    expect(m.key).toBe("renders/show/sq 010/a+b é.0001.exr");
     expect(m.headers.ce_type).toBe(OBJECT_CREATED_TYPE);
     expect(m.headers.ce_specversion).toBe("1.0");
     expect(m.headers.ce_elementpath).toBe("renders/show/sq 010/a+b é.0001.exr");

@@ -29,7 +29,7 @@ export function addNotifyOptions(program: Command): Command {
   return program
     .option(
       "--notify <url>",
-      "after each completed PutObject/CopyObject/CompleteMultipartUpload, send a VAST Element CloudEvent to this URL (http, https), retried until taken",
+      "after each completed PutObject/CopyObject/CompleteMultipartUpload, send a VAST Element CloudEvent to this URL (http, https; kafka://HOST:PORT/TOPIC produces to a Kafka topic), retried until taken",
     )
     .option("--notify-suffix <suffix>", "only keys ending with this (e.g. .exr)")
     .option("--notify-prefix <prefix>", "only keys starting with this")

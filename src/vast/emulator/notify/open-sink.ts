@@ -1,5 +1,6 @@
 /** The sink for a `--notify` URL, chosen by its scheme (add a scheme here when adding a sink file). */
 import { HttpSink } from "./http-sink.js";
+import { KafkaSink } from "./kafka-sink.js";
 import type { EventSink } from "./sink.js";
 
 export function openSink(url: string): EventSink {
@@ -13,7 +14,9 @@ export function openSink(url: string): EventSink {
     case "http:":
     case "https:":
       return new HttpSink(url);
+    case "kafka:":
+      return new KafkaSink(parsed);
     default:
-      throw new Error(`--notify ${url}: unsupported scheme ${parsed.protocol} (http, https)`);
+      throw new Error(`--notify ${url}: unsupported scheme ${parsed.protocol} (http, https, kafka)`);
   }
 }
