@@ -54,13 +54,22 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A record the catalog can never store (e.g. a row over VAST's size limit): not retried. */
+class RefusedRecord {
+  constructor(readonly reason: string) {}
+}
+
+/** Catalog errors that redelivery cannot fix (stable codes of the VAST client). */
+const REFUSALS = new Set(["VAST_TOO_WIDE_ROW", "VAST_TOO_LARGE_REQUEST"]);
+const isRefusal = (err: unknown) => REFUSALS.has(String((err as { code?: unknown })?.code));
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 export class InspectionService {
   readonly #options: ServiceOptions;
-  readonly #batcher: MicroBatcher<CatalogRecord, UpsertOutcome>;
+  readonly #batcher: MicroBatcher<CatalogRecord, UpsertOutcome | RefusedRecord>;
   #readiness: { at: number; result: Promise<string | null> } | null = null;
 
   constructor(options: ServiceOptions) {
@@ -68,7 +77,30 @@ export class InspectionService {
     this.#batcher = new MicroBatcher((records) => this.#persist(records), options.batch);
   }
 
-  async #persist(records: CatalogRecord[]): Promise<UpsertOutcome[]> {
+  /**
+   * One transaction for the batch. When the catalog refuses a record for good (too large for it), the batch is
+   * written again record by record, so only that record's event fails (422) and its neighbours are stored.
+   */
+  async #persist(records: CatalogRecord[]): Promise<(UpsertOutcome | RefusedRecord)[]> {
+    try {
+      return await this.#persistTogether(records);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      if (records.length === 1) return [new RefusedRecord(message(err))];
+      const outcomes: (UpsertOutcome | RefusedRecord)[] = [];
+      for (const r of records) {
+        try {
+          outcomes.push(...(await this.#persistTogether([r])));
+        } catch (alone) {
+          if (!isRefusal(alone)) throw alone;
+          outcomes.push(new RefusedRecord(message(alone)));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  async #persistTogether(records: CatalogRecord[]): Promise<UpsertOutcome[]> {
     this.#options.metrics.batchSize.observe(records.length);
     const started = performance.now();
     const outcomes = await this.#options.store.upsertBatch(records, new Date());
@@ -148,6 +180,15 @@ export class InspectionService {
     let status = 200;
     try {
       const outcome = await this.#batcher.submit(record);
+      if (outcome instanceof RefusedRecord) {
+        // Redelivery cannot help: answered 4xx so the broker stops; the catalog said why.
+        const document = inspectedDocument(
+          result,
+          failed("the catalog refused this file", outcome.reason, record.file.file_id),
+          { inspect_ms: inspectMs, persist_ms: performance.now() - persistStarted },
+        );
+        return { status: 422, document };
+      }
       const inserted = outcome.status === "inserted";
       persistence = {
         status: "success",

@@ -34,8 +34,12 @@ export async function freePort(): Promise<number> {
 /**
  * Starts serve on a free port and waits until `/healthz` answers (so it works whatever LOG_LEVEL hides).
  */
-export async function startServe(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeHandle> {
-  const port = await freePort();
+export async function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  fixedPort?: number,
+): Promise<ServeHandle> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [CLI, "serve", "--port", String(port), ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,10 +3,11 @@
  * create duplicate rows; an unreachable catalog is a retryable 503 (and /readyz says not ready) until it is back;
  * credentials never reach the logs.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sampleFiles } from "../../src/core/write/sample-files.js";
 import { walkPaths } from "../../src/io/walk.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
 import { runCli, vastEnv, writeTree } from "../vast/client/writer-fleet.js";
@@ -95,6 +96,29 @@ describe.skipIf(!cliBuilt)("serve --backend vast", () => {
       expect(persistenceOf(redelivered)).toMatchObject({ status: "success", inserted: true });
     } finally {
       await emu.setFaults({ error500: 0 });
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 180_000);
+
+  it("answers 422 for a file the catalog refuses for good, and stores the other files of its batch", async () => {
+    const env = envFor(emu.url);
+    const huge = sampleFiles().find((f) => f.name === "huge_header.exr")!;
+    const hugePath = path.join(dir, "huge_header.exr");
+    await writeFile(hugePath, huge.bytes);
+    // One batch of four: the huge header's row is over VAST's row limit.
+    const serve = await startServe(["--backend", "vast", "--batch-max", "4", "--batch-wait-ms", "2000"], env);
+    try {
+      const replies = await Promise.all(
+        [hugePath, ...files.slice(0, 3)].map((p) => sendEvent(serve.url, cloudEvent({ path: p }))),
+      );
+      expect(replies[0]!.status).toBe(422);
+      expect(persistenceOf(replies[0]!)).toMatchObject({ status: "error", inserted: false });
+      expect(String(persistenceOf(replies[0]!).error)).toMatch(/exceeds/);
+      for (const r of replies.slice(1)) {
+        expect(r.status).toBe(200);
+        expect(persistenceOf(r)).toMatchObject({ status: "success", inserted: true });
+      }
+    } finally {
       expect(await serve.stop()).toBe(0);
     }
   }, 180_000);
