@@ -1,22 +1,19 @@
 /**
  * Ranged GetObject requests sent directly: the SDK's client still resolves credentials (default chain,
- * refreshed as it refreshes them), region and endpoint (its own endpoint rules, once per bucket), and the
- * request is signed with the SDK's SigV4 signer, but it goes out as one `http.request` on a keep-alive pool
- * instead of through the SDK's middleware stack, which costs several times more CPU per GET than the GET
- * itself (see docs/BENCHMARKS.md, "Objects over S3"). Buckets whose endpoint asks for another signing scheme
+ * refreshed as it refreshes them), region and endpoint (its own endpoint rules, once per bucket); the GET is
+ * signed (SigV4, s3-get-signer.ts) and sent as one `http.request` on a keep-alive pool instead of through the
+ * SDK's middleware stack, which costs several times more CPU per GET than the GET itself (see
+ * docs/BENCHMARKS.md, "Objects over S3"). Buckets whose endpoint asks for another signing scheme
  * (S3 Express sessions, SigV4a multi-region access points) are read through the SDK.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import { Hash } from "@smithy/core/serde";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { RangeAnswer } from "./remote-object.js";
+import { S3GetSigner } from "./s3-get-signer.js";
 import { type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
 
-/** SHA-256 of an empty body: a GET's payload hash. */
-const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /** Error answers are small XML documents; more than this is not read. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -27,7 +24,7 @@ interface BucketTarget {
   host: string;
   /** The endpoint's path for this bucket (`/bucket` path-style, empty virtual-hosted), no trailing slash. */
   basePath: string;
-  signer: SignatureV4;
+  signer: S3GetSigner;
 }
 
 /** An object key as the SDK puts it in the path: each segment URI-encoded, `/` kept. */
@@ -112,14 +109,7 @@ export class DirectRangeGets implements S3RangeGets {
       port: url.port ? Number(url.port) : undefined,
       host: url.host,
       basePath: url.pathname.replace(/\/+$/, ""),
-      signer: new SignatureV4({
-        service: scheme?.signingName ?? "s3",
-        region,
-        credentials: this.client.config.credentials,
-        sha256: Hash.bind(null, "sha256"),
-        uriEscapePath: false,
-        applyChecksum: false,
-      }),
+      signer: new S3GetSigner(region, scheme?.signingName ?? "s3"),
     };
   }
 
@@ -134,24 +124,11 @@ export class DirectRangeGets implements S3RangeGets {
     const target = await this.target(bucket);
     if (target === null) return this.sdk.get(bucket, key, offset, length, ifMatch, signal);
     const path = `${target.basePath}/${encodeKey(key)}`;
-    const headers: Record<string, string> = {
-      host: target.host,
-      range: `bytes=${offset}-${offset + length - 1}`,
-      "x-amz-content-sha256": EMPTY_SHA256,
-    };
+    const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (ifMatch) headers["if-match"] = ifMatch;
-    const signed = await target.signer.sign(
-      {
-        method: "GET",
-        protocol: target.https ? "https:" : "http:",
-        hostname: target.hostname,
-        port: target.port,
-        path,
-        query: {},
-        headers,
-      },
-      { signingDate: new Date() },
-    );
+    // The SDK's provider: cached, and refreshed before expiry, by the SDK.
+    const credentials = await this.client.config.credentials();
+    const signed = target.signer.sign({ host: target.host, path, headers, date: new Date() }, credentials);
     const send = target.https ? httpsRequest : httpRequest;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send({
@@ -160,7 +137,7 @@ export class DirectRangeGets implements S3RangeGets {
         port: target.port,
         path,
         method: "GET",
-        headers: signed.headers,
+        headers: signed,
         signal,
       });
       req.once("response", resolve);
