@@ -10,7 +10,11 @@
  * The objects are full-size renders (1080p/2K beauty, utility and Cryptomatte passes with renderer-style
  * headers; their pixel chunks are random bytes of realistic compressed size), copied to `--objects` keys.
  *
- * Usage: npm run bench:s3 [-- --objects 2000] [-- --seed-files 300] [-- --latencies 1,20] [-- --concurrency 64]
+ * Two ways of sending our GETs, same run: `direct` (the default: signed with the SDK's SigV4 signer, sent on a
+ * keep-alive node:http pool) and `sdk` (`--s3-gets sdk`: the AWS SDK's GetObject command stack).
+ *
+ * Usage: npm run bench:s3 [-- --objects 3000] [-- --seed-files 300] [-- --latencies 1,20] [-- --concurrency N]
+ *        [-- --designs direct,sdk]
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,10 +33,12 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
-const OBJECTS = Number(arg("--objects", "2000"));
+const OBJECTS = Number(arg("--objects", "3000"));
 const SEED_FILES = Number(arg("--seed-files", "300"));
 const LATENCIES = arg("--latencies", "1,20").split(",").map(Number);
-const CONCURRENCY = Number(arg("--concurrency", "64"));
+/** 0: the CLI's default, as a user types the command. */
+const CONCURRENCY = Number(arg("--concurrency", "0"));
+const DESIGNS = arg("--designs", "direct,sdk").split(",");
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
 const CLI = resolve(REPO, "dist/cli/main.js");
@@ -205,21 +211,16 @@ try {
       `seed on the first ${SEED_FILES}; ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg()[0]!.toFixed(1)} at start; ${new Date().toISOString()}`,
   );
+  // The CLI's fixed cost (start-up, client set-up, one object), inside every "ours" time below.
+  const one = await run(process.execPath, [CLI, "validate", "s3://bench/templates/utility.exr"], env);
+  console.log(`CLI start-up + one object: ${one.seconds.toFixed(2)} s (inside every "ours" time)`);
   console.log(
-    "| latency | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file |",
+    "| latency | design | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file |",
   );
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const latency of LATENCIES) {
     emulator.faults.update({ latency_ms: latency });
     await traffic(true);
-    const ours = await run(
-      process.execPath,
-      [CLI, "validate", "--format", "ndjson", "--concurrency", String(CONCURRENCY), "s3://bench/objects/"],
-      env,
-    );
-    const lines = ours.stdout.trim().split("\n").filter(Boolean);
-    const failed = lines.filter((l) => (JSON.parse(l) as { status: string }).status === "error").length;
-    const oursTraffic = await traffic(true);
     const seedRun = await run(
       PYTHON,
       [
@@ -234,17 +235,29 @@ try {
     );
     const seed = JSON.parse(seedRun.stdout) as { files: number; files_per_second: number; opened: number };
     const seedTraffic = await traffic(true);
-    const oursRate = lines.length / ours.seconds;
-    const oursBytes = oursTraffic.bytes_served / lines.length;
     const seedBytes = seedTraffic.bytes_served / seed.files;
-    console.log(
-      `| ${latency} ms | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
-        `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} |`,
-    );
-    if (lines.length !== OBJECTS || failed > 0 || seed.opened !== seed.files)
-      console.log(
-        `  (ours: ${lines.length} files, ${failed} failed; seed: ${seed.opened}/${seed.files} opened)`,
+    if (seed.opened !== seed.files) console.log(`  (seed: ${seed.opened}/${seed.files} opened)`);
+    // The command as a user types it (default flags), then the same with the SDK's own GetObject.
+    for (const design of DESIGNS) {
+      const extra = design === "sdk" ? ["--s3-gets", "sdk"] : [];
+      const concurrency = CONCURRENCY ? ["--concurrency", String(CONCURRENCY)] : [];
+      const ours = await run(
+        process.execPath,
+        [CLI, "validate", "--format", "ndjson", ...concurrency, ...extra, "s3://bench/objects/"],
+        env,
       );
+      const lines = ours.stdout.trim().split("\n").filter(Boolean);
+      const failed = lines.filter((l) => (JSON.parse(l) as { status: string }).status === "error").length;
+      const oursTraffic = await traffic(true);
+      const oursRate = lines.length / ours.seconds;
+      const oursBytes = oursTraffic.bytes_served / lines.length;
+      console.log(
+        `| ${latency} ms | ${design === "sdk" ? "SDK GetObject (--s3-gets sdk)" : "direct GETs (default)"} | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
+          `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} |`,
+      );
+      if (lines.length !== OBJECTS || failed > 0)
+        console.log(`  (ours: ${lines.length} files, ${failed} failed)`);
+    }
   }
 
   emulator.faults.update({ latency_ms: 0 });
