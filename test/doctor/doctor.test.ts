@@ -30,7 +30,13 @@ afterAll(async () => {
 
 function envFor(url: string, schema?: string): NodeJS.ProcessEnv {
   const config = testConfig(url, schema);
-  return { ...vastEnv(config), VAST_DB_ACCESS_KEY: ACCESS, VAST_DB_SECRET_KEY: SECRET };
+  const env: NodeJS.ProcessEnv = {
+    ...vastEnv(config),
+    VAST_DB_ACCESS_KEY: ACCESS,
+    VAST_DB_SECRET_KEY: SECRET,
+  };
+  for (const k of Object.keys(env)) if (k.startsWith("AWS_") || k.startsWith("S3_")) delete env[k];
+  return env;
 }
 
 /** The doctor's lines by check name. */
@@ -43,8 +49,9 @@ function lines(stdout: string): Map<string, string> {
   return out;
 }
 
+/** `--s3 auto`: with the VAST backend the S3 line runs too (ListBuckets on the VAST endpoint, its keys). */
 async function doctor(env: NodeJS.ProcessEnv, args: string[] = []) {
-  const run = await runCli(["doctor", "--backend", "vast", "--s3", "no", ...args], env);
+  const run = await runCli(["doctor", "--backend", "vast", ...args], env);
   return { ...run, checks: lines(run.stdout) };
 }
 
@@ -71,8 +78,12 @@ describe.skipIf(!cliBuilt)("doctor on VAST", () => {
       "table channels",
       "table attributes",
       "round trip",
+      "S3 credentials",
     ])
       expect(healthy.checks.get(name), name).toMatch(/^✓/);
+    expect(healthy.checks.get("S3 credentials")).toMatch(
+      /accepted; \d+ buckets? listed \(tried: ListBuckets on http:\/\/127\.0\.0\.1:\d+/,
+    );
     expect(healthy.stdout).toMatch(/all \d+ checks passed/);
     expect(healthy.code).toBe(0);
     for (let i = 0; i + 4 <= SECRET.length; i++)
@@ -111,6 +122,29 @@ describe.skipIf(!cliBuilt)("doctor on VAST", () => {
       /^✗ VAST credentials: Invalid credentials.*fix: .*aws s3 ls --endpoint-url/,
     );
     expect(run.checks.get("bucket")).toMatch(/not tried/);
+    expect(run.checks.get("S3 credentials")).toMatch(
+      /^✗ S3 credentials: Invalid credentials.*fix: .*aws s3 ls/,
+    );
+  });
+
+  it("checks S3 on its own endpoint and keys: a wrong S3 key, a bucket the keys do not list", async () => {
+    const env = envFor(emu.url);
+    expect((await runCli(["db", "init", "--backend", "vast"], env)).code).toBe(0);
+    const ownEndpoint = await doctor({ ...env, S3_ENDPOINT: emu.url });
+    expect(ownEndpoint.checks.get("S3 credentials")).toMatch(/^✓/);
+    expect(ownEndpoint.code).toBe(0);
+    const wrongKey = await doctor({ ...env, S3_ACCESS_KEY: "WrongS3Key", S3_SECRET_KEY: "WrongS3Secret" });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.checks.get("VAST credentials")).toMatch(/^✓/);
+    expect(wrongKey.checks.get("S3 credentials")).toMatch(
+      /^✗ S3 credentials: Invalid credentials: InvalidAccessKeyId \(HTTP 403\).*fix: .*aws s3 ls --endpoint-url/,
+    );
+    const noBucket = await doctor({ ...env, VAST_DB_BUCKET: "nosuchbucket" });
+    expect(noBucket.code).toBe(1);
+    expect(noBucket.checks.get("S3 credentials")).toMatch(/^✗ .*bucket nosuchbucket is not among/);
+    const closed = await doctor({ ...env, S3_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
+    expect(closed.checks.get("S3 endpoint TCP")).toMatch(/^✗ .*ECONNREFUSED/);
+    expect(closed.checks.get("S3 credentials")).toMatch(/not tried/);
   });
 
   it("reports a wrong endpoint at DNS or TCP with the seed's fix", async () => {
