@@ -52,6 +52,8 @@ interface Sample {
   t: number;
   lag: number;
   perConsumer: number[];
+  /** CPU seconds used by each consumer process so far (prom-client's process_cpu_seconds_total). */
+  cpu: number[];
 }
 
 async function groupLag(kafka: Kafka, group: string): Promise<number> {
@@ -76,7 +78,8 @@ async function runConsumers(n: number, bootstrap: string, endpoint: string, kafk
   const env = { ...process.env, ...emulatorEnv(endpoint, `bench_${n}_${Date.now()}`), LOG_LEVEL: "info" };
   const started = performance.now();
   const children: ChildProcess[] = [];
-  const urls: string[] = [];
+  const starting: Promise<RegExpExecArray>[] = [];
+  // All started at once: the group's first rebalance spreads the partitions; time counts from here.
   for (let i = 0; i < n; i++) {
     const child = spawn(
       process.execPath,
@@ -97,20 +100,18 @@ async function runConsumers(n: number, bootstrap: string, endpoint: string, kafk
       { env, stdio: ["ignore", "pipe", "inherit"] },
     );
     children.push(child);
-    urls.push((await waitForLine(child, /"metrics":"(http:\/\/[^"]+)"/, "consume"))[1]!);
+    starting.push(waitForLine(child, /"metrics":"(http:\/\/[^"]+)"/, "consume"));
   }
+  const urls = (await Promise.all(starting)).map((m) => m[1]!);
   const samples: Sample[] = [];
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      const perConsumer = await Promise.all(
-        urls.map(async (u) => {
-          const text = await (await fetch(`${u}/metrics`)).text();
-          return parseMetric(text, "exr_consume_events_total");
-        }),
-      );
+      const texts = await Promise.all(urls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
+      const perConsumer = texts.map((t) => parseMetric(t, "exr_consume_events_total"));
+      const cpu = texts.map((t) => parseMetric(t, "process_cpu_seconds_total"));
       const lag = await groupLag(kafka, group);
-      samples.push({ t: (performance.now() - started) / 1000, lag, perConsumer });
+      samples.push({ t: (performance.now() - started) / 1000, lag, perConsumer, cpu });
       process.stderr.write(
         `  ${n} consumers t=${samples.at(-1)!.t.toFixed(0)}s lag=${lag} done=${perConsumer.join("/")}\n`,
       );
@@ -123,15 +124,19 @@ async function runConsumers(n: number, bootstrap: string, endpoint: string, kafk
       children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)),
     );
   }
-  const first = samples.find((s) => s.perConsumer.some((x) => x > 0)) ?? samples[0]!;
   const last = samples.at(-1)!;
-  const seconds = last.t;
+  // Steady rate: between the samples at 10 % and 90 % of the work done (start-up and the tail left out).
+  const at = (fraction: number) => samples.find((x) => x.lag <= OBJECTS * (1 - fraction)) ?? last;
+  const from = at(0.1);
+  const to = at(0.9);
+  const steady = to.t > from.t ? (from.lag - to.lag) / (to.t - from.t) : Number.NaN;
   return {
     consumers: n,
-    seconds,
-    objectsPerSecond: OBJECTS / seconds,
-    steadyObjectsPerSecond: OBJECTS / Math.max(0.001, last.t - first.t + SAMPLE_MS / 1000),
-    perConsumer: last.perConsumer.map((x) => x / seconds),
+    seconds: last.t,
+    objectsPerSecond: OBJECTS / last.t,
+    steadyObjectsPerSecond: steady,
+    perConsumer: last.perConsumer.map((x) => x / last.t),
+    cpuMsPerObject: (last.cpu.reduce((a, b) => a + b, 0) * 1000) / OBJECTS,
     samples,
   };
 }
@@ -188,11 +193,11 @@ async function main(): Promise<void> {
       `Date: ${date} UTC; ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average before ${load}, after ${loadAfter}.`,
       `${OBJECTS} tiny EXR objects (0.5–11 KB) on the emulator's S3 side, one topic of ${PARTITIONS} partitions; consumers write the emulator's VAST catalog; broker, emulator and consumers share the machine.`,
       "",
-      "| consumers | drained in | objects/s (from start) | objects/s (first commit → drained) | per consumer objects/s | vs 1 consumer |",
-      "|---:|---:|---:|---:|---|---:|",
+      "| consumers | drained in | objects/s (start → drained) | objects/s (10 % → 90 % done) | per consumer objects/s | vs 1 consumer | consumer CPU ms/object |",
+      "|---:|---:|---:|---:|---|---:|---:|",
       ...results.map(
         (r) =>
-          `| ${r.consumers} | ${r.seconds.toFixed(1)} s | ${r.objectsPerSecond.toFixed(0)} | ${r.steadyObjectsPerSecond.toFixed(0)} | ${r.perConsumer.map((x) => x.toFixed(0)).join(" / ")} | ${(r.objectsPerSecond / base).toFixed(2)}× |`,
+          `| ${r.consumers} | ${r.seconds.toFixed(1)} s | ${r.objectsPerSecond.toFixed(0)} | ${r.steadyObjectsPerSecond.toFixed(0)} | ${r.perConsumer.map((x) => x.toFixed(0)).join(" / ")} | ${(r.objectsPerSecond / base).toFixed(2)}× | ${r.cpuMsPerObject.toFixed(2)} |`,
       ),
       "",
       "Lag (events not yet committed by the group) over time, seconds since the consumers were started:",

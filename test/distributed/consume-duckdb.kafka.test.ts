@@ -61,7 +61,9 @@ describe("publish → consume (DuckDB, local files)", () => {
     expect(again.stdout).toContain(`published 0 events to ${topic}`);
     expect(again.stdout).toContain(`${files} already published (checkpoint)`);
 
-    // Two events that can never succeed: a record that is not a CloudEvent, and a file deleted after publishing.
+    // Two events that can never succeed (a record that is not a CloudEvent, a file deleted after publishing) and
+    // one that fails each time it is tried (an object store that refuses connections): dead letters, the last after
+    // --attempts tries.
     const victim = path.join(dir, "gone.exr");
     const first = readdirSync(tree, { recursive: true })
       .map(String)
@@ -69,36 +71,58 @@ describe("publish → consume (DuckDB, local files)", () => {
     copyFileSync(path.join(tree, first), victim);
     expect((await runCli(["publish", victim, "--brokers", bootstrap, "--topic", topic])).code).toBe(0);
     unlinkSync(victim);
+    const unreachable = await runCli([
+      "publish",
+      "s3://unreachable/poison.exr",
+      "--brokers",
+      bootstrap,
+      "--topic",
+      topic,
+    ]);
+    expect(unreachable.code).toBe(0);
     const producer = testKafka(bootstrap).producer();
     await producer.connect();
     await producer.send({ topic, messages: [{ key: "junk", value: "not an event" }] });
     await producer.disconnect();
 
     const db = path.join(dir, "consumed.duckdb");
-    const consumer = await startConsume([
-      "--brokers",
-      bootstrap,
-      "--topic",
-      topic,
-      "--group",
-      "g-duckdb",
-      "--db",
-      db,
-      "--attempts",
-      "2",
-      "--retry-delay-ms",
-      "50",
-    ]);
+    const consumer = await startConsume(
+      [
+        "--brokers",
+        bootstrap,
+        "--topic",
+        topic,
+        "--group",
+        "g-duckdb",
+        "--db",
+        db,
+        "--attempts",
+        "2",
+        "--retry-delay-ms",
+        "50",
+        "--retries",
+        "0",
+        "--timeout",
+        "2",
+      ],
+      {
+        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+        AWS_ACCESS_KEY_ID: "test-access",
+        AWS_SECRET_ACCESS_KEY: "test-secret-key-value",
+        AWS_REGION: "us-east-1",
+      },
+    );
     consumers.push(consumer);
     await waitFor(
       `${files} files catalogued`,
       async () => (await consumer.metric("exr_consume_events_total", { outcome: "inserted" })) === files,
     );
     await waitFor(
-      "2 dead letters",
-      async () => (await consumer.metric("exr_consume_events_total", { outcome: "dead_lettered" })) === 2,
+      "3 dead letters",
+      async () => (await consumer.metric("exr_consume_events_total", { outcome: "dead_lettered" })) === 3,
     );
     expect(await consumer.metric("exr_consume_lag")).toBe(0);
+    expect(await consumer.metric("exr_consume_retries_total")).toBe(1);
 
     const second = await runCli([
       "consume",
@@ -119,10 +143,16 @@ describe("publish → consume (DuckDB, local files)", () => {
     expect(await consumer.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     expect(consumer.output()).toContain("draining");
 
-    const dead = await readTopic(bootstrap, `${topic}.dead-letter`, 2);
-    const errors = dead.map((m) => `${m.key?.toString()}: ${m.headers?.exr_error?.toString()}`).sort();
-    expect(errors[0]).toMatch(/gone\.exr: .*does not exist/);
-    expect(errors[1]).toMatch(/^junk: not a CloudEvent/);
+    const dead = await readTopic(bootstrap, `${topic}.dead-letter`, 3);
+    const errors = dead
+      .map(
+        (m) =>
+          `${m.key?.toString()} (${m.headers?.exr_attempts?.toString()}): ${m.headers?.exr_error?.toString()}`,
+      )
+      .sort();
+    expect(errors[0]).toMatch(/gone\.exr \(1\): .*does not exist/);
+    expect(errors[1]).toMatch(/^junk \(1\): not a CloudEvent/);
+    expect(errors[2]).toMatch(/^unreachable\/poison\.exr \(2\): EXR_SOURCE_UNAVAILABLE: /);
     expect(dead.every((m) => m.headers?.exr_source_topic?.toString() === topic)).toBe(true);
 
     const scanned = path.join(dir, "scanned.duckdb");

@@ -100,14 +100,30 @@ describe("publish → 3 consumers on VAST → the catalog equals scan", () => {
     );
     expect(await consumers[0]!.stop("SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
     consumers.push(await startConsume(args, env));
+    let lastLog = 0;
     await waitFor(
       "every event committed",
       async () => {
         const p = await progress();
+        if (performance.now() - lastLog > 15_000) {
+          lastLog = performance.now();
+          log(`${p.committed} of ${p.end} committed after ${((lastLog - t1) / 1000).toFixed(0)} s`);
+        }
         return p.committed === p.end;
       },
-      1_200_000,
-    );
+      1_500_000,
+    ).catch((err: unknown) => {
+      for (const [i, c] of consumers.entries())
+        log(
+          `consumer ${i + 1} warnings:\n${c
+            .output()
+            .split("\n")
+            .filter((l) => /"level":"(warn|error)"/.test(l))
+            .slice(-15)
+            .join("\n")}`,
+        );
+      throw err;
+    });
     const seconds = (performance.now() - t1) / 1000;
     log(
       `all ${OBJECTS + 1} events committed in ${seconds.toFixed(1)} s (${Math.round(OBJECTS / seconds)} objects/s)`,
@@ -158,5 +174,5 @@ describe("publish → 3 consumers on VAST → the catalog equals scan", () => {
         JSON.parse(JSON.stringify(r), (_, v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v)),
       ),
     ).toEqual(await sqlJson(scanned, counts("exr_metadata.")));
-  });
+  }, 1_800_000);
 });
