@@ -5,7 +5,7 @@
  * Rows are built once, backend-independently, by catalog/rows.ts from an InspectionResult;
  * adapters only store and query them.
  */
-import type { CatalogRecord } from "./rows.js";
+import type { CatalogRecord, ValidationResultRow } from "./rows.js";
 
 export interface UpsertOutcome {
   file_id: string;
@@ -83,7 +83,12 @@ export interface CatalogStore {
   counts(): Promise<TableCounts>;
   /** Read-only SQL over the catalog tables (schema `exr_metadata`). */
   query(sql: string): Promise<QueryResult>;
-  /** Remove files last inspected before `cutoff`, with all their children. */
+  /**
+   * Stores policy verdicts (`validation_results`): for each (file_id, policy_id) in `rows`, every earlier row is
+   * replaced by the given ones (catalog/validation-results.ts), atomically. Read them with `query`.
+   */
+  putValidationResults(rows: ValidationResultRow[]): Promise<void>;
+  /** Remove files last inspected before `cutoff`, with all their children and their verdicts. */
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult>;
   /** Lossless backup to / restore from a directory of Parquet files. */
   exportTo(dir: string): Promise<void>;

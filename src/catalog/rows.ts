@@ -86,6 +86,25 @@ export interface AttributeRow {
   value_text: string | null;
 }
 
+/**
+ * One policy verdict (`validation_results`): how one file fared against one rule of one policy. The issue's columns
+ * plus `outcome` (pass | fail | needs_stats | not_evaluated), so a report can tell a file that passed a rule from one
+ * never checked against it.
+ */
+export interface ValidationResultRow {
+  file_id: string;
+  policy_id: string;
+  rule_id: string;
+  /** The rule's severity (error | warning | info), whatever the outcome. */
+  severity: string;
+  outcome: string;
+  message: string | null;
+  expected: string | null;
+  actual: string | null;
+  suggested_fix: string | null;
+  checked_at: Date;
+}
+
 export interface CatalogRecord {
   file: FileRow;
   parts: PartRow[];
@@ -96,6 +115,8 @@ export interface CatalogRecord {
    * rows as JSON texts (catalog/encoded-children.ts), `channels` and `attributes` then being empty.
    */
   encoded?: EncodedChildren;
+  /** Set only by `scan --policy`: the file's verdicts, stored after the file with `putValidationResults`. */
+  validation_results?: ValidationResultRow[];
 }
 
 export interface EncodedChildren {

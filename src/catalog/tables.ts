@@ -2,7 +2,7 @@
  * The catalog's tables as data, backend-neutral: the seed's four tables in schema `exr_metadata`, their columns
  * and kinds, and the schema version. Adapters derive their own DDL / Arrow schemas from these definitions.
  */
-import type { AttributeRow, ChannelRow, FileRow, PartRow } from "./rows.js";
+import type { AttributeRow, ChannelRow, FileRow, PartRow, ValidationResultRow } from "./rows.js";
 
 /** How a column's value is written by the appender and read back into a row. */
 export type ColumnKind =
@@ -106,6 +106,23 @@ export const ATTRIBUTE_COLUMNS: ColumnSpec<AttributeRow>[] = [
   { name: "value_text", kind: "varchar" },
 ];
 
+/**
+ * Policy verdicts, one row per (file_id, policy_id, rule_id). Not part of a file's record: written by
+ * `putValidationResults`, which replaces every earlier row of each (file_id, policy_id) it is given.
+ */
+export const VALIDATION_RESULT_COLUMNS: ColumnSpec<ValidationResultRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "policy_id", kind: "varchar", notNull: true },
+  { name: "rule_id", kind: "varchar", notNull: true },
+  { name: "severity", kind: "varchar", notNull: true },
+  { name: "outcome", kind: "varchar", notNull: true },
+  { name: "message", kind: "varchar" },
+  { name: "expected", kind: "varchar" },
+  { name: "actual", kind: "varchar" },
+  { name: "suggested_fix", kind: "varchar" },
+  { name: "checked_at", kind: "timestamp", notNull: true },
+];
+
 /** The schema (namespace) holding the catalog tables, in every backend. */
 export const CATALOG_SCHEMA = "exr_metadata";
 
@@ -125,6 +142,16 @@ export const TABLE_COLUMNS: Record<CatalogTable, ColumnSpec<any>[]> = {
   parts: PART_COLUMNS,
   channels: CHANNEL_COLUMNS,
   attributes: ATTRIBUTE_COLUMNS,
+};
+
+/** Every table a backend stores: the four of a file's record, then the policy verdicts. */
+export type StoredTable = CatalogTable | "validation_results";
+export const STORED_TABLES: readonly StoredTable[] = [...CATALOG_TABLES, "validation_results"];
+
+// biome-ignore lint/suspicious/noExplicitAny: the row types share only their column specs' shape
+export const STORED_TABLE_COLUMNS: Record<StoredTable, ColumnSpec<any>[]> = {
+  ...TABLE_COLUMNS,
+  validation_results: VALIDATION_RESULT_COLUMNS,
 };
 
 /** The order of a file's child rows in a record (`getRecord`): by part, then stored order (channels by name). */

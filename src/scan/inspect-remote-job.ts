@@ -3,6 +3,8 @@ import { encodeChildren } from "../catalog/encoded-children.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { inspectRemote } from "../inspect/inspect-remote.js";
 import type { RemoteContext } from "../io/remote-inputs.js";
+import type { InspectJob } from "./inspect-job.js";
+import { attachVerdicts } from "./policy-verdicts.js";
 
 /**
  * Inspects objects (`s3://`, `https://`) on this thread: their cost is waiting for the network, so they run
@@ -11,7 +13,7 @@ import type { RemoteContext } from "../io/remote-inputs.js";
 export async function runRemoteInspectJob(
   paths: string[],
   context: RemoteContext,
-  job: { now: number; cwd: string; encodeChildren?: boolean },
+  job: Omit<InspectJob, "paths">,
 ): Promise<CatalogRecord[]> {
   const now = new Date(job.now);
   return Promise.all(
@@ -19,6 +21,7 @@ export async function runRemoteInspectJob(
       context.limit(async () => {
         const result = await inspectRemote(() => context.open(path));
         const record = buildRecord(result, { now, cwd: job.cwd });
+        if (job.policy) attachVerdicts(record, job.policy, result, now);
         if (job.encodeChildren) encodeChildren(record);
         return record;
       }),

@@ -7,6 +7,7 @@ import {
   resolveInputs,
 } from "../io/remote-inputs.js";
 import { walkPaths } from "../io/walk.js";
+import type { Policy } from "../policy/model.js";
 import { InspectStage } from "./stages/inspect.js";
 import { listInGroups } from "./stages/list.js";
 import { skipUnchanged } from "./stages/skip-unchanged.js";
@@ -40,6 +41,12 @@ export interface ScanOptions {
   allFiles?: boolean;
   /** How `s3://` / `https://` inputs are listed and read (they are inspected on this thread, concurrently). */
   remote?: RemoteSettings;
+  /**
+   * Also judge every file against this policy and store the verdicts (`validation_results`, replacing the file's
+   * earlier verdicts for the policy). Every file found is inspected again, changed or not, so all verdicts are
+   * this run's.
+   */
+  policy?: Policy;
 }
 
 export interface ScanProgress {
@@ -111,6 +118,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     cwd,
     // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see catalog/encoded-children.ts).
     encodeChildren: options.store.acceptsEncodedChildren === true,
+    ...(options.policy ? { policy: options.policy } : {}),
     stopped,
     onInspected: (records) => {
       if (finishing) return;
@@ -148,7 +156,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
       const { todo, skipped } = await skipUnchanged(group, {
         store: options.store,
         cwd,
-        force: options.force === true,
+        force: options.force === true || options.policy !== undefined,
       });
       progress.skipped += skipped;
       if (skipped > 0) options.onProgress?.({ ...progress });

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import type { CatalogStore } from "../../src/catalog/port.js";
-import type { CatalogRecord } from "../../src/catalog/rows.js";
+import type { CatalogRecord, ValidationResultRow } from "../../src/catalog/rows.js";
 import { type FixtureOptions, fixture } from "./fixtures.js";
 
 const T0 = new Date("2026-03-01T10:00:00.000Z");
@@ -20,6 +20,50 @@ const T2 = new Date("2026-09-15T08:00:00.000Z");
 function record(o: FixtureOptions, now: Date = T0): CatalogRecord {
   return buildRecord(fixture(o), { now });
 }
+
+function verdict(
+  file_id: string,
+  policy_id: string,
+  rule_id: string,
+  outcome: "pass" | "fail",
+  checked_at: Date,
+): ValidationResultRow {
+  const failed = outcome === "fail";
+  return {
+    file_id,
+    policy_id,
+    rule_id,
+    severity: rule_id.endsWith("w") ? "warning" : "error",
+    outcome,
+    message: failed ? `${rule_id} broken` : null,
+    expected: failed ? "none" : null,
+    actual: failed ? "piz's" : null,
+    suggested_fix: failed ? "write it again" : null,
+    checked_at,
+  };
+}
+
+/** Every stored verdict as text, in a stable order (timestamps as DuckDB prints them). */
+async function storedVerdicts(store: CatalogStore): Promise<unknown[][]> {
+  const r =
+    await store.query(`SELECT file_id, policy_id, rule_id, severity, outcome, message, expected, actual,
+       suggested_fix, CAST(checked_at AS VARCHAR) AS checked_at
+FROM exr_metadata.validation_results ORDER BY file_id, policy_id, rule_id`);
+  return r.rows;
+}
+
+const asStored = (v: ValidationResultRow, checkedAt: string) => [
+  v.file_id,
+  v.policy_id,
+  v.rule_id,
+  v.severity,
+  v.outcome,
+  v.message,
+  v.expected,
+  v.actual,
+  v.suggested_fix,
+  checkedAt,
+];
 
 export function describeCatalogContract(name: string, makeStore: () => Promise<CatalogStore>): void {
   describe(`catalog contract: ${name}`, () => {
@@ -190,6 +234,57 @@ export function describeCatalogContract(name: string, makeStore: () => Promise<C
       expect(all[0]?.file_id).toBe(a.file.file_id);
       expect(all[0]?.distance).toBeCloseTo(0, 5);
       expect(all).toHaveLength(4);
+    });
+
+    it("validation_results: a write replaces the earlier verdicts of each (file, policy); cleanup removes them", async () => {
+      const a = record({ path: "/v/a.exr" }, T0);
+      const b = record({ path: "/v/b.exr" }, T2);
+      await store.upsertBatch([a], T0);
+      await store.upsertBatch([b], T2);
+      const [ida, idb] = [a.file.file_id, b.file.file_id].sort() as [string, string];
+      const first = [
+        verdict(ida, "p1", "r1", "pass", T0),
+        verdict(ida, "p1", "r2w", "fail", T0),
+        verdict(ida, "p2", "r1", "fail", T0),
+        verdict(idb, "p1", "r1", "fail", T0),
+      ];
+      await store.putValidationResults(first);
+      const t0 = "2026-03-01 10:00:00";
+      expect(await storedVerdicts(store)).toEqual(first.map((v) => asStored(v, t0)));
+
+      // Re-checking (ida, p1): its rule r2w is gone from the policy; a rule given twice keeps the last row.
+      const recheck = [verdict(ida, "p1", "r1", "pass", T1), verdict(ida, "p1", "r1", "fail", T1)];
+      await store.putValidationResults(recheck);
+      await store.putValidationResults(recheck); // idempotent
+      const t1 = "2026-03-02 11:30:00.25";
+      const now = [asStored(recheck[1]!, t1), asStored(first[2]!, t0), asStored(first[3]!, t0)];
+      expect(await storedVerdicts(store)).toEqual(now);
+      await store.putValidationResults([]);
+      expect(await storedVerdicts(store)).toEqual(now);
+
+      // Aggregates by rule over current files run in the store's SQL.
+      const byRule = await store.query(`SELECT v.policy_id, v.rule_id, count(*) AS files,
+       count(*) FILTER (WHERE v.outcome = 'fail') AS failed
+FROM exr_metadata.validation_results v JOIN exr_metadata.current_files f ON f.file_id = v.file_id
+GROUP BY ALL ORDER BY ALL`);
+      expect(byRule.rows.map(([p, r, n, f]) => [p, r, Number(n), Number(f)])).toEqual([
+        ["p1", "r1", 2, 2],
+        ["p2", "r1", 1, 1],
+      ]);
+      expect(await store.counts()).toEqual({
+        files: 2,
+        parts: a.parts.length + b.parts.length,
+        channels: a.channels.length + b.channels.length,
+        attributes: a.attributes.length + b.attributes.length,
+      });
+
+      // Cleanup of a file takes its verdicts with it; a dry run keeps them.
+      const cutoff = new Date("2026-06-01T00:00:00Z");
+      const oldId = a.file.file_id;
+      await store.cleanup(cutoff, true);
+      expect(await storedVerdicts(store)).toEqual(now);
+      await store.cleanup(cutoff, false);
+      expect(await storedVerdicts(store)).toEqual(now.filter((row) => row[0] !== oldId));
     });
 
     it("query runs a SELECT over exr_metadata", async () => {

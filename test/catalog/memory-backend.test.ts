@@ -16,7 +16,7 @@ import type {
   UpsertOutcome,
 } from "../../src/catalog/port.js";
 import { inRecordOrder } from "../../src/catalog/record-order.js";
-import type { CatalogRecord } from "../../src/catalog/rows.js";
+import type { CatalogRecord, ValidationResultRow } from "../../src/catalog/rows.js";
 import { nearestFiles } from "../../src/catalog/similarity.js";
 import { withMirror } from "../../src/catalog/sql-engine/mirror.js";
 import { readBackup } from "../../src/catalog/sql-engine/read-backup.js";
@@ -24,12 +24,15 @@ import { runReadOnly } from "../../src/catalog/sql-engine/read-only-query.js";
 import { writeBackup } from "../../src/catalog/sql-engine/write-backup.js";
 import { CHILD_TABLES } from "../../src/catalog/tables.js";
 import { dedupeBatch, upsertOutcomes } from "../../src/catalog/upsert-batch.js";
+import { type VerdictSet, verdictSets } from "../../src/catalog/validation-results.js";
 import { describeCatalogContract } from "./contract.js";
 
 class MemoryCatalogStore implements CatalogStore {
   readonly backend = "memory";
   readonly location = "memory:";
   readonly #files = new Map<string, CatalogRecord>();
+  /** Verdicts by (file_id, policy_id). */
+  readonly #verdicts = new Map<string, VerdictSet>();
 
   async init(): Promise<void> {}
 
@@ -108,7 +111,12 @@ class MemoryCatalogStore implements CatalogStore {
       parts: all.flatMap((r) => r.parts.map((row) => ({ ...row }))),
       channels: all.flatMap((r) => r.channels.map((row) => ({ ...row }))),
       attributes: all.flatMap((r) => r.attributes.map((row) => ({ ...row }))),
+      validation_results: [...this.#verdicts.values()].flatMap((set) => set.rows.map((row) => ({ ...row }))),
     };
+  }
+
+  async putValidationResults(rows: ValidationResultRow[]): Promise<void> {
+    for (const [key, set] of verdictSets(rows)) this.#verdicts.set(key, set);
   }
 
   query(sql: string): Promise<QueryResult> {
@@ -119,7 +127,9 @@ class MemoryCatalogStore implements CatalogStore {
     const old = [...this.#files.values()].filter((r) => r.file.last_inspected.getTime() < cutoff.getTime());
     const result = { files: old.length, parts: 0, channels: 0, attributes: 0 };
     for (const table of CHILD_TABLES) result[table] = old.reduce((n, r) => n + r[table].length, 0);
-    if (!dryRun) for (const r of old) this.#files.delete(r.file.file_id);
+    if (dryRun) return result;
+    for (const r of old) this.#files.delete(r.file.file_id);
+    for (const [key, set] of this.#verdicts) if (!this.#files.has(set.file_id)) this.#verdicts.delete(key);
     return result;
   }
 

@@ -13,7 +13,15 @@ import type {
   UpsertOutcome,
 } from "../port.js";
 import { EmptyQueryError, openSandboxedFile, runSandboxedQuery, sandbox } from "../query-sandbox.js";
-import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
+import type {
+  AttributeRow,
+  CatalogRecord,
+  ChannelRow,
+  FileRow,
+  PartRow,
+  ValidationResultRow,
+} from "../rows.js";
+import { appendRows } from "../sql-engine/appenders.js";
 import { sqlString, sqlTimestamp } from "../sql-engine/sql-literals.js";
 import { rowFromObject } from "../sql-engine/values.js";
 import {
@@ -24,8 +32,10 @@ import {
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
+  VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
 import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
+import { verdictSets } from "../validation-results.js";
 import { BulkWriter } from "./bulk-writer.js";
 import { BACKFILL_SKETCHES, migrate, SCHEMA } from "./schema.js";
 
@@ -35,6 +45,8 @@ export interface DuckDbStoreOptions {
 }
 
 const CHILD_TABLES = ["attributes", "channels", "parts"] as const;
+/** (file_id, policy_id) pairs per DELETE of earlier verdicts. */
+const VERDICT_PAIRS_PER_DELETE = 1000;
 /** Up to this many files `similar` is exact (brute-force cosine); above, sketch-prefiltered then exact. */
 export const EXACT_SIMILAR_MAX_FILES = 20_000;
 const SKETCH_CANDIDATES = 1_000;
@@ -357,6 +369,30 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
+  putValidationResults(rows: ValidationResultRow[]): Promise<void> {
+    return this.committed(async () => {
+      const sets = [...verdictSets(rows).values()];
+      if (sets.length === 0) return;
+      await this.transaction(async () => {
+        for (let i = 0; i < sets.length; i += VERDICT_PAIRS_PER_DELETE) {
+          const pairs = sets
+            .slice(i, i + VERDICT_PAIRS_PER_DELETE)
+            .map((p) => `(${sqlString(p.file_id)}, ${sqlString(p.policy_id)})`);
+          await this.connection.run(
+            `DELETE FROM ${SCHEMA}.validation_results WHERE (file_id, policy_id) IN (${pairs.join(", ")})`,
+          );
+        }
+        await appendRows(
+          this.connection,
+          SCHEMA,
+          "validation_results",
+          VALIDATION_RESULT_COLUMNS,
+          sets.flatMap((p) => p.rows),
+        );
+      });
+    });
+  }
+
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
     return this.committed(async () => {
       const old = `SELECT file_id FROM ${SCHEMA}.files WHERE last_inspected < ${sqlTimestamp(cutoff)} OR pending_delete`;
@@ -375,7 +411,7 @@ export class DuckDbCatalogStore implements CatalogStore {
       };
       if (dryRun || result.files === 0) return result;
       await this.transaction(async () => {
-        for (const table of CHILD_TABLES) {
+        for (const table of [...CHILD_TABLES, "validation_results"]) {
           await this.connection.run(`DELETE FROM ${SCHEMA}.${table} WHERE file_id IN (${old})`);
         }
         await this.connection.run(

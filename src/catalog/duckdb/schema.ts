@@ -8,6 +8,7 @@ import {
   FILE_COLUMNS,
   PART_COLUMNS,
   CATALOG_SCHEMA as SCHEMA,
+  VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
 
 export { SCHEMA };
@@ -121,6 +122,18 @@ MIGRATIONS.push({
   name: "files.etag: the ETag of an inspected object (scan s3:// skips unchanged objects by ETag and size)",
   // Databases created from version 3 on get the column from FILE_COLUMNS in migration 1.
   statements: [`ALTER TABLE ${SCHEMA}.files ADD COLUMN IF NOT EXISTS etag VARCHAR`],
+});
+
+MIGRATIONS.push({
+  version: 4,
+  name: "validation_results: policy verdicts per file, policy and rule (scan --policy)",
+  // No foreign key to files: cleanup deletes a file's verdicts with its children (see the note above).
+  statements: [
+    `CREATE TABLE ${SCHEMA}.validation_results (
+  ${columnDdl(VALIDATION_RESULT_COLUMNS)},
+  PRIMARY KEY (file_id, policy_id, rule_id)
+)`,
+  ],
 });
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

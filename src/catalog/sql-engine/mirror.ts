@@ -6,11 +6,11 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { currentFirstSql } from "../current-version.js";
 import { sandbox } from "../query-sandbox.js";
-import { type CatalogTable, CATALOG_SCHEMA as SCHEMA, TABLE_COLUMNS } from "../tables.js";
+import { CATALOG_SCHEMA as SCHEMA, STORED_TABLE_COLUMNS, type StoredTable } from "../tables.js";
 import { appendRows } from "./appenders.js";
 import { SQL_TYPE } from "./sql-types.js";
 
-export type MirrorRows = Partial<Record<CatalogTable, Record<string, unknown>[]>>;
+export type MirrorRows = Partial<Record<StoredTable, Record<string, unknown>[]>>;
 
 /**
  * Opens an in-memory DuckDB holding `rows`, runs `work`, always closes it. `sandboxed`: the instance enters the
@@ -26,11 +26,11 @@ export async function withMirror<T>(
   try {
     await connection.run("SET TimeZone = 'UTC'");
     await connection.run(`CREATE SCHEMA ${SCHEMA}`);
-    for (const [table, columns] of Object.entries(TABLE_COLUMNS)) {
+    for (const [table, columns] of Object.entries(STORED_TABLE_COLUMNS)) {
       // No NOT NULL here: rows written by other tools (the seed's) may lack our added columns.
       const ddl = columns.map((c) => `${c.name} ${SQL_TYPE[c.kind as keyof typeof SQL_TYPE]}`).join(", ");
       await connection.run(`CREATE TABLE ${SCHEMA}.${table} (${ddl})`);
-      const data = rows[table as CatalogTable];
+      const data = rows[table as StoredTable];
       if (data && data.length > 0) await appendRows(connection, SCHEMA, table, columns, data);
     }
     await connection.run(`CREATE VIEW ${SCHEMA}.current_files AS
@@ -47,23 +47,28 @@ QUALIFY row_number() OVER (
   }
 }
 
+/** current_files orders by these; verdicts are told apart by these; file_id ties the other rows to their file. */
+const ALWAYS_NEEDED: Partial<Record<StoredTable, string[]>> = {
+  files: ["file_id", "file_path_normalized", "last_inspected", "inspection_timestamp"],
+  validation_results: ["file_id", "policy_id", "rule_id", "checked_at"],
+};
+
 /**
  * Which tables and columns a SQL text can touch: a table is needed when its name (or `current_files`) appears,
  * a column when its name appears as a word; `*` pulls every column of the needed tables.
  */
-export function neededColumns(sql: string): Partial<Record<CatalogTable, string[]>> {
+export function neededColumns(sql: string): Partial<Record<StoredTable, string[]>> {
   const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
   const star = /\*/.test(sql.replace(/count\s*\(\s*\*\s*\)/gi, ""));
-  const out: Partial<Record<CatalogTable, string[]>> = {};
-  for (const [table, columns] of Object.entries(TABLE_COLUMNS) as [CatalogTable, { name: string }[]][]) {
+  const out: Partial<Record<StoredTable, string[]>> = {};
+  for (const [table, columns] of Object.entries(STORED_TABLE_COLUMNS) as [
+    StoredTable,
+    { name: string }[],
+  ][]) {
     const used = words.has(table) || (table === "files" && words.has("current_files"));
     if (!used) continue;
     const names = columns.map((c) => c.name).filter((n) => star || words.has(n));
-    // current_files orders by these; file_id ties children to their file.
-    const always =
-      table === "files"
-        ? ["file_id", "file_path_normalized", "last_inspected", "inspection_timestamp"]
-        : ["file_id"];
+    const always = ALWAYS_NEEDED[table] ?? ["file_id"];
     out[table] = [...new Set([...always, ...names])];
   }
   return out;

@@ -1,14 +1,16 @@
 import { lt } from "../../vast/client/predicate.js";
 import type { Transaction } from "../../vast/client/transaction.js";
+import { ROW_ID } from "../../vast/client/transaction.js";
 import type { CleanupResult } from "../port.js";
 import { CHILD_TABLES } from "../tables.js";
-import { readStrings } from "./arrow-rows.js";
+import { readBigints, readStrings } from "./arrow-rows.js";
 import { FILE_KEY_COLUMNS, pickWinners, versionsOf } from "./file-versions.js";
 import type { VastTables } from "./vast-tables.js";
+import { verdictRowIds } from "./verdicts.js";
 import { winnerFiles } from "./winner-rows.js";
 
 /**
- * Removes files last inspected before the cutoff with their children; then (unless a dry run) sweeps storage:
+ * Removes files last inspected before the cutoff with their children and verdicts; then (unless a dry run) sweeps storage:
  * files rows that lost a race and child rows of no winning write (left only if a writer died between its
  * commit and its duplicate check — readers ignore them anyway).
  */
@@ -20,8 +22,10 @@ export async function cleanup(tables: VastTables, cutoff: Date, dryRun: boolean)
   return result;
 }
 
-/** Deletes non-winning files rows and child rows whose (file_id, ingest_token) is no winner's. */
+/** Deletes non-winning files rows, child rows whose (file_id, ingest_token) is no winner's, verdicts of no file. */
 async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
+  // Verdicts before files: a scan stores a file before its verdicts, so every verdict read here has its file.
+  const verdicts = await tables.select(tx, "validation_results", ["file_id"]);
   const files = await tables.select(tx, "files", FILE_KEY_COLUMNS);
   const versions = files ? versionsOf(files) : [];
   const winners = pickWinners(versions);
@@ -38,6 +42,12 @@ async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
       .map((c) => c.rowId);
     await tx.delete(tables.ref(table), stray);
     removed += stray.length;
+  }
+  if (verdicts) {
+    const ids = readStrings(verdicts, "file_id");
+    const orphans = readBigints(verdicts, ROW_ID).filter((_, i) => !winners.has(ids[i] ?? ""));
+    await tx.delete(tables.ref("validation_results"), orphans);
+    removed += orphans.length;
   }
   await tx.delete(tables.ref("files"), losers);
   return removed;
@@ -70,6 +80,7 @@ async function cleanupOnce(
     }
   }
   if (!dryRun && old.length > 0) {
+    await tx.delete(tables.ref("validation_results"), await verdictRowIds(tables, tx, old));
     const files = (await tables.selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", old)).flatMap(versionsOf);
     await tx.delete(
       tables.ref("files"),

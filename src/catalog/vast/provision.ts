@@ -8,7 +8,7 @@ import { Schema } from "apache-arrow";
 import { HttpError } from "../../vast/client/errors.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef, Transaction } from "../../vast/client/transaction.js";
-import { CATALOG_TABLES, type CatalogTable } from "../tables.js";
+import { STORED_TABLES, type StoredTable } from "../tables.js";
 import { tableSchema } from "./table-schemas.js";
 
 /** A lost creation race (409, or 400 "exists" from a concurrent DDL) is worth a fresh check too. */
@@ -21,7 +21,7 @@ function settle<T>(session: VastSession, step: (tx: Transaction) => Promise<T>):
   return session.retrying(step, { alsoRetry: lostRace });
 }
 
-export function tableRef(bucket: string, schema: string, table: CatalogTable): TableRef {
+export function tableRef(bucket: string, schema: string, table: StoredTable): TableRef {
   return { bucket, schema, table };
 }
 
@@ -30,7 +30,7 @@ export async function provisionCatalog(
   session: VastSession,
   bucket: string,
   schema: string,
-): Promise<Record<CatalogTable, Schema>> {
+): Promise<Record<StoredTable, Schema>> {
   await settle(session, (tx) => tx.assertBucket(bucket));
   const levels = schema.split("/");
   for (let i = 1; i <= levels.length; i++) {
@@ -39,8 +39,8 @@ export async function provisionCatalog(
       if (!(await tx.schemaExists(bucket, path))) await tx.createSchema(bucket, path);
     });
   }
-  const out = {} as Record<CatalogTable, Schema>;
-  for (const table of CATALOG_TABLES) {
+  const out = {} as Record<StoredTable, Schema>;
+  for (const table of STORED_TABLES) {
     const ref = tableRef(bucket, schema, table);
     const wanted = tableSchema(table);
     await settle(session, async (tx) => {
@@ -63,13 +63,13 @@ export async function describeCatalog(
   session: VastSession,
   bucket: string,
   schema: string,
-): Promise<Record<CatalogTable, Schema | null>> {
+): Promise<Record<StoredTable, Schema | null>> {
   return settle(session, async (tx) => {
-    const out = {} as Record<CatalogTable, Schema | null>;
+    const out = {} as Record<StoredTable, Schema | null>;
     const present = new Set(
       (await tx.schemaExists(bucket, schema)) ? await tx.listTables(bucket, schema) : [],
     );
-    for (const table of CATALOG_TABLES) {
+    for (const table of STORED_TABLES) {
       out[table] = present.has(table) ? await tx.columns(tableRef(bucket, schema, table)) : null;
     }
     return out;

@@ -5,8 +5,9 @@ import { inRecordOrder } from "../record-order.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, PartRow } from "../rows.js";
 import { nearestFiles } from "../similarity.js";
 import { neededColumns, withMirror } from "../sql-engine/mirror.js";
-import { type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
+import { type CatalogTable, CHILD_TABLES, type StoredTable, TABLE_COLUMNS } from "../tables.js";
 import type { VastTables } from "./vast-tables.js";
+import { readVerdicts } from "./verdicts.js";
 import { winnerChildren, winnerFiles } from "./winner-rows.js";
 
 // The adapter's reads: each in one read-only transaction, over winner rows only (see vast-store.ts).
@@ -97,7 +98,7 @@ export async function query(tables: VastTables, sql: string): Promise<QueryResul
   if (sql.trim() === "") throw new EmptyQueryError();
   const needed = neededColumns(sql);
   const rows = await tables.read(async (tx) => {
-    const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {};
+    const out: Partial<Record<StoredTable, Record<string, unknown>[]>> = {};
     let tokens: Map<string, string | null> | null = null;
     const needFiles = Object.keys(needed).length > 0;
     if (needFiles) {
@@ -109,6 +110,8 @@ export async function query(tables: VastTables, sql: string): Promise<QueryResul
       const columns = needed[table];
       if (columns && tokens) out[table] = await winnerChildren(tables, tx, table, columns, tokens);
     }
+    if (needed.validation_results)
+      out.validation_results = await readVerdicts(tables, tx, needed.validation_results);
     return out;
   });
   return withMirror(rows, (c) => runSandboxedQuery(c, sql), { sandboxed: true });

@@ -1,5 +1,5 @@
 /**
- * The catalog's four tables as VAST (Arrow) schemas, generated from the same column lists as the DuckDB DDL, so
+ * The catalog's tables as VAST (Arrow) schemas, generated from the same column lists as the DuckDB DDL, so
  * both backends store exactly the same columns. Types are the ones VAST accepts: `utf8` (not large), int/float,
  * `timestamp[us]`, `list<utf8>`, `fixed_size_list<float32 not null, N>`.
  * One extra column, `ingest_token`, tags every row with the write attempt that stored it (see vast-store.ts).
@@ -18,7 +18,7 @@ import {
   TimestampMicrosecond,
   Utf8,
 } from "apache-arrow";
-import { type CatalogTable, type ColumnKind, TABLE_COLUMNS } from "../tables.js";
+import { type ColumnKind, STORED_TABLE_COLUMNS, type StoredTable } from "../tables.js";
 
 export const INGEST_TOKEN = "ingest_token";
 
@@ -48,9 +48,9 @@ export function arrowType(kind: ColumnKind): DataType {
 }
 
 /** Every column nullable: VAST does not enforce NOT NULL, and rows written by other tools may omit values. */
-export function tableSchema(table: CatalogTable): Schema {
+export function tableSchema(table: StoredTable): Schema {
   return new Schema([
-    ...TABLE_COLUMNS[table].map((c) => new Field(c.name, arrowType(c.kind), true)),
+    ...STORED_TABLE_COLUMNS[table].map((c) => new Field(c.name, arrowType(c.kind), true)),
     new Field(INGEST_TOKEN, new Utf8(), true),
   ]);
 }

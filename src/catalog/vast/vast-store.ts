@@ -24,11 +24,12 @@ import type {
   TableCounts,
   UpsertOutcome,
 } from "../port.js";
-import type { CatalogRecord } from "../rows.js";
+import type { CatalogRecord, ValidationResultRow } from "../rows.js";
 import { exportTo, importFrom } from "./backup.js";
 import { cleanup } from "./maintenance.js";
 import { counts, getRecord, knownState, query, similar } from "./reads.js";
 import { VastTables } from "./vast-tables.js";
+import { putValidationResults } from "./verdicts.js";
 import { upsertFiles } from "./write-files.js";
 
 export interface VastStoreOptions {
@@ -97,6 +98,10 @@ export class VastCatalogStore implements CatalogStore {
   /** Pulls the winner rows of the tables/columns `sql` needs and runs it in an in-process, sandboxed DuckDB. */
   query(sql: string): Promise<QueryResult> {
     return query(this.#tables, sql);
+  }
+
+  putValidationResults(rows: ValidationResultRow[]): Promise<void> {
+    return putValidationResults(this.#tables, rows);
   }
 
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {

@@ -4,7 +4,7 @@ import { between, isin, type Predicate } from "../../vast/client/predicate.js";
 import { select } from "../../vast/client/select.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef, Transaction } from "../../vast/client/transaction.js";
-import type { CatalogTable } from "../tables.js";
+import type { StoredTable } from "../tables.js";
 import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -18,7 +18,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * them: their Arrow schemas (provisioned or described once), references, and selects that tolerate a missing table.
  */
 export class VastTables {
-  #schemas: Record<CatalogTable, Schema | null> | null = null;
+  #schemas: Record<StoredTable, Schema | null> | null = null;
 
   constructor(
     readonly session: VastSession,
@@ -39,12 +39,12 @@ export class VastTables {
     return this.#schemas !== null && Object.values(this.#schemas).every((s) => s !== null);
   }
 
-  async schemas(): Promise<Record<CatalogTable, Schema | null>> {
+  async schemas(): Promise<Record<StoredTable, Schema | null>> {
     if (!this.#schemas) await this.init();
     return this.#schemas!;
   }
 
-  ref(table: CatalogTable): TableRef {
+  ref(table: StoredTable): TableRef {
     return tableRef(this.config.bucket, this.config.schema, table);
   }
 
@@ -56,7 +56,7 @@ export class VastTables {
   /** Selects from a catalog table; a table that does not exist reads as empty. */
   async select(
     tx: Transaction,
-    table: CatalogTable,
+    table: StoredTable,
     columns: string[],
     predicate: Predicate = [],
   ): Promise<Table | null> {
@@ -73,7 +73,7 @@ export class VastTables {
   /** `column isin values`, issued in chunks that keep each request small. */
   async selectIn(
     tx: Transaction,
-    table: CatalogTable,
+    table: StoredTable,
     columns: string[],
     column: string,
     values: readonly string[],

@@ -8,6 +8,7 @@ import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } 
 import { EXIT, UsageError } from "../exit-codes.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
 import { parsePositiveInt } from "./inspect.js";
+import { loadPolicyOrExit } from "./policy-option.js";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -21,6 +22,7 @@ interface ScanCliOptions extends CatalogCliOptions, RemoteCliOptions {
   batch: number;
   progress?: boolean;
   allFiles?: boolean;
+  policy?: string;
 }
 
 type StopSignal = "SIGINT" | "SIGTERM";
@@ -39,6 +41,11 @@ export function registerScan(program: Command): void {
       .option("-j, --jobs <n>", "worker threads (0 = main thread)", nonNegativeInt, availableParallelism())
       .option("--batch <n>", "files per database transaction (at least 1)", parsePositiveInt, 10_000)
       .option("--all-files", "in directories, catalogue every file, not only *.exr")
+      .option(
+        "--policy <name|file>",
+        "also judge every file against a policy (preset name or YAML/JSON file) and store the verdicts in " +
+          "validation_results (replacing the file's earlier ones; unchanged files are inspected again)",
+      )
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
     const missing = paths.filter((p) => p !== "-" && !p.includes("://") && !existsSync(p));
@@ -47,6 +54,9 @@ export function registerScan(program: Command): void {
         `no such file or directory: ${missing.join(", ")} (nothing scanned, nothing stored)`,
       );
     }
+    // An invalid policy is reported (with its location) before anything is read or stored.
+    const policy = options.policy === undefined ? undefined : await loadPolicyOrExit(options.policy);
+    if (policy === null) return;
     const controller = new AbortController();
     let stoppedBy: StopSignal | null = null;
     const onSignal = (signal: StopSignal) => {
@@ -77,6 +87,7 @@ export function registerScan(program: Command): void {
           store,
           force: options.force ?? false,
           allFiles: options.allFiles ?? false,
+          ...(policy ? { policy } : {}),
           jobs: options.jobs,
           batchSize: options.batch,
           remote: remoteSettings(options),

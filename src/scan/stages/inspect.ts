@@ -1,6 +1,7 @@
 import type { CatalogRecord } from "../../catalog/rows.js";
 import type { RemoteContext } from "../../io/remote-inputs.js";
 import { isRemote } from "../../io/s3-uri.js";
+import type { Policy } from "../../policy/model.js";
 import { runRemoteInspectJob } from "../inspect-remote-job.js";
 import type { InspectPool } from "../worker-pool.js";
 import type { BatchWriter } from "./write.js";
@@ -14,6 +15,8 @@ export interface InspectStageOptions {
   cwd: string;
   /** Workers hand the store its child rows pre-encoded (see catalog/encoded-children.ts). */
   encodeChildren: boolean;
+  /** `scan --policy`: each record also carries the file's verdicts. */
+  policy?: Policy;
   stopped: () => boolean;
   onInspected: (records: CatalogRecord[]) => void;
 }
@@ -49,14 +52,14 @@ export class InspectStage {
   }
 
   private async dispatch(paths: string[]): Promise<void> {
-    const { pool, remote, writer, cwd, encodeChildren, stopped, onInspected } = this.options;
+    const { pool, remote, writer, cwd, encodeChildren, policy, stopped, onInspected } = this.options;
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     // Backpressure: while one batch is written, the workers fill the next; no more rows than that wait in memory.
     if (pool.threads === 0) await writer.idle();
     // A failed write stops the scan now (its error is thrown here) rather than after inspecting everything.
     await writer.waitForRoom();
     if (stopped()) return;
-    const job = { paths, now: Date.now(), cwd, encodeChildren };
+    const job = { paths, now: Date.now(), cwd, encodeChildren, ...(policy ? { policy } : {}) };
     const task = (
       remote && isRemote(paths[0]!) ? runRemoteInspectJob(paths, remote, job) : pool.run(job)
     ).then(onInspected);

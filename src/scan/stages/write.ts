@@ -71,7 +71,11 @@ export class BatchWriter {
 
   private async write(records: CatalogRecord[]): Promise<void> {
     if (records.length === 0) return;
-    for (const outcome of await this.store.upsertBatch(records)) {
+    const outcomes = await this.store.upsertBatch(records);
+    // After their files: a reader (or a VAST sweep) never sees a verdict whose file is not stored.
+    const verdicts = records.flatMap((r) => r.validation_results ?? []);
+    if (verdicts.length > 0) await this.store.putValidationResults(verdicts);
+    for (const outcome of outcomes) {
       if (outcome.status === "inserted") this.inserted++;
       else this.reinspected++;
     }
