@@ -10,15 +10,24 @@ import { chromiumMissing, launchChromium } from "./browser.js";
 /** The screenshot is kept here for CI to upload and for people to look at. */
 const ARTIFACTS = path.join(REPO, "test-artifacts");
 
+/** The policy the catalog's files are judged against (`scan --policy`): the generated renders break some rules. */
+const POLICY = "vfx-plate-delivery";
+
 let dir: string;
 let db: string;
 let html: string;
+/** The report of the same catalog before any policy was checked. */
+let plainHtml: string;
 let tree: GeneratedTree;
+/** Per rule of POLICY, the files `validate --policy` (no catalog involved) finds breaking it. */
+const failingFiles = new Map<string, string[]>();
+let validatedFiles = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "exr-html-report-"));
   db = path.join(dir, "catalog.duckdb");
   html = path.join(dir, "report.html");
+  plainHtml = path.join(dir, "plain.html");
   tree = await generateRenderTree({
     root: path.join(dir, "tree"),
     sequences: 6,
@@ -28,9 +37,22 @@ beforeAll(async () => {
   });
   const scan = await runCli(["scan", "--db", db, "--no-progress", tree.root]);
   if (scan.code !== 0) throw new Error(scan.stderr);
+  const plain = await runCli(["report", "--db", db, "--html", plainHtml]);
+  if (plain.code !== 0) throw new Error(plain.stderr);
+  const judged = await runCli(["scan", "--db", db, "--no-progress", "--policy", POLICY, tree.root]);
+  if (judged.code !== 0) throw new Error(judged.stderr);
   const report = await runCli(["report", "--db", db, "--html", html]);
   if (report.code !== 0) throw new Error(report.stderr);
-}, 180_000);
+  const validated = await runCli(["validate", "--policy", POLICY, "--format", "ndjson", tree.root]);
+  for (const line of validated.stdout.trim().split("\n")) {
+    const file = JSON.parse(line) as { path: string; findings: { code: string; rule_id?: string }[] };
+    validatedFiles++;
+    const broken = new Set(
+      file.findings.filter((f) => f.code === "EXR_POLICY_VIOLATION").map((f) => f.rule_id ?? ""),
+    );
+    for (const rule of broken) failingFiles.set(rule, [...(failingFiles.get(rule) ?? []), file.path]);
+  }
+}, 240_000);
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -111,6 +133,7 @@ describe.skipIf(chromiumMissing !== null)("report --html in headless chromium", 
         "chart-channel-sets",
         "chart-compression",
         "chart-inspected",
+        "chart-policy",
         "chart-resolutions",
         "chart-sizes",
       ].sort(),
@@ -171,8 +194,94 @@ describe.skipIf(chromiumMissing !== null)("report --html in headless chromium", 
     expect(await page.locator("#detail").textContent()).toContain("EXR_");
   });
 
+  it("lists the policy's rules with the counts `validate --policy` finds on the same files", async () => {
+    expect(await page.locator("#no-policy").count()).toBe(0);
+    expect(await page.locator("#chart-policy").count()).toBe(1);
+    const drawn = await page.$eval(
+      "#chart-policy",
+      (c) =>
+        (globalThis as unknown as { Chart: { getChart(c: unknown): unknown } }).Chart.getChart(c) !==
+        undefined,
+    );
+    expect(drawn).toBe(true);
+    const shown = await page.$$eval("tr.rule", (trs) =>
+      trs.map((tr) => {
+        const cells = [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "");
+        return { policy: cells[0], rule: cells[1], files: cells[3], passed: cells[4], failed: cells[5] };
+      }),
+    );
+    const { loadPolicy } = await import("../../src/policy/load.js");
+    const loaded = await loadPolicy(POLICY);
+    if (!loaded.ok) throw new Error("the preset loads");
+    expect(shown.map((r) => r.rule).sort()).toEqual(loaded.value.rules.map((r) => r.id).sort());
+    expect(failingFiles.size).toBeGreaterThan(1);
+    for (const r of shown) {
+      expect(r.policy).toBe(POLICY);
+      expect(r.files, r.rule).toBe(String(validatedFiles));
+      expect(r.failed, r.rule).toBe(String(failingFiles.get(r.rule!)?.length ?? 0));
+    }
+  });
+
+  it("drills down from a rule to exactly its failing files, and from one of them to its verdicts", async () => {
+    // A rule some files break and others pass, and one every file breaks (more than the page lists).
+    const partial = [...failingFiles].find(([, files]) => files.length < validatedFiles);
+    const everywhere = [...failingFiles].find(([, files]) => files.length > 50);
+    expect(partial, "the generated renders pass some rule another file breaks").toBeDefined();
+    expect(everywhere, "the generated renders all break some rule").toBeDefined();
+    const open = async (rule: string) => {
+      const row = page.locator(`tr.rule[data-rule="${POLICY}/${rule}"]`);
+      const drill = row.locator("xpath=following-sibling::tr[1]");
+      expect(await drill.isVisible()).toBe(false);
+      await row.click();
+      await drill.waitFor({ state: "visible" });
+      return drill;
+    };
+    const [rule, files] = partial!;
+    const drill = await open(rule);
+    const links = drill.locator("a.file-link");
+    expect(await links.allTextContents()).toEqual([...files].sort());
+    expect(await drill.locator("p.note").count()).toBe(0);
+
+    const [bigRule, bigFiles] = everywhere!;
+    const bigDrill = await open(bigRule);
+    expect(await bigDrill.locator("a.file-link").allTextContents()).toEqual(
+      [...bigFiles].sort().slice(0, 50),
+    );
+    expect(await bigDrill.locator("p.note").textContent()).toBe(`… and ${bigFiles.length - 50} more files`);
+
+    await links.first().click();
+    await page.locator("#detail").waitFor({ state: "visible" });
+    expect(await page.locator("#detail .path.big").textContent()).toBe([...files].sort()[0]);
+    const verdictTable = page
+      .locator("#detail h3", { hasText: "Policy verdicts" })
+      .locator("xpath=following-sibling::table[1]");
+    const verdicts = await verdictTable.locator("tr").evaluateAll((trs) => {
+      const text = (row: unknown, tag: string) =>
+        [
+          ...(
+            row as { querySelectorAll(s: string): Iterable<{ textContent: string | null }> }
+          ).querySelectorAll(tag),
+        ].map((c) => c.textContent ?? "");
+      const head = text(trs[0], "th");
+      return trs.slice(1).map((tr) => {
+        const cells = text(tr, "td");
+        return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
+      });
+    });
+    expect(verdicts.find((v) => v.rule_id === rule)).toMatchObject({ policy_id: POLICY, outcome: "fail" });
+    expect(verdicts.length).toBeGreaterThan(1);
+    await page.locator("#policies").scrollIntoViewIfNeeded();
+  });
+
   it("says so when the catalog holds no policy results", async () => {
-    expect(await page.locator("#no-policy").textContent()).toContain("No policy results");
+    const plain = await page.context().newPage();
+    try {
+      await plain.goto(`file://${plainHtml}`);
+      await plain.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+      expect(await plain.locator("#no-policy").textContent()).toContain("No policy results");
+    } finally {
+      await plain.close();
+    }
   });
 
   it("keeps a full-page screenshot as a test artefact", async () => {
