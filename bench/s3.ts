@@ -18,6 +18,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -150,12 +151,30 @@ function bigHeader(): Uint8Array {
   });
 }
 
+/** CPU seconds of this process's reaped children (Linux /proc; null elsewhere). */
+function childrenCpuSeconds(): number | null {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of this process: the emulator serving the requests (the bench itself only waits). */
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 function run(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ stdout: string; seconds: number }> {
+): Promise<{ stdout: string; seconds: number; cpu: number | null; serverCpu: number }> {
   const started = performance.now();
+  const childCpu = childrenCpuSeconds();
+  const serverCpu = ownCpuSeconds();
   return new Promise((ok, fail) =>
     execFile(
       cmd,
@@ -165,7 +184,13 @@ function run(
         // validate exits 1 when a file fails validation; the output tells
         if (err && typeof err.code !== "number") return fail(err);
         if (err && !stdout) return fail(new Error(`${cmd} ${args.join(" ")} failed: ${stderr}`));
-        ok({ stdout, seconds: (performance.now() - started) / 1000 });
+        const cpuAfter = childrenCpuSeconds();
+        ok({
+          stdout,
+          seconds: (performance.now() - started) / 1000,
+          cpu: childCpu === null || cpuAfter === null ? null : cpuAfter - childCpu,
+          serverCpu: ownCpuSeconds() - serverCpu,
+        });
       },
     ),
   );
@@ -215,9 +240,9 @@ try {
   const one = await run(process.execPath, [CLI, "validate", "s3://bench/templates/utility.exr"], env);
   console.log(`CLI start-up + one object: ${one.seconds.toFixed(2)} s (inside every "ours" time)`);
   console.log(
-    "| latency | design | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file |",
+    "| latency | design | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file | client CPU ms/file ours / seed | emulator CPU ms/file ours / seed |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const latency of LATENCIES) {
     emulator.faults.update({ latency_ms: latency });
     await traffic(true);
@@ -236,6 +261,8 @@ try {
     const seed = JSON.parse(seedRun.stdout) as { files: number; files_per_second: number; opened: number };
     const seedTraffic = await traffic(true);
     const seedBytes = seedTraffic.bytes_served / seed.files;
+    const perFile = (cpu: number | null, files: number) =>
+      cpu === null ? "?" : ((1000 * cpu) / files).toFixed(2);
     if (seed.opened !== seed.files) console.log(`  (seed: ${seed.opened}/${seed.files} opened)`);
     // The command as a user types it (default flags), then the same with the SDK's own GetObject.
     for (const design of DESIGNS) {
@@ -253,7 +280,8 @@ try {
       const oursBytes = oursTraffic.bytes_served / lines.length;
       console.log(
         `| ${latency} ms | ${design === "sdk" ? "SDK GetObject (--s3-gets sdk)" : "direct GETs (default)"} | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
-          `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} |`,
+          `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} | ` +
+          `${perFile(ours.cpu, lines.length)} / ${perFile(seedRun.cpu, seed.files)} | ${perFile(ours.serverCpu, lines.length)} / ${perFile(seedRun.serverCpu, seed.files)} |`,
       );
       if (lines.length !== OBJECTS || failed > 0)
         console.log(`  (ours: ${lines.length} files, ${failed} failed)`);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectFile } from "../../src/inspect/inspect.js";
 import { inspectRemote } from "../../src/inspect/inspect-remote.js";
 import { createS3Client } from "../../src/io/s3-client.js";
+import { DirectRangeGets } from "../../src/io/s3-direct-get.js";
 import { S3Source } from "../../src/io/s3-source.js";
 import { type RunningEmulator, startEmulator } from "../../src/vast/emulator/server.js";
 import { runCli, sqlJson } from "../catalog/run-cli.js";
@@ -44,22 +45,29 @@ suite(root ? "the corpus over S3 (emulator)" : CORPUS_SKIP_REASON, () => {
     await emulator?.close();
   });
 
-  it("every valid file gives the local result over s3:// (parts, channels, attributes, findings, header_hash, bytes_read)", async () => {
-    expect(valid.length).toBeGreaterThan(60);
-    for (const p of valid) {
-      const uri = `s3://vastdb/${keyOf(p)}`;
-      const remote = await inspectRemote(() => new S3Source(s3, "vastdb", keyOf(p)));
-      const local = inspectFile(p, { path: uri });
-      const { etag, requests, mtime: _remoteMtime, ...remoteFile } = remote.file;
-      const { mtime: _localMtime, ...localFile } = (await local).file;
-      expect(remoteFile, uri).toEqual(localFile);
-      expect(remote.parts, uri).toEqual((await local).parts);
-      expect(remote.channels, uri).toEqual((await local).channels);
-      expect(remote.validation, uri).toEqual((await local).validation);
-      expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-      expect(requests).toBeGreaterThanOrEqual(1);
-    }
-  }, 120_000);
+  it.each(["sdk", "direct"] as const)(
+    "every valid file gives the local result over s3:// (parts, channels, attributes, findings, header_hash, bytes_read; %s GETs)",
+    async (transport) => {
+      expect(valid.length).toBeGreaterThan(60);
+      const direct = new DirectRangeGets(s3);
+      const gets = transport === "sdk" ? s3 : direct;
+      for (const p of valid) {
+        const uri = `s3://vastdb/${keyOf(p)}`;
+        const remote = await inspectRemote(() => new S3Source(gets, "vastdb", keyOf(p)));
+        const local = inspectFile(p, { path: uri });
+        const { etag, requests, mtime: _remoteMtime, ...remoteFile } = remote.file;
+        const { mtime: _localMtime, ...localFile } = (await local).file;
+        expect(remoteFile, uri).toEqual(localFile);
+        expect(remote.parts, uri).toEqual((await local).parts);
+        expect(remote.channels, uri).toEqual((await local).channels);
+        expect(remote.validation, uri).toEqual((await local).validation);
+        expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+        expect(requests).toBeGreaterThanOrEqual(1);
+      }
+      direct.close();
+    },
+    120_000,
+  );
 
   it("with faults injected (500s, SlowDowns, dropped connections), scan s3:// catalogues every file exactly once", async () => {
     const { mkdtempSync, rmSync } = await import("node:fs");
