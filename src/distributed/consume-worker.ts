@@ -62,6 +62,8 @@ export class ConsumeWorker {
   #consumer: Consumer | null = null;
   #deadLetters: Producer | null = null;
   #stopping = false;
+  /** Chunks being processed: a stop waits for them (their catalog and offset commits) before leaving the group. */
+  readonly #inFlight = new Set<Promise<void>>();
   #crashed: (error: Error) => void = () => {};
   /** Settles when kafkajs gives up restarting the consumer (the process should exit non-zero). */
   readonly crashed = new Promise<Error>((resolve) => {
@@ -128,9 +130,15 @@ export class ConsumeWorker {
       partitionsConsumedConcurrently: o.partitionsConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         for (let i = 0; i < batch.messages.length; i += o.batchMax) {
-          if (!isRunning() || isStale()) break;
+          if (!isRunning() || isStale() || this.#stopping) break;
           const chunk = batch.messages.slice(i, i + o.batchMax);
-          await this.#processChunk(batch.topic, batch.partition, chunk, heartbeat);
+          const work = this.#processChunk(batch.topic, batch.partition, chunk, heartbeat);
+          this.#inFlight.add(work);
+          try {
+            await work;
+          } finally {
+            this.#inFlight.delete(work);
+          }
           const last = chunk[chunk.length - 1]!.offset;
           resolveOffset(last);
           o.metrics.lag.set(
@@ -244,6 +252,10 @@ export class ConsumeWorker {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
     const stopped = (async () => {
+      // kafkajs' own stop does not wait for a running batch handler before leaving the group (its commit would then
+      // fail), so: no new chunks (the flag, and fetching paused), the chunks in flight finish and commit, then leave.
+      this.#consumer?.pause([{ topic: this.#o.topic }]);
+      await Promise.allSettled([...this.#inFlight]);
       await this.#consumer?.disconnect();
       await this.#deadLetters?.disconnect();
       return true as const;

@@ -167,3 +167,48 @@ describe("publish → consume (DuckDB, local files)", () => {
     expect(await sqlJson(db, counts)).toEqual(await sqlJson(scanned, counts));
   });
 });
+
+describe("SIGTERM mid-run", () => {
+  it("finishes and commits the work in flight: a later consumer re-inspects nothing", async () => {
+    const topic = "duckdb-graceful";
+    expect(
+      (await runCli(["publish", tree, "--brokers", bootstrap, "--topic", topic, "--partitions", "2"])).code,
+    ).toBe(0);
+    const db = path.join(dir, "graceful.duckdb");
+    const args = ["--brokers", bootstrap, "--topic", topic, "--group", "g-graceful", "--db", db];
+    // Small chunks, one read at a time: the stop lands while chunks are in flight.
+    const slow = await startConsume([...args, "--batch-max", "2", "--concurrency", "1"]);
+    consumers.push(slow);
+    await waitFor("a first commit", async () => (await slow.metric("exr_consume_offset_commits_total")) >= 1);
+    expect(await slow.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    const first = await sqlJson(db, "SELECT count(*) AS n FROM exr_metadata.files");
+    expect(Number(first[0]!.n)).toBeGreaterThan(0);
+    expect(Number(first[0]!.n)).toBeLessThan(files);
+
+    const rest = await startConsume(args);
+    consumers.push(rest);
+    let seen = -1;
+    await waitFor(
+      "the rest catalogued",
+      async () => {
+        seen = await rest.metric("exr_consume_events_total");
+        return seen >= files - Number(first[0]!.n);
+      },
+      60_000,
+    ).catch(() => undefined);
+    expect({
+      seen,
+      output: seen === files - Number(first[0]!.n) ? "" : slow.output() + rest.output(),
+    }).toEqual({
+      seen: files - Number(first[0]!.n),
+      output: "",
+    });
+    expect(await rest.metric("exr_consume_events_total", { outcome: "reinspected" })).toBe(0);
+    expect(await rest.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    const all = await sqlJson(
+      db,
+      "SELECT count(*) AS n, count(DISTINCT file_id) AS ids, max(inspection_count) AS most FROM exr_metadata.files",
+    );
+    expect(all.map((r) => [Number(r.n), Number(r.ids), Number(r.most)])).toEqual([[files, files, 1]]);
+  });
+});
