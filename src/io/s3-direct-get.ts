@@ -121,7 +121,8 @@ export class DirectRangeGets implements S3RangeGets {
     ifMatch: string | null,
     signal: AbortSignal,
   ): Promise<RangeAnswer> {
-    const target = await this.target(bucket);
+    // No target (another auth scheme) or none resolvable (no region, …): the SDK sends it and reports its error.
+    const target = await this.target(bucket).catch(() => null);
     if (target === null) return this.sdk.get(bucket, key, offset, length, ifMatch, signal);
     const path = `${target.basePath}/${encodeKey(key)}`;
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };

@@ -49,6 +49,11 @@ export function classifyS3Error(
   const { status } = responseOf(err);
   if (timedOut || name === "TimeoutError" || name === "AbortError")
     return new SourceError("EXR_SOURCE_UNAVAILABLE", `${where}: request timed out`, true);
+  if (/^Region is missing/.test(message))
+    return new SourceError(
+      "EXR_SOURCE_UNAVAILABLE",
+      `${where}: no AWS region configured (set AWS_REGION, a profile's region, or --region)`,
+    );
   if (name === "CredentialsProviderError")
     return new SourceError(
       "EXR_SOURCE_ACCESS_DENIED",

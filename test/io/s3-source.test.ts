@@ -12,7 +12,7 @@ import type { RangeAnswer } from "../../src/io/remote-object.js";
 import { createS3Client } from "../../src/io/s3-client.js";
 import { DirectRangeGets } from "../../src/io/s3-direct-get.js";
 import type { S3RangeGets } from "../../src/io/s3-sdk-get.js";
-import { S3Source } from "../../src/io/s3-source.js";
+import { classifyS3Error, S3Source } from "../../src/io/s3-source.js";
 import { type RunningEmulator, startEmulator } from "../../src/vast/emulator/server.js";
 
 const FAST = { retries: 4, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5000 };
@@ -213,6 +213,15 @@ describe.each(["sdk", "direct"] as const)("S3Source over the emulator's S3 API (
     } finally {
       emulator.faults.update({ latency_ms: 0 });
     }
+  });
+});
+
+describe("classifyS3Error", () => {
+  it("a missing region is a configuration error, not retried", () => {
+    const e = classifyS3Error(new Error("Region is missing"), false, "s3://b/k.exr", "env");
+    expect(e.code).toBe("EXR_SOURCE_UNAVAILABLE");
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain("AWS_REGION");
   });
 });
 
