@@ -41,6 +41,15 @@ const RULES: Rule[] = [
       process.getuid?.() === 0 ? "running as root: unreadable-directory permissions do not apply" : null,
   },
   {
+    files: /stalled-reads/,
+    reason: () =>
+      process.getuid?.() !== 0
+        ? "not running as root: mounting the stalling FUSE file system needs it"
+        : existsSync("/dev/fuse")
+          ? null
+          : "no /dev/fuse on this system",
+  },
+  {
     files: /not-regular-files/,
     reason: () => (spawnSync("mkfifo", ["--version"]).status === 0 ? null : "no mkfifo on this system"),
   },

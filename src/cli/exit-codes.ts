@@ -9,6 +9,7 @@ export const EXIT = {
   RUNTIME: 3,
   WARNINGS: 4,
   INTERRUPTED: 130,
+  STUCK_READ: 137,
   TERMINATED: 143,
 } as const;
 
@@ -51,6 +52,14 @@ export const EXIT_CODES: ReadonlyArray<{ code: ExitCode; name: keyof typeof EXIT
     name: "INTERRUPTED",
     meaning:
       "Stopped by Ctrl-C (SIGINT). scan commits the files it finished first; a second Ctrl-C exits at once.",
+  },
+  {
+    code: EXIT.STUCK_READ,
+    name: "STUCK_READ",
+    meaning:
+      "A read never returned, even after it timed out (--read-timeout; a hung network mount): every result, the " +
+      "file reported with EXR_IO_ERROR, was written, and the command ended itself with SIGKILL, because Node.js " +
+      "cannot exit normally while one of its threads is stuck in the kernel (128 + 9).",
   },
   {
     code: EXIT.TERMINATED,

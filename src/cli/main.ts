@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { stuckOperations } from "../io/stuck-operations.js";
 import { registerCommands } from "./commands/index.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { escapeControl } from "./output/escape.js";
@@ -14,7 +15,8 @@ program
   .addHelpText(
     "after",
     "\nExit codes: 0 ok, 1 files invalid/incomplete/unreadable (or none found), 2 usage error, " +
-      "3 runtime failure (catalog unreachable, locked, not permitted), 130 Ctrl-C, 143 SIGTERM. See docs/codes.md.",
+      "3 runtime failure (catalog unreachable, locked, not permitted), 130 Ctrl-C, 137 a read never returned " +
+      "(hung mount), 143 SIGTERM. See docs/codes.md.",
   );
 
 registerCommands(program);
@@ -30,4 +32,11 @@ try {
     process.stderr.write(`exr-inspector: ${escapeControl(message)}\n`);
     process.exitCode = exitCodeForError(err);
   }
+}
+// A read given up on a hung mount stays stuck in a thread, and exiting waits for every thread: end at once.
+if (stuckOperations() > 0) {
+  process.stderr.write(
+    `exr-inspector: ${stuckOperations()} read(s) never returned (a hung mount?): ending the process (exit ${EXIT.STUCK_READ})\n`,
+  );
+  process.kill(process.pid, "SIGKILL");
 }

@@ -2,7 +2,7 @@ import { firstReadLength, inspectionPlan } from "../core/inspection-plan.js";
 import type { InspectionResult } from "../core/model.js";
 import type { ByteSource } from "../io/byte-source.js";
 import { FileSource } from "../io/file-source.js";
-import { inspectFileSync } from "./inspect-file-sync.js";
+import { inspectFileSync, LOCAL_FIRST_READ_BYTES } from "./inspect-file-sync.js";
 import { type InspectOptions, ioFailure, planOptions } from "./options.js";
 
 export { inspectFileSync } from "./inspect-file-sync.js";
@@ -43,16 +43,23 @@ export async function inspect(source: ByteSource, options: InspectOptions = {}):
   return step.value;
 }
 
-/** Opens, inspects and closes a local file (see `io`); open failures become an EXR_IO_ERROR result. */
+/**
+ * Opens, inspects and closes a local file (see `io`: only "async" times out a read that hangs); open failures
+ * become an EXR_IO_ERROR result.
+ */
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectionResult> {
   if (options.io !== "async") return inspectFileSync(path, options);
   let source: FileSource;
   try {
-    source = await FileSource.open(path);
+    source = await FileSource.open(path, options.readTimeoutMs);
   } catch (err) {
     return ioFailure(options.path ?? path, err);
   }
-  const result = await inspect(source, options);
+  // The same first read as the blocking path: results (bytes_read included) do not depend on `io`.
+  const result = await inspect(source, {
+    ...options,
+    initialReadBytes: options.initialReadBytes ?? LOCAL_FIRST_READ_BYTES,
+  });
   // Nothing depends on the close of a read-only handle, so it is not awaited: the next file's
   // open overlaps it. A failed close cannot change the result.
   source.close().catch(() => undefined);

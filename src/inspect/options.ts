@@ -13,10 +13,14 @@ export interface InspectOptions {
   /** Path reported in the result (defaults to the source's path). */
   path?: string;
   /**
-   * `inspectFile` only. "sync" (default): blocking reads, fastest on local disks (a few syscalls per file).
-   * "async": fs/promises reads that never block the event loop (network file systems with high latency).
+   * `inspectFile` only. "sync" (default): blocking reads, fastest on local disks (a few syscalls per file), but
+   * a blocking read cannot be timed out: use it off the main thread (worker threads whose answers are timed, as
+   * the CLI does) or on disks that cannot hang. "async": fs/promises reads that never block the event loop,
+   * each open, stat and read failing after `readTimeoutMs` (a hung network mount).
    */
   io?: "sync" | "async";
+  /** With `io: "async"`: how long one open, stat or read may take (default 60 s, FILE_READ_TIMEOUT_MS). */
+  readTimeoutMs?: number;
   /**
    * False: compute no SHA-256 at all: `header_hash` is null and preview values carry no `hash` (for callers
    * that never print them, e.g. `validate`). Default true.

@@ -1,6 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import type { ByteSource } from "./byte-source.js";
 import { openRegularFile } from "./regular-file.js";
+import { markStuck } from "./stuck-operations.js";
 
 /** How long one open, stat or read of a local file may take before it fails (a hung network mount). */
 export const FILE_READ_TIMEOUT_MS = 60_000;
@@ -9,7 +10,10 @@ export const FILE_READ_TIMEOUT_MS = 60_000;
 export function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => {
+      markStuck(operation);
+      reject(new Error(`${what} timed out after ${ms / 1000} s`));
+    }, ms);
   });
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }

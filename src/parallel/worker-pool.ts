@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { markStuck } from "../io/stuck-operations.js";
 
 interface Pending<Req, Res> {
   request: Req;
@@ -18,6 +19,8 @@ interface Slot<Req, Res> {
 
 /** How long a worker with requests may go without answering one before it is dropped (inspect jobs: ms each). */
 export const WORKER_ANSWER_TIMEOUT_MS = 120_000;
+/** How long closing waits for workers to end. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** True when `url` is a worker module that exists on disk (compiled JS; absent when running from TS sources). */
 export function workerModuleExists(url: URL): boolean {
@@ -68,7 +71,17 @@ export class WorkerPool<Req, Res> {
       slot.worker = null;
       this.disarm(slot);
     }
-    await Promise.all(workers.map((w) => w.terminate()));
+    const ended = workers.map((w) => w.terminate());
+    // A worker stuck in a blocking read (a hung mount) ends only when the read does, maybe never: wait a while,
+    // then leave it counted as stuck.
+    for (const e of ended) markStuck(e);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(ended),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   private start(slot: Slot<Req, Res>): Worker {
@@ -93,9 +106,10 @@ export class WorkerPool<Req, Res> {
     slot.worker = null;
     this.disarm(slot);
     this.crashes += 1;
-    // A thread stuck in a blocking read cannot stop until the read returns: it must not keep the process alive.
+    // A thread stuck in a blocking read cannot stop until the read returns: it must not keep the process alive,
+    // and it is counted as stuck until it ends (exiting the process waits for it: see stuck-operations.ts).
     worker.unref();
-    void worker.terminate();
+    markStuck(worker.terminate());
     // A worker answers in order, so the oldest unanswered request is the one it died on; the
     // others never started and go back to the front of the queue.
     const [failed, ...waiting] = slot.inFlight.values();

@@ -2,7 +2,7 @@ import { buildRecord } from "../catalog/build-record.js";
 import { encodeChildren } from "../catalog/encoded-children.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import type { InspectionResult } from "../core/model.js";
-import { inspectFile, ioFailure } from "../inspect/inspect.js";
+import { type InspectOptions, inspectFile, ioFailure } from "../inspect/inspect.js";
 import type { Policy } from "../policy/model.js";
 import { attachVerdicts } from "./policy-verdicts.js";
 
@@ -16,23 +16,37 @@ export interface InspectJob {
   encodeChildren?: boolean;
   /** `scan --policy`: judge each file against it too (its verdicts ride on the record). */
   policy?: Policy;
+  /** How long one open, stat or read may take on the main thread (default 60 s). */
+  readTimeoutMs?: number;
 }
 
-/** Inspects and builds the catalog rows of each path; one file's failure never affects the others. */
-export async function runInspectJob(job: InspectJob): Promise<CatalogRecord[]> {
+/**
+ * Inspects and builds the catalog rows of each path; one file's failure never affects the others.
+ * `io`: "sync" on worker threads (blocking reads; the pool times the worker's answer), "async" on the main
+ * thread, which must never block on a read: each open, stat and read is timed, and the job's files are read
+ * concurrently.
+ */
+export async function runInspectJob(
+  job: InspectJob,
+  io: "sync" | "async" = "sync",
+): Promise<CatalogRecord[]> {
   const now = new Date(job.now);
-  const out: CatalogRecord[] = [];
-  for (const path of job.paths) {
+  const options: InspectOptions =
+    io === "async" ? { io, ...(job.readTimeoutMs ? { readTimeoutMs: job.readTimeoutMs } : {}) } : {};
+  const one = async (path: string): Promise<CatalogRecord> => {
     let result: InspectionResult;
     try {
-      result = await inspectFile(path);
+      result = await inspectFile(path, options);
     } catch (err) {
       result = ioFailure(path, err);
     }
     const record = buildRecord(result, { now, cwd: job.cwd });
     if (job.policy) attachVerdicts(record, job.policy, result, now);
     if (job.encodeChildren) encodeChildren(record);
-    out.push(record);
-  }
+    return record;
+  };
+  if (io === "async") return Promise.all(job.paths.map(one));
+  const out: CatalogRecord[] = [];
+  for (const path of job.paths) out.push(await one(path));
   return out;
 }

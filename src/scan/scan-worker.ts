@@ -3,4 +3,4 @@ import type { CatalogRecord } from "../catalog/rows.js";
 import { serveRequests } from "../parallel/serve-requests.js";
 import { type InspectJob, runInspectJob } from "./inspect-job.js";
 
-serveRequests<InspectJob, CatalogRecord[]>(runInspectJob);
+serveRequests<InspectJob, CatalogRecord[]>((job) => runInspectJob(job, "sync"));

@@ -39,6 +39,8 @@ export interface ScanOptions {
   cwd?: string;
   /** In directories, catalogue every file rather than only `*.exr` (fuzzer corpora, damaged files). */
   allFiles?: boolean;
+  /** How long one open, stat or read of a local file may take on this thread (default 60 s). */
+  readTimeoutMs?: number;
   /** How `s3://` / `https://` inputs are listed and read (they are inspected on this thread, concurrently). */
   remote?: RemoteSettings;
   /**
@@ -119,6 +121,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see catalog/encoded-children.ts).
     encodeChildren: options.store.acceptsEncodedChildren === true,
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
     stopped,
     onInspected: (records) => {
       if (finishing) return;
@@ -157,6 +160,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
         store: options.store,
         cwd,
         force: options.force === true || options.policy !== undefined,
+        ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
       });
       progress.skipped += skipped;
       if (skipped > 0) options.onProgress?.({ ...progress });

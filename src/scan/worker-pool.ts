@@ -37,7 +37,7 @@ export class InspectPool {
   }
 
   run(job: InspectJob): Promise<CatalogRecord[]> {
-    return this.pool ? this.pool.run(job) : runInspectJob(job);
+    return this.pool ? this.pool.run(job) : runInspectJob(job, "async");
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,9 @@ export interface FrameEntries {
  * Inspects every EXR under the given inputs into sequence entries: local files and directories (walked), and
  * `s3://bucket/prefix/` listings and object URIs (read with range requests, `concurrency` at once).
  */
+/** Timed reads: this runs on the main thread, where a blocking read of a hung mount would never end. */
+const LOCAL_READS = { hashes: false, io: "async" } as const;
+
 export async function frameEntries(
   paths: readonly string[],
   remote: RemoteSettings = {},
@@ -22,7 +25,7 @@ export async function frameEntries(
   const entries: FrameEntry[] = [];
   if (!hasRemoteInputs(paths)) {
     for await (const { path } of walkPaths(paths))
-      entries.push(frameEntryOf(await inspectFile(path, { hashes: false }), path));
+      entries.push(frameEntryOf(await inspectFile(path, LOCAL_READS), path));
     return { entries, inputErrors: [] };
   }
   const context = new RemoteContext(remote);
@@ -34,7 +37,7 @@ export async function frameEntries(
       if (entry.failure) {
         inputErrors.push(entry.failure.message);
       } else if (!isRemote(path)) {
-        entries.push(frameEntryOf(await inspectFile(path, { hashes: false }), path));
+        entries.push(frameEntryOf(await inspectFile(path, LOCAL_READS), path));
       } else {
         reads.push(
           context.limit(async () => {

@@ -26,7 +26,8 @@ export function registerInspect(program: Command): void {
     )
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .addOption(ioOption())
-    .addOption(jobsOption());
+    .addOption(jobsOption())
+    .addOption(readTimeoutOption());
   addRemoteOptions(command)
     .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
     .action(
@@ -64,13 +65,22 @@ export interface ReadOptions {
   maxHeaderBytes?: number;
   io: "sync" | "async";
   jobs: number;
+  /** Seconds (--read-timeout). */
+  readTimeout?: number;
+}
+
+export interface RunReadOptions {
+  maxHeaderBytes?: number;
+  io: "sync" | "async";
+  jobs: number;
+  readTimeoutMs?: number;
 }
 
 /** `--io`: how files are read (shared by inspect and validate). */
 export function ioOption(): Option {
   return new Option(
     "--io <mode>",
-    "sync: blocking reads, one file at a time (fastest on local disks); async: 16 files in flight (network file systems)",
+    "sync: blocking reads on worker threads for long runs (fastest on local disks); async: 16 files in flight (network file systems)",
   )
     .choices(["sync", "async"])
     .default("sync");
@@ -80,18 +90,36 @@ export function ioOption(): Option {
 export function jobsOption(): Option {
   return new Option(
     "-j, --jobs <n>",
-    "worker threads inspecting files in parallel with --io sync (used when there are more than a few dozen files; 1: none)",
+    "worker threads inspecting files in parallel with --io sync (started when there are more than a few hundred files)",
   )
     .argParser(parsePositiveInt)
     .default(defaultJobs(), "one per CPU, at most 8");
 }
 
-export function readOptions(opts: ReadOptions): ReadOptions {
+/** `--read-timeout`: how long one open, stat or read of a file may take (shared by inspect, validate and scan). */
+export function readTimeoutOption(): Option {
+  return new Option(
+    "--read-timeout <seconds>",
+    "give up on a file whose open, stat or read takes longer (a hung network mount): EXR_IO_ERROR",
+  )
+    .argParser(parsePositiveSeconds)
+    .default(60);
+}
+
+export function readOptions(opts: ReadOptions): RunReadOptions {
   return {
     ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
     io: opts.io,
     jobs: opts.jobs,
+    ...(opts.readTimeout ? { readTimeoutMs: opts.readTimeout * 1000 } : {}),
   };
+}
+
+export function parsePositiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+    throw new InvalidArgumentError(`not a number of seconds between 0 and 86400: ${value}`);
+  return n;
 }
 
 export function parsePositiveInt(value: string): number {

@@ -7,7 +7,7 @@ import { holderNote } from "../catalog-holder.js";
 import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } from "../catalog-options.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
-import { parsePositiveInt } from "./inspect.js";
+import { parsePositiveInt, readTimeoutOption } from "./inspect.js";
 import { loadPolicyOrExit } from "./policy-option.js";
 
 function nonNegativeInt(value: string): number {
@@ -23,6 +23,8 @@ interface ScanCliOptions extends CatalogCliOptions, RemoteCliOptions {
   progress?: boolean;
   allFiles?: boolean;
   policy?: string;
+  /** Seconds. */
+  readTimeout: number;
 }
 
 type StopSignal = "SIGINT" | "SIGTERM";
@@ -46,6 +48,7 @@ export function registerScan(program: Command): void {
         "also judge every file against a policy (preset name or YAML/JSON file) and store the verdicts in " +
           "validation_results (replacing the file's earlier ones; unchanged files are inspected again)",
       )
+      .addOption(readTimeoutOption())
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
     const missing = paths.filter((p) => p !== "-" && !p.includes("://") && !existsSync(p));
@@ -90,6 +93,7 @@ export function registerScan(program: Command): void {
           ...(policy ? { policy } : {}),
           jobs: options.jobs,
           batchSize: options.batch,
+          readTimeoutMs: options.readTimeout * 1000,
           remote: remoteSettings(options),
           signal: controller.signal,
           onProgress: (p) => {

@@ -40,7 +40,7 @@ export function registerSimilar(program: Command): void {
         if (known) {
           hits = await store.similar({ file_id: known.file_id }, options.k);
         } else {
-          const embedding = buildRecord(await inspectFile(target)).file.metadata_embedding;
+          const embedding = buildRecord(await inspectFile(target, { io: "async" })).file.metadata_embedding;
           if (!embedding) {
             throw new UsageError(`${target}: no EXR header could be read, so it has no embedding`);
           }

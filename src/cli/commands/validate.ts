@@ -5,7 +5,14 @@ import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
-import { ioOption, jobsOption, parsePositiveInt, type ReadOptions, readOptions } from "./inspect.js";
+import {
+  ioOption,
+  jobsOption,
+  parsePositiveInt,
+  type ReadOptions,
+  readOptions,
+  readTimeoutOption,
+} from "./inspect.js";
 import { runVerify } from "./verify.js";
 
 /** More explicit files than this (or any directory or `-`) make a "big run": one line per file by default. */
@@ -55,7 +62,8 @@ export function registerValidate(program: Command): void {
     .option("--max-header-bytes <n>", "refuse headers larger than this (default 64 MiB)", parsePositiveInt)
     .option("--full", "also decode every chunk and report damage in the pixel data (same as verify)")
     .addOption(ioOption())
-    .addOption(jobsOption());
+    .addOption(jobsOption())
+    .addOption(readTimeoutOption());
   addRemoteOptions(command)
     .argument("<paths...>", "files, directories, s3://bucket/key, s3://bucket/prefix/, https:// URLs, or '-'")
     .action(

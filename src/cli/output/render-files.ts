@@ -24,7 +24,24 @@ export function optionsFor(kind: RenderKind, maxHeaderBytes?: number): InspectOp
   return options;
 }
 
-export function inspectOrFail(path: string, options: InspectOptions): InspectionResult {
+/**
+ * Inspection options for this (the main) thread: fs/promises reads, each open, stat and read failing after
+ * `readTimeoutMs` (default 60 s), since a blocking read of a hung mount could never be given up.
+ */
+export function timedReads(
+  kind: RenderKind,
+  maxHeaderBytes?: number,
+  readTimeoutMs?: number,
+): InspectOptions {
+  return {
+    ...optionsFor(kind, maxHeaderBytes),
+    io: "async",
+    ...(readTimeoutMs ? { readTimeoutMs } : {}),
+  };
+}
+
+/** Blocking-read inspection (worker threads only: the pool times their answers). */
+function inspectOrFail(path: string, options: InspectOptions): InspectionResult {
   try {
     return inspectFileSync(path, options);
   } catch (err) {

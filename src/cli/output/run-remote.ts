@@ -1,11 +1,12 @@
+import { inspectFile } from "../../inspect/inspect.js";
 import { inspectRemote } from "../../inspect/inspect-remote.js";
 import { ioFailure } from "../../inspect/options.js";
 import { type InputEntry, RemoteContext, resolveInputs } from "../../io/remote-inputs.js";
 import { isRemote } from "../../io/s3-uri.js";
-import { failedResult } from "./failed-result.js";
+import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, render } from "./render.js";
-import { inspectOrFail, optionsFor } from "./render-files.js";
+import { judged, optionsFor, timedReads } from "./render-files.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
 /**
@@ -27,13 +28,19 @@ export async function renderMixedPaths(options: RunOptions): Promise<RunSummary>
   process.on("SIGTERM", onSignal);
   const context = new RemoteContext(options.remote ?? {}, controller.signal);
   const inspectOptions = optionsFor(options.kind, options.maxHeaderBytes);
+  const localOptions = timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs);
   const inspectOne = async (entry: InputEntry): Promise<Rendered | null> => {
     if (controller.signal.aborted) return null;
     if (entry.failure) return render(ioFailure(entry.path, entry.failure), options.kind);
     if (entry.error !== undefined) return render(failedResult(entry.path, entry.error), options.kind);
-    if (!isRemote(entry.path)) return render(inspectOrFail(entry.path, inspectOptions), options.kind);
+    if (!isRemote(entry.path)) {
+      const result = await inspectFile(entry.path, localOptions).catch((err: unknown) =>
+        internalFailure(entry.path, err),
+      );
+      return render(judged(result, options.policy), options.kind);
+    }
     const result = await inspectRemote(() => context.open(entry.path), inspectOptions);
-    return controller.signal.aborted ? null : render(result, options.kind);
+    return controller.signal.aborted ? null : render(judged(result, options.policy), options.kind);
   };
   try {
     const entries = resolveInputs(options.paths, context, options.stdin ? { stdin: options.stdin } : {});

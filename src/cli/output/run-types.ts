@@ -11,15 +11,20 @@ export interface RunOptions {
   emit: (item: Rendered, index: number) => void | Promise<void>;
   /**
    * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
-   * a few hundred files (this thread inspects until they are up); 1 inspects in this thread only.
+   * a few hundred files; until they are up, this thread inspects with timed (non-blocking) reads.
    */
   jobs?: number;
   /** With `io: "async"`: files in flight. */
   concurrency?: number;
   stdin?: NodeJS.ReadableStream;
   maxHeaderBytes?: number;
-  /** Blocking reads (default; fastest on local disks) or fs/promises with `concurrency` files in flight. */
+  /**
+   * "sync" (default; fastest on local disks): blocking reads on worker threads, whose answers are timed, for
+   * long runs. "async": fs/promises with `concurrency` files in flight. This thread never blocks on a read.
+   */
   io?: "sync" | "async";
+  /** How long one open, stat or read of a file on this thread may take (default 60 s). */
+  readTimeoutMs?: number;
   /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
   pool?: WorkerPool<RenderRequest, Rendered[]>;
   /** Policy whose findings are added to each file's (validate --policy). */

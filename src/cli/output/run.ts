@@ -7,7 +7,7 @@ import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
-import { inspectOrFail, judged, optionsFor, type RenderRequest } from "./render-files.js";
+import { judged, type RenderRequest, timedReads } from "./render-files.js";
 import { renderMixedPaths } from "./run-remote.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
@@ -59,10 +59,10 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   if (options.io === "async") {
     const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
       if (entry.error !== undefined) return walkFailure(entry, options.kind);
-      const result = await inspectFile(entry.path, {
-        ...optionsFor(options.kind, options.maxHeaderBytes),
-        io: "async",
-      }).catch((err: unknown) => internalFailure(entry.path, err));
+      const result = await inspectFile(
+        entry.path,
+        timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs),
+      ).catch((err: unknown) => internalFailure(entry.path, err));
       return render(judged(result, options.policy), options.kind);
     };
     for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
@@ -85,13 +85,17 @@ async function renderBatches(
     ...(options.policy ? { policy: options.policy } : {}),
   });
   const failed = (e: WalkEntry) => walkFailure(e, options.kind);
-  const inspectOptions = optionsFor(options.kind, options.maxHeaderBytes);
-  const inProcess = (batch: WalkEntry[]): Rendered[] =>
-    batch.map((e) =>
-      e.error !== undefined
-        ? failed(e)
-        : render(judged(inspectOrFail(e.path, inspectOptions), options.policy), options.kind),
+  // This thread never blocks on a read (a hung mount would hang the run with no way out): it inspects with
+  // timed fs/promises reads; the blocking reads run on worker threads, whose answers are timed by the pool.
+  const inspectOptions = timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs);
+  const inspectHere = async (e: WalkEntry): Promise<Rendered> => {
+    if (e.error !== undefined) return failed(e);
+    const result = await inspectFile(e.path, inspectOptions).catch((err: unknown) =>
+      internalFailure(e.path, err),
     );
+    return render(judged(result, options.policy), options.kind);
+  };
+  const inProcess = (batch: WalkEntry[]): Promise<Rendered[]> => Promise.all(batch.map(inspectHere));
   const inWorkers = async (workers: RenderPool, batch: WalkEntry[]): Promise<Rendered[]> => {
     const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
     const done = paths.length ? await workers.run(request(paths)) : [];
@@ -106,7 +110,7 @@ async function renderBatches(
   let seen = 0;
   const runBatch = async (batch: WalkEntry[]): Promise<Rendered[]> => {
     seen += batch.length;
-    if (!pool && !workersFailed && jobs > 1 && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
+    if (!pool && !workersFailed && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
       // Workers start in the background (module loading takes ~100 ms); this thread keeps inspecting
       // until every worker has answered an empty request, then hands batches over.
       const started = createRenderPool(jobs);

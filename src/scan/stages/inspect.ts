@@ -17,6 +17,8 @@ export interface InspectStageOptions {
   encodeChildren: boolean;
   /** `scan --policy`: each record also carries the file's verdicts. */
   policy?: Policy;
+  /** How long one open, stat or read may take when files are inspected on this thread (no workers). */
+  readTimeoutMs?: number;
   stopped: () => boolean;
   onInspected: (records: CatalogRecord[]) => void;
 }
@@ -52,14 +54,22 @@ export class InspectStage {
   }
 
   private async dispatch(paths: string[]): Promise<void> {
-    const { pool, remote, writer, cwd, encodeChildren, policy, stopped, onInspected } = this.options;
+    const { pool, remote, writer, cwd, encodeChildren, policy, readTimeoutMs, stopped, onInspected } =
+      this.options;
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     // Backpressure: while one batch is written, the workers fill the next; no more rows than that wait in memory.
     if (pool.threads === 0) await writer.idle();
     // A failed write stops the scan now (its error is thrown here) rather than after inspecting everything.
     await writer.waitForRoom();
     if (stopped()) return;
-    const job = { paths, now: Date.now(), cwd, encodeChildren, ...(policy ? { policy } : {}) };
+    const job = {
+      paths,
+      now: Date.now(),
+      cwd,
+      encodeChildren,
+      ...(policy ? { policy } : {}),
+      ...(readTimeoutMs ? { readTimeoutMs } : {}),
+    };
     const task = (
       remote && isRemote(paths[0]!) ? runRemoteInspectJob(paths, remote, job) : pool.run(job)
     ).then(onInspected);

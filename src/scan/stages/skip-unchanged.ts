@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { normalizePath } from "../../catalog/normalize-path.js";
 import type { CatalogStore } from "../../catalog/port.js";
+import { FILE_READ_TIMEOUT_MS, withTimeout } from "../../io/file-source.js";
 import type { InputEntry } from "../../io/remote-inputs.js";
 import { isRemote } from "../../io/s3-uri.js";
 
@@ -31,14 +32,19 @@ function sameInstant(a: string | null, b: string | null): boolean {
   return Math.abs(Date.parse(a) - Date.parse(b)) < 1;
 }
 
-async function candidateOf({ path: given, listed }: InputEntry, cwd: string): Promise<Candidate> {
+async function candidateOf(
+  { path: given, listed }: InputEntry,
+  cwd: string,
+  timeoutMs: number,
+): Promise<Candidate> {
   // Stored absolute, so the catalog does not depend on where the scan ran (objects keep their URI).
   const path = isRemote(given) ? given : absoluteLocal(given, cwd);
   const normalized = normalizePath(path, cwd);
   if (isRemote(path))
     return { path, normalized, size: listed?.size ?? null, mtime: null, etag: listed?.etag ?? null };
   try {
-    const s = await stat(path);
+    // Timed: a stat of a hung mount never ends (the file is then inspected, and its read times out too).
+    const s = await withTimeout(stat(path), timeoutMs, `stat of ${path}`);
     // stat's Date, like the inspector's file source, so the catalogued mtime compares equal.
     return { path, normalized, size: s.size, mtime: s.mtime.toISOString(), etag: null };
   } catch {
@@ -52,9 +58,10 @@ async function candidateOf({ path: given, listed }: InputEntry, cwd: string): Pr
  */
 export async function skipUnchanged(
   group: InputEntry[],
-  options: { store: CatalogStore; cwd: string; force: boolean },
+  options: { store: CatalogStore; cwd: string; force: boolean; readTimeoutMs?: number },
 ): Promise<ChangedEntries> {
-  const candidates = await Promise.all(group.map((entry) => candidateOf(entry, options.cwd)));
+  const timeout = options.readTimeoutMs ?? FILE_READ_TIMEOUT_MS;
+  const candidates = await Promise.all(group.map((entry) => candidateOf(entry, options.cwd, timeout)));
   const known = options.force
     ? new Map()
     : await options.store.knownState(candidates.map((c) => c.normalized));
