@@ -3,10 +3,20 @@
  * (`== != < <= > >=`), `isin`, `is_null` / `is_not_null`, `startswith`, `contains` and `between` on one column.
  * Compiled into the computeir filter expression (`protocol/query-relation.ts`) exactly as the SDK does.
  */
-import { type DataType, Field, type Int, type Schema, type Timestamp, TimeUnit, Type } from "apache-arrow";
+import {
+  type DataType,
+  Field,
+  type Int,
+  Precision,
+  type Schema,
+  type Timestamp,
+  TimeUnit,
+  Type,
+} from "apache-arrow";
 import type { Expr, LiteralExpr, LiteralKindTag } from "../protocol/query-relation.js";
 import { LiteralKind } from "../protocol/query-relation.js";
 import { UnsupportedPredicate } from "./errors.js";
+import { float64ToHalfBits } from "./half-bits.js";
 
 export type Scalar = string | number | bigint | boolean | Date | Uint8Array;
 
@@ -188,14 +198,12 @@ function literal(type: DataType, value: Scalar, column: string): LiteralExpr {
       const kind = kinds[`${t.bitWidth}${t.isSigned ? "s" : "u"}`]!;
       return make(kind, t.bitWidth === 64 ? BigInt(value) : Number(value));
     }
-    case Type.Float:
+    case Type.Float: {
       if (typeof value !== "number") throw bad();
-      return make(
-        (type as DataType & { precision: number }).precision === 1
-          ? LiteralKind.Float32
-          : LiteralKind.Float64,
-        value,
-      );
+      const precision = (type as DataType & { precision: Precision }).precision;
+      if (precision === Precision.HALF) return make(LiteralKind.Float16, float64ToHalfBits(value));
+      return make(precision === Precision.SINGLE ? LiteralKind.Float32 : LiteralKind.Float64, value);
+    }
     case Type.Bool:
       if (typeof value !== "boolean") throw bad();
       return make(LiteralKind.Boolean, value);

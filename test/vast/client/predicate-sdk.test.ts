@@ -14,6 +14,7 @@ import {
   Decimal,
   Field,
   FixedSizeList,
+  Float16,
   Float32,
   Float64,
   Int8,
@@ -35,6 +36,7 @@ import {
 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { UnsupportedPredicate } from "../../../src/vast/client/errors.js";
+import { float64ToHalfBits } from "../../../src/vast/client/half-bits.js";
 import {
   anyOf,
   between,
@@ -81,6 +83,7 @@ const SCHEMA = new Schema([
   new Field("ts_us", new TimestampMicrosecond(), true),
   new Field("ts_ns", new TimestampNanosecond(), true),
   new Field("day", new DateDay(), true),
+  new Field("f16", new Float16(), true),
 ]);
 
 const AT = new Date("2026-02-15T01:02:03.456Z");
@@ -109,6 +112,16 @@ const CASES: Record<string, Predicate> = {
   lit_ts_us: [ge("ts_us", AT)],
   lit_ts_ns: [ge("ts_ns", AT)],
   lit_date: [eq("day", new Date("2026-02-15T00:00:00Z"))],
+  lit_f16: [eq("f16", 0.5)],
+  lit_f16_rounded: [lt("f16", 0.3)],
+  lit_f16_tie_to_even_down: [eq("f16", 2049)],
+  lit_f16_tie_to_even_up: [eq("f16", 2051)],
+  lit_f16_subnormal: [gt("f16", 6e-8)],
+  lit_f16_underflow: [ge("f16", 1e-8)],
+  lit_f16_negative_zero: [eq("f16", -0)],
+  lit_f16_max: [le("f16", 65504)],
+  lit_f16_overflow: [lt("f16", 65520)],
+  between_f16: [between("f16", -1.5, 2.5)],
   isin_one: [isin("i64", [5])],
   isin_strings: [isin("s", ["a", "b"])],
   startswith_empty: [startsWith("s", "")],
@@ -155,6 +168,55 @@ describe.skipIf(!hasSdk)(
     it("the SDK harness produced every case", () => {
       expect(run?.stderr ?? "").toBe("");
       expect(Object.keys(sdk).sort()).toEqual(Object.keys(CASES).sort());
+    });
+
+    it("float16 literals are rounded as the SDK rounds them (numpy's float16), on 5,000 values", () => {
+      // Edge values (ties, binade edges, subnormals, overflow) and random doubles over the half range.
+      const values: number[] = [
+        0,
+        -0,
+        1,
+        -1,
+        65504,
+        65519.99,
+        65520,
+        1e6,
+        -1e6,
+        Number.NaN,
+        Infinity,
+        -Infinity,
+      ];
+      for (let e = -26; e <= 16; e++)
+        for (const f of [
+          1,
+          1 + 2 ** -11,
+          1 + 2 ** -11 + 2 ** -40,
+          1.5 + 2 ** -11,
+          2 - 2 ** -12,
+          2 - 2 ** -13,
+        ])
+          values.push(f * 2 ** e, -f * 2 ** e);
+      let seed = 12345;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      while (values.length < 5000) values.push((random() - 0.5) * 2 ** Math.floor(random() * 44 - 26));
+      const hex = values.map((v) => {
+        const b = Buffer.alloc(8);
+        b.writeDoubleBE(v);
+        return b.toString("hex");
+      });
+      const script =
+        "import json, sys, struct, warnings\nimport numpy as np\nwarnings.simplefilter('ignore')\n" +
+        "vals = [struct.unpack('>d', bytes.fromhex(h))[0] for h in json.load(sys.stdin)]\n" +
+        "print(json.dumps([int(np.float16(v).view(np.uint16)) for v in vals]))";
+      const numpy = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(hex), encoding: "utf8" });
+      expect(numpy.status, numpy.stderr).toBe(0);
+      const expected = JSON.parse(numpy.stdout) as number[];
+      const ours = values.map(float64ToHalfBits);
+      const differ = values.flatMap((v, i) => (ours[i] === expected[i] ? [] : [[v, ours[i], expected[i]]]));
+      expect(differ).toEqual([]);
     });
 
     for (const [name, predicate] of Object.entries(CASES)) {
