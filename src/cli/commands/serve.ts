@@ -82,7 +82,9 @@ export function registerServe(program: Command): void {
         : {}),
       maxSockets: Math.min(options.maxInFlight, 256),
     });
-    const objects = objectInspector(s3Options ? s3Inspector(createS3Client(s3Options)) : null);
+    const objects = objectInspector(
+      s3Options ? s3Inspector(createS3Client(s3Options), s3Options.maxSockets ?? 64) : null,
+    );
     const service = new InspectionService({
       store,
       objects,

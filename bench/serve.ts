@@ -1,0 +1,384 @@
+/**
+ * Event-driven ingest, in one run against one emulator (S3 + VAST DataBase on one port, a child process):
+ *   serve (batched)   = `exr-inspector serve --backend vast`: ranged S3 reads, micro-batching (one transaction
+ *                       per batch), one catalog session for the process
+ *   serve (unbatched) = the same with `--no-batching`: one transaction per event
+ *   seed              = python/bench/seed_serve.py: the seed's handler pattern (boto3 256 KiB GET, OpenImageIO
+ *                       on a temporary file, one vastdb SDK transaction per file)
+ * at 1, 8 and 64 concurrent senders (serve: HTTP clients posting the emulator trigger's CloudEvents; seed: that
+ * many worker threads, each one function instance). Events/s and p50/p99 latency per event; same-run ratios.
+ * Objects: `exr-inspector generate` frames (100–460 KB, realistic headers), uploaded once; every run writes
+ * into a fresh schema, so every event is an insert.
+ *
+ * Usage: npm run bench:serve [-- --events 200] [-- --concurrency 1,8,64] [-- --designs batched,unbatched,seed]
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { HTTP } from "cloudevents";
+import { createS3Client } from "../src/io/s3-client.js";
+import { objectCreatedEvent } from "../src/vast/emulator/notify/object-event.js";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+const EVENTS = Number(arg("--events", "200"));
+const CONCURRENCY = arg("--concurrency", "1,8,64").split(",").map(Number);
+const DESIGNS = arg("--designs", "batched,unbatched,seed").split(",");
+/** Directory for V8 CPU profiles of the serve processes (`--cpu-prof`), when given. */
+const PROFILE_DIR = arg("--profile-dir", "");
+const REPO = resolve(import.meta.dirname, "../../..");
+const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
+const CLI = resolve(REPO, "dist/cli/main.js");
+const EMULATOR = resolve(REPO, "dist/vast/emulator/main.js");
+const ACCESS = "BenchAK";
+const SECRET = "BenchSecretKey1";
+const BUCKET = "renders";
+
+interface Result {
+  design: string;
+  concurrency: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the CPU went, per event: the emulator (S3 + tabular API) and the ingest side (serve or the Python). */
+const cpuNote = (n: number, ingest: number, emulator: number) =>
+  `CPU per event: ingest ${((ingest / n) * 1000).toFixed(1)} ms, emulator ${((emulator / n) * 1000).toFixed(1)} ms`;
+
+let emulatorPid: number | undefined;
+
+interface Uploaded {
+  key: string;
+  size: number;
+  etag: string;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((done, fail) =>
+    execFile(cmd, args, { env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stderr}`)) : done(stdout),
+    ),
+  );
+}
+
+async function startChild(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  child.once("exit", (code) => {
+    if (code) process.stderr.write(`${args[1] ?? cmd} exited ${code}: ${err}\n`);
+  });
+  return child;
+}
+
+async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
+  const child = await startChild(
+    process.execPath,
+    [
+      EMULATOR,
+      "--port",
+      "0",
+      "--bucket",
+      "vastdb",
+      "--bucket",
+      BUCKET,
+      "--access-key",
+      ACCESS,
+      "--secret-key",
+      SECRET,
+      "--quiet",
+    ],
+    process.env,
+  );
+  const url = await new Promise<string>((ok, fail) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    child.once("exit", () => fail(new Error("emulator exited")));
+  });
+  return { url, child };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.name.endsWith(".exr")) out.push(p);
+  }
+  return out.sort();
+}
+
+async function upload(url: string, dir: string): Promise<Uploaded[]> {
+  const { client } = createS3Client({
+    endpointUrl: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
+  });
+  const files = (await walk(dir)).slice(0, EVENTS);
+  const out: Uploaded[] = [];
+  for (const f of files) {
+    const key = `frames/${relative(dir, f)}`;
+    const body = await readFile(f);
+    const put = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+    out.push({ key, size: body.length, etag: put.ETag! });
+  }
+  client.destroy();
+  return out;
+}
+
+function vastEnvironment(url: string, schema: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith("AWS_") && !k.startsWith("VAST_DB_")) env[k] = v;
+  return {
+    ...env,
+    VAST_DB_ENDPOINT: url,
+    VAST_DB_ACCESS_KEY: ACCESS,
+    VAST_DB_SECRET_KEY: SECRET,
+    VAST_DB_BUCKET: "vastdb",
+    VAST_DB_SCHEMA: schema,
+    LOG_LEVEL: "warn",
+  };
+}
+
+let schemaCounter = 0;
+const freshSchema = (design: string, c: number) => `bench_${design}_${c}_${process.pid}_${schemaCounter++}`;
+
+async function runServe(
+  url: string,
+  objects: Uploaded[],
+  concurrency: number,
+  batched: boolean,
+): Promise<Result> {
+  const design = batched ? "serve (batched)" : "serve (unbatched)";
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = await startChild(
+    process.execPath,
+    [
+      ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      CLI,
+      "serve",
+      "--backend",
+      "vast",
+      "--port",
+      String(port),
+      ...(batched ? [] : ["--no-batching"]),
+    ],
+    vastEnvironment(url, freshSchema(batched ? "b" : "u", concurrency)),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
+    } catch {
+      if (Date.now() > deadline) throw new Error("serve did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const emulatorCpu = await cpuSeconds(emulatorPid);
+  const serveCpu = await cpuSeconds(child.pid);
+  const split = { inspect: 0, persist: 0, bytes: 0 };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < objects.length) {
+        const o = objects[next++]!;
+        const message = HTTP.binary(
+          objectCreatedEvent({
+            bucket: BUCKET,
+            key: o.key,
+            size: o.size,
+            etag: o.etag,
+            eventName: "ObjectCreated:Put",
+            time: new Date(),
+          }),
+        );
+        const t0 = performance.now();
+        const res = await fetch(base, {
+          method: "POST",
+          headers: message.headers as Record<string, string>,
+          body: String(message.body),
+          signal: AbortSignal.timeout(120_000),
+        });
+        const body = (await res.json()) as {
+          persistence: { inserted: boolean };
+          stats: { inspect_ms: number; persist_ms: number; bytes_read: number };
+        };
+        latencies.push(performance.now() - t0);
+        split.inspect += body.stats.inspect_ms;
+        split.persist += body.stats.persist_ms;
+        split.bytes += body.stats.bytes_read;
+        if (res.status !== 200 || !body.persistence.inserted) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuNote(
+    objects.length,
+    (await cpuSeconds(child.pid)) - serveCpu,
+    (await cpuSeconds(emulatorPid)) - emulatorCpu,
+  );
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  if (failures) throw new Error(`${design}: ${failures} events not inserted`);
+  const n = objects.length;
+  console.log(
+    `      (${design}, ${concurrency}: mean inspect ${(split.inspect / n).toFixed(1)} ms, mean wait for the commit ${(split.persist / n).toFixed(1)} ms, ${(split.bytes / n / 1024).toFixed(0)} KiB read per object; ${cpu})`,
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    design,
+    concurrency,
+    events: objects.length,
+    seconds,
+    eventsPerSecond: objects.length / seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
+}
+
+async function runSeed(url: string, keysFile: string, events: number, concurrency: number): Promise<Result> {
+  const emulatorCpu = await cpuSeconds(emulatorPid);
+  const out = await run(
+    PYTHON,
+    [
+      resolve(REPO, "python/bench/seed_serve.py"),
+      url,
+      "vastdb",
+      freshSchema("seed", concurrency),
+      keysFile,
+      "--object-bucket",
+      BUCKET,
+      "--concurrency",
+      String(concurrency),
+    ],
+    { ...process.env, AWS_ACCESS_KEY_ID: ACCESS, AWS_SECRET_ACCESS_KEY: SECRET },
+  );
+  const r = JSON.parse(out.trim().split("\n").pop()!) as {
+    seconds: number;
+    events_per_second: number;
+    p50_ms: number;
+    p99_ms: number;
+    inserted: number;
+    failed: number;
+    cpu_seconds: number;
+  };
+  console.log(
+    `      (seed, ${concurrency}: ${cpuNote(events, r.cpu_seconds, (await cpuSeconds(emulatorPid)) - emulatorCpu)})`,
+  );
+  if (r.inserted !== events)
+    throw new Error(`seed: ${r.inserted} of ${events} inserted (${r.failed} failed)`);
+  return {
+    design: "seed (per-file transaction)",
+    concurrency,
+    events,
+    seconds: r.seconds,
+    eventsPerSecond: r.events_per_second,
+    p50: r.p50_ms,
+    p99: r.p99_ms,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "exr-bench-serve-"));
+  const emulator = await startEmulator();
+  emulatorPid = emulator.child.pid;
+  const load = [loadavg()];
+  try {
+    await run(process.execPath, [
+      CLI,
+      "generate",
+      join(dir, "tree"),
+      "--sequences",
+      String(Math.ceil(EVENTS / 10)),
+      "--frames",
+      "10",
+    ]);
+    const objects = await upload(emulator.url, join(dir, "tree"));
+    const bytes = (
+      await Promise.all((await walk(join(dir, "tree"))).slice(0, EVENTS).map((f) => stat(f)))
+    ).reduce((n, s) => n + s.size, 0);
+    const keysFile = join(dir, "keys.txt");
+    await writeFile(keysFile, `${objects.map((o) => o.key).join("\n")}\n`);
+    console.log(
+      `bench:serve — ${new Date().toISOString()}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    );
+    console.log(
+      `${objects.length} objects (${(bytes / objects.length / 1024).toFixed(0)} KiB average), emulator ${emulator.url}`,
+    );
+    const results: Result[] = [];
+    for (const c of CONCURRENCY) {
+      for (const d of DESIGNS) {
+        const r =
+          d === "seed"
+            ? await runSeed(emulator.url, keysFile, objects.length, c)
+            : await runServe(emulator.url, objects, c, d === "batched");
+        results.push(r);
+        console.log(
+          `  ${String(c).padStart(2)} senders  ${r.design.padEnd(28)} ${r.eventsPerSecond.toFixed(1).padStart(7)} events/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`,
+        );
+      }
+      load.push(loadavg());
+    }
+    console.log("same-run ratios (events/s):");
+    for (const c of CONCURRENCY) {
+      const of = (prefix: string) => results.find((r) => r.concurrency === c && r.design.startsWith(prefix));
+      const seed = of("seed");
+      const batched = of("serve (batched)");
+      const unbatched = of("serve (unbatched)");
+      if (seed && batched)
+        console.log(
+          `  ${String(c).padStart(2)} senders: serve batched / seed = ${(batched.eventsPerSecond / seed.eventsPerSecond).toFixed(1)}×` +
+            (unbatched
+              ? `, unbatched / seed = ${(unbatched.eventsPerSecond / seed.eventsPerSecond).toFixed(1)}×, batched / unbatched = ${(batched.eventsPerSecond / unbatched.eventsPerSecond).toFixed(1)}×`
+              : ""),
+        );
+    }
+    const best = (prefix: string) =>
+      Math.max(...results.filter((r) => r.design.startsWith(prefix)).map((r) => r.eventsPerSecond));
+    if (DESIGNS.includes("seed") && DESIGNS.includes("batched"))
+      console.log(
+        `  best serve batched / best seed = ${(best("serve (batched)") / best("seed")).toFixed(1)}× (goal ≥ 20×)`,
+      );
+    console.log(
+      `load average (1 min) during the run: ${load.map((l) => l[0]!.toFixed(1)).join(" → ")} (shared machine)`,
+    );
+  } finally {
+    emulator.child.kill("SIGTERM");
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
