@@ -1,15 +1,16 @@
 /**
- * The export format shared by every backend: one Parquet file per catalog table with exactly the catalog columns,
+ * The export format shared by every backend: one Parquet file per stored table with exactly the catalog columns
+ * (`validation_results.parquet` is absent from exports made before verdicts existed),
  * and `manifest.json` naming the format, the schema version and the row count of each table.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { CATALOG_SCHEMA_VERSION, type CatalogTable } from "./tables.js";
+import { CATALOG_SCHEMA_VERSION, type StoredTable } from "./tables.js";
 
 const MANIFEST_FILE = "manifest.json";
 const FORMAT = "exr-inspector-catalog";
 
-export function backupTableFile(dir: string, table: CatalogTable): string {
+export function backupTableFile(dir: string, table: StoredTable): string {
   return path.join(dir, `${table}.parquet`);
 }
 

@@ -34,6 +34,15 @@ export function verdictSets(rows: readonly ValidationResultRow[]): Map<string, V
   return out;
 }
 
+/** Restoring an export: the backup's verdict sets of the pairs the catalog holds none of (existing ones are kept). */
+export function setsToRestore(
+  backup: readonly ValidationResultRow[],
+  stored: readonly Pick<ValidationResultRow, "file_id" | "policy_id">[],
+): ValidationResultRow[] {
+  const present = new Set(stored.map((r) => verdictSetKey(r.file_id, r.policy_id)));
+  return backup.filter((r) => !present.has(verdictSetKey(r.file_id, r.policy_id)));
+}
+
 /**
  * For stores without keys (VAST): two writers of the same pair may both have inserted before either deleted the
  * other's rows. Readers keep, per (file_id, policy_id), only the rows of the latest `checked_at`.

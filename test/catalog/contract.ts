@@ -196,7 +196,7 @@ export function describeCatalogContract(name: string, makeStore: () => Promise<C
       expect((await store.counts()).files).toBe(2);
     });
 
-    it("export/import round-trips every row losslessly (vectors and timestamps included)", async () => {
+    it("export/import round-trips every row losslessly (vectors, timestamps and verdicts included)", async () => {
       const recs = [
         record({ path: "/r/x.exr", parts: 2 }),
         record({ path: "/r/y.exr", pass: "cryptomatte", renderer: "vray" }),
@@ -204,12 +204,29 @@ export function describeCatalogContract(name: string, makeStore: () => Promise<C
       ];
       await store.upsertBatch(recs, T0);
       await store.upsertBatch([record({ path: "/r/x.exr", parts: 2 }, T1)], T1);
+      const [x, y] = [recs[0]!.file.file_id, recs[1]!.file.file_id];
+      await store.putValidationResults([
+        verdict(x, "p1", "r1", "fail", T1),
+        verdict(x, "p1", "r2w", "pass", T1),
+        verdict(y, "p1", "r1", "pass", T0),
+      ]);
       await store.exportTo(dir);
       const restored = await makeStore();
       others.push(restored);
       await restored.init();
       await restored.importFrom(dir);
+      // Importing again keeps what is there (a pair already judged is not replaced by the backup's set).
+      await restored.putValidationResults([verdict(y, "p1", "r9", "fail", T2)]);
+      await restored.importFrom(dir);
       expect(await restored.counts()).toEqual(await store.counts());
+      const exported = await storedVerdicts(store);
+      expect(exported).toHaveLength(3);
+      expect(await storedVerdicts(restored)).toEqual(
+        [
+          ...exported.filter((row) => row[0] !== y),
+          asStored(verdict(y, "p1", "r9", "fail", T2), "2026-09-15 08:00:00"),
+        ].sort((a, b) => (`${a[0]}${a[2]}` < `${b[0]}${b[2]}` ? -1 : 1)),
+      );
       for (const r of recs) {
         expect(await restored.getRecord(r.file.file_id)).toEqual(await store.getRecord(r.file.file_id));
       }

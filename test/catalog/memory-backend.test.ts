@@ -19,12 +19,12 @@ import { inRecordOrder } from "../../src/catalog/record-order.js";
 import type { CatalogRecord, ValidationResultRow } from "../../src/catalog/rows.js";
 import { nearestFiles } from "../../src/catalog/similarity.js";
 import { withMirror } from "../../src/catalog/sql-engine/mirror.js";
-import { readBackup } from "../../src/catalog/sql-engine/read-backup.js";
+import { readBackup, readBackupVerdicts } from "../../src/catalog/sql-engine/read-backup.js";
 import { runReadOnly } from "../../src/catalog/sql-engine/read-only-query.js";
 import { writeBackup } from "../../src/catalog/sql-engine/write-backup.js";
 import { CHILD_TABLES } from "../../src/catalog/tables.js";
 import { dedupeBatch, upsertOutcomes } from "../../src/catalog/upsert-batch.js";
-import { type VerdictSet, verdictSets } from "../../src/catalog/validation-results.js";
+import { setsToRestore, type VerdictSet, verdictSets } from "../../src/catalog/validation-results.js";
 import { describeCatalogContract } from "./contract.js";
 
 class MemoryCatalogStore implements CatalogStore {
@@ -140,6 +140,8 @@ class MemoryCatalogStore implements CatalogStore {
   async importFrom(dir: string): Promise<void> {
     for (const r of await readBackup(dir))
       if (!this.#files.has(r.file.file_id)) this.#files.set(r.file.file_id, r);
+    const stored = [...this.#verdicts.values()];
+    await this.putValidationResults(setsToRestore(await readBackupVerdicts(dir), stored));
   }
 
   async close(): Promise<void> {}

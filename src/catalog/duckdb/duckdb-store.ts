@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
@@ -32,6 +33,7 @@ import {
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
+  STORED_TABLES,
   VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
 import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
@@ -427,7 +429,7 @@ export class DuckDbCatalogStore implements CatalogStore {
     return this.committed(async () => {
       await mkdir(dir, { recursive: true });
       const rows: Record<string, number> = {};
-      for (const table of CATALOG_TABLES) {
+      for (const table of STORED_TABLES) {
         const file = backupTableFile(dir, table);
         const source =
           table === "files"
@@ -452,6 +454,13 @@ export class DuckDbCatalogStore implements CatalogStore {
             `INSERT INTO ${SCHEMA}.${table} BY NAME SELECT * FROM read_parquet(${sqlString(file)}) ON CONFLICT DO NOTHING`,
           );
         }
+        const verdicts = backupTableFile(dir, "validation_results");
+        // Exports from before verdicts existed have no such file; a (file, policy) already judged here is kept.
+        if (existsSync(verdicts))
+          await this.connection.run(`INSERT INTO ${SCHEMA}.validation_results BY NAME
+SELECT b.* FROM read_parquet(${sqlString(verdicts)}) b
+WHERE NOT EXISTS (SELECT 1 FROM ${SCHEMA}.validation_results v
+                  WHERE v.file_id = b.file_id AND v.policy_id = b.policy_id)`);
         await this.connection.run(BACKFILL_SKETCHES);
       });
     });

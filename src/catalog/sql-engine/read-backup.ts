@@ -1,7 +1,22 @@
 /** Reads an export (catalog/backup-manifest.ts) back into records, for backends that cannot read Parquet. */
+
+import { existsSync } from "node:fs";
 import { backupTableFile, checkBackupManifest } from "../backup-manifest.js";
-import type { AttributeRow, CatalogRecord, ChannelRow, FileRow, PartRow } from "../rows.js";
-import { CATALOG_SCHEMA, CATALOG_TABLES, type CatalogTable, TABLE_COLUMNS } from "../tables.js";
+import type {
+  AttributeRow,
+  CatalogRecord,
+  ChannelRow,
+  FileRow,
+  PartRow,
+  ValidationResultRow,
+} from "../rows.js";
+import {
+  CATALOG_SCHEMA,
+  CATALOG_TABLES,
+  type CatalogTable,
+  TABLE_COLUMNS,
+  VALIDATION_RESULT_COLUMNS,
+} from "../tables.js";
 import { withMirror } from "./mirror.js";
 import { sqlString } from "./sql-literals.js";
 import { rowFromObject } from "./values.js";
@@ -31,5 +46,19 @@ export async function readBackup(dir: string): Promise<CatalogRecord[]> {
       }
     }
     return [...byId.values()];
+  });
+}
+
+/** The export's policy verdicts (none when it predates them). */
+export async function readBackupVerdicts(dir: string): Promise<ValidationResultRow[]> {
+  await checkBackupManifest(dir);
+  const file = backupTableFile(dir, "validation_results");
+  if (!existsSync(file)) return [];
+  return withMirror({}, async (connection) => {
+    const names = VALIDATION_RESULT_COLUMNS.map((c) => c.name).join(", ");
+    const r = await connection.runAndReadAll(`SELECT ${names} FROM read_parquet(${sqlString(file)})`);
+    return r
+      .getRowObjectsJS()
+      .map((o) => rowFromObject(VALIDATION_RESULT_COLUMNS, o as Record<string, unknown>));
   });
 }

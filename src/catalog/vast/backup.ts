@@ -1,7 +1,15 @@
-import { readBackup } from "../sql-engine/read-backup.js";
+import { readBackup, readBackupVerdicts } from "../sql-engine/read-backup.js";
 import { writeBackup } from "../sql-engine/write-backup.js";
-import { CATALOG_TABLES, type CatalogTable, CHILD_TABLES, TABLE_COLUMNS } from "../tables.js";
+import {
+  CATALOG_TABLES,
+  CHILD_TABLES,
+  type StoredTable,
+  TABLE_COLUMNS,
+  VALIDATION_RESULT_COLUMNS,
+} from "../tables.js";
+import { setsToRestore } from "../validation-results.js";
 import { chunks, type VastTables } from "./vast-tables.js";
+import { putValidationResults, readVerdicts } from "./verdicts.js";
 import { winnerChildren, winnerFiles } from "./winner-rows.js";
 import { writeFiles } from "./write-files.js";
 
@@ -13,17 +21,26 @@ export async function exportTo(tables: VastTables, dir: string): Promise<void> {
   const all = Object.fromEntries(CATALOG_TABLES.map((t) => [t, TABLE_COLUMNS[t].map((c) => c.name)]));
   const rows = await tables.read(async (tx) => {
     const files = await winnerFiles(tables, tx, all.files!);
-    const out: Partial<Record<CatalogTable, Record<string, unknown>[]>> = {
+    const out: Partial<Record<StoredTable, Record<string, unknown>[]>> = {
       files: files.rows as unknown as Record<string, unknown>[],
     };
     for (const table of CHILD_TABLES)
       out[table] = await winnerChildren(tables, tx, table, all[table]!, files.tokens);
+    const verdicts = await readVerdicts(
+      tables,
+      tx,
+      VALIDATION_RESULT_COLUMNS.map((c) => c.name),
+    );
+    out.validation_results = verdicts as unknown as Record<string, unknown>[];
     return out;
   });
   await writeBackup(dir, rows);
 }
 
-/** Restores an export: files absent from the catalog are inserted with their children, values unchanged. */
+/**
+ * Restores an export: files absent from the catalog are inserted with their children, values unchanged; then the
+ * verdict sets of the (file, policy) pairs the catalog has none of.
+ */
 export async function importFrom(
   tables: VastTables,
   dir: string,
@@ -34,4 +51,8 @@ export async function importFrom(
   for (const chunk of chunks(records, filesPerTransaction)) {
     await writeFiles(tables, chunk, { occurrences: new Map(), now: new Date(), reinspect: false });
   }
+  const verdicts = await readBackupVerdicts(dir);
+  if (verdicts.length === 0) return;
+  const stored = await tables.read((tx) => readVerdicts(tables, tx, ["file_id", "policy_id"]));
+  await putValidationResults(tables, setsToRestore(verdicts, stored));
 }

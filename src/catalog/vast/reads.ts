@@ -110,8 +110,10 @@ export async function query(tables: VastTables, sql: string): Promise<QueryResul
       const columns = needed[table];
       if (columns && tokens) out[table] = await winnerChildren(tables, tx, table, columns, tokens);
     }
-    if (needed.validation_results)
-      out.validation_results = await readVerdicts(tables, tx, needed.validation_results);
+    if (needed.validation_results) {
+      const verdicts = await readVerdicts(tables, tx, needed.validation_results);
+      out.validation_results = verdicts as unknown as Record<string, unknown>[];
+    }
     return out;
   });
   return withMirror(rows, (c) => runSandboxedQuery(c, sql), { sandboxed: true });

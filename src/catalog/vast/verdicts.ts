@@ -36,16 +36,18 @@ export async function putValidationResults(tables: VastTables, rows: ValidationR
   });
 }
 
-/** The stored verdicts (the latest set of each file and policy) with the requested columns. */
+/** The stored verdicts (the latest set of each file and policy), only the requested columns filled in. */
 export async function readVerdicts(
   tables: VastTables,
   tx: Transaction,
   columns: string[],
-): Promise<Record<string, unknown>[]> {
-  const t = await tables.select(tx, "validation_results", columns);
+): Promise<ValidationResultRow[]> {
+  // The latest set is chosen by these, whatever the caller wants.
+  const wanted = new Set([...columns, "file_id", "policy_id", "rule_id", "checked_at"]);
+  const t = await tables.select(tx, "validation_results", [...wanted]);
   if (!t) return [];
-  const specs = VALIDATION_RESULT_COLUMNS.filter((c) => columns.includes(c.name));
-  return latestVerdicts(tableToRows<ValidationResultRow>(t, specs)) as unknown as Record<string, unknown>[];
+  const specs = VALIDATION_RESULT_COLUMNS.filter((c) => wanted.has(c.name));
+  return latestVerdicts(tableToRows<ValidationResultRow>(t, specs));
 }
 
 /** Row ids of the verdicts of the given files (cleanup). */
