@@ -85,6 +85,8 @@ describe("publish → 3 consumers on VAST → the catalog equals scan", () => {
       "vast",
       "--retry-delay-ms",
       "100",
+      "--session-timeout",
+      "10",
     ];
     const t1 = performance.now();
     for (let i = 0; i < 3; i++) consumers.push(await startConsume(args, env));

@@ -27,6 +27,7 @@ interface ConsumeCliOptions extends CatalogCliOptions, RemoteCliOptions {
   metricsHost: string;
   metricsPort?: number;
   drainTimeout: number;
+  sessionTimeout: number;
   allFiles?: boolean;
   clientId: string;
 }
@@ -81,6 +82,12 @@ export function registerConsume(program: Command): void {
           parsePositiveInt,
           30,
         )
+        .option(
+          "--session-timeout <s>",
+          "a member silent this long (crashed, killed) loses its partitions to the others (6–300)",
+          parsePositiveInt,
+          30,
+        )
         .option("--all-files", "inspect objects whatever their name (default: only *.exr)")
         .option("--client-id <id>", "Kafka client id", "exr-inspector-consume"),
     ),
@@ -91,6 +98,10 @@ export function registerConsume(program: Command): void {
     } catch (err) {
       throw new UsageError(`--brokers: ${(err as Error).message}`);
     }
+    if (options.sessionTimeout < 6 || options.sessionTimeout > 300)
+      throw new UsageError(
+        "--session-timeout must be between 6 and 300 seconds (the broker's default bounds)",
+      );
     const logger = createLogger(process.env, process.stdout, "exr-inspector-consume").child({
       group: options.group,
     });
@@ -123,6 +134,7 @@ export function registerConsume(program: Command): void {
       partitionsConcurrently: options.partitionsConcurrently,
       allFiles: options.allFiles ?? false,
       cwd: process.cwd(),
+      sessionTimeoutMs: options.sessionTimeout * 1000,
     });
     let endpoint: MetricsEndpoint | null = null;
     const closeAll = async () => {
