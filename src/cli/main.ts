@@ -29,7 +29,9 @@ try {
     process.exitCode = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`exr-inspector: ${escapeControl(message)}\n`);
+    // Line by line: a multi-line message (DuckDB's error with the query and a caret) stays readable, and no
+    // other control character from it reaches the terminal.
+    process.stderr.write(`exr-inspector: ${message.split("\n").map(escapeControl).join("\n")}\n`);
     process.exitCode = exitCodeForError(err);
   }
 }

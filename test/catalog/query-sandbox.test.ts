@@ -105,6 +105,13 @@ describe("query sandbox", () => {
     }
     expect(existsSync(outDir)).toBe(false);
     expect(existsSync(path.join(home, ".duckdb"))).toBe(false);
+    // DuckDB's multi-line refusal is printed as lines (the query and its caret), not with escaped newlines.
+    const refused = await runCli(["sql", "--db", db, "SELECT * FROM read_csv('/etc/passwd')"], {
+      HOME: home,
+    });
+    expect(refused.stderr).toMatch(/^exr-inspector: Permission Error: .*disabled by configuration$/m);
+    expect(refused.stderr).toMatch(/^LINE 1: SELECT \* FROM read_csv/m);
+    expect(refused.stderr).not.toContain("\\n");
     const empty = await runCli(["sql", "--db", db, ""]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/empty query/);
