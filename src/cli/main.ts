@@ -19,7 +19,7 @@ program
       "(hung mount), 143 SIGTERM. See docs/codes.md.",
   );
 
-registerCommands(program);
+await registerCommands(program, process.argv.slice(2));
 
 try {
   await program.parseAsync(process.argv);

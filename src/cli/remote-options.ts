@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_REMOTE_CONCURRENCY, type RemoteSettings } from "../io/remote-inputs.js";
+import { DEFAULT_REMOTE_CONCURRENCY } from "../io/remote-defaults.js";
+import type { RemoteSettings } from "../io/remote-inputs.js";
 
 export interface RemoteCliOptions {
   endpointUrl?: string;

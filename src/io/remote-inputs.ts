@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import { createInterface } from "node:readline";
 import picomatch from "picomatch";
 import { HttpSource } from "./http-source.js";
+import { DEFAULT_REMOTE_CONCURRENCY } from "./remote-defaults.js";
 import type { RemoteObjectSource } from "./remote-object.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./remote-retry.js";
 import { type ConfiguredS3, createS3Client, type S3ClientOptions } from "./s3-client.js";
@@ -36,9 +37,6 @@ export interface RemoteSettings extends Omit<S3ClientOptions, "credentials"> {
    */
   s3Gets?: "direct" | "sdk";
 }
-
-/** Objects in flight at once: enough to keep a LAN endpoint with tens of milliseconds of latency busy. */
-export const DEFAULT_REMOTE_CONCURRENCY = 64;
 
 /** What a listing already told about an object (so a scan can skip it unread). */
 export interface ListedFacts {

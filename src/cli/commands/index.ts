@@ -1,41 +1,41 @@
 import type { Command } from "commander";
-import { registerCleanup } from "./cleanup.js";
-import { registerConsume } from "./consume.js";
-import { registerDb } from "./db.js";
-import { registerDoctor } from "./doctor.js";
-import { registerExport } from "./export.js";
-import { registerGenerate } from "./generate.js";
-import { registerImport } from "./import.js";
-import { registerInspect } from "./inspect.js";
-import { registerPublish } from "./publish.js";
-import { registerReport } from "./report.js";
-import { registerScan } from "./scan.js";
-import { registerSequences } from "./sequences.js";
-import { registerServe } from "./serve.js";
-import { registerSimilar } from "./similar.js";
-import { registerSql } from "./sql.js";
-import { registerStats } from "./stats.js";
-import { registerValidate } from "./validate.js";
-import { registerVerify } from "./verify.js";
 
-/** Each command lives in its own file and registers itself here, in the order `--help` lists them. */
-export function registerCommands(program: Command): void {
-  registerInspect(program);
-  registerValidate(program);
-  registerVerify(program);
-  registerStats(program);
-  registerSequences(program);
-  registerDb(program);
-  registerScan(program);
-  registerServe(program);
-  registerPublish(program);
-  registerConsume(program);
-  registerDoctor(program);
-  registerSimilar(program);
-  registerSql(program);
-  registerReport(program);
-  registerCleanup(program);
-  registerExport(program);
-  registerImport(program);
-  registerGenerate(program);
+type Register = (program: Command) => void;
+
+/**
+ * Each command lives in its own file and registers itself; listed in the order `--help` shows them. Loaded on
+ * demand: a run loads only its own command's module (and so only the packages it uses — no DuckDB, Arrow, Kafka
+ * or AWS SDK for `inspect`), while `--help` and an unknown command load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  inspect: async () => (await import("./inspect.js")).registerInspect,
+  validate: async () => (await import("./validate.js")).registerValidate,
+  verify: async () => (await import("./verify.js")).registerVerify,
+  stats: async () => (await import("./stats.js")).registerStats,
+  sequences: async () => (await import("./sequences.js")).registerSequences,
+  db: async () => (await import("./db.js")).registerDb,
+  scan: async () => (await import("./scan.js")).registerScan,
+  serve: async () => (await import("./serve.js")).registerServe,
+  publish: async () => (await import("./publish.js")).registerPublish,
+  consume: async () => (await import("./consume.js")).registerConsume,
+  doctor: async () => (await import("./doctor.js")).registerDoctor,
+  similar: async () => (await import("./similar.js")).registerSimilar,
+  sql: async () => (await import("./sql.js")).registerSql,
+  report: async () => (await import("./report.js")).registerReport,
+  cleanup: async () => (await import("./cleanup.js")).registerCleanup,
+  export: async () => (await import("./export.js")).registerExport,
+  import: async () => (await import("./import.js")).registerImport,
+  generate: async () => (await import("./generate.js")).registerGenerate,
+};
+
+/** The command a command line names: its first word that is not an option. */
+function commandNamed(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith("-"));
+}
+
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const named = commandNamed(args);
+  const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
-import { hasRemoteInputs } from "../../io/remote-inputs.js";
+import { isRemote } from "../../io/s3-uri.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { EXIT } from "../exit-codes.js";
@@ -8,7 +8,6 @@ import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { type Rendered, type RenderKind, render } from "./render.js";
 import { judged, type RenderRequest, timedReads } from "./render-files.js";
-import { renderMixedPaths } from "./run-remote.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
@@ -47,7 +46,8 @@ export function defaultJobs(): number {
 
 /** Expands the paths, inspects and renders every file, and emits the rendered files in input order. */
 export async function renderPaths(options: RunOptions): Promise<RunSummary> {
-  if (hasRemoteInputs(options.paths)) return renderMixedPaths(options);
+  // Objects need the AWS SDK: loaded only by runs that name one.
+  if (options.paths.some(isRemote)) return (await import("./run-remote.js")).renderMixedPaths(options);
   const entries = walkPaths(options.paths, options.stdin ? { stdin: options.stdin } : {});
   const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
   const emit = async (item: Rendered) => {
