@@ -3,7 +3,8 @@
  *   ours (library) = inspectFileSync() one file at a time (headers, offset tables, last-chunk check,
  *                    derivation, validation), the result objects only
  *   ours (CLI)     = what `exr-inspector inspect --format ndjson` does: walk the paths, inspect, render
- *                    each result as a JSON line, in input order; in this thread and on N worker threads
+ *                    each result as a JSON line, in input order; with --jobs 1 (the first 256 files on this
+ *                    thread with timed reads, then one worker thread) and on N worker threads
  *   floor          = open + read 64 KiB + close (the I/O any header reader must do), in this thread and
  *                    on the same N worker threads
  *   exrinfo        = OpenEXR's C tool, one process with every file of the x10 list as arguments (when installed)
@@ -222,9 +223,9 @@ async function main(): Promise<void> {
     "| contender | files/s |",
     "| --- | ---: |",
     `| exr-inspector library: \`inspectFileSync(path)\`, one file at a time, this thread | ${fmt(med.ours1 ?? null)} |`,
-    `| exr-inspector CLI path (\`inspect --format ndjson --jobs 1\`: walk, inspect, render JSON lines), this thread | ${fmt(med.cli1 ?? null)} |`,
+    `| exr-inspector CLI path (\`inspect --format ndjson --jobs 1\`: walk, inspect, render JSON lines; the first 256 files on this thread with timed reads, the rest on 1 worker thread started by the run) | ${fmt(med.cli1 ?? null)} |`,
     `| exr-inspector CLI path (\`inspect --format ndjson --jobs ${jobs}\`), ${jobs} worker threads | ${fmt(med.cliN ?? null)} |`,
-    `| exr-inspector \`validate\` path (the same inspection, findings printed: short output like exrinfo's), this thread | ${fmt(med.validate1 ?? null)} |`,
+    `| exr-inspector \`validate --jobs 1\` path (the same inspection, findings printed: short output like exrinfo's; threads as for --jobs 1 above) | ${fmt(med.validate1 ?? null)} |`,
     `| exr-inspector \`validate --jobs ${jobs}\` path, ${jobs} worker threads | ${fmt(med.validateN ?? null)} |`,
     `| raw floor: openSync + readSync 64 KiB + closeSync, this thread | ${fmt(med.floorSync ?? null)} |`,
     `| raw floor, the same on ${jobs} worker threads | ${fmt(med.floorN ?? null)} |`,
