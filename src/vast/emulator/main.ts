@@ -1,23 +1,11 @@
 #!/usr/bin/env node
 /** `vast-emulator`: a local VAST DataBase tabular endpoint for development and tests. */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { addNotifyOptions, type NotifyCliOptions, notifyOptionsFrom } from "./notify/cli-options.js";
+import { fraction, nonNegative } from "./option-parsers.js";
 import { ADMIN_PREFIX, DEFAULT_VAST_VERSION, startEmulator } from "./server.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError("expected a fraction between 0 and 1");
-  return n;
-}
-
-function nonNegative(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
-  return n;
-}
 
 const program = new Command("vast-emulator")
   .description(

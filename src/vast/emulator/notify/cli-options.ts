@@ -1,5 +1,6 @@
 /** The `--notify*` flags of `vast-emulator` and the notifier settings they make. */
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
+import { fraction, nonNegative } from "../option-parsers.js";
 import type { NotifyOptions } from "./notifier.js";
 import { openSink } from "./open-sink.js";
 
@@ -10,19 +11,6 @@ export interface NotifyCliOptions {
   notifyDuplicate: number;
   notifyLate: number;
   notifyDelayMs: number;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError("expected a fraction between 0 and 1");
-  return n;
-}
-
-function nonNegative(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
-  return n;
 }
 
 export function addNotifyOptions(program: Command): Command {
