@@ -40,7 +40,10 @@ export function progressLine(
 export function elapsedLine(label: string): ProgressLine & { stop(): void } {
   const line = progressLine(label);
   const started = Date.now();
-  const timer = setInterval(() => line.update(`${Math.round((Date.now() - started) / 1000)} s`), 500);
+  const show = () => line.update(`${Math.round((Date.now() - started) / 1000)} s`);
+  // Shown at once, so even a short run says what it is doing until it ends.
+  show();
+  const timer = setInterval(show, 500);
   timer.unref();
   const stop = () => {
     clearInterval(timer);

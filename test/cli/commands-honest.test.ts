@@ -75,6 +75,9 @@ describe("honest commands", () => {
     const r = await runCli(["similar", "--db", db, "0".repeat(64)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no file with id 0{64}/);
+    const short = await runCli(["similar", "--db", db, "0123456789abcdef"]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/0123456789abcdef: no such file, and not a 64-hex file_id/);
   });
 
   it("cleanup needs --yes off a terminal, and asks on one", async () => {

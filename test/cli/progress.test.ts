@@ -61,4 +61,34 @@ describe.skipIf(!hasPty)("progress on a terminal", () => {
     expect(tty.stderr).toMatch(/validate: \d+ files, \d+ failed/);
     expect(tty.stdout).toMatch(/: OK\n/);
   });
+
+  it("inspect shows files done on stderr when its results go elsewhere", () => {
+    const { dir } = writeSamples();
+    const tty = onTerminal(["inspect", dir]);
+    expect(tty.status).toBe(0);
+    expect(tty.stderr).toMatch(/\r\x1b\[2Kinspect: \d+ files/);
+    expect(tty.stderr.endsWith("\r\x1b[2K")).toBe(true);
+    expect(tty.stdout).toMatch(/scanlineimage/);
+  });
+
+  it("export, import and cleanup show their elapsed time on a terminal, erased at the end, and nothing on a pipe", async () => {
+    const { dir } = writeSamples("catalog");
+    const db = join(dir, "c.duckdb");
+    expect((await runCli(["scan", dir, "--db", db, "--no-progress"])).code).toBe(0);
+    const out = join(dir, "export");
+    const steps: [string, string[]][] = [
+      ["export", ["export", out, "--db", db]],
+      ["import", ["import", out, "--db", join(dir, "restored.duckdb")]],
+      ["cleanup", ["cleanup", "--db", db, "--older-than", "0s", "--yes"]],
+    ];
+    for (const [label, args] of steps) {
+      const tty = onTerminal(args);
+      expect(tty.status, `${label}: ${tty.stderr}`).toBe(0);
+      expect(tty.stderr).toMatch(new RegExp(`\\r\\x1b\\[2K${label}: \\d+ s`));
+      expect(tty.stderr.endsWith("\r\x1b[2K")).toBe(true);
+    }
+    const piped = await runCli(["export", join(dir, "export2"), "--db", db]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe("");
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
+import { stat } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildRecord } from "../../catalog/build-record.js";
 import { normalizePath } from "../../catalog/normalize-path.js";
 import type { SimilarHit } from "../../catalog/port.js";
 import { inspectFile } from "../../inspect/inspect.js";
+import { FILE_READ_TIMEOUT_MS, withTimeout } from "../../io/file-source.js";
 import { addCatalogOptions, type CatalogCliOptions, withCatalog } from "../catalog-options.js";
 import { UsageError } from "../exit-codes.js";
 import { formatResult } from "../query-output.js";
@@ -40,6 +42,15 @@ export function registerSimilar(program: Command): void {
         if (known) {
           hits = await store.similar({ file_id: known.file_id }, options.k);
         } else {
+          const found = await withTimeout(stat(target), FILE_READ_TIMEOUT_MS, `stat ${target}`).then(
+            () => true,
+            (err: NodeJS.ErrnoException) => err.code !== "ENOENT",
+          );
+          if (!found) {
+            throw new UsageError(
+              `${target}: no such file, and not a 64-hex file_id (give a path, or an id from sql/report)`,
+            );
+          }
           const embedding = buildRecord(await inspectFile(target, { io: "async" })).file.metadata_embedding;
           if (!embedding) {
             throw new UsageError(`${target}: no EXR header could be read, so it has no embedding`);
