@@ -1,7 +1,8 @@
-import { statSync } from "node:fs";
+import type { Dir } from "node:fs";
 import { opendir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { FILE_READ_TIMEOUT_MS, withTimeout } from "./file-source.js";
 
 /** One input of a multi-file command: a path to inspect, or why a given argument produced nothing. */
 export interface WalkEntry {
@@ -15,6 +16,8 @@ export interface WalkOptions {
   stdin?: NodeJS.ReadableStream;
   /** File-name filter inside directories (default: `.exr`, case-insensitive). Explicit file arguments always pass. */
   match?: (name: string) => boolean;
+  /** How long one stat, realpath or directory read may take (a hung mount); default FILE_READ_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 const isExr = (name: string) => name.toLowerCase().endsWith(".exr");
@@ -32,6 +35,7 @@ export async function* walkPaths(
   options: WalkOptions = {},
 ): AsyncGenerator<WalkEntry> {
   const match = options.match ?? isExr;
+  const timeoutMs = options.timeoutMs ?? FILE_READ_TIMEOUT_MS;
   for (const arg of args) {
     if (arg === "-") {
       const lines = createInterface({
@@ -40,48 +44,63 @@ export async function* walkPaths(
       });
       for await (const line of lines) {
         const path = line.trim();
-        if (path) yield* expand(path, match);
+        if (path) yield* expand(path, match, timeoutMs);
       }
     } else {
-      yield* expand(arg, match);
+      yield* expand(arg, match, timeoutMs);
     }
   }
 }
 
-async function* expand(path: string, match: (name: string) => boolean): AsyncGenerator<WalkEntry> {
+async function* expand(
+  path: string,
+  match: (name: string) => boolean,
+  timeoutMs: number,
+): AsyncGenerator<WalkEntry> {
+  // A named `*.exr` is yielded without a stat: the inspector opens it (timed, regular files only) and reports any
+  // error, and a long argument list (a shell glob) pays no metadata round trip per path.
+  if (isExr(path)) {
+    yield { path };
+    return;
+  }
   let isDir = false;
   try {
-    // Blocking stat: one cheap syscall per argument (an fs/promises round trip per listed path cost more
-    // than inspecting the file). throwIfNoEntry: false keeps missing paths off the exception path.
-    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a missing path then throws and is caught with the same result
-    const stats = statSync(path, { throwIfNoEntry: false });
-    isDir = stats?.isDirectory() ?? false;
+    isDir = (await withTimeout(stat(path), timeoutMs, `stat ${path}`)).isDirectory();
   } catch {
-    // Unreadable: let the inspector report the precise error for this path.
+    // Missing, unreadable or hung: let the inspector report the precise error for this path.
   }
   if (!isDir) {
     yield { path };
     return;
   }
-  yield* walkDirectory(path, match, new Set());
+  yield* walkDirectory(path, match, new Set(), timeoutMs);
 }
 
 async function* walkDirectory(
   dir: string,
   match: (name: string) => boolean,
   onPath: Set<string>,
+  timeoutMs: number,
 ): AsyncGenerator<WalkEntry> {
+  const timed = <T>(operation: Promise<T>, what: string) =>
+    withTimeout(operation, timeoutMs, `${what} ${dir}`);
   let real: string;
   let names: Array<{ name: string; dir: boolean }>;
+  let handle: Dir | null = null;
   try {
-    real = await realpath(dir);
+    real = await timed(realpath(dir), "realpath");
     if (onPath.has(real)) return;
     names = [];
-    for await (const d of await opendir(dir)) {
+    handle = await timed(opendir(dir), "opendir");
+    for (
+      let d = await timed(handle.read(), "read directory");
+      d;
+      d = await timed(handle.read(), "read directory")
+    ) {
       let isDir = d.isDirectory();
       if (d.isSymbolicLink()) {
         try {
-          isDir = (await stat(join(dir, d.name))).isDirectory();
+          isDir = (await timed(stat(join(dir, d.name)), "stat link in")).isDirectory();
         } catch {
           isDir = false; // dangling link: reported as a file if its name matches
         }
@@ -91,12 +110,15 @@ async function* walkDirectory(
   } catch (err) {
     yield { path: dir, error: err instanceof Error ? err.message : String(err) };
     return;
+  } finally {
+    // Closed in the background: a close on a hung mount must not hang the walk either.
+    void handle?.close().catch(() => undefined);
   }
   names.sort((a, b) => byName(a.name, b.name));
   onPath.add(real);
   for (const entry of names) {
     const child = join(dir, entry.name);
-    if (entry.dir) yield* walkDirectory(child, match, onPath);
+    if (entry.dir) yield* walkDirectory(child, match, onPath, timeoutMs);
     else if (match(entry.name)) yield { path: child };
   }
   onPath.delete(real);

@@ -141,6 +141,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const walkOptions = {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.allFiles ? { match: () => true } : {}),
+    ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
   };
   try {
     const walk: AsyncIterator<InputEntry> = remote

@@ -37,6 +37,8 @@ beforeAll(async () => {
         { name: "good.exr", source: sample },
         { name: "stalled-read.exr", source: sample, stall: "read" },
         { name: "stalled-open.exr", source: sample, stall: "open" },
+        // No .exr suffix: directory walks pass it by, only the tests naming it reach it.
+        { name: "stalled-lookup", source: sample, stall: "lookup" },
       ],
     }),
   );
@@ -162,6 +164,16 @@ describe.skipIf(!canMountFuse)("reads that never return (a hung mount)", () => {
       { file_path: join(mountpoint, "stalled-read.exr"), error_codes: ["EXR_IO_ERROR"] },
     ]);
   }, 60_000);
+
+  it("a path whose very lookup hangs (its stat never returns) is reported by validate, which ends", () => {
+    const stalled = join(mountpoint, "stalled-lookup");
+    const v = cli(["validate", "--read-timeout", "1", "--summary", stalled, join(mountpoint, "good.exr")]);
+    expect(v.hung, "validate did not end within 30 s").toBe(false);
+    expect(v.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/stalled-lookup: ERROR \(incomplete\) — error EXR_IO_ERROR: .*timed out/),
+      `${join(mountpoint, "good.exr")}: OK`,
+    ]);
+  }, 90_000);
 
   it("a copy of the sample off the mount is unaffected (control)", () => {
     const copy = join(tempDir(), "copy.exr");

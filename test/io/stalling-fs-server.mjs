@@ -3,6 +3,7 @@
  * mount: `node stalling-fs-server.mjs CONFIG.json`, where CONFIG is
  * `{ "mountpoint": "/abs/dir", "files": [{ "name": "a.exr", "source": "/abs/real.exr", "stall": "read" }] }`.
  * `stall`: "read" answers lookups, stats and opens but never a read of the file; "open" never answers its open;
+ * "lookup" never answers a lookup of its name (so even a stat of the path hangs);
  * absent: the file reads like its source. The root directory lists the files. Prints "ready" once mounted.
  * A stalled request is answered only when its caller is interrupted (EINTR), so a process that gives up on it
  * can still exit; killing this server aborts the connection (every pending request fails), then unmount.
@@ -139,7 +140,8 @@ for (;;) {
     case OP.LOOKUP: {
       const name = body.subarray(0, body.indexOf(0)).toString();
       const f = node === ROOT ? files.find((x) => x.name === name) : undefined;
-      if (f) reply(unique, 0, entry(f.ino));
+      if (f?.stall === "lookup") stalled.add(unique);
+      else if (f) reply(unique, 0, entry(f.ino));
       else reply(unique, ENOENT);
       break;
     }

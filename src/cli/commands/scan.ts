@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
+import { FILE_READ_TIMEOUT_MS, withTimeout } from "../../io/file-source.js";
 import { formatSummary, progressReporter } from "../../scan/progress.js";
 import { type ScanSummary, scan } from "../../scan/scanner.js";
 import { holderNote } from "../catalog-holder.js";
@@ -27,6 +28,30 @@ interface ScanCliOptions extends CatalogCliOptions, RemoteCliOptions {
   readTimeout: number;
 }
 
+/**
+ * Local roots that do not exist (a stat that times out on a hung mount counts as present: the scan then reports
+ * the read failure for that path). A bounded number of stats in flight.
+ */
+async function missingRoots(paths: string[], timeoutMs: number): Promise<string[]> {
+  const local = paths.filter((p) => p !== "-" && !p.includes("://"));
+  const missing: string[] = [];
+  for (let i = 0; i < local.length; i += 64) {
+    const group = local.slice(i, i + 64);
+    const absent = await Promise.all(
+      group.map((p) =>
+        withTimeout(stat(p), timeoutMs || FILE_READ_TIMEOUT_MS, `stat ${p}`).then(
+          () => false,
+          (err: NodeJS.ErrnoException) => err.code === "ENOENT" || err.code === "ENOTDIR",
+        ),
+      ),
+    );
+    group.forEach((p, k) => {
+      if (absent[k]) missing.push(p);
+    });
+  }
+  return missing;
+}
+
 type StopSignal = "SIGINT" | "SIGTERM";
 const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED };
 
@@ -51,7 +76,7 @@ export function registerScan(program: Command): void {
       .addOption(readTimeoutOption())
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
-    const missing = paths.filter((p) => p !== "-" && !p.includes("://") && !existsSync(p));
+    const missing = await missingRoots(paths, options.readTimeout * 1000);
     if (missing.length > 0) {
       throw new UsageError(
         `no such file or directory: ${missing.join(", ")} (nothing scanned, nothing stored)`,

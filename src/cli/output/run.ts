@@ -48,7 +48,10 @@ export function defaultJobs(): number {
 export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   // Objects need the AWS SDK: loaded only by runs that name one.
   if (options.paths.some(isRemote)) return (await import("./run-remote.js")).renderMixedPaths(options);
-  const entries = walkPaths(options.paths, options.stdin ? { stdin: options.stdin } : {});
+  const entries = walkPaths(options.paths, {
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
+  });
   const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
   const emit = async (item: Rendered) => {
     await options.emit(item, summary.files);
