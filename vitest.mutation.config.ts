@@ -12,6 +12,7 @@ export default defineConfig({
       "test/io/**/*.test.ts",
       "test/inspect/**/*.test.ts",
       "test/catalog/build-record*.test.ts",
+      "test/catalog/catalog-rules.test.ts",
       "test/vast/client/**/*.test.ts",
       "test/vast/protocol/**/*.test.ts",
     ],

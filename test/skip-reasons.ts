@@ -32,7 +32,7 @@ const RULES: Rule[] = [
     reason: () => (pythonHas("aws_requests_auth") ? null : "no aws_requests_auth in .venv"),
   },
   {
-    files: /write-exr\.test/,
+    files: /write-exr\.test|official-codecs/,
     reason: () => (existsSync(PYTHON) ? null : "no .venv with the official OpenEXR bindings"),
   },
   {

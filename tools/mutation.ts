@@ -4,6 +4,8 @@
  * killed + timed out over killed + timed out + survived + not covered. Mutants disabled in the source with a
  * `// Stryker disable ... : reason` comment (equivalent ones) are listed with their reason, not counted.
  * `--check` exits 1 when an area that was mutated is below its goal.
+ * Results accumulate across runs (reports/mutation/accumulated.json): the table covers every file measured so far,
+ * marking those changed since; `--last` reports only the last run, `--report-only` runs nothing.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +13,9 @@ import { dirname, join, resolve } from "node:path";
 
 const REPORT = "reports/mutation/mutation.json";
 const SUMMARY = "reports/mutation/scores.md";
+/** Every file's latest whole-file result, kept across runs of one file or group at a time. */
+const ACCUMULATED = "reports/mutation/accumulated.json";
+const INCREMENTAL = "reports/stryker-incremental.json";
 
 /** Goals of issue 20, per area (a file belongs to the longest matching prefix). */
 export const GOALS: ReadonlyArray<{ area: string; goal: number }> = [
@@ -29,8 +34,39 @@ interface Mutant {
   location: { start: { line: number; column: number } };
 }
 
+interface FileResult {
+  source?: string;
+  mutants: Mutant[];
+}
+
 interface Report {
-  files: Record<string, { mutants: Mutant[] }>;
+  files: Record<string, FileResult>;
+  testFiles?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Stryker's report (and its incremental file) holds only the files of the last run. Merges it into the results
+ * of earlier runs: a file measured again replaces its old result, the others stay. A run over line ranges
+ * (`file.ts:10-20`) measured part of a file only and is not merged.
+ */
+export function accumulate(previous: Report | null, latest: Report): Report {
+  if (!previous) return latest;
+  return {
+    ...latest,
+    files: { ...previous.files, ...latest.files },
+    testFiles: { ...(previous.testFiles ?? {}), ...(latest.testFiles ?? {}) },
+  };
+}
+
+/** Files whose source changed since they were measured (their result no longer describes the code). */
+export function staleFiles(report: Report, readSource: (file: string) => string | null): string[] {
+  return Object.keys(report.files)
+    .filter((f) => {
+      const source = report.files[f]!.source;
+      return source !== undefined && readSource(f) !== source;
+    })
+    .sort();
 }
 
 export interface Tally {
@@ -88,7 +124,7 @@ function row(name: string, t: Tally, goal?: number): string {
   return `| ${name} | ${pct(s)} | ${cells}${verdict || " | "} |`;
 }
 
-export function summarize(report: Report): { text: string; below: string[] } {
+export function summarize(report: Report, stale: readonly string[] = []): { text: string; below: string[] } {
   const areas = new Map<string, Tally>();
   const lines: string[] = [];
   const equivalents: string[] = [];
@@ -100,7 +136,7 @@ export function summarize(report: Report): { text: string; below: string[] } {
     const t = tallyOf(mutants);
     const area = areaOf(file);
     if (area) areas.set(area.area, tallyOf(mutants, areas.get(area.area) ?? emptyTally()));
-    lines.push(row(`\`${file}\``, t));
+    lines.push(row(`\`${file}\`${stale.includes(file) ? " (changed since)" : ""}`, t));
     for (const m of mutants) {
       if (m.status !== "Ignored") continue;
       const at = `${file}:${m.location.start.line}`;
@@ -122,6 +158,9 @@ export function summarize(report: Report): { text: string; below: string[] } {
     "",
     "## Per file",
     "",
+    ...(stale.length > 0
+      ? [`${stale.length} file(s) changed since they were measured: re-run them for a current score.`, ""]
+      : []),
     header,
     ...lines,
     "",
@@ -136,7 +175,8 @@ export function summarize(report: Report): { text: string; below: string[] } {
 function main(argv: string[]): number {
   const check = argv.includes("--check");
   const reportOnly = argv.includes("--report-only");
-  const strykerArgs = argv.filter((a) => a !== "--check" && a !== "--report-only");
+  const strykerArgs = argv.filter((a) => a !== "--check" && a !== "--report-only" && a !== "--last");
+  const partial = strykerArgs.some((a) => /\.ts:\d/.test(a));
   if (!reportOnly) {
     const bin = join("node_modules", ".bin", process.platform === "win32" ? "stryker.cmd" : "stryker");
     // The sandbox Stryker copies the repo into leaves out .venv: tests that drive the official SDKs find it here.
@@ -144,9 +184,20 @@ function main(argv: string[]): number {
     const env = existsSync(python) ? { ...process.env, EXR_INSPECTOR_PYTHON: python } : process.env;
     const run = spawnSync(bin, ["run", ...strykerArgs], { stdio: "inherit", env });
     if (run.status !== 0) return run.status ?? 1;
+    if (!partial) {
+      const previous = existsSync(ACCUMULATED)
+        ? (JSON.parse(readFileSync(ACCUMULATED, "utf8")) as Report)
+        : null;
+      const merged = accumulate(previous, JSON.parse(readFileSync(REPORT, "utf8")) as Report);
+      writeFileSync(ACCUMULATED, JSON.stringify(merged));
+      // the next run of any file reuses its earlier results (Stryker keeps only the last run's files)
+      writeFileSync(INCREMENTAL, JSON.stringify(merged));
+    }
   }
-  const report = JSON.parse(readFileSync(REPORT, "utf8")) as Report;
-  const { text, below } = summarize(report);
+  const source = existsSync(ACCUMULATED) && !partial && !argv.includes("--last") ? ACCUMULATED : REPORT;
+  const report = JSON.parse(readFileSync(source, "utf8")) as Report;
+  const stale = staleFiles(report, (f) => (existsSync(f) ? readFileSync(f, "utf8") : null));
+  const { text, below } = summarize(report, stale);
   mkdirSync(dirname(SUMMARY), { recursive: true });
   writeFileSync(SUMMARY, text);
   process.stdout.write(`\n${text}\n(also in ${SUMMARY}; full report: reports/mutation/mutation.html)\n`);
