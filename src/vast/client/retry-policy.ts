@@ -49,24 +49,51 @@ export type FailureKind =
 /** How a failed call may be replayed: the same request, only the whole transaction, or not at all. */
 export type Replay = "request" | "transaction" | "never";
 
-export interface RetryPolicy {
+/** The schedule of one retry loop. */
+export interface Backoff {
   /** Attempts per loop, the first included. */
   maxAttempts: number;
-  /** Total time budget of one operation across all its loops and attempts (ms). */
-  maxElapsedMs: number;
   /** First backoff delay (ms); doubles per attempt. */
   baseDelayMs: number;
   /** Upper bound of a single delay (ms). */
   maxDelayMs: number;
   /** "full": a uniformly random delay up to the backoff (spreads writers apart); "none": exactly the backoff. */
   jitter: "full" | "none";
+}
+
+/** The official SDK's schedule for 503 SlowDown (`backoff.expo` under `BackoffConfig`'s defaults). */
+export interface SlowDownBackoff extends Backoff {
+  /** Time of one loop (the SDK's `max_time`): no retry once it has passed, and no wait reaches past it. */
+  loopMs: number;
+}
+
+export interface RetryPolicy extends Backoff {
+  /** Total time budget of one operation across all its loops and attempts (ms). */
+  maxElapsedMs: number;
   /** The failures worth retrying at all. */
   retryOn: readonly FailureKind[];
+  /** In-place replays after 503 SlowDown follow this schedule (the others follow the fields above). */
+  slowDown: SlowDownBackoff;
 }
 
 /**
- * The default: every failure that may pass (throttling, 500s, dropped connections, conflicts) is retried within
- * two minutes, so a scan survives an unreliable network or a busy cluster.
+ * The SDK's (vastdb 2.0.14 `_internal.py` + `config.BackoffConfig`): `backoff.on_exception(backoff.expo,
+ * max_tries=10, max_time=60)` with backoff's default full jitter — waits drawn from [0, 1), [0, 2), [0, 4), … s,
+ * no cap on one wait except the loop's 60 s, at most 10 tries.
+ */
+export const SDK_SLOWDOWN_BACKOFF: SlowDownBackoff = {
+  maxAttempts: 10,
+  baseDelayMs: 1_000,
+  maxDelayMs: Number.POSITIVE_INFINITY,
+  jitter: "full",
+  loopMs: 60_000,
+};
+
+/**
+ * The default. 503 SlowDown is retried like the SDK does it (its schedule above); any other 503 is not retried
+ * (the SDK raises it too). Beyond the SDK — because the catalog's transactions are idempotent by design — a 500, a
+ * dropped connection or a conflict replays the request (reads) or the whole transaction, 50 ms doubling to 2 s with
+ * full jitter, 25 attempts per loop; one operation gets 120 s in all.
  */
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 25,
@@ -74,18 +101,12 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 50,
   maxDelayMs: 2_000,
   jitter: "full",
-  retryOn: ["throttled", "unavailable", "server-error", "connection", "transaction"],
+  retryOn: ["throttled", "server-error", "connection", "transaction"],
+  slowDown: SDK_SLOWDOWN_BACKOFF,
 };
 
-/** The official `vastdb` SDK's behaviour: only 503 SlowDown, after 1, 2, 4, … seconds. */
-export const SDK_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  maxElapsedMs: 60_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 16_000,
-  jitter: "none",
-  retryOn: ["throttled"],
-};
+/** The official `vastdb` SDK's handling of 503s alone: SlowDown only, on its schedule; nothing else. */
+export const SDK_RETRY: RetryPolicy = { ...DEFAULT_RETRY, retryOn: ["throttled"] };
 
 const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
@@ -105,8 +126,9 @@ export function replayOf(err: unknown, call: CallKind, policy: RetryPolicy): Rep
   if (!policy.retryOn.includes(kind)) return "never";
   switch (kind) {
     case "throttled":
-    case "unavailable":
       return "request"; // refused before any work was done
+    case "unavailable":
+      return "never"; // the SDK does not retry a 503 other than SlowDown either
     case "transaction":
       return "transaction";
     case "connection":
@@ -139,16 +161,35 @@ export class RetryBudget {
   constructor(
     readonly policy: RetryPolicy,
     private readonly random: () => number = Math.random,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {
     this.#deadline = now() + policy.maxElapsedMs;
   }
 
-  /** The pause before attempt `attempt + 1`, or null when the attempts or the time are used up. */
+  /** The pause before attempt `attempt + 1` after a failure other than SlowDown, or null when used up. */
   delayAfter(attempt: number): number | null {
     if (attempt >= this.policy.maxAttempts) return null;
-    const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-    const delay = this.policy.jitter === "full" ? Math.floor(this.random() * backoff) : backoff;
+    return this.#within(this.#backoff(this.policy, attempt));
+  }
+
+  /**
+   * The pause before the next attempt after the `attempt`-th SlowDown of a loop that started at `loopStart`, or
+   * null: like the SDK, no retry after `maxAttempts` tries or once the loop's time is up, and a wait is cut to the
+   * loop's remaining time.
+   */
+  slowDownDelay(attempt: number, loopStart: number): number | null {
+    const schedule = this.policy.slowDown;
+    const elapsed = this.now() - loopStart;
+    if (attempt >= schedule.maxAttempts || elapsed >= schedule.loopMs) return null;
+    return this.#within(Math.min(this.#backoff(schedule, attempt), schedule.loopMs - elapsed));
+  }
+
+  #backoff(schedule: Backoff, attempt: number): number {
+    const backoff = Math.min(schedule.maxDelayMs, schedule.baseDelayMs * 2 ** (attempt - 1));
+    return schedule.jitter === "full" ? Math.floor(this.random() * backoff) : backoff;
+  }
+
+  #within(delay: number): number | null {
     return this.now() + delay >= this.#deadline ? null : delay;
   }
 }
@@ -164,12 +205,19 @@ export async function withRetries<T>(
   onRetry?: (event: RetryEvent) => void,
   what = "operation",
 ): Promise<T> {
+  const loopStart = budget.now();
+  let slowDowns = 0;
+  let others = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work(attempt);
     } catch (err) {
       if (!replays(err)) throw err;
-      const delayMs = budget.delayAfter(attempt);
+      // SlowDown follows the SDK's schedule, every other replay ours; each counts its own attempts.
+      const delayMs =
+        failureKind(err) === "throttled"
+          ? budget.slowDownDelay(++slowDowns, loopStart)
+          : budget.delayAfter(++others);
       if (delayMs === null) throw err;
       onRetry?.({ attempt, delayMs, error: err as Error, what });
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -6,7 +6,7 @@
 import type { VastConfig } from "./config.js";
 import { UnsupportedServer, VastError } from "./errors.js";
 import { commonHeaders, headerValue } from "./request-headers.js";
-import { type RetryBudget, replayOf, withRetries } from "./retry-policy.js";
+import { failureKind, type RetryBudget, replayOf, withRetries } from "./retry-policy.js";
 import { RequestSigner } from "./signer.js";
 import { Transaction } from "./transaction.js";
 import { HttpTransport, type TransportOptions } from "./transport.js";
@@ -57,8 +57,7 @@ export class VastSession {
         method: "GET",
         path: "/",
         query: "transaction",
-        headers: commonHeaders(0n),
-        acceptAnyStatus: true,
+        acceptAnyStatus: true, // the SDK's probe: no tabular headers, only the Server header of the answer
       });
       const server = headerValue(res.headers.server);
       if (server === null || !server.startsWith("vast")) {
@@ -141,7 +140,10 @@ export class VastSession {
     };
     return withRetries(
       budget,
-      (err) => replayOf(err, "write", budget.policy) !== "never" || options.alsoRetry?.(err) === true,
+      // A SlowDown reaching this loop has used up the SDK's schedule in place: given up, as the SDK does.
+      (err) =>
+        (failureKind(err) !== "throttled" && replayOf(err, "write", budget.policy) !== "never") ||
+        options.alsoRetry?.(err) === true,
       run,
       this.transport.onRetry,
       "transaction",

@@ -1,10 +1,15 @@
 /**
- * AWS SigV4 signing of tabular requests, as the official SDK does it (service `s3`, empty region by default,
- * signed headers `host`, `x-amz-content-sha256`, `x-amz-date`; tabular headers are added after signing).
+ * AWS SigV4 signing of tabular requests, as the official SDK's signer (`aws_requests_auth`) does it: service `s3`,
+ * empty region by default, signed headers `host;x-amz-date` only. `x-amz-content-sha256` is sent (the payload hash
+ * is part of the canonical request either way) but not listed as signed, and every other header (tabular-*,
+ * user-agent) travels unsigned, exactly as the SDK sends them.
  */
 import { createHash } from "node:crypto";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
+
+/** Sent but not signed, as `aws_requests_auth` does (it signs `host;x-amz-date`). */
+const UNSIGNED = new Set(["x-amz-content-sha256"]);
 
 export interface SignInput {
   method: string;
@@ -46,7 +51,7 @@ export class RequestSigner {
         query,
         headers: { host: url.host, "x-amz-content-sha256": payloadHash },
       },
-      { signingDate: input.date ?? new Date() },
+      { signingDate: input.date ?? new Date(), unsignableHeaders: UNSIGNED },
     );
     const h = signed.headers;
     return {

@@ -52,6 +52,9 @@ export interface TableRef {
 
 export const ROW_ID = "$row_id";
 
+/** Columns per listing page: the SDK's default `max_entities_per_page`. */
+const COLUMN_PAGE_SIZE = "10000";
+
 export class Transaction {
   readonly session: TransactionSession;
   readonly txid: bigint;
@@ -136,7 +139,9 @@ export class Transaction {
 
   async bucketExists(bucket: string): Promise<boolean> {
     try {
-      await this.rpc({ method: "HEAD", path: `/${enc(bucket)}` });
+      // Sent without the tabular headers, as the SDK's `head_bucket` does (a plain S3 HeadBucket).
+      this.#ensureActive();
+      await this.session.transport.request({ method: "HEAD", path: `/${enc(bucket)}`, budget: this.budget });
       return true;
     } catch (err) {
       if (err instanceof NotFound) return false;
@@ -214,14 +219,16 @@ export class Transaction {
   async #paged(path: string, command: string, exact: string | undefined, onPage: (body: Buffer) => void) {
     let nextKey = "0";
     for (;;) {
+      // The SDK's pages: 1,000 schemas or tables (1 for a schema looked up by name); a table looked up by name is
+      // listed with its stats.
       const headers: Record<string, string> = {
-        "tabular-max-keys": "1000",
+        "tabular-max-keys": exact !== undefined && command === "schema" ? "1" : "1000",
         "tabular-next-key": nextKey,
         "tabular-list-count-only": "False",
       };
       if (exact !== undefined) headers["tabular-name-exact-match"] = exact;
       else headers["tabular-name-prefix"] = "";
-      if (command === "table") headers["tabular-include-list-stats"] = "False";
+      if (command === "table") headers["tabular-include-list-stats"] = exact !== undefined ? "True" : "False";
       const res = await this.rpc({ method: "GET", path, query: command, headers });
       onPage(res.body);
       nextKey = headerValue(res.headers["tabular-next-key"]) ?? "0";
@@ -249,7 +256,7 @@ export class Transaction {
         path: tablePath(ref),
         query: "column",
         headers: {
-          "tabular-max-keys": "1000",
+          "tabular-max-keys": COLUMN_PAGE_SIZE,
           "tabular-next-key": nextKey,
           "tabular-list-count-only": "False",
           "tabular-name-prefix": "",

@@ -19,6 +19,7 @@ import {
   withRetries,
 } from "./retry-policy.js";
 import type { RequestSigner } from "./signer.js";
+import { USER_AGENT } from "./user-agent.js";
 
 export interface TabularRequest {
   method: "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
@@ -116,7 +117,12 @@ export class HttpTransport {
     url.pathname = joinPath(base.pathname, req.path);
     url.search = req.query ? `?${req.query}` : "";
     const auth = await this.#signer.sign({ method: req.method, url, body: req.body });
-    const headers: Record<string, string> = { ...req.headers, ...auth, host: url.host };
+    const headers: Record<string, string> = {
+      "user-agent": USER_AGENT,
+      ...req.headers,
+      ...auth,
+      host: url.host,
+    };
     if (req.body !== undefined) headers["content-length"] = String(req.body.byteLength);
     const pathForErrors = `${url.pathname}${url.search}`;
     const endpointForErrors = url.origin;

@@ -39,7 +39,8 @@ describe("retry policy: what a failure of each call allows", () => {
     ["begin", reset, "request"],
     ["rollback", reset, "request"],
     ["write", slowDown, "request"],
-    ["write", unavailable, "request"],
+    ["write", unavailable, "never"],
+    ["read", unavailable, "never"],
     ["write", refused, "request"],
     ["write", error500, "transaction"],
     ["write", reset, "transaction"],
@@ -53,12 +54,53 @@ describe("retry policy: what a failure of each call allows", () => {
     expect(replayOf(err, call, DEFAULT_RETRY)).toBe(replay);
   });
 
-  it("the SDK-like policy retries only 503 SlowDown, after 1, 2, 4, 8 s", () => {
+  it("the SDK-like policy retries only 503 SlowDown", () => {
     expect(replayOf(slowDown, "write", SDK_RETRY)).toBe("request");
     for (const err of [unavailable, error500, reset, conflict])
       expect(replayOf(err, "read", SDK_RETRY)).toBe("never");
-    const budget = new RetryBudget(SDK_RETRY, Math.random, () => 0);
-    expect([1, 2, 3, 4, 5].map((a) => budget.delayAfter(a))).toEqual([1000, 2000, 4000, 8000, null]);
+  });
+
+  it("SlowDown waits like the SDK's backoff.expo: up to 1, 2, 4 … s (full jitter), 10 tries, 60 s per loop", () => {
+    let now = 0;
+    const budget = new RetryBudget(
+      { ...DEFAULT_RETRY, maxElapsedMs: 1e9 },
+      () => 0.999,
+      () => now,
+    );
+    const tries = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((a) => budget.slowDownDelay(a, 0));
+    expect(tries).toEqual([999, 1998, 3996, 7992, 15984, 31968, 60_000, 60_000, 60_000, null]);
+    // The wait is cut to what is left of the loop's 60 s; none once it is spent.
+    now = 59_000;
+    expect(budget.slowDownDelay(7, 0)).toBe(1_000);
+    now = 60_000;
+    expect(budget.slowDownDelay(2, 0)).toBeNull();
+    // Full jitter: a wait anywhere in [0, backoff).
+    const low = new RetryBudget(
+      DEFAULT_RETRY,
+      () => 0,
+      () => 0,
+    );
+    expect(low.slowDownDelay(5, 0)).toBe(0);
+  });
+
+  it("a SlowDown loop and a replay loop count their attempts apart", async () => {
+    const budget = new RetryBudget(
+      { ...DEFAULT_RETRY, maxAttempts: 2, slowDown: { ...DEFAULT_RETRY.slowDown, baseDelayMs: 1 } },
+      () => 0,
+    );
+    const failures = [slowDown, slowDown, slowDown, error500];
+    let calls = 0;
+    const result = await withRetries(
+      budget,
+      () => true,
+      async () => {
+        const err = failures[calls++];
+        if (err) throw err;
+        return "ok";
+      },
+    );
+    expect(result).toBe("ok");
+    expect(calls).toBe(5);
   });
 
   it("one budget bounds every loop of an operation by total time", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -30,8 +31,12 @@ async function serve(handler: Handler): Promise<URL> {
   return new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`);
 }
 
-function transport(endpoint: URL, retries: { attempts?: number; elapsed?: number } = {}) {
+function transport(
+  endpoint: URL,
+  retries: { attempts?: number; elapsed?: number; slowDownLoopMs?: number } = {},
+) {
   const retriesSeen: number[] = [];
+  const delays: number[] = [];
   const t = new HttpTransport({
     endpoint,
     signer: new RequestSigner("AK", "SK-secret", ""),
@@ -43,11 +48,22 @@ function transport(endpoint: URL, retries: { attempts?: number; elapsed?: number
       maxDelayMs: 4,
       jitter: "full",
       retryOn: DEFAULT_RETRY.retryOn,
+      // The SDK's schedule scaled down 1000× (1, 2, 4 … ms) so the tests stay fast.
+      slowDown: {
+        ...DEFAULT_RETRY.slowDown,
+        baseDelayMs: 1,
+        maxAttempts: retries.attempts ?? 10,
+        loopMs: retries.slowDownLoopMs ?? 5_000,
+      },
     },
-    onRetry: (i) => retriesSeen.push(i.attempt),
+    onRetry: (i) => {
+      retriesSeen.push(i.attempt);
+      delays.push(i.delayMs);
+    },
+    random: () => 0.999,
   });
   transports.push(t);
-  return { t, retriesSeen };
+  return { t, retriesSeen, delays };
 }
 
 function s3Error(res: ServerResponse, status: number, code: string) {
@@ -75,17 +91,28 @@ describe("HttpTransport", () => {
     const res = await t.request({ method: "GET", path: "/", query: "transaction" });
     expect(res.status).toBe(200);
     expect(auth).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AK\/\d{8}\/\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=AK\/\d{8}\/\/s3\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
     );
   });
 
-  it("retries SlowDown and 503 with backoff, then succeeds", async () => {
+  it("names exr-inspector and its version (package.json) in the User-Agent", async () => {
+    let agent = "";
+    const url = await serve((req, res) => {
+      agent = String(req.headers["user-agent"]);
+      res.end("ok");
+    });
+    const { t } = transport(url);
+    await t.request({ method: "GET", path: "/", query: "transaction" });
+    const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
+    expect(agent.startsWith(`exr-inspector/${version} (`)).toBe(true);
+  });
+
+  it("retries SlowDown on the SDK's doubling schedule, any method, then succeeds", async () => {
     const url = await serve((_req, res, n) => {
-      if (n === 0) return s3Error(res, 503, "SlowDown");
-      if (n === 1) return s3Error(res, 503, "ServiceUnavailable");
+      if (n < 3) return s3Error(res, 503, "SlowDown");
       res.end("done");
     });
-    const { t, retriesSeen } = transport(url);
+    const { t, retriesSeen, delays } = transport(url);
     const res = await t.request({
       method: "POST",
       path: "/b/s/t",
@@ -93,7 +120,17 @@ describe("HttpTransport", () => {
       body: new Uint8Array([1, 2]),
     });
     expect(res.body.toString()).toBe("done");
-    expect(retriesSeen).toEqual([1, 2]);
+    expect(retriesSeen).toEqual([1, 2, 3]);
+    expect(delays).toEqual([0, 1, 3]); // floor(0.999 × 1, 2, 4)
+  });
+
+  it("does not retry a 503 other than SlowDown (as the SDK)", async () => {
+    const url = await serve((_req, res) => s3Error(res, 503, "ServiceUnavailable"));
+    const { t, retriesSeen } = transport(url);
+    const err = await t.request({ method: "GET", path: "/b" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailable);
+    expect(err).not.toBeInstanceOf(SlowDown);
+    expect(retriesSeen).toEqual([]);
   });
 
   it("gives up after maxAttempts and throws the typed error", async () => {
@@ -108,6 +145,12 @@ describe("HttpTransport", () => {
     const { t, retriesSeen } = transport(url, { attempts: 1000, elapsed: 0 });
     await expect(t.request({ method: "GET", path: "/b" })).rejects.toBeInstanceOf(ServiceUnavailable);
     expect(retriesSeen).toEqual([]);
+    // The SDK's loop time (scaled: 60 ms) ends a SlowDown loop whatever the attempts left.
+    const { t: patient, delays } = transport(url, { attempts: 1000, slowDownLoopMs: 60 });
+    const started = Date.now();
+    await expect(patient.request({ method: "GET", path: "/b" })).rejects.toBeInstanceOf(SlowDown);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60);
   });
 
   it("replays a dropped read or rollback in place, and leaves a dropped write to the transaction's owner", async () => {
