@@ -67,6 +67,40 @@ def write_fixtures(out):
     return paths, notes
 
 
+def write_dwa_fixtures(out):
+    """DWA quantises, so random bits alone say little: smooth HDR content (plus a little noise) at several
+    dwaCompressionLevel values, scan-line and tiled, with every DWA channel class: an R'G'B' triple (Y'CbCr),
+    a layered triple in float, a lone lossy channel (Y), an RLE channel (A), and zlib'd ones (uint id, Z)."""
+    rng = np.random.default_rng(20261208)
+    os.makedirs(out, exist_ok=True)
+    h, w = 83, 101
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.exp(np.sin(xx / 13.0) * np.cos(yy / 9.0) * 3) + rng.normal(0, 0.02, (h, w))
+    paths = []
+    for comp in ("DWAA", "DWAB"):
+        for level in (0.0, 45.0, 500.0):
+            for layout in ("scanline", "tiled"):
+                channels = {
+                    "R": base.astype(np.float16), "G": (base * 0.7).astype(np.float16),
+                    "B": (base * rng.random((h, w))).astype(np.float16),
+                    "diffuse.R": (base * 2).astype(np.float32), "diffuse.G": (-base).astype(np.float32),
+                    "diffuse.B": (base / 3).astype(np.float32), "Y": (base * 0.25).astype(np.float16),
+                    "A": (base > 2).astype(np.float16), "Z": (base * 100).astype(np.float32),
+                    "id": rng.integers(0, 9, (h, w), dtype=np.uint32),
+                }
+                header = {"compression": getattr(OpenEXR, f"{comp}_COMPRESSION"), "dwaCompressionLevel": level}
+                if layout == "tiled":
+                    td = OpenEXR.TileDescription()
+                    td.xSize, td.ySize, td.mode = 32, 16, OpenEXR.ONE_LEVEL
+                    header["type"], header["tiles"] = OpenEXR.tiledimage, td
+                else:
+                    header["type"] = OpenEXR.scanlineimage
+                path = os.path.join(out, f"{comp.lower()}_smooth_{layout}_{int(level)}.exr")
+                OpenEXR.File(header, channels).write(path)
+                paths.append(path)
+    return paths
+
+
 def corpus_files():
     root = os.environ.get("EXR_CORPUS")
     if not root or not os.path.isdir(root):
@@ -184,6 +218,7 @@ def compare(files, workdir, tamper=None):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         fixtures, notes = write_fixtures(os.path.join(tmp, "fixtures"))
+        fixtures += write_dwa_fixtures(os.path.join(tmp, "dwa"))
         files = fixtures + corpus_files()
         mismatches, counts, more = compare(files, tmp)
     notes += more

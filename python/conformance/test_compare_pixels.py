@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compare_pixels import compare, corpus_files, write_fixtures  # noqa: E402
+from compare_pixels import compare, corpus_files, write_dwa_fixtures, write_fixtures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not (ROOT / "dist/index.js").exists(), reason="run `npm run build` first")
@@ -22,11 +22,6 @@ def fixtures(tmp_path_factory):
     return paths, notes
 
 
-def decoded_by_us(path):
-    name = os.path.basename(path)
-    return not name.startswith(("dwaa", "dwab", "htj2k"))
-
-
 def test_every_fixture_we_decode_is_bit_identical_and_stats_match_numpy(fixtures, tmp_path):
     paths, notes = fixtures
     assert notes == [], notes
@@ -34,8 +29,19 @@ def test_every_fixture_we_decode_is_bit_identical_and_stats_match_numpy(fixtures
     mismatches, counts, _ = compare(paths, str(tmp_path))
     assert mismatches == []
     assert counts["files"] == len(paths)
-    # none, rle, zips, zip, piz, pxr24, b44, b44a: scanline + tiled x half/float/uint/mixed, 3 channels each.
-    assert counts["channels"] == 8 * 2 * 4 * 3
+    # none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab: scanline + tiled x half/float/uint/mixed,
+    # 3 channels each (HTJ2K parts are listed as not decoded).
+    assert counts["channels"] == 10 * 2 * 4 * 3
+    assert counts["not_decoded_by_us"] == 2 * 2 * 4
+
+
+def test_dwa_of_smooth_images_at_several_levels_is_bit_identical(tmp_path):
+    paths = write_dwa_fixtures(str(tmp_path / "dwa"))
+    assert len(paths) == 2 * 3 * 2
+    mismatches, counts, _ = compare(paths, str(tmp_path))
+    assert mismatches == []
+    # R'G'B', a layered float R'G'B', Y, A, Z and id in each file.
+    assert counts["channels"] == len(paths) * 10
 
 
 def test_every_valid_corpus_file_is_bit_identical(tmp_path):

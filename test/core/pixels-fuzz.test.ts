@@ -19,8 +19,10 @@ import { corpusRoot } from "../inspect/helpers.js";
  * Property: no mutation of a compressed chunk (bit flips, overwritten bytes, truncation, insertion, deletion,
  * size fields set to anything) makes a decoder throw or return planes of the wrong size; damage is a coded
  * finding. Runs PIXEL_FUZZ_RUNS cases (default 3,000 inside `npm test`; `npm run test:pixels-fuzz` runs 100,000,
- * as CI does). PIXEL_FUZZ_SEED replays a run. Bases: generated none/zip/zips flat and deep chunks, plus (with
- * EXR_CORPUS) rle, piz, pxr24, b44 and b44a chunks of corpus files.
+ * as CI does). PIXEL_FUZZ_SEED replays a run. Bases: generated none/zip/zips flat and deep chunks, the committed
+ * DWAA/DWAB fixtures (scan-line, tiled; Huffman and deflated AC), plus (with EXR_CORPUS) rle, piz, pxr24, b44,
+ * b44a and version-1 DWAA/DWAB chunks of corpus files. Besides byte damage, the first eleven 64-bit words of the
+ * data (a DWA block's counters) are set to anything.
  */
 const RUNS = Number(process.env.PIXEL_FUZZ_RUNS ?? 3_000);
 const SEED = process.env.PIXEL_FUZZ_SEED ? Number(process.env.PIXEL_FUZZ_SEED) : undefined;
@@ -87,7 +89,13 @@ const CORPUS_FILES = [
   "openexr-images/MultiResolution/ColorCodedLevels.exr", // pxr24
   "openexr-tests/OpenEXRTest/comp_b44.exr",
   "openexr-images/MultiView/Adjuster.exr", // b44a
+  "openexr-tests/OpenEXRTest/comp_dwaa_v1.exr", // DWA blocks without channel rules (legacy)
+  "openexr-tests/OpenEXRTest/comp_dwab_v1.exr",
 ];
+
+const DWA_FIXTURES = ["dwaa_scanline.exr", "dwab_tiled.exr"].map((f) =>
+  join(import.meta.dirname, "../fixtures/dwa", f),
+);
 
 async function basesOf(name: string, source: ByteSource, limit: number): Promise<Base[]> {
   const plan = await planPixels(source);
@@ -109,6 +117,14 @@ async function basesOf(name: string, source: ByteSource, limit: number): Promise
 async function prepareBases(): Promise<Base[]> {
   const bases: Base[] = [];
   for (const f of generatedFiles()) bases.push(...(await basesOf(f.name, new BufferSource(f.bytes), 3)));
+  for (const path of DWA_FIXTURES) {
+    const source = await FileSource.open(path);
+    try {
+      bases.push(...(await basesOf(path, source, 4)));
+    } finally {
+      await source.close();
+    }
+  }
   const root = corpusRoot();
   if (root) {
     for (const rel of CORPUS_FILES) {
@@ -129,7 +145,8 @@ type Mutation =
   | { kind: "truncate"; at: number }
   | { kind: "insert"; at: number; bytes: Uint8Array }
   | { kind: "delete"; at: number; count: number }
-  | { kind: "size"; field: number; value: number };
+  | { kind: "size"; field: number; value: number }
+  | { kind: "word"; index: number; lo: number; hi: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   {
@@ -173,6 +190,15 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       value: fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, 0x7fffffff, 2 ** 32 - 1)),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("word" as const),
+      index: fc.integer({ min: 0, max: 10 }),
+      lo: fc.oneof(fc.nat(), fc.constantFrom(0, 1, 2, 3, 0xffffffff, 0x7fffffff)),
+      hi: fc.oneof(fc.constant(0), fc.constantFrom(1, 0x7fffffff, 0xffffffff), fc.nat()),
+    }),
+  },
 );
 
 function mutate(b: Base, ms: Mutation[]): Uint8Array {
@@ -187,7 +213,15 @@ function mutate(b: Base, ms: Mutation[]): Uint8Array {
     else if (m.kind === "truncate") bytes = bytes.subarray(0, at);
     else if (m.kind === "insert") bytes = concat(bytes.subarray(0, at), m.bytes, bytes.subarray(at));
     else if (m.kind === "delete") bytes = concat(bytes.subarray(0, at), bytes.subarray(at + m.count));
-    else {
+    else if (m.kind === "word") {
+      // A 64-bit little-endian word of the data (in a DWA block: one of its eleven counters).
+      const pos = header + 8 * m.index;
+      if (pos + 8 <= bytes.length) {
+        const view = new DataView(bytes.buffer, bytes.byteOffset);
+        view.setUint32(pos, m.lo >>> 0, true);
+        view.setUint32(pos + 4, m.hi >>> 0, true);
+      }
+    } else {
       // The size fields: flat chunks have one int32 before the data, deep ones three uint64 (low words set here).
       const fields = b.layout.deep ? [header - 24, header - 16, header - 8] : [header - 4];
       const pos = fields[m.field % fields.length]!;

@@ -1,4 +1,5 @@
 import { undoB44 } from "./b44.js";
+import { undoDwa } from "./dwa.js";
 import { undoPiz } from "./piz.js";
 import { undoPxr24 } from "./pxr24.js";
 import { undoRle } from "./rle.js";
@@ -15,7 +16,12 @@ export const DECODABLE_COMPRESSIONS: ReadonlySet<string> = new Set([
   "pxr24",
   "b44",
   "b44a",
+  "dwaa",
+  "dwab",
 ]);
+
+/** Compressions whose stored block may exceed the raw pixels and still be decoded, as OpenEXR does. */
+const GROWING_COMPRESSIONS: ReadonlySet<string> = new Set(["b44", "b44a", "dwaa", "dwab"]);
 
 /**
  * One chunk's stored bytes to OpenEXR's unpacked layout (line by line, channel by channel, little-endian),
@@ -30,7 +36,7 @@ export function decompress(
   const size = g.unpackedBytes;
   if (packed.length === size) return packed;
   if (packed.length === 0) return fail(`chunk stores no data; its pixels take ${size} bytes`);
-  if (packed.length > size && compression !== "b44" && compression !== "b44a")
+  if (packed.length > size && !GROWING_COMPRESSIONS.has(compression))
     return fail(`chunk stores ${packed.length} bytes; its pixels take only ${size} uncompressed`);
   switch (compression) {
     case "none":
@@ -47,6 +53,9 @@ export function decompress(
     case "b44":
     case "b44a":
       return undoB44(packed, g);
+    case "dwaa":
+    case "dwab":
+      return inflate ? undoDwa(packed, g, inflate) : fail("no zlib inflate supplied");
     default:
       return fail(`no decoder for ${compression} compression`);
   }

@@ -1,9 +1,9 @@
 import { reconstructBytes } from "./predictor.js";
 import { type CodecResult, fail } from "./types.js";
 
-/** OpenEXR RLE (internal_rle_decompress + unpredict_and_reorder). */
-export function undoRle(src: Uint8Array, outSize: number): CodecResult {
-  const scratch = new Uint8Array(outSize);
+/** OpenEXR's byte run-length expansion (internal_rle_decompress) to exactly `outSize` bytes. */
+export function rleExpand(src: Uint8Array, outSize: number): CodecResult {
+  const out = new Uint8Array(outSize);
   let i = 0;
   let o = 0;
   const n = src.length;
@@ -14,18 +14,24 @@ export function undoRle(src: Uint8Array, outSize: number): CodecResult {
       i++;
       if (i + count > n) return fail(`RLE literal run of ${count} bytes passes the end of the data`);
       if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
-      scratch.set(src.subarray(i, i + count), o);
+      out.set(src.subarray(i, i + count), o);
       i += count;
       o += count;
     } else {
       if (i + 2 > n) return fail("RLE repeat run is cut off at the end of the data");
       const count = v + 1;
       if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
-      scratch.fill(src[i + 1]!, o, o + count);
+      out.fill(src[i + 1]!, o, o + count);
       o += count;
       i += 2;
     }
   }
   if (o !== outSize) return fail(`RLE data expands to ${o} bytes, the chunk needs ${outSize}`);
-  return reconstructBytes(scratch, outSize);
+  return out;
+}
+
+/** OpenEXR RLE (internal_rle_decompress + unpredict_and_reorder). */
+export function undoRle(src: Uint8Array, outSize: number): CodecResult {
+  const raw = rleExpand(src, outSize);
+  return raw instanceof Uint8Array ? reconstructBytes(raw, outSize) : raw;
 }

@@ -1,0 +1,342 @@
+import { floatToHalf, halfToFloatTable } from "./half.js";
+import { type CodecFailure, fail } from "./types.js";
+
+/**
+ * DWA's lossy DCT channels (OpenEXRCore internal_dwa_decoder.h + internal_dwa_simd.h): un-RLE the AC
+ * coefficients of each 8x8 block, un-zigzag, inverse DCT in float32, Y'CbCr -> R'G'B' for triples, back to
+ * half, then nonlinear -> linear through a table. Every float operation is rounded to float32 in the order of
+ * OpenEXR's x86-64 AVX path (dctInverse8x8_avx_*, which OpenEXR selects on any AVX CPU) and its F16C
+ * float -> half conversion, so the decoded halves equal OpenEXR's bit for bit on such hosts.
+ */
+
+const f = Math.fround;
+const A = f(3.535536e-1);
+const B = f(4.903927e-1);
+const C = f(4.619398e-1);
+const D = f(4.157349e-1);
+const E = f(2.777855e-1);
+const F = f(1.913422e-1);
+const G = f(9.754573e-2);
+const CSC_R_CR = f(1.5747);
+const CSC_G_CB = f(-0.1873);
+const CSC_G_CR = f(-0.4682);
+const CSC_B_CB = f(1.8556);
+
+/** Position in the zig-zag stream of each coefficient in row-major order. */
+const ZIGZAG = Uint8Array.of(
+  0,
+  1,
+  5,
+  6,
+  14,
+  15,
+  27,
+  28,
+  2,
+  4,
+  7,
+  13,
+  16,
+  26,
+  29,
+  42,
+  3,
+  8,
+  12,
+  17,
+  25,
+  30,
+  41,
+  43,
+  9,
+  11,
+  18,
+  24,
+  31,
+  40,
+  44,
+  53,
+  10,
+  19,
+  23,
+  32,
+  39,
+  45,
+  52,
+  54,
+  20,
+  22,
+  33,
+  38,
+  46,
+  51,
+  55,
+  60,
+  21,
+  34,
+  37,
+  47,
+  50,
+  56,
+  59,
+  61,
+  35,
+  36,
+  48,
+  49,
+  57,
+  58,
+  62,
+  63,
+);
+
+const HALF_TO_FLOAT_BITS = new Uint32Array(
+  halfToFloatTable.buffer,
+  halfToFloatTable.byteOffset,
+  halfToFloatTable.length,
+);
+
+/** Row-wise 1D inverse DCT of row `o` (the AVX path's even/odd split and summation order). */
+function idctRow(d: Float32Array, o: number): void {
+  const v0 = d[o]!;
+  const v1 = d[o + 1]!;
+  const v2 = d[o + 2]!;
+  const v3 = d[o + 3]!;
+  const v4 = d[o + 4]!;
+  const v5 = d[o + 5]!;
+  const v6 = d[o + 6]!;
+  const v7 = d[o + 7]!;
+  const v0a = f(v0 * A);
+  const e0 = f(f(v0a + f(v2 * C)) + f(f(v4 * A) + f(v6 * F)));
+  const e1 = f(f(v0a + f(v2 * F)) + f(f(v4 * -A) + f(v6 * -C)));
+  const e2 = f(f(v0a + f(v2 * -F)) + f(f(v4 * -A) + f(v6 * C)));
+  const e3 = f(f(v0a + f(v2 * -C)) + f(f(v4 * A) + f(v6 * -F)));
+  const o0 = f(f(f(v1 * B) + f(v3 * D)) + f(f(v5 * E) + f(v7 * G)));
+  const o1 = f(f(f(v1 * D) + f(v3 * -G)) + f(f(v5 * -B) + f(v7 * -E)));
+  const o2 = f(f(f(v1 * E) + f(v3 * -B)) + f(f(v5 * G) + f(v7 * D)));
+  const o3 = f(f(f(v1 * G) + f(v3 * -E)) + f(f(v5 * D) + f(v7 * -B)));
+  d[o] = e0 + o0;
+  d[o + 1] = e1 + o1;
+  d[o + 2] = e2 + o2;
+  d[o + 3] = e3 + o3;
+  d[o + 4] = e3 - o3;
+  d[o + 5] = e2 - o2;
+  d[o + 6] = e1 - o1;
+  d[o + 7] = e0 - o0;
+}
+
+/** Column-wise 1D inverse DCT of column `j`, rows at and past `n` known zero (their terms are skipped). */
+function idctColumn(d: Float32Array, j: number, n: number): void {
+  const r0 = d[j]!;
+  const r1 = d[8 + j]!;
+  const r2 = d[16 + j]!;
+  const r3 = d[24 + j]!;
+  const r4 = d[32 + j]!;
+  const r5 = d[40 + j]!;
+  const r6 = d[48 + j]!;
+  const r7 = d[56 + j]!;
+  let o0 = f(r1 * B);
+  if (n > 3) o0 = f(o0 + f(r3 * D));
+  if (n > 5) o0 = f(o0 + (n > 7 ? f(f(r5 * E) + f(r7 * G)) : f(r5 * E)));
+  let o1 = f(r1 * D);
+  if (n > 3) o1 = f(o1 - (n > 5 ? f(f(r5 * B) + f(r3 * G)) : f(r3 * G)));
+  if (n > 7) o1 = f(o1 - f(r7 * E));
+  let o2 = f(r1 * E);
+  if (n > 3) o2 = f(o2 - f(r3 * B));
+  if (n > 5) o2 = f(o2 + f(r5 * G));
+  if (n > 7) o2 = f(o2 + f(r7 * D));
+  let o3 = f(r1 * G);
+  if (n > 5) o3 = f(o3 + f(r5 * D));
+  if (n > 3) o3 = f(o3 - (n > 7 ? f(f(r7 * B) + f(r3 * E)) : f(r3 * E)));
+  const r0a = f(r0 * A);
+  let s = r0a;
+  let dd = r0a;
+  if (n > 4) {
+    const r4a = f(r4 * A);
+    s = f(s + r4a);
+    dd = f(dd - r4a);
+  }
+  let e0 = s;
+  let e1 = dd;
+  let e2 = dd;
+  let e3 = s;
+  if (n > 2) {
+    const t = n > 6 ? f(f(r2 * C) + f(r6 * F)) : f(r2 * C);
+    const u = n > 6 ? f(f(r2 * F) - f(r6 * C)) : f(r2 * F);
+    e0 = f(s + t);
+    e3 = f(s - t);
+    e1 = f(dd + u);
+    e2 = f(dd - u);
+  }
+  d[j] = e0 + o0;
+  d[8 + j] = e1 + o1;
+  d[16 + j] = e2 + o2;
+  d[24 + j] = e3 + o3;
+  d[32 + j] = e3 - o3;
+  d[40 + j] = e2 - o2;
+  d[48 + j] = e1 - o1;
+  d[56 + j] = e0 - o0;
+}
+
+/** dctInverse8x8_avx_{zeroedRows}: the last `zeroedRows` rows of the block are known to be zero. */
+export function inverseDct8x8(d: Float32Array, zeroedRows: number): void {
+  const n = 8 - zeroedRows;
+  if (n === 1) {
+    idctRow(d, 0);
+    for (let j = 0; j < 8; j++) {
+      const v = f(d[j]! * A);
+      for (let r = 0; r < 64; r += 8) d[r + j] = v;
+    }
+    return;
+  }
+  for (let r = 0; r < n; r++) idctRow(d, r * 8);
+  for (let j = 0; j < 8; j++) idctColumn(d, j, n);
+}
+
+/** Rows known zero from the last non-zero zig-zag index (LossyDctDecoder_execute's dispatch). */
+function zeroedRowsOf(lastNonZero: number): number {
+  if (lastNonZero < 2) return 7;
+  if (lastNonZero < 3) return 6;
+  if (lastNonZero < 9) return 5;
+  if (lastNonZero < 10) return 4;
+  if (lastNonZero < 20) return 3;
+  if (lastNonZero < 21) return 2;
+  if (lastNonZero < 35) return 1;
+  return 0;
+}
+
+/** F16C's vcvtps2ph (round to nearest even): floatToHalf, except NaN, which it quiets. */
+function f16c(v: number): number {
+  if (Number.isNaN(v)) return 0xfe00;
+  return floatToHalf(v);
+}
+
+/** One lossy channel of the chunk: where each of its rows starts in the output, and whether it is float. */
+export interface DctChannel {
+  readonly rows: readonly number[];
+  readonly isFloat: boolean;
+}
+
+/** The unpacked AC and DC coefficient streams and how far the decoders before this one have read. */
+export interface Coefficients {
+  readonly ac: Uint16Array;
+  acPos: number;
+  readonly dc: Uint16Array;
+  dcPos: number;
+}
+
+/**
+ * LossyDctDecoder_execute for one channel or one R'G'B' triple (`channels.length` 1 or 3) of `width` x `height`
+ * samples, writing little-endian halves (floats for float channels) at each row's offset in `out`.
+ */
+export function decodeLossyDct(
+  out: Uint8Array,
+  channels: readonly DctChannel[],
+  width: number,
+  height: number,
+  k: Coefficients,
+  toLinear: Uint16Array | null,
+): CodecFailure | null {
+  const numComp = channels.length;
+  const blocksX = Math.floor((width + 7) / 8);
+  const blocksY = Math.floor((height + 7) / 8);
+  const leftoverX = width - (blocksX - 1) * 8;
+  const leftoverY = height - (blocksY - 1) * 8;
+  const fullBlocksX = Math.floor(width / 8);
+  const blocks = blocksX * blocksY;
+  if (k.dc.length - k.dcPos < numComp * blocks) return fail("DWA DC coefficients run out");
+  const ac = k.ac;
+  const acEnd = ac.length;
+  const zig = new Uint16Array(64);
+  const dct = channels.map(() => new Float32Array(64));
+  const rowBlock = channels.map(() => new Uint16Array(blocksX * 64));
+  const dcAt = channels.map((_, c) => k.dcPos + c * blocks);
+  for (let by = 0; by < blocksY; by++) {
+    const maxY = by === blocksY - 1 ? leftoverY : 8;
+    let maxX = 8;
+    for (let bx = 0; bx < blocksX; bx++) {
+      let constant = true;
+      if (bx === blocksX - 1) maxX = leftoverX;
+      for (let c = 0; c < numComp; c++) {
+        const data = dct[c]!;
+        zig.fill(0);
+        zig[0] = k.dc[dcAt[c]!++]!;
+        let comp = 1;
+        let lastNonZero = 0;
+        while (comp < 64) {
+          if (k.acPos >= acEnd) return fail("DWA AC coefficients run out");
+          const v = ac[k.acPos++]!;
+          if ((v & 0xff00) === 0xff00) {
+            const count = v & 0xff;
+            comp += count === 0 ? 64 : count;
+          } else {
+            lastNonZero = comp;
+            zig[comp++] = v;
+          }
+        }
+        if (lastNonZero === 0) {
+          data.fill(f(f(halfToFloatTable[zig[0]!]! * A) * A));
+        } else {
+          constant = false;
+          for (let i = 0; i < 64; i++) data[i] = halfToFloatTable[zig[ZIGZAG[i]!]!]!;
+          inverseDct8x8(data, zeroedRowsOf(lastNonZero));
+        }
+      }
+      if (numComp === 3) {
+        const r = dct[0]!;
+        const g = dct[1]!;
+        const b = dct[2]!;
+        const n = constant ? 1 : 64;
+        for (let i = 0; i < n; i++) {
+          const y = r[i]!;
+          const cb = g[i]!;
+          const cr = b[i]!;
+          r[i] = f(y + f(cr * CSC_R_CR));
+          g[i] = f(f(f(cb * CSC_G_CB) + y) + f(cr * CSC_G_CR));
+          b[i] = f(f(CSC_B_CB * cb) + y);
+        }
+      }
+      for (let c = 0; c < numComp; c++) {
+        const dst = rowBlock[c]!;
+        const data = dct[c]!;
+        const at = bx * 64;
+        if (constant) dst.fill(floatToHalf(data[0]!), at, at + 64);
+        else for (let i = 0; i < 64; i++) dst[at + i] = f16c(data[i]!);
+      }
+    }
+    for (let c = 0; c < numComp; c++) {
+      const src = rowBlock[c]!;
+      const rows = channels[c]!.rows;
+      for (let y = 8 * by; y < 8 * by + maxY; y++) {
+        let o = rows[y]!;
+        const line = (y & 7) * 8;
+        for (let bx = 0; bx < blocksX; bx++) {
+          const n = bx < fullBlocksX ? 8 : maxX;
+          const from = bx * 64 + line;
+          for (let i = 0; i < n; i++) {
+            const h = toLinear ? toLinear[src[from + i]!]! : src[from + i]!;
+            out[o++] = h & 0xff;
+            out[o++] = h >> 8;
+          }
+        }
+      }
+    }
+  }
+  for (let c = 0; c < numComp; c++) {
+    const ch = channels[c]!;
+    if (!ch.isFloat) continue;
+    for (let y = 0; y < height; y++) {
+      const row = ch.rows[y]!;
+      for (let x = width - 1; x >= 0; x--) {
+        const bits = HALF_TO_FLOAT_BITS[out[row + 2 * x]! | (out[row + 2 * x + 1]! << 8)]!;
+        const o = row + 4 * x;
+        out[o] = bits & 0xff;
+        out[o + 1] = (bits >>> 8) & 0xff;
+        out[o + 2] = (bits >>> 16) & 0xff;
+        out[o + 3] = bits >>> 24;
+      }
+    }
+  }
+  k.dcPos += numComp * blocks;
+  return null;
+}
