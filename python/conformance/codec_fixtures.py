@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import OpenEXR
 
-COMPRESSIONS = ["NO", "RLE", "ZIPS", "ZIP", "PIZ", "PXR24", "B44", "B44A"]
+COMPRESSIONS = ["NO", "RLE", "ZIPS", "ZIP", "PIZ", "PXR24", "B44", "B44A", "DWAA", "DWAB"]
 BITS = {np.dtype(np.float16): ("half", np.uint16), np.dtype(np.float32): ("float", np.uint32),
         np.dtype(np.uint32): ("uint", np.uint32)}
 

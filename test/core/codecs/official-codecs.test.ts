@@ -54,7 +54,7 @@ suite("codecs decode what the official bindings decode", () => {
     files = (JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")) as { files: Fixture[] }).files;
   }, 180_000);
 
-  for (const compression of ["none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a"]) {
+  for (const compression of ["none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab"]) {
     it(`${compression}: every sample of every file, bit for bit`, async () => {
       const mine = files.filter((f) => f.compression === compression);
       expect(mine.length).toBeGreaterThanOrEqual(28);
