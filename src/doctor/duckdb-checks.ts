@@ -1,12 +1,14 @@
 /**
  * The DuckDB catalog's checks: the database file's directory and the file itself are writable, the file opens
  * read-write (no other process holds its lock), schema `exr_metadata` and the four tables with their columns
- * exist, and an insert/select/delete round trip in a scratch table succeeds (dropped afterwards).
+ * exist, the child tables' keys hold (no duplicate, no orphan: they are not indexed, catalog/child-keys.ts), and an
+ * insert/select/delete round trip in a scratch table succeeds (dropped afterwards).
  */
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { CHILD_KEY_CHECKS } from "../catalog/child-keys.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
@@ -45,7 +47,13 @@ export async function duckdbChecks(dbPath: string): Promise<CheckResult[]> {
   );
   if (!writable.ok && /does not exist/.test(writable.detail)) writable.fix = INIT_FIX;
   results.push(writable);
-  const later = ["open", "schema", ...Object.keys(TABLES).map((t) => `table ${t}`), "round trip"];
+  const later = [
+    "open",
+    "schema",
+    ...Object.keys(TABLES).map((t) => `table ${t}`),
+    ...CHILD_KEY_CHECKS.map((k) => `keys ${k.table}`),
+    "round trip",
+  ];
   if (!writable.ok) {
     for (const name of later) results.push(notTried(name, "-", "database file"));
     return results;
@@ -96,6 +104,21 @@ export async function duckdbChecks(dbPath: string): Promise<CheckResult[]> {
             const missing = wanted.filter((c) => !found.includes(c));
             if (missing.length > 0) throw new Error(`missing columns: ${missing.join(", ")}`);
             return `${found.length} columns`;
+          },
+        ),
+      );
+    }
+    for (const check of CHILD_KEY_CHECKS) {
+      results.push(
+        await runCheck(
+          `keys ${check.table}`,
+          `${SCHEMA}.${check.table}: (${check.key.join(", ")}) unique, every file_id in files`,
+          "the catalog was written by something other than exr-inspector: export what is right, or re-scan into a new --db",
+          async () => {
+            const [duplicated, orphaned] = (await rows(check.sql))[0]!.map(Number);
+            if (duplicated || orphaned)
+              throw new Error(`${duplicated} rows share a key, ${orphaned} rows have no file`);
+            return "no duplicate key, no orphan";
           },
         ),
       );

@@ -47,7 +47,58 @@ describe("duckdb specifics", () => {
     }
   });
 
-  it("a batch that violates a key is rolled back whole and leaves nothing staged for the next batch", async () => {
+  it("child keys hold by construction (they are not indexed): repeated channel and attribute names in damaged headers, the same file twice, re-inspections", async () => {
+    const { buildRecord } = await import("../../src/catalog/build-record.js");
+    const { encodeChildren } = await import("../../src/catalog/encoded-children.js");
+    const { CHILD_KEY_CHECKS } = await import("../../src/catalog/child-keys.js");
+    const { fixture } = await import("./fixtures.js");
+    const store = await DuckDbCatalogStore.open(":memory:");
+    await store.init();
+    try {
+      const damaged = (p: string) => {
+        const result = fixture({ path: p, parts: 2, pass: "cryptomatte" });
+        // A damaged header: a channel and an attribute name repeated within a part.
+        result.channels.push({ ...result.channels[0]! }, { ...result.channels[1]! });
+        const attrs = result.parts[1]!.attributes;
+        attrs.push({ ...attrs[0]! }, { ...attrs[2]! });
+        return result;
+      };
+      const records = [0, 1, 2].map((i) => buildRecord(damaged(`/k/d${i}.exr`), { now: new Date(1000) }));
+      expect(records[0]!.attributes.filter((a) => a.attribute_name === "channels")).toHaveLength(3);
+      // The scan's path (children as JSON texts) and the plain one, the same file twice in a batch, then again.
+      const encoded = records.map((r) => {
+        const copy = structuredClone(r);
+        encodeChildren(copy);
+        return copy;
+      });
+      await store.upsertBatch([encoded[0]!, encoded[1]!, encoded[0]!]);
+      await store.upsertBatch([records[2]!, records[1]!]);
+      await store.upsertBatch(encoded);
+      const counts = await store.counts();
+      expect(counts.files).toBe(3);
+      expect(counts.channels).toBe(records.reduce((n, r) => n + r.channels.length, 0));
+      expect(counts.attributes).toBe(records.reduce((n, r) => n + r.attributes.length, 0));
+      for (const check of CHILD_KEY_CHECKS) {
+        expect((await store.query(check.sql)).rows, check.table).toEqual([[0, 0]]);
+      }
+      // The check finds a violation when there is one.
+      const channels = CHILD_KEY_CHECKS.find((c) => c.table === "channels")!;
+      const other = await DuckDbCatalogStore.open(":memory:");
+      await other.init();
+      try {
+        const twice = structuredClone(records[0]!);
+        twice.channels.push({ ...twice.channels[1]! });
+        await other.upsertBatch([twice]);
+        expect((await other.query(channels.sql)).rows).toEqual([[2, 0]]);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a batch that violates a constraint is rolled back whole and leaves nothing staged for the next batch", async () => {
     const { buildRecord } = await import("../../src/catalog/build-record.js");
     const { fixture } = await import("./fixtures.js");
     const store = await DuckDbCatalogStore.open(":memory:");
@@ -55,8 +106,8 @@ describe("duckdb specifics", () => {
     try {
       const good = buildRecord(fixture({ path: "/k/good.exr" }), { now: new Date(1000) });
       const bad = buildRecord(fixture({ path: "/k/bad.exr" }), { now: new Date(1000) });
-      // Two channel rows with the same key: the bulk insert of the channels fails after files and parts went in.
-      bad.channels.push({ ...bad.channels[0]!, channel_fingerprint: null });
+      // A channel row without its name (NOT NULL): the bulk insert of the channels fails after files and parts went in.
+      bad.channels.push({ ...bad.channels[0]!, channel_name: null as unknown as string });
       await expect(store.upsertBatch([good, bad])).rejects.toThrow(/constraint|key/i);
       expect(await store.counts()).toEqual({ files: 0, parts: 0, channels: 0, attributes: 0 });
 
@@ -105,7 +156,7 @@ describe("duckdb specifics", () => {
 
       // A failed commit rolls back its whole generation and is thrown by the next upsertBatch or flush.
       const bad = rec("/b/bad.exr");
-      bad.channels.push({ ...bad.channels[0]!, channel_fingerprint: null });
+      bad.channels.push({ ...bad.channels[0]!, channel_name: null as unknown as string });
       const good = rec("/b/good.exr");
       store.setWriteBuffer(2);
       const failure = await store

@@ -178,6 +178,23 @@ describe.skipIf(!cliBuilt)("doctor on DuckDB", () => {
     expect(healthy.stdout).not.toContain("✗");
     expect(healthy.code).toBe(0);
     expect(lines(healthy.stdout).get("round trip")).toMatch(/^✓/);
+    expect(lines(healthy.stdout).get("keys channels")).toMatch(/^✓ .*no duplicate key, no orphan/);
+    // The child keys are not indexed (migration 5): a row written around exr-inspector is caught here.
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const instance = await DuckDBInstance.create(db);
+    const c = await instance.connect();
+    await c.run(
+      "INSERT INTO exr_metadata.channels (file_id, file_path, part_index, channel_name) VALUES ('x', '/x.exr', 0, 'R'), ('x', '/x.exr', 0, 'R')",
+    );
+    c.closeSync();
+    instance.closeSync();
+    const damaged = await runCli(["doctor", "--db", db]);
+    expect(damaged.code).toBe(1);
+    expect(lines(damaged.stdout).get("keys channels")).toMatch(
+      /^✗ .*2 rows share a key, 2 rows have no file/,
+    );
+    expect(lines(damaged.stdout).get("keys parts")).toMatch(/^✓/);
+    await runCli(["db", "init", "--db", db]);
 
     const serve = await startServe(["--db", db]);
     try {

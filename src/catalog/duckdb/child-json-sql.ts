@@ -1,7 +1,7 @@
 import { ATTRIBUTE_KEYS, CHANNEL_KEYS } from "../encoded-children.js";
 import type { AttributeRow, ChannelRow } from "../rows.js";
-import { SQL_TYPE } from "../sql-engine/sql-types.js";
 import { ATTRIBUTE_COLUMNS, CHANNEL_COLUMNS, type ColumnSpec } from "../tables.js";
+import { catalogSqlType } from "./schema.js";
 
 /** DuckDB's side of the encoded child rows (catalog/encoded-children.ts): `from_json` expands them in SQL. */
 const TEXT_IN_JSON = new Set(["value_number"]);
@@ -17,7 +17,7 @@ export function encodedMoveSql(schema: string, table: "channels" | "attributes",
       : [ATTRIBUTE_COLUMNS as ColumnSpec<ChannelRow | AttributeRow>[], ATTRIBUTE_KEYS];
   const encoded = columns.filter((c) => c.name !== "file_id" && c.name !== "file_path");
   const structure = encoded
-    .map((c) => `"${keys[c.name]}":"${TEXT_IN_JSON.has(c.name) ? "VARCHAR" : SQL_TYPE[c.kind]}"`)
+    .map((c) => `"${keys[c.name]}":"${TEXT_IN_JSON.has(c.name) ? "VARCHAR" : catalogSqlType(c)}"`)
     .join(",");
   const values = columns.map((c) => {
     if (c.name === "file_id" || c.name === "file_path") return c.name;

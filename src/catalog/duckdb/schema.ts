@@ -1,10 +1,13 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { currentFirstSql } from "../current-version.js";
 import { hash32 } from "../embeddings/feature-hashing.js";
-import { columnDdl } from "../sql-engine/sql-types.js";
+import { columnDdl, SQL_TYPE } from "../sql-engine/sql-types.js";
 import {
   ATTRIBUTE_COLUMNS,
   CHANNEL_COLUMNS,
+  CHILD_ORDER,
+  type ColumnKind,
+  type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
   CATALOG_SCHEMA as SCHEMA,
@@ -134,6 +137,47 @@ MIGRATIONS.push({
   PRIMARY KEY (file_id, policy_id, rule_id)
 )`,
   ],
+});
+
+/**
+ * The type of a column in the DuckDB catalog: its kind's, except `channels.channel_fingerprint`, a `FLOAT[]` list
+ * from migration 5 on (the seed's `ARRAY<FLOAT32>`): only the first channel of a file has one, and a NULL
+ * `FLOAT[128]` stores 128 null floats where a NULL list stores none.
+ */
+export function catalogSqlType(column: { name: string; kind: ColumnKind }): string {
+  return column.name === "channel_fingerprint" ? "FLOAT[]" : SQL_TYPE[column.kind];
+}
+
+/** Child tables rebuilt by migration 5 (their columns from tables.ts, no keys). */
+const KEYLESS_CHILDREN = [
+  ["parts", PART_COLUMNS],
+  ["channels", CHANNEL_COLUMNS],
+  ["attributes", ATTRIBUTE_COLUMNS],
+] as const;
+
+function keylessChildDdl(table: string, columns: readonly ColumnSpec<unknown>[]): string {
+  const defs = columns.map((c) => {
+    return `${c.name} ${catalogSqlType(c)}${c.notNull ? " NOT NULL" : ""}`;
+  });
+  return `CREATE TABLE ${SCHEMA}.${table}_keyless (\n  ${defs.join(",\n  ")}\n)`;
+}
+
+MIGRATIONS.push({
+  version: 5,
+  name: "child tables without indexes (keys held by construction, checked by `db check`); channel_fingerprint FLOAT[]",
+  // Measured (docs/notes/catalog-bench.md): the children's primary and foreign keys (four ART indexes over ~45 rows
+  // per file) doubled the bulk insert and took two thirds of the catalog file; a NULL FLOAT[128] stores 128 null
+  // floats, a NULL FLOAT[] none. Children are written only with their new file, in its transaction, so their keys
+  // hold by construction; `exr-inspector db check` (KEY_CHECKS) verifies them.
+  statements: KEYLESS_CHILDREN.flatMap(([table, columns]) => [
+    keylessChildDdl(table, columns as readonly ColumnSpec<unknown>[]),
+    `INSERT INTO ${SCHEMA}.${table}_keyless SELECT ${columns.map((c) => c.name).join(", ")} FROM ${SCHEMA}.${table} ORDER BY ${[
+      "file_id",
+      ...CHILD_ORDER[table],
+    ].join(", ")}`,
+    `DROP TABLE ${SCHEMA}.${table}`,
+    `ALTER TABLE ${SCHEMA}.${table}_keyless RENAME TO ${table}`,
+  ]),
 });
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -11,7 +11,7 @@ import {
   PART_COLUMNS,
 } from "../tables.js";
 import { encodedMoveSql } from "./child-json-sql.js";
-import { sketchesOf } from "./schema.js";
+import { catalogSqlType, sketchesOf } from "./schema.js";
 import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
 
 /** In-memory database attached to the catalog's instance that holds the staging tables (every connection sees it). */
@@ -51,7 +51,7 @@ function stagedTable<Row>(
   const defs = staged.map((c) => `${c.name} ${isVector(c.kind) ? "VARCHAR" : SQL_TYPE[c.kind]}`);
   const names: string[] = columns.map((c) => c.name);
   const values = columns.map((c) =>
-    joined(c) ? `v.${c.name}` : isVector(c.kind) ? `s.${c.name}::${SQL_TYPE[c.kind]}` : `s.${c.name}`,
+    joined(c) ? `v.${c.name}` : isVector(c.kind) ? `s.${c.name}::${catalogSqlType(c)}` : `s.${c.name}`,
   );
   let join = vectorsJoin ? ` LEFT JOIN ${vectorsJoin.table} v ON ${vectorsJoin.on}` : "";
   if (vectorsJoin?.sketch) {
