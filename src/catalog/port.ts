@@ -33,6 +33,8 @@ export interface SimilarHit {
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
+  /** How the backend ran the query (e.g. what VAST filtered while reading), for the user; not part of the data. */
+  notes?: string[];
 }
 
 export interface CleanupResult {

@@ -43,7 +43,7 @@ export function nearestFiles(
   return hits.slice(0, limit);
 }
 
-function cosineDistance(a: Float32Array, b: Float32Array): number | null {
+export function cosineDistance(a: Float32Array, b: Float32Array): number | null {
   if (a.length !== b.length) return null;
   let dot = 0;
   let na = 0;

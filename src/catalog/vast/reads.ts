@@ -1,14 +1,20 @@
+import { Table } from "apache-arrow";
+import type { Transaction } from "../../vast/client/transaction.js";
 import { currentFirst } from "../current-version.js";
 import type { KnownFileState, QueryResult, SimilarHit, TableCounts } from "../port.js";
 import { EmptyQueryError, runSandboxedQuery } from "../query-sandbox.js";
 import { inRecordOrder } from "../record-order.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, PartRow } from "../rows.js";
-import { nearestFiles } from "../similarity.js";
-import { neededColumns, withMirror } from "../sql-engine/mirror.js";
+import { type MirrorRows, neededColumns, withMirror } from "../sql-engine/mirror.js";
+import { analyzeWhere } from "../sql-engine/where-conjuncts.js";
 import { type CatalogTable, CHILD_TABLES, type StoredTable, TABLE_COLUMNS } from "../tables.js";
+import { tableToRows } from "./arrow-rows.js";
+import { FILE_KEY_COLUMNS, type FileVersion, versionsOf } from "./file-versions.js";
+import { similarFiles } from "./similar.js";
+import { type Pushdown, vastPushdown } from "./sql-pushdown.js";
 import type { VastTables } from "./vast-tables.js";
 import { readVerdicts } from "./verdicts.js";
-import { winnerChildren, winnerFiles } from "./winner-rows.js";
+import { winnerChildren, winnerFiles, winnersOf } from "./winner-rows.js";
 
 // The adapter's reads: each in one read-only transaction, over winner rows only (see vast-store.ts).
 
@@ -37,21 +43,13 @@ export async function knownState(tables: VastTables, paths: string[]): Promise<M
   return out;
 }
 
-export async function similar(
+/** Streamed: memory flat in the table size (similar.ts). */
+export function similar(
   tables: VastTables,
   query: { file_id: string } | { embedding: Float32Array | number[] },
   k: number,
 ): Promise<SimilarHit[]> {
-  const { rows } = await tables.read((tx) =>
-    winnerFiles(tables, tx, [
-      "file_path",
-      "file_path_normalized",
-      "last_inspected",
-      "inspection_timestamp",
-      "metadata_embedding",
-    ]),
-  );
-  return nearestFiles(rows, query, k);
+  return tables.read((tx) => similarFiles(tables, tx, query, k));
 }
 
 export async function getRecord(tables: VastTables, file_id: string): Promise<CatalogRecord | null> {
@@ -82,39 +80,110 @@ export async function getRecord(tables: VastTables, file_id: string): Promise<Ca
   });
 }
 
+/**
+ * Counts of what readers see (winner files, children of winning writes), from the key columns alone, streamed page
+ * by page: the wire carries `file_id`, `ingest_token` and `$row_id` of each row; memory holds one entry per file.
+ */
 export async function counts(tables: VastTables): Promise<TableCounts> {
   return tables.read(async (tx) => {
-    const { rows, tokens } = await winnerFiles(tables, tx, []);
-    const out: TableCounts = { files: rows.length, parts: 0, channels: 0, attributes: 0 };
+    const winners = new Map<string, { rowId: bigint; token: string | null }>();
+    for await (const batch of tables.stream(tx, "files", FILE_KEY_COLUMNS)) {
+      for (const v of versionsOf(new Table([batch]))) {
+        const w = winners.get(v.file_id);
+        if (!w || v.rowId < w.rowId) winners.set(v.file_id, { rowId: v.rowId, token: v.token });
+      }
+    }
+    const out: TableCounts = { files: winners.size, parts: 0, channels: 0, attributes: 0 };
     for (const table of CHILD_TABLES) {
-      out[table] = (await winnerChildren(tables, tx, table, [], tokens)).length;
+      for await (const batch of tables.stream(tx, table, FILE_KEY_COLUMNS)) {
+        for (const v of versionsOf(new Table([batch]))) {
+          const w = winners.get(v.file_id);
+          if (w && w.token === v.token) out[table]++;
+        }
+      }
     }
     return out;
   });
 }
 
-/** Pulls the winner rows of the tables/columns `sql` needs and runs it in an in-process DuckDB. */
+/**
+ * Runs `sql` in an in-process, sandboxed DuckDB over the winner rows of only the tables and columns it names. When
+ * it is one SELECT over one catalog table, the simple conditions of its WHERE are pushed down into the VAST read
+ * (sql-pushdown.ts), so only matching rows cross the wire; the notes of the result say what was pushed or why not.
+ */
 export async function query(tables: VastTables, sql: string): Promise<QueryResult> {
   if (sql.trim() === "") throw new EmptyQueryError();
   const needed = neededColumns(sql);
-  const rows = await tables.read(async (tx) => {
-    const out: Partial<Record<StoredTable, Record<string, unknown>[]>> = {};
-    let tokens: Map<string, string | null> | null = null;
-    const needFiles = Object.keys(needed).length > 0;
-    if (needFiles) {
-      const files = await winnerFiles(tables, tx, needed.files ?? []);
-      tokens = files.tokens;
-      if (needed.files) out.files = files.rows as unknown as Record<string, unknown>[];
-    }
-    for (const table of CHILD_TABLES) {
-      const columns = needed[table];
-      if (columns && tokens) out[table] = await winnerChildren(tables, tx, table, columns, tokens);
-    }
-    if (needed.validation_results) {
-      const verdicts = await readVerdicts(tables, tx, needed.validation_results);
-      out.validation_results = verdicts as unknown as Record<string, unknown>[];
-    }
-    return out;
+  const { pushdown, reason } = vastPushdown(await analyzeWhere(sql), await tables.schemas());
+  const rows = await tables.read((tx) =>
+    pushdown ? pushedRows(tables, tx, pushdown, needed) : allRows(tables, tx, needed),
+  );
+  const result = await withMirror(rows, (c) => runSandboxedQuery(c, sql), { sandboxed: true });
+  const read = Object.entries(needed)
+    .map(([t, cols]) => `${t}(${cols.join(", ")})`)
+    .join(", ");
+  const notes = pushdown
+    ? [
+        `vast: pushed down to ${pushdown.table}: ${pushdown.pushed.join(" AND ")}`,
+        ...(pushdown.notPushed.length > 0
+          ? [`vast: applied after reading: ${pushdown.notPushed.join("; ")}`]
+          : []),
+      ]
+    : [`vast: no condition pushed down (${reason}); every row of the tables read is fetched`];
+  return { ...result, notes: [...notes, `vast: columns read: ${read || "none"}`] };
+}
+
+/** Every winner row of the needed tables and columns. */
+async function allRows(
+  tables: VastTables,
+  tx: Transaction,
+  needed: Partial<Record<StoredTable, string[]>>,
+): Promise<MirrorRows> {
+  const out: MirrorRows = {};
+  let tokens: Map<string, string | null> | null = null;
+  const needFiles = Object.keys(needed).length > 0;
+  if (needFiles) {
+    const files = await winnerFiles(tables, tx, needed.files ?? []);
+    tokens = files.tokens;
+    if (needed.files) out.files = files.rows as unknown as Record<string, unknown>[];
+  }
+  for (const table of CHILD_TABLES) {
+    const columns = needed[table];
+    if (columns && tokens) out[table] = await winnerChildren(tables, tx, table, columns, tokens);
+  }
+  if (needed.validation_results) {
+    const verdicts = await readVerdicts(tables, tx, needed.validation_results);
+    out.validation_results = verdicts as unknown as Record<string, unknown>[];
+  }
+  return out;
+}
+
+/**
+ * The one table of the query, read with the pushed-down predicate; the rows kept are the winners' (files) or those
+ * of winning writes (children), decided from the key columns of the files those rows belong to.
+ */
+async function pushedRows(
+  tables: VastTables,
+  tx: Transaction,
+  pushdown: Pushdown,
+  needed: Partial<Record<StoredTable, string[]>>,
+): Promise<MirrorRows> {
+  const table = pushdown.table;
+  const wanted = [...new Set([...FILE_KEY_COLUMNS, ...(needed[table] ?? [])])];
+  // biome-ignore lint/suspicious/noExplicitAny: specs of one of the four row types
+  const specs = (TABLE_COLUMNS[table as CatalogTable] as any[]).filter((c) => wanted.includes(c.name));
+  const found: { row: Record<string, unknown>; v: FileVersion }[] = [];
+  for await (const batch of tables.stream(tx, table, wanted, { predicate: pushdown.predicate })) {
+    const t = new Table([batch]);
+    const rows = tableToRows<Record<string, unknown>>(t, specs);
+    for (const v of versionsOf(t)) found.push({ row: rows[v.index]!, v });
+  }
+  const winners = await winnersOf(tables, tx, new Set(found.map((f) => f.v.file_id)), {
+    tokens: table !== "files",
   });
-  return withMirror(rows, (c) => runSandboxedQuery(c, sql), { sandboxed: true });
+  const kept = found.filter(({ v }) => {
+    const w = winners.get(v.file_id);
+    return table === "files" ? w?.rowId === v.rowId : w !== undefined && w.token === v.token;
+  });
+  return { [table]: kept.map((f) => f.row) };
 }

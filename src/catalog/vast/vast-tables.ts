@@ -1,7 +1,7 @@
-import type { Schema, Table } from "apache-arrow";
+import type { RecordBatch, Schema, Table } from "apache-arrow";
 import type { VastConfig } from "../../vast/client/config.js";
 import { between, isin, type Predicate } from "../../vast/client/predicate.js";
-import { select } from "../../vast/client/select.js";
+import { select, selectBatches } from "../../vast/client/select.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef, Transaction } from "../../vast/client/transaction.js";
 import type { StoredTable } from "../tables.js";
@@ -67,6 +67,27 @@ export class VastTables {
       columns: columns.filter((c) => present.has(c)),
       predicate,
       internalRowId: true,
+    });
+  }
+
+  /**
+   * Streams a catalog table's rows (with `$row_id`) in pages of at most `rowsPerPage` rows per sub-split, so a
+   * reader that folds them as they come holds one page at a time; a table that does not exist streams nothing.
+   */
+  async *stream(
+    tx: Transaction,
+    table: StoredTable,
+    columns: string[],
+    options: { predicate?: Predicate; rowsPerPage?: number } = {},
+  ): AsyncGenerator<RecordBatch> {
+    const schema = (await this.schemas())[table];
+    if (!schema) return;
+    const present = new Set(schema.fields.map((f) => f.name));
+    yield* selectBatches(tx, this.ref(table), schema, {
+      columns: columns.filter((c) => present.has(c)),
+      predicate: options.predicate ?? [],
+      internalRowId: true,
+      rowsPerPage: options.rowsPerPage,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Table } from "apache-arrow";
+import { Table } from "apache-arrow";
 import type { Predicate } from "../../vast/client/predicate.js";
 import type { Transaction } from "../../vast/client/transaction.js";
 import type { FileRow } from "../rows.js";
@@ -68,4 +68,34 @@ export async function winnerChildren<Row>(
     });
   }
   return out;
+}
+
+/** Above this many ids, winners are found by one narrow streamed scan instead of key lookups (64 keys each). */
+const LOOKUP_LIMIT = 1024;
+
+/**
+ * The winner (smallest `$row_id`) of each of `ids` (with its token when asked), from the key columns only: by key lookups when
+ * there are few ids, else by one streamed scan of `(file_id, ingest_token, $row_id)` keeping only those ids.
+ */
+export async function winnersOf(
+  tables: VastTables,
+  tx: Transaction,
+  ids: ReadonlySet<string>,
+  options: { tokens: boolean },
+): Promise<Map<string, FileVersion>> {
+  if (ids.size === 0) return new Map();
+  const columns = options.tokens ? FILE_KEY_COLUMNS : ["file_id"];
+  if (ids.size <= LOOKUP_LIMIT) {
+    const found = await tables.selectIn(tx, "files", columns, "file_id", [...ids]);
+    return pickWinners(found.flatMap(versionsOf));
+  }
+  const winners = new Map<string, FileVersion>();
+  for await (const batch of tables.stream(tx, "files", columns)) {
+    for (const v of versionsOf(new Table([batch]))) {
+      if (!ids.has(v.file_id)) continue;
+      const w = winners.get(v.file_id);
+      if (!w || v.rowId < w.rowId) winners.set(v.file_id, v);
+    }
+  }
+  return winners;
 }

@@ -25,6 +25,7 @@ export function registerSql(program: Command): void {
     ) => {
       await withCatalog(options, { readOnly: true }, async (store) => {
         const result = await store.query(query);
+        for (const note of result.notes ?? []) process.stderr.write(`${note}\n`);
         const width = options.wide ? Number.POSITIVE_INFINITY : (options.maxWidth ?? 64);
         process.stdout.write(formatResult(result, options.format, width));
       });

@@ -99,28 +99,67 @@ export async function select(
   tableSchema: Schema,
   options: SelectOptions = {},
 ): Promise<Table> {
+  const batches: RecordBatch[] = [];
+  for await (const batch of selectBatches(tx, ref, tableSchema, options)) batches.push(batch);
+  return batches.length > 0
+    ? new Table(batches)
+    : new Table(buildQueryRequest(tableSchema, options).responseSchema);
+}
+
+/**
+ * The same select as a stream of record batches, page by page: at most one answer per split is held at a time
+ * (`rowsPerPage` rows per sub-split and request bound its size), so a caller that folds the batches as they come
+ * reads a table of any size in bounded memory.
+ */
+export async function* selectBatches(
+  tx: Transaction,
+  ref: TableRef,
+  tableSchema: Schema,
+  options: SelectOptions = {},
+): AsyncGenerator<RecordBatch> {
   const { body, responseSchema } = buildQueryRequest(tableSchema, options);
   const transports = tx.session.dataTransports;
   const numSplits = options.numSplits ?? transports.length;
-  const splits = await Promise.all(
-    Array.from({ length: numSplits }, (_, k) =>
-      runSplit(
-        tx,
-        ref,
-        body,
-        responseSchema,
-        k,
-        numSplits,
-        transports[k % transports.length]!.endpoint,
-        options,
-      ),
+  const splits = Array.from({ length: numSplits }, (_, k) =>
+    splitPages(
+      tx,
+      ref,
+      body,
+      responseSchema,
+      k,
+      numSplits,
+      transports[k % transports.length]!.endpoint,
+      options,
     ),
   );
-  const batches = splits.flat();
-  return batches.length > 0 ? new Table(batches) : new Table(responseSchema);
+  for await (const page of mergePages(splits)) yield* page;
 }
 
-async function runSplit(
+/** Pages of several splits as they arrive (splits run concurrently, each one request at a time). */
+async function* mergePages(splits: AsyncGenerator<RecordBatch[]>[]): AsyncGenerator<RecordBatch[]> {
+  if (splits.length === 1) {
+    yield* splits[0]!;
+    return;
+  }
+  const next = (i: number) => splits[i]!.next().then((r) => ({ r, i }));
+  const pending = new Map(splits.map((_, i) => [i, next(i)]));
+  try {
+    while (pending.size > 0) {
+      const { r, i } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(i);
+      } else {
+        pending.set(i, next(i));
+        yield r.value;
+      }
+    }
+  } finally {
+    for (const p of pending.values()) p.catch(() => undefined);
+    await Promise.all(splits.map((s) => s.return(undefined).catch(() => undefined)));
+  }
+}
+
+async function* splitPages(
   tx: Transaction,
   ref: TableRef,
   body: Uint8Array,
@@ -129,14 +168,14 @@ async function runSplit(
   numSplits: number,
   endpoint: URL,
   options: SelectOptions,
-): Promise<RecordBatch[]> {
+): AsyncGenerator<RecordBatch[]> {
   const numSubSplits = options.numSubSplits ?? 4;
   const rowsPerPage = options.rowsPerPage ?? 128 * 1024;
   const cursor: bigint[] = Array.from({ length: numSubSplits }, () => 0n);
-  const out: RecordBatch[] = [];
   const leafCount = responseSchema.fields.length;
   const transport = tx.session.dataTransports.find((t) => t.endpoint === endpoint) ?? tx.session.transport;
   while (!cursor.every((c) => c === INVALID_ROW_ID)) {
+    const out: RecordBatch[] = [];
     const headers: Record<string, string> = {
       ...tx.headers(),
       "tabular-split": `${splitId},${numSplits},8`,
@@ -181,8 +220,8 @@ async function runSplit(
       }
     }
     if (pending.size > 0) throw new ApiResponseError("query answer ended in the middle of a page");
+    if (out.length > 0) yield out;
   }
-  return out;
 }
 
 function pageBatches(schema: Schema, columns: Vector[], rows: number): RecordBatch[] {

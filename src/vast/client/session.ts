@@ -150,6 +150,13 @@ export class VastSession {
     );
   }
 
+  /** Answer body bytes received over all of the session's transports. */
+  get bytesReceived(): number {
+    let n = 0;
+    for (const t of new Set([this.transport, ...this.dataTransports])) n += t.bytesReceived;
+    return n;
+  }
+
   close(): void {
     for (const t of new Set([this.transport, ...this.dataTransports])) t.close();
   }

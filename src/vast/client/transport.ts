@@ -71,6 +71,8 @@ export class HttpTransport {
   readonly #redact: readonly string[];
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
+  /** Body bytes of every answer received so far (what a read costs on the wire). */
+  bytesReceived = 0;
 
   constructor(options: TransportOptions) {
     this.endpoint = options.endpoint;
@@ -139,7 +141,10 @@ export class HttpTransport {
         },
         (incoming) => {
           const chunks: Buffer[] = [];
-          incoming.on("data", (c: Buffer) => chunks.push(c));
+          incoming.on("data", (c: Buffer) => {
+            chunks.push(c);
+            this.bytesReceived += c.byteLength;
+          });
           incoming.on("error", (e) =>
             reject(connectionError(endpointForErrors, req.method, pathForErrors, e)),
           );
