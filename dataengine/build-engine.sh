@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Copies the built engine into dataengine/engine/ so the function directory is self-contained for
 # `vastde functions build`: dist/ and schema/ of this checkout plus its production node_modules.
-# main.py finds dataengine/engine/dist/cli/main.js by itself.
+# main.py finds dataengine/engine/dist/cli/launch.cjs by itself.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 out="$here/engine"
-if [ ! -f "$repo/dist/cli/main.js" ]; then
+if [ ! -f "$repo/dist/cli/launch.cjs" ]; then
   (cd "$repo" && npm ci)
 fi
 rm -rf "$out"

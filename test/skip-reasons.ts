@@ -55,7 +55,7 @@ const RULES: Rule[] = [
   },
   {
     files: /vast-cli|vast-concurrency|verify-signatures/,
-    reason: () => (existsSync("dist/cli/main.js") ? null : "dist/ not built (npm run build)"),
+    reason: () => (existsSync("dist/cli/launch.cjs") ? null : "dist/ not built (npm run build)"),
   },
 ];
 

@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "dataengine"))
 EMULATOR = REPO / "dist" / "vast" / "emulator" / "main.js"
-CLI = REPO / "dist" / "cli" / "main.js"
+CLI = REPO / "dist" / "cli" / "launch.cjs"
 ACCESS = "DeAccK3y"
 SECRET = "DeS3cretQm5Wv8"
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { FILE_READ_TIMEOUT_MS } from "../io/file-source.js";
 import { markStuck } from "../io/stuck-operations.js";
 
 interface Pending<Req, Res> {
@@ -17,8 +18,14 @@ interface Slot<Req, Res> {
   watchdog: NodeJS.Timeout | null;
 }
 
-/** How long a worker with requests may go without answering one before it is dropped (inspect jobs: ms each). */
-export const WORKER_ANSWER_TIMEOUT_MS = 120_000;
+/**
+ * How long a worker with requests may go without answering one before it is dropped, for a per-read timeout of
+ * `readTimeoutMs` (workers read synchronously, so a read stuck on a hung mount is only seen from outside): twice the
+ * read timeout, so a job whose slow reads each stay within it still answers.
+ */
+export function workerAnswerTimeoutMs(readTimeoutMs = FILE_READ_TIMEOUT_MS): number {
+  return 2 * readTimeoutMs;
+}
 /** How long closing waits for workers to end. */
 const CLOSE_WAIT_MS = 5_000;
 

@@ -105,7 +105,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     signal?.addEventListener("abort", () => resolve(null), { once: true });
   });
 
-  const pool = new InspectPool(options.jobs ?? 0);
+  const pool = new InspectPool(options.jobs ?? 0, options.readTimeoutMs);
   const writer = new BatchWriter(options.store, batchSize);
   const remote = hasRemoteInputs(options.inputs)
     ? new RemoteContext(options.remote ?? {}, options.signal)

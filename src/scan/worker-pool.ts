@@ -1,7 +1,7 @@
 import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { ioFailure } from "../inspect/inspect.js";
-import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../parallel/worker-pool.js";
+import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../parallel/worker-pool.js";
 import { type InspectJob, runInspectJob } from "./inspect-job.js";
 
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
@@ -19,7 +19,7 @@ export class InspectPool {
   private readonly pool: WorkerPool<InspectJob, CatalogRecord[]> | null;
   readonly threads: number;
 
-  constructor(size: number) {
+  constructor(size: number, readTimeoutMs?: number) {
     this.threads = size > 0 && workersAvailable() ? size : 0;
     this.pool =
       this.threads > 0
@@ -31,7 +31,7 @@ export class InspectPool {
               return job.paths.map((p) => buildRecord(ioFailure(p, err), { now, cwd: job.cwd }));
             },
             2,
-            WORKER_ANSWER_TIMEOUT_MS,
+            workerAnswerTimeoutMs(readTimeoutMs),
           )
         : null;
   }

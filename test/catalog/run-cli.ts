@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLI = path.join(REPO, "dist/cli/main.js");
+export const CLI = path.join(REPO, "dist/cli/launch.cjs");
 
 export interface CliRun {
   code: number;

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
 
-export const CLI = resolve("dist/cli/main.js");
+export const CLI = resolve("dist/cli/launch.cjs");
 
 const made: string[] = [];
 

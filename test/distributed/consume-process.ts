@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { Kafka, type KafkaMessage, logLevel } from "kafkajs";
 
-export const CLI = path.resolve(import.meta.dirname, "../../dist/cli/main.js");
+export const CLI = path.resolve(import.meta.dirname, "../../dist/cli/launch.cjs");
 
 export interface ConsumeHandle {
   child: ChildProcess;

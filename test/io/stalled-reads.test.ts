@@ -39,6 +39,8 @@ beforeAll(async () => {
         { name: "stalled-open.exr", source: sample, stall: "open" },
         // No .exr suffix: directory walks pass it by, only the tests naming it reach it.
         { name: "stalled-lookup", source: sample, stall: "lookup" },
+        { name: "stalled-lookup-2", source: sample, stall: "lookup" },
+        { name: "stalled-lookup-3", source: sample, stall: "lookup" },
       ],
     }),
   );
@@ -72,7 +74,7 @@ afterAll(() => {
 /** The built CLI, killed if it is still running after `limitMs` (what a hang looks like). */
 function cli(args: string[], limitMs = 30_000) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: limitMs });
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: limitMs, killSignal: "SIGKILL" });
   return { ...r, hung: r.error !== undefined, ms: Date.now() - started };
 }
 
@@ -173,6 +175,35 @@ describe.skipIf(!canMountFuse)("reads that never return (a hung mount)", () => {
       expect.stringMatching(/stalled-lookup: ERROR \(incomplete\) — error EXR_IO_ERROR: .*timed out/),
       `${join(mountpoint, "good.exr")}: OK`,
     ]);
+  }, 90_000);
+
+  it("scan of paths whose lookup hangs records them as error rows, stores the rest, and ends", () => {
+    // Each abandoned lookup keeps a libuv pool thread until the process ends; with libuv's default pool of 4 the
+    // scan's stats and opens of three such paths used them all and DuckDB's work never ran (the command hung).
+    // The launcher (dist/cli/launch.cjs, the package's bin) sizes the pool before Node starts it.
+    const db = join(tempDir(), "lookup.duckdb");
+    const stalled = ["stalled-lookup", "stalled-lookup-2", "stalled-lookup-3"].map((n) =>
+      join(mountpoint, n),
+    );
+    const good = join(mountpoint, "good.exr");
+    const r = cli(["scan", "--db", db, "--read-timeout", "1", "--no-progress", ...stalled, good]);
+    expect(r.hung, "scan did not end within 30 s").toBe(false);
+    expect(r.signal).toBe("SIGKILL"); // exit status 137: a read never returned
+    expect(r.stderr).toMatch(/never returned .*exit 137/);
+    const rows = cli([
+      "sql",
+      "--db",
+      db,
+      "--format",
+      "json",
+      "SELECT file_path, error_codes FROM files ORDER BY file_path",
+    ]);
+    expect(rows.status, rows.stderr).toBe(0);
+    const stored = JSON.parse(rows.stdout) as { file_path: string; error_codes: string[] | null }[];
+    // good.exr's own lookup may queue behind the stuck ones (FUSE serialises lookups in a directory): its row is
+    // there either way, as a good file or as a timed-out read.
+    expect(stored.map((row) => row.file_path)).toEqual([good, ...stalled]);
+    for (const row of stored.slice(1)) expect(row.error_codes).toEqual(["EXR_IO_ERROR"]);
   }, 90_000);
 
   it("a copy of the sample off the mount is unaffected (control)", () => {

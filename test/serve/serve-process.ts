@@ -8,7 +8,7 @@ import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
 
-export const CLI = path.resolve(import.meta.dirname, "../../dist/cli/main.js");
+export const CLI = path.resolve(import.meta.dirname, "../../dist/cli/launch.cjs");
 export const cliBuilt = existsSync(CLI);
 
 export interface ServeHandle {

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { inspectFile } from "../../inspect/inspect.js";
 import { isRemote } from "../../io/s3-uri.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
-import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
+import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../../parallel/worker-pool.js";
 import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
@@ -24,14 +24,14 @@ export type { RunOptions, RunSummary } from "./run-types.js";
 export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
 
 /** Worker threads that inspect and render batches of files; a crashed worker's files become error results. */
-export function createRenderPool(jobs: number): RenderPool {
+export function createRenderPool(jobs: number, readTimeoutMs?: number): RenderPool {
   return new WorkerPool<RenderRequest, Rendered[]>(
     RENDER_WORKER,
     jobs,
     (req, err) =>
       req.paths.map((p) => render(internalFailure(p, err, "inspection worker failed: "), req.kind)),
     2,
-    WORKER_ANSWER_TIMEOUT_MS,
+    workerAnswerTimeoutMs(readTimeoutMs),
   );
 }
 
@@ -116,7 +116,7 @@ async function renderBatches(
     if (!pool && !workersFailed && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
       // Workers start in the background (module loading takes ~100 ms); this thread keeps inspecting
       // until every worker has answered an empty request, then hands batches over.
-      const started = createRenderPool(jobs);
+      const started = createRenderPool(jobs, options.readTimeoutMs);
       pool = started;
       void Promise.all(Array.from({ length: jobs }, () => started.run(request([])))).then(() => {
         if (started.crashes === 0) {

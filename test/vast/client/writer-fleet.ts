@@ -9,7 +9,7 @@ import path from "node:path";
 import { sampleFiles } from "../../../src/core/write/sample-files.js";
 import type { VastConfig } from "../../../src/vast/client/config.js";
 
-export const CLI = path.resolve(import.meta.dirname, "../../../dist/cli/main.js");
+export const CLI = path.resolve(import.meta.dirname, "../../../dist/cli/launch.cjs");
 export const cliBuilt = existsSync(CLI);
 
 /** Writes `n` copies of the smallest sample EXR (distinct paths → distinct catalog files) in 10 folders. */
