@@ -4,6 +4,7 @@ compares bit for bit). Run: .venv/bin/python python/conformance/codec_fixtures.p
 
 Planes cover what each codec treats specially: random bits (NaN payloads, Inf, -0, denormals), smooth ramps,
 constant 4x4 blocks (B44A's 3-byte blocks), runs (RLE), and sizes that are not multiples of the block or tile size.
+Each channel also carries numpy's statistics of the decoded values (what `stats` must report).
 """
 
 import json
@@ -37,6 +38,26 @@ def plane(rng, kind, h, w, style):
     if kind == "float":
         return v.astype(np.float32)
     return np.clip(np.abs(v) * 1000, 0, 2**32 - 1).astype(np.uint32)
+
+
+def stats(arr):
+    """What `stats` must report for a plane, from numpy over the bindings' decoded values."""
+    with np.errstate(invalid="ignore"):
+        a = arr.astype(np.float64)
+    finite = a[np.isfinite(a)]
+    bits = np.ascontiguousarray(arr).view(BITS[arr.dtype][1]).ravel()
+    return {
+        "nan_count": int(np.isnan(a).sum()),
+        "inf_count": int(np.isinf(a).sum()),
+        "finite_count": int(finite.size),
+        "min": float(finite.min()) if finite.size else None,
+        "max": float(finite.max()) if finite.size else None,
+        "mean": float(finite.mean()) if finite.size else None,
+        "stddev": float(finite.std()) if finite.size else None,
+        # the scale of float64 summation error, for means near zero
+        "scale": float(np.abs(finite).mean()) if finite.size else None,
+        "constant": bool(bits.size == 0 or (bits == bits[0]).all()),
+    }
 
 
 def main(out):
@@ -78,7 +99,8 @@ def main(out):
                             binfile = f"{name}.{cname}.bin"
                             arr.view(bits).astype("<" + np.dtype(bits).str[1:]).tofile(os.path.join(out, binfile))
                             entry["channels"].append({"name": cname, "type": kind_name, "height": arr.shape[0],
-                                                      "width": arr.shape[1], "bin": binfile})
+                                                      "width": arr.shape[1], "bin": binfile,
+                                                      "stats": stats(arr)})
                         index.append(entry)
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump({"files": index, "notes": notes}, f, indent=1)

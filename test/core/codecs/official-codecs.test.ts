@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { pixelReport } from "../../../src/inspect/pixel-report.js";
 import { readPixels } from "../../../src/inspect/read-pixels.js";
 import { BufferSource } from "../../../src/io/buffer-source.js";
 
@@ -22,10 +23,30 @@ const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/py
 const hasBindings =
   existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import OpenEXR, numpy"], { stdio: "ignore" }).status === 0;
 
+interface NumpyStats {
+  nan_count: number;
+  inf_count: number;
+  finite_count: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  stddev: number | null;
+  /** Mean of the absolute finite values: the scale of float64 summation error near zero. */
+  scale: number | null;
+  constant: boolean;
+}
+
 interface Fixture {
   file: string;
   compression: string;
-  channels: { name: string; type: "half" | "float" | "uint"; width: number; height: number; bin: string }[];
+  channels: {
+    name: string;
+    type: "half" | "float" | "uint";
+    width: number;
+    height: number;
+    bin: string;
+    stats: NumpyStats;
+  }[];
 }
 
 /** The fixtures directory for this version of the generator, made when missing (atomically: tests run in parallel). */
@@ -87,6 +108,66 @@ suite("codecs decode what the official bindings decode", () => {
               `${f.file} ${want.name}: sample ${at} is ${plane.data[at]}, the bindings decode ${expected[at]}`,
             );
           }
+        }
+      }
+    });
+  }
+});
+
+/** Relative 1e-9 of the value, or of the channel's magnitude near zero (as python/conformance/compare_pixels.py). */
+function close(ours: number | null, ref: number | null, scale: number | null): boolean {
+  if (ours === null || ref === null) return ours === null && ref === null;
+  return Math.abs(ours - ref) <= 1e-9 * Math.max(Math.abs(ref), scale ?? 0);
+}
+
+suite("stats agree with numpy over the bindings' pixels", () => {
+  let dir = "";
+  let files: Fixture[] = [];
+  beforeAll(() => {
+    dir = fixtures();
+    files = (JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")) as { files: Fixture[] }).files;
+  }, 180_000);
+
+  // Different chunkings: one line (none), 16 lines (zip), 32 lines (piz) and 16x8 tiles per chunk.
+  for (const compression of ["none", "zip", "piz"]) {
+    it(`${compression}: counts, min and max exact; mean and stddev to 1e-9; constant`, async () => {
+      const mine = files.filter((f) => f.compression === compression);
+      expect(mine.length).toBeGreaterThanOrEqual(28);
+      for (const f of mine) {
+        const bytes = new Uint8Array(readFileSync(path.join(dir, f.file)));
+        const report = await pixelReport(new BufferSource(bytes, f.file), { stats: true });
+        const level = report.parts[0]!.levels[0]!;
+        expect(
+          level.channels.map((c) => c.name),
+          f.file,
+        ).toEqual(f.channels.map((c) => c.name));
+        for (const want of f.channels) {
+          const got = level.channels.find((c) => c.name === want.name)!;
+          const where = `${f.file} ${want.name}`;
+          expect(
+            {
+              type: got.type,
+              nan_count: got.nan_count,
+              inf_count: got.inf_count,
+              finite_count: got.finite_count,
+              min: got.min,
+              max: got.max,
+              constant: got.constant,
+            },
+            where,
+          ).toEqual({
+            type: want.type,
+            nan_count: want.stats.nan_count,
+            inf_count: want.stats.inf_count,
+            finite_count: want.stats.finite_count,
+            min: want.stats.min,
+            max: want.stats.max,
+            constant: want.stats.constant,
+          });
+          const s = want.stats;
+          if (!close(got.mean, s.mean, s.scale)) expect.fail(`${where}: mean ${got.mean}, numpy ${s.mean}`);
+          if (!close(got.stddev, s.stddev, s.scale))
+            expect.fail(`${where}: stddev ${got.stddev}, numpy ${s.stddev}`);
         }
       }
     });
