@@ -130,13 +130,23 @@ suite("stats agree with numpy over the bindings' pixels", () => {
 
   // Different chunkings: one line (none), 16 lines (zip), 32 lines (piz) and 16x8 tiles per chunk.
   for (const compression of ["none", "zip", "piz"]) {
-    it(`${compression}: counts, min and max exact; mean and stddev to 1e-9; constant`, async () => {
+    it(`${compression}: counts, min and max exact; mean and stddev to 1e-9; constant; the pixel hash`, async () => {
       const mine = files.filter((f) => f.compression === compression);
       expect(mine.length).toBeGreaterThanOrEqual(28);
       for (const f of mine) {
         const bytes = new Uint8Array(readFileSync(path.join(dir, f.file)));
         const report = await pixelReport(new BufferSource(bytes, f.file), { stats: true });
         const level = report.parts[0]!.levels[0]!;
+        // The documented pixel hash (src/core/pixels/pixel-hash.ts), from the bindings' pixels: SHA-256 over the
+        // SHA-256 of each channel's raw little-endian rows, channels in stored (name) order, one level here.
+        const outer = createHash("sha256");
+        for (const c of [...f.channels].sort((a, b) => (a.name < b.name ? -1 : 1)))
+          outer.update(
+            createHash("sha256")
+              .update(readFileSync(path.join(dir, c.bin)))
+              .digest(),
+          );
+        expect(report.parts[0]!.pixel_hash, f.file).toBe(outer.digest("hex"));
         expect(
           level.channels.map((c) => c.name),
           f.file,
