@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import { channelFingerprint } from "../../src/catalog/embeddings/channel-fingerprint.js";
 import { metadataEmbedding } from "../../src/catalog/embeddings/metadata-embedding.js";
@@ -35,27 +35,34 @@ function inspectAt(path: string, spec: Parameters<typeof writeExr>[0]): Inspecti
 }
 
 describe("buildRecord: every column", () => {
-  const result = inspectAt("/shots/sh010/beauty.0042.exr", {
-    parts: [
-      part({
-        name: "left",
-        type: "tiledimage",
-        tiles: { x_size: 16, y_size: 8, level_mode: "MIPMAP_LEVELS" },
-        dataWindow: box(0, 0, 31, 15),
-        attributes: [str("view", "left"), str("colorSpace", " ACEScg "), str("software", "Arnold 7.2")],
-      }),
-      part({ name: "right", attributes: [str("view", "right")] }),
-      part({
-        name: "extra",
-        compression: "zips",
-        channels: [{ name: "Z", type: "float", xSampling: 2, ySampling: 2 }],
-        attributes: [str("software", "Blender 4.1"), str("oiio:ColorSpace", "lin_rec709")],
-      }),
-    ],
+  // Built in beforeAll, not while the tests are collected: mutation testing switches a mutant on per test run.
+  let result: InspectionResult;
+  let rec: ReturnType<typeof buildRecord>;
+  let headerHash: string;
+  let fileId: string;
+  beforeAll(() => {
+    result = inspectAt("/shots/sh010/beauty.0042.exr", {
+      parts: [
+        part({
+          name: "left",
+          type: "tiledimage",
+          tiles: { x_size: 16, y_size: 8, level_mode: "MIPMAP_LEVELS" },
+          dataWindow: box(0, 0, 31, 15),
+          attributes: [str("view", "left"), str("colorSpace", " ACEScg "), str("software", "Arnold 7.2")],
+        }),
+        part({ name: "right", attributes: [str("view", "right")] }),
+        part({
+          name: "extra",
+          compression: "zips",
+          channels: [{ name: "Z", type: "float", xSampling: 2, ySampling: 2 }],
+          attributes: [str("software", "Blender 4.1"), str("oiio:ColorSpace", "lin_rec709")],
+        }),
+      ],
+    });
+    rec = buildRecord(result, { now: NOW });
+    headerHash = catalogHeaderHash(result);
+    fileId = fileIdFor("/shots/sh010/beauty.0042.exr", headerHash);
   });
-  const rec = buildRecord(result, { now: NOW });
-  const headerHash = catalogHeaderHash(result);
-  const fileId = fileIdFor("/shots/sh010/beauty.0042.exr", headerHash);
 
   it("the file row", () => {
     expect(rec.file).toEqual({

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { inspectBytes } from "../../src/core/inspection-plan.js";
+import type { InspectionResult } from "../../src/core/model.js";
 import { validateFile } from "../../src/core/validate.js";
 import { applyResultRules, type ResultRule } from "../../src/core/validation/result-rules.js";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
@@ -19,8 +20,12 @@ const zipOnly: ResultRule = {
 };
 
 describe("validation as its own phase", () => {
-  const sample = sampleFiles()[0]!;
-  const result = inspectBytes(sample.bytes, { path: sample.name });
+  // Inspected in beforeAll, not while the tests are collected: mutation testing switches a mutant on per test run.
+  let result: InspectionResult;
+  beforeAll(() => {
+    const sample = sampleFiles()[0]!;
+    result = inspectBytes(sample.bytes, { path: sample.name });
+  });
 
   it("result rules (policies) add their findings after the structural ones and set the status", () => {
     expect(result.validation).toEqual({ status: "ok", findings: [] });
