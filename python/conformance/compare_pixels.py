@@ -101,6 +101,36 @@ def write_dwa_fixtures(out):
     return paths
 
 
+def write_htj2k_fixtures(out):
+    """HTJ2K of smooth half images (random bits are stored raw: incompressible), so the codestream path is
+    compared: an R'G'B' triple (reversible colour transform), a layered red/green/blue triple, A and Z."""
+    rng = np.random.default_rng(20261209)
+    os.makedirs(out, exist_ok=True)
+    h, w = 290, 101
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.exp(np.sin(xx / 13.0) * np.cos(yy / 9.0) * 3) + rng.normal(0, 0.02, (h, w))
+    paths = []
+    for comp in ("HTJ2K256", "HTJ2K32"):
+        for layout in ("scanline", "tiled"):
+            channels = {
+                "R": base.astype(np.float16), "G": (base * 0.7).astype(np.float16), "B": (-base).astype(np.float16),
+                "light.red": (base * 2).astype(np.float16), "light.green": (base / 2).astype(np.float16),
+                "light.blue": (base * base).astype(np.float16), "A": (base > 2).astype(np.float16),
+                "Z": (base * 100).astype(np.float16),
+            }
+            header = {"compression": getattr(OpenEXR, f"{comp}_COMPRESSION")}
+            if layout == "tiled":
+                td = OpenEXR.TileDescription()
+                td.xSize, td.ySize, td.mode = 64, 32, OpenEXR.ONE_LEVEL
+                header["type"], header["tiles"] = OpenEXR.tiledimage, td
+            else:
+                header["type"] = OpenEXR.scanlineimage
+            path = os.path.join(out, f"{comp.lower()}_smooth_{layout}.exr")
+            OpenEXR.File(header, channels).write(path)
+            paths.append(path)
+    return paths
+
+
 def corpus_files():
     root = os.environ.get("EXR_CORPUS")
     if not root or not os.path.isdir(root):
@@ -219,6 +249,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         fixtures, notes = write_fixtures(os.path.join(tmp, "fixtures"))
         fixtures += write_dwa_fixtures(os.path.join(tmp, "dwa"))
+        fixtures += write_htj2k_fixtures(os.path.join(tmp, "htj2k"))
         files = fixtures + corpus_files()
         mismatches, counts, more = compare(files, tmp)
     notes += more

@@ -1,5 +1,6 @@
-import { DECODABLE_COMPRESSIONS } from "../core/codecs/decompress.js";
-import type { Inflate } from "../core/codecs/types.js";
+import { DECODABLE_COMPRESSIONS, HTJ2K_COMPRESSIONS } from "../core/codecs/decompress.js";
+import { htj2kUnsupported } from "../core/codecs/htj2k.js";
+import type { Htj2kDecode, Inflate } from "../core/codecs/types.js";
 import { DEEP_COMPRESSIONS } from "../core/compression.js";
 import { finding } from "../core/findings.js";
 import type { Finding, InspectionResult } from "../core/model.js";
@@ -12,6 +13,7 @@ import {
 import { type DecodedDeepChunk, decodeDeepChunk } from "../core/pixels/decode-deep.js";
 import { type PartLayout, partLayout } from "../core/pixels/part-layout.js";
 import type { ByteSource } from "../io/byte-source.js";
+import { htj2kDecoder } from "./htj2k-decoder.js";
 import { inspect } from "./inspect.js";
 import { zlibInflate } from "./options.js";
 
@@ -42,10 +44,35 @@ export interface ChunkEvent {
 }
 
 /** A flat or deep chunk, decoded or not. */
-function decodeAny(layout: PartLayout, chunk: number, bytes: Uint8Array, offset: number, inflate: Inflate) {
+function decodeAny(
+  layout: PartLayout,
+  chunk: number,
+  bytes: Uint8Array,
+  offset: number,
+  inflate: Inflate,
+  htj2k: Htj2kDecode | undefined,
+) {
   return layout.deep
     ? decodeDeepChunk(layout, chunk, bytes, offset, inflate)
-    : decodeChunk(layout, chunk, bytes, offset, inflate);
+    : decodeChunk(layout, chunk, bytes, offset, inflate, htj2k);
+}
+
+/** The HTJ2K decoder for a chunk of `layout` (a fresh one after a failed decode), else undefined. */
+async function htj2kFor(layout: PartLayout): Promise<Htj2kDecode | undefined> {
+  return HTJ2K_COMPRESSIONS.has(layout.compression) ? ((await htj2kDecoder()) ?? undefined) : undefined;
+}
+
+/** Why part `l`'s pixels are not decoded, or null when they are. */
+async function notDecoded(l: PartLayout): Promise<string | null> {
+  const what = `${l.deep ? "deep " : ""}${l.compression} pixels`;
+  if (l.deep) return DEEP_COMPRESSIONS.has(l.compression) ? null : `${what} are not decoded by this version`;
+  if (DECODABLE_COMPRESSIONS.has(l.compression)) return null;
+  if (!HTJ2K_COMPRESSIONS.has(l.compression)) return `${what} are not decoded by this version`;
+  const unsupported = htj2kUnsupported(
+    l.channels.map((c) => ({ type: c.type, xSampling: c.x_sampling, ySampling: c.y_sampling })),
+  );
+  if (unsupported) return `${what}: ${unsupported}`;
+  return (await htj2kDecoder()) ? null : `${what}: the HTJ2K decoder (WebAssembly) could not be loaded`;
 }
 
 /** The file's inspection, its decodable parts, and notes about parts that are not decoded. */
@@ -59,21 +86,13 @@ export interface PixelPlan {
 export async function planPixels(source: ByteSource): Promise<PixelPlan> {
   const result = await inspect(source, { hashes: false });
   const findings: Finding[] = [];
-  const layouts = result.parts.map((_, i) => {
+  const layouts: (PartLayout | null)[] = [];
+  for (let i = 0; i < result.parts.length; i++) {
     const l = partLayout(result, i);
-    if (typeof l === "string") return null;
-    if (l.deep ? !DEEP_COMPRESSIONS.has(l.compression) : !DECODABLE_COMPRESSIONS.has(l.compression)) {
-      findings.push(
-        finding(
-          "EXR_UNSUPPORTED_COMPRESSION",
-          `part ${i}: ${l.deep ? "deep " : ""}${l.compression} pixels are not decoded by this version`,
-          { part_index: i },
-        ),
-      );
-      return null;
-    }
-    return l;
-  });
+    const why = typeof l === "string" ? null : await notDecoded(l);
+    if (why) findings.push(finding("EXR_UNSUPPORTED_COMPRESSION", `part ${i}: ${why}`, { part_index: i }));
+    layouts.push(typeof l === "string" || why ? null : l);
+  }
   return { result, layouts, findings };
 }
 
@@ -152,7 +171,11 @@ export async function* readChunks(
       const h = readChunkHeader(layout, head);
       const want = h && h.dataBytes >= 0 ? Math.min(first.extent, h.headerBytes + h.dataBytes) : head.length;
       const bytes = want <= head.length ? head : await source.read(first.offset, want);
-      yield { layout, ref: first, decoded: decodeAny(layout, first.chunk, bytes, first.offset, inflate) };
+      yield {
+        layout,
+        ref: first,
+        decoded: decodeAny(layout, first.chunk, bytes, first.offset, inflate, await htj2kFor(layout)),
+      };
       k++;
       continue;
     }
@@ -170,7 +193,11 @@ export async function* readChunks(
       const layout = plan.layouts[r.part]!;
       const from = r.offset - first.offset;
       const slice = bytes.subarray(from, from + r.extent);
-      yield { layout, ref: r, decoded: decodeAny(layout, r.chunk, slice, r.offset, inflate) };
+      yield {
+        layout,
+        ref: r,
+        decoded: decodeAny(layout, r.chunk, slice, r.offset, inflate, await htj2kFor(layout)),
+      };
     }
     k = end;
   }

@@ -8,6 +8,7 @@ import { decodeDeepChunk } from "../../src/core/pixels/decode-deep.js";
 import type { PartLayout } from "../../src/core/pixels/part-layout.js";
 import { writeExr } from "../../src/core/write/index.js";
 import type { ExrSpec } from "../../src/core/write/spec.js";
+import { htj2kDecoder } from "../../src/inspect/htj2k-decoder.js";
 import { zlibInflate } from "../../src/inspect/options.js";
 import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
@@ -20,7 +21,7 @@ import { corpusRoot } from "../inspect/helpers.js";
  * size fields set to anything) makes a decoder throw or return planes of the wrong size; damage is a coded
  * finding. Runs PIXEL_FUZZ_RUNS cases (default 3,000 inside `npm test`; `npm run test:pixels-fuzz` runs 100,000,
  * as CI does). PIXEL_FUZZ_SEED replays a run. Bases: generated none/zip/zips flat and deep chunks, the committed
- * DWAA/DWAB fixtures (scan-line, tiled; Huffman and deflated AC), plus (with EXR_CORPUS) rle, piz, pxr24, b44,
+ * DWAA/DWAB fixtures (scan-line, tiled; Huffman and deflated AC) and HTJ2K fixtures (OpenJPH's WebAssembly decoder), plus (with EXR_CORPUS) rle, piz, pxr24, b44,
  * b44a and version-1 DWAA/DWAB chunks of corpus files. Besides byte damage, the first eleven 64-bit words of the
  * data (a DWA block's counters) are set to anything.
  */
@@ -93,9 +94,12 @@ const CORPUS_FILES = [
   "openexr-tests/OpenEXRTest/comp_dwab_v1.exr",
 ];
 
-const DWA_FIXTURES = ["dwaa_scanline.exr", "dwab_tiled.exr"].map((f) =>
-  join(import.meta.dirname, "../fixtures/dwa", f),
-);
+const CODEC_FIXTURES = [
+  "dwa/dwaa_scanline.exr",
+  "dwa/dwab_tiled.exr",
+  "htj2k/htj2k256_scanline.exr",
+  "htj2k/htj2k32_tiled.exr",
+].map((f) => join(import.meta.dirname, "../fixtures", f));
 
 async function basesOf(name: string, source: ByteSource, limit: number): Promise<Base[]> {
   const plan = await planPixels(source);
@@ -117,7 +121,7 @@ async function basesOf(name: string, source: ByteSource, limit: number): Promise
 async function prepareBases(): Promise<Base[]> {
   const bases: Base[] = [];
   for (const f of generatedFiles()) bases.push(...(await basesOf(f.name, new BufferSource(f.bytes), 3)));
-  for (const path of DWA_FIXTURES) {
+  for (const path of CODEC_FIXTURES) {
     const source = await FileSource.open(path);
     try {
       bases.push(...(await basesOf(path, source, 4)));
@@ -245,6 +249,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 describe("decoders under mutated chunks", () => {
   it(`${RUNS} mutations of compressed chunks: coded findings or well-formed pixels, never an exception`, async () => {
     const bases = await prepareBases();
+    const htj2k = (await htj2kDecoder()) ?? undefined;
+    expect(htj2k).toBeDefined();
     expect(bases.length).toBeGreaterThanOrEqual(10);
     fc.assert(
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (pick, ms) => {
@@ -252,7 +258,7 @@ describe("decoders under mutated chunks", () => {
         const bytes = mutate(base, ms);
         const r = base.layout.deep
           ? decodeDeepChunk(base.layout, base.chunk, bytes, 1000, inflate)
-          : decodeChunk(base.layout, base.chunk, bytes, 1000, inflate);
+          : decodeChunk(base.layout, base.chunk, bytes, 1000, inflate, htj2k);
         if (isChunkFailure(r)) {
           expect(r.findings.length).toBeGreaterThan(0);
           for (const f of r.findings) {

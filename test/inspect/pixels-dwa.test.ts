@@ -7,7 +7,7 @@ import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
 import { readPixels } from "../../src/inspect/read-pixels.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
 
-// Written by the official OpenEXR 3.5.3 bindings (python/conformance/make_dwa_fixtures.py), with the SHA-256 of
+// Written by the official OpenEXR 3.5.3 bindings (python/conformance/make_codec_fixtures.py), with the SHA-256 of
 // the bindings' decoded samples per channel: our decode must equal OpenEXR's bit for bit.
 const DIR = join(import.meta.dirname, "../fixtures/dwa");
 const expected: Record<string, Record<string, string>> = JSON.parse(

@@ -1,9 +1,10 @@
 import { undoB44 } from "./b44.js";
 import { undoDwa } from "./dwa.js";
+import { undoHtj2k } from "./htj2k.js";
 import { undoPiz } from "./piz.js";
 import { undoPxr24 } from "./pxr24.js";
 import { undoRle } from "./rle.js";
-import { type ChunkGeometry, type CodecResult, fail, type Inflate } from "./types.js";
+import { type ChunkGeometry, type CodecResult, fail, type Htj2kDecode, type Inflate } from "./types.js";
 import { undoZip } from "./zip.js";
 
 /** Compressions whose decoder is implemented here (flat parts). */
@@ -20,6 +21,9 @@ export const DECODABLE_COMPRESSIONS: ReadonlySet<string> = new Set([
   "dwab",
 ]);
 
+/** HTJ2K compressions: decoded when the host supplies a codestream decoder (and the part's channels suit it). */
+export const HTJ2K_COMPRESSIONS: ReadonlySet<string> = new Set(["htj2k256", "htj2k32"]);
+
 /** Compressions whose stored block may exceed the raw pixels and still be decoded, as OpenEXR does. */
 const GROWING_COMPRESSIONS: ReadonlySet<string> = new Set(["b44", "b44a", "dwaa", "dwab"]);
 
@@ -32,6 +36,7 @@ export function decompress(
   packed: Uint8Array,
   g: ChunkGeometry,
   inflate: Inflate | undefined,
+  htj2k?: Htj2kDecode,
 ): CodecResult {
   const size = g.unpackedBytes;
   if (packed.length === size) return packed;
@@ -56,6 +61,9 @@ export function decompress(
     case "dwaa":
     case "dwab":
       return inflate ? undoDwa(packed, g, inflate) : fail("no zlib inflate supplied");
+    case "htj2k256":
+    case "htj2k32":
+      return htj2k ? undoHtj2k(packed, g, htj2k) : fail("no HTJ2K decoder supplied");
     default:
       return fail(`no decoder for ${compression} compression`);
   }

@@ -48,3 +48,15 @@ export function isFailure(r: CodecResult): r is CodecFailure {
 export function sampledLine(c: CodecChannel, y: number): boolean {
   return c.ySampling <= 1 || y % c.ySampling === 0;
 }
+
+/** A decoded JPEG 2000 codestream: components interleaved per pixel, little-endian samples. */
+export interface J2kImage {
+  readonly width: number;
+  readonly height: number;
+  readonly components: number;
+  readonly bitsPerSample: number;
+  readonly data: Uint8Array;
+}
+
+/** An HTJ2K (JPEG 2000 Part 15) codestream decoder supplied by the host; may throw. */
+export type Htj2kDecode = (codestream: Uint8Array) => J2kImage;

@@ -1,6 +1,7 @@
 import { decompress } from "../codecs/decompress.js";
 import {
   type ChunkGeometry,
+  type Htj2kDecode,
   type Inflate,
   isFailure,
   type SampleType,
@@ -164,7 +165,8 @@ export function planesOf(unpacked: Uint8Array, g: ChunkGeometry): ChannelPlane[]
 
 /**
  * Decodes one flat chunk from `bytes` (the chunk from its first header byte; may run past its end) found at
- * `offset` for offset-table entry `chunkIndex`. Never throws: damage comes back as coded findings.
+ * `offset` for offset-table entry `chunkIndex`. Never throws: damage comes back as coded findings. `htj2k`
+ * decodes HTJ2K codestreams (the core has none).
  */
 export function decodeChunk(
   layout: PartLayout,
@@ -172,6 +174,7 @@ export function decodeChunk(
   bytes: Uint8Array,
   offset: number,
   inflate: Inflate | undefined,
+  htj2k?: Htj2kDecode,
 ): DecodedChunk | ChunkFailure {
   const loc: Loc = { part_index: layout.partIndex, chunk_index: chunkIndex, byte_offset: offset };
   const place = chunkPlace(layout, chunkIndex);
@@ -210,7 +213,7 @@ export function decodeChunk(
         ),
       ],
     };
-  const unpacked = decompress(layout.compression, packed, g, inflate);
+  const unpacked = decompress(layout.compression, packed, g, inflate, htj2k);
   if (isFailure(unpacked))
     return {
       findings: [

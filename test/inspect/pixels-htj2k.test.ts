@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { pixelReport, pixelReportFile } from "../../src/inspect/pixel-report.js";
+import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
+import { readPixels } from "../../src/inspect/read-pixels.js";
+import { BufferSource } from "../../src/io/buffer-source.js";
+
+// Written by the official OpenEXR 3.5.3 bindings (python/conformance/make_codec_fixtures.py), with the SHA-256 of
+// the bindings' decoded samples per channel: our decode (OpenJPH's WebAssembly build for the codestream) must equal
+// OpenEXR's bit for bit.
+const DIR = join(import.meta.dirname, "../fixtures/htj2k");
+const expected: Record<string, Record<string, string>> = JSON.parse(
+  readFileSync(join(DIR, "expected.json"), "utf8"),
+);
+
+const sha256 = (d: Uint16Array | Uint32Array) =>
+  createHash("sha256")
+    .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
+    .digest("hex");
+
+describe("HTJ2K256 / HTJ2K32 half channels decode as OpenEXR does", () => {
+  for (const [file, channels] of Object.entries(expected)) {
+    it(`${file}: every channel equals the bindings' decoded samples`, async () => {
+      const bytes = new Uint8Array(readFileSync(join(DIR, file)));
+      const px = await readPixels(new BufferSource(bytes));
+      expect(px.findings).toEqual([]);
+      const ours = Object.fromEntries(px.channels.map((c) => [c.name, sha256(c.data)]));
+      expect(ours).toEqual(channels);
+    });
+  }
+
+  it("float channels are reported as EXR_UNSUPPORTED_COMPRESSION, never guessed", async () => {
+    const r = await pixelReportFile(join(DIR, "htj2k256_float.exr"), { stats: true });
+    expect(r.findings.map((f) => f.code)).toEqual(["EXR_UNSUPPORTED_COMPRESSION"]);
+    expect(r.findings[0]!.message).toMatch(/32-bit components/);
+    expect(r.parts).toEqual([]);
+  });
+
+  it("a codestream whose SIZ disagrees with its chunk is a coded finding at that chunk, not a decoder call", async () => {
+    const bytes = new Uint8Array(readFileSync(join(DIR, "htj2k256_scanline.exr")));
+    const plan = await planPixels(new BufferSource(bytes));
+    const first = (await chunkRefs(new BufferSource(bytes), plan)).find((r) => r.chunk === 0)!;
+    // Chunk header (y, size: 8 bytes), the HT header (6 + payload bytes), then SOC, SIZ: Xsiz at +8.
+    const view = new DataView(bytes.buffer);
+    const payload = view.getUint32(first.offset + 8 + 2, false);
+    const cs = first.offset + 8 + 6 + payload;
+    expect(view.getUint16(cs, false)).toBe(0xff4f);
+    view.setUint32(cs + 8, 0x7fffffff, false);
+    const r = await pixelReport(new BufferSource(bytes), { stats: true });
+    expect(r.findings.map((f) => [f.code, f.chunk_index, f.byte_offset])).toEqual([
+      ["EXR_CHUNK_CORRUPT", 0, first.offset],
+    ]);
+    expect(r.findings[0]!.message).toMatch(/SIZ|components|x/);
+  });
+});
