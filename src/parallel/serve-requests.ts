@@ -1,8 +1,17 @@
-import { parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 
 interface RequestMessage<Req> {
   id: number;
   request: Req;
+}
+
+/** The pool's progress counter for this worker (see WorkerPool: a long request that keeps ticking is not stuck). */
+const progress = (workerData as { progress?: SharedArrayBuffer } | null)?.progress;
+const counter = progress ? new Int32Array(progress) : null;
+
+/** Tells the pool this worker is moving (e.g. one more file done), from inside a long request. */
+function tick(): void {
+  if (counter) Atomics.add(counter, 0, 1);
 }
 
 /**
@@ -11,7 +20,11 @@ interface RequestMessage<Req> {
  * After each answer, requests already waiting in the port are taken synchronously, without a turn of
  * the event loop. Order holds: a message delivered as an event left the port before any still in it.
  */
-export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>): void {
+export function serveRequests<Req, Res>(
+  handle: (request: Req, tick: () => void) => Res | Promise<Res>,
+  /** Buffers of a response to move to the pool's thread instead of copying them (they are unusable here after). */
+  transferOf?: (response: Res) => ArrayBuffer[],
+): void {
   const port = parentPort;
   if (!port) throw new Error("serveRequests must run in a worker thread");
   const queue: RequestMessage<Req>[] = [];
@@ -19,7 +32,8 @@ export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<
   const drain = async () => {
     running = true;
     for (let message = queue.shift(); message; message = queue.shift()) {
-      port.postMessage({ id: message.id, response: await handle(message.request) });
+      const response = await handle(message.request, tick);
+      port.postMessage({ id: message.id, response }, transferOf?.(response));
       for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port))
         queue.push(next.message as RequestMessage<Req>);
     }

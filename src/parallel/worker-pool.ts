@@ -16,6 +16,10 @@ interface Slot<Req, Res> {
   inFlight: Map<number, Pending<Req, Res>>;
   /** Fires when the worker has had requests and answered none for `answerTimeoutMs`. */
   watchdog: NodeJS.Timeout | null;
+  /** Ticks the worker counts while it works (serveRequests' `tick`), shared memory: read without a message. */
+  progress: Int32Array;
+  /** The tick count when the watchdog was armed. */
+  progressSeen: number;
 }
 
 /**
@@ -43,7 +47,8 @@ export function workerModuleExists(url: URL): boolean {
  * behind it are sent again); its replacement starts with the next request (a worker that cannot
  * even load costs one failed request each, never a restart loop). A worker that answers nothing for
  * `answerTimeoutMs` while it has requests (a read stuck on a hung mount) is dropped the same way: the request
- * it was on gets `onCrash` with a timeout error.
+ * it was on gets `onCrash` with a timeout error; a worker that ticks (serveRequests' `tick`, e.g. once per file of
+ * a batch) within each `answerTimeoutMs` is not dropped, so the timeout bounds one step of a request, not its size.
  */
 export class WorkerPool<Req, Res> {
   private readonly slots: Slot<Req, Res>[] = [];
@@ -60,7 +65,14 @@ export class WorkerPool<Req, Res> {
     private readonly depth = 2,
     private readonly answerTimeoutMs = 0,
   ) {
-    for (let i = 0; i < size; i++) this.slots.push({ worker: null, inFlight: new Map(), watchdog: null });
+    for (let i = 0; i < size; i++)
+      this.slots.push({
+        worker: null,
+        inFlight: new Map(),
+        watchdog: null,
+        progress: new Int32Array(new SharedArrayBuffer(4)),
+        progressSeen: 0,
+      });
   }
 
   run(request: Req): Promise<Res> {
@@ -92,7 +104,7 @@ export class WorkerPool<Req, Res> {
   }
 
   private start(slot: Slot<Req, Res>): Worker {
-    const worker = new Worker(this.url);
+    const worker = new Worker(this.url, { workerData: { progress: slot.progress.buffer } });
     worker.on("message", (message: { id: number; response: Res }) => {
       const pending = slot.inFlight.get(message.id);
       if (slot.worker !== worker || !pending) return;
@@ -129,10 +141,12 @@ export class WorkerPool<Req, Res> {
   private arm(slot: Slot<Req, Res>, worker: Worker): void {
     if (this.answerTimeoutMs <= 0) return;
     const seconds = this.answerTimeoutMs / 1000;
-    slot.watchdog = setTimeout(
-      () => this.drop(slot, worker, new Error(`no answer within ${seconds} s (a read may be stuck)`)),
-      this.answerTimeoutMs,
-    );
+    slot.progressSeen = Atomics.load(slot.progress, 0);
+    slot.watchdog = setTimeout(() => {
+      // A long request (a large batch) that keeps ticking is working, not stuck.
+      if (Atomics.load(slot.progress, 0) !== slot.progressSeen) this.arm(slot, worker);
+      else this.drop(slot, worker, new Error(`no answer within ${seconds} s (a read may be stuck)`));
+    }, this.answerTimeoutMs);
     slot.watchdog.unref();
   }
 

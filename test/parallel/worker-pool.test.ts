@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderFiles } from "../../src/cli/output/render-files.js";
+import type { RenderedBatch } from "../../src/cli/output/render.js";
+import { renderBatch } from "../../src/cli/output/render-files.js";
 import { WorkerPool } from "../../src/parallel/worker-pool.js";
 import { ensureBuilt, removeTempDirs, tempDir, writeFile, writeSamples } from "../cli/helpers.js";
 
@@ -16,7 +17,13 @@ function echoWorker(): URL {
   writeFileSync(
     file,
     `import { serveRequests } from ${JSON.stringify(serve)};
-serveRequests((r) => {
+serveRequests((r, tick) => {
+  if (r === "ticking") {
+    // Busy for 1.5 s, ticking every 100 ms: a long request that is working.
+    const end = Date.now() + 1500;
+    for (let next = Date.now(); Date.now() < end; ) if (Date.now() >= next) { tick(); next += 100; }
+    return "TICKED";
+  }
   if (r === "exit") process.exit(3);
   if (r === "throw") setTimeout(() => { throw new Error("boom"); });
   if (r === "hang") { const end = Date.now() + 3000; while (Date.now() < end) {} }
@@ -46,6 +53,23 @@ describe("WorkerPool", () => {
     expect(answers).toEqual(["timed out", "B"]);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(seen).toEqual([expect.stringMatching(/^hang: no answer within 0.5 s/)]);
+    await pool.close();
+  });
+
+  it("a worker that keeps ticking through a request longer than the timeout is not dropped", async () => {
+    const seen: string[] = [];
+    const pool = new WorkerPool<string, string>(
+      echoWorker(),
+      1,
+      (req) => {
+        seen.push(req);
+        return "timed out";
+      },
+      2,
+      500,
+    );
+    expect(await Promise.all([pool.run("ticking"), pool.run("b")])).toEqual(["TICKED", "B"]);
+    expect(seen).toEqual([]);
     await pool.close();
   });
 
@@ -90,6 +114,9 @@ describe("WorkerPool", () => {
   });
 });
 
+/** A batch with its bytes as text (comparing multi-MB typed arrays element by element is slow). */
+const asText = (b: RenderedBatch) => ({ ...b, text: Buffer.from(b.text).toString("utf8") });
+
 describe("render workers", () => {
   it("render exactly what the same inspection renders in this thread", async () => {
     const { dir, names } = writeSamples();
@@ -104,9 +131,35 @@ describe("render workers", () => {
     const pool = createRenderPool(2);
     for (const kind of ["ndjson", "text", "json", "findings-text", "findings-ndjson"] as const) {
       const inWorkers = await pool.run({ paths, kind });
-      expect(inWorkers).toEqual(renderFiles({ paths, kind }));
-      expect(inWorkers.filter((r) => !r.passed).length).toBeGreaterThanOrEqual(2);
+      expect(asText(inWorkers)).toEqual(asText(renderBatch({ paths, kind })));
+      expect(inWorkers.files).toBe(paths.length);
+      expect(inWorkers.failed).toBeGreaterThanOrEqual(2);
     }
+    // validate -q: passing files are counted, not printed; a path the walk could not expand is reported in its place.
+    const quiet = await pool.run({
+      paths,
+      kind: "findings-ndjson",
+      omitPassed: true,
+      walkErrors: { 0: "cannot read directory" },
+    });
+    const printed = Buffer.from(quiet.text)
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { path: string; passed: boolean });
+    expect(printed.length).toBe(quiet.failed);
+    expect(printed.every((r) => !r.passed)).toBe(true);
+    expect(printed[0]!.path).toBe(paths[0]);
+    expect(asText(quiet)).toEqual(
+      asText(
+        renderBatch({
+          paths,
+          kind: "findings-ndjson",
+          omitPassed: true,
+          walkErrors: { 0: "cannot read directory" },
+        }),
+      ),
+    );
     await pool.close();
   });
 });
@@ -127,7 +180,7 @@ describe("renderPaths with workers", () => {
         kind: "ndjson",
         ...options,
         emit: ({ text }) => {
-          texts.push(text);
+          texts.push(Buffer.from(text).toString("utf8"));
         },
       });
       return { texts, summary };
@@ -136,10 +189,11 @@ describe("renderPaths with workers", () => {
     const inWorkers = await collect({ jobs: 2, pool });
     await pool.close();
     const inThread = await collect({ jobs: 1 });
-    expect(inWorkers.texts).toEqual(inThread.texts);
+    // Workers answer a batch with one text, this thread emits file by file: the same bytes in the same order.
+    expect(inWorkers.texts.join("")).toEqual(inThread.texts.join(""));
     expect(inWorkers.summary).toEqual(inThread.summary);
-    expect(inWorkers.texts).toHaveLength(args.length);
+    expect(inThread.texts).toHaveLength(args.length);
     expect(inWorkers.summary.failed).toBeGreaterThanOrEqual(2);
-    expect(JSON.parse(inWorkers.texts[2 * paths.length]!).file.path).toBe(join(dir, "none.exr"));
+    expect(JSON.parse(inThread.texts[2 * paths.length]!).file.path).toBe(join(dir, "none.exr"));
   });
 });

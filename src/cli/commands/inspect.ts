@@ -44,13 +44,15 @@ export function registerInspect(program: Command): void {
           kind: opts.format === "text" && opts.verbose ? "text-verbose" : opts.format,
           ...readOptions(opts),
           remote: remoteSettings(opts),
-          emit: async ({ text }) => {
-            done++;
+          emit: async ({ text, files }) => {
+            done += files;
             progress.update(`${done.toLocaleString("en-US")} files`);
-            if (opts.format === "json") return json.add(text);
-            if (opts.format === "ndjson") return writeOut(text);
-            await writeOut(first ? text : `\n${text}`);
+            if (files === 0) return;
+            if (opts.format === "json") return json.add(text as string, files);
+            // Text: a blank line between files (inside a batch the worker put them there).
+            if (opts.format !== "ndjson" && !first) await writeOut("\n");
             first = false;
+            return writeOut(text);
           },
         });
         progress.done();

@@ -90,13 +90,14 @@ export function registerValidate(program: Command): void {
           ...readOptions(opts),
           remote: remoteSettings(opts),
           ...(policy ? { policy } : {}),
-          emit: ({ text, passed }) => {
-            done++;
-            if (!passed) failed++;
+          omitPassed: opts.quiet === true,
+          emit: (batch) => {
+            done += batch.files;
+            failed += batch.failed;
             progress.update(
               `${done.toLocaleString("en-US")} files, ${failed.toLocaleString("en-US")} failed`,
             );
-            return opts.quiet && passed ? undefined : writeOut(text);
+            return batch.text.length === 0 ? undefined : writeOut(batch.text);
           },
         }).finally(() => progress.done());
         if (opts.format === "text")

@@ -9,17 +9,21 @@ export class JsonOutput {
 
   constructor(private readonly write: (text: string) => void | Promise<void>) {}
 
-  async add(element: string): Promise<void> {
-    this.count += 1;
-    if (this.count === 1) {
-      this.first = element;
+  /** `elements`: `count` array elements joined with `,\n  ` (a batch rendered elsewhere; see separatorOf). */
+  async add(elements: string, count = 1): Promise<void> {
+    if (count <= 0) return;
+    const before = this.count;
+    this.count += count;
+    if (before === 0) {
+      if (count === 1) this.first = elements;
+      else await this.write(`[\n  ${elements}`);
       return;
     }
-    if (this.count === 2) {
+    if (before === 1) {
       await this.write(`[\n  ${this.first!}`);
       this.first = null;
     }
-    await this.write(`,\n  ${element}`);
+    await this.write(`,\n  ${elements}`);
   }
 
   async end(): Promise<void> {

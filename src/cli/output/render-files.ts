@@ -2,8 +2,8 @@ import type { InspectionResult } from "../../core/model.js";
 import { type InspectOptions, inspectFileSync } from "../../inspect/inspect.js";
 import { withPolicyFindings } from "../../policy/evaluate.js";
 import type { Policy } from "../../policy/model.js";
-import { internalFailure } from "./failed-result.js";
-import { type Rendered, type RenderKind, render } from "./render.js";
+import { failedResult, internalFailure } from "./failed-result.js";
+import { BatchBuilder, type RenderedBatch, type RenderKind, render } from "./render.js";
 
 /** A batch of local files to inspect with blocking reads and render (in a worker or in process). */
 export interface RenderRequest {
@@ -12,6 +12,10 @@ export interface RenderRequest {
   maxHeaderBytes?: number;
   /** Add this policy's findings to each file's structural ones. */
   policy?: Policy;
+  /** Count passing files but print only failing ones (validate -q). */
+  omitPassed?: boolean;
+  /** Paths the walk could not expand, by index in `paths`, with the reason: reported, not inspected. */
+  walkErrors?: Record<number, string>;
 }
 
 /** Inspection options for a render kind: `validate` prints findings only, so it computes no hashes. */
@@ -55,7 +59,24 @@ export function judged(result: InspectionResult, policy: Policy | undefined): In
   return policy ? withPolicyFindings(result, policy) : result;
 }
 
-export function renderFiles(request: RenderRequest): Rendered[] {
+/** Inspects and renders a batch with blocking reads, in input order, as one piece of text (worker threads). */
+export function renderBatch(request: RenderRequest, tick?: () => void): RenderedBatch {
   const options = optionsFor(request.kind, request.maxHeaderBytes);
-  return request.paths.map((p) => render(judged(inspectOrFail(p, options), request.policy), request.kind));
+  const out = new BatchBuilder(request.kind, request.omitPassed);
+  const { paths, walkErrors, kind, policy } = request;
+  for (let i = 0; i < paths.length; i++) {
+    const walkError = walkErrors?.[i];
+    const result =
+      walkError !== undefined
+        ? failedResult(paths[i]!, walkError)
+        : judged(inspectOrFail(paths[i]!, options), policy);
+    out.add(render(result, kind));
+    tick?.();
+  }
+  return out.finishEncoded(kind);
+}
+
+/** What a worker's answer hands over instead of copying: the batch's bytes. */
+export function transferOf(batch: RenderedBatch): ArrayBuffer[] {
+  return typeof batch.text === "string" ? [] : [batch.text.buffer as ArrayBuffer];
 }

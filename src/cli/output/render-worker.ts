@@ -1,6 +1,6 @@
 /** Worker-thread entry of `inspect`/`validate --jobs`: inspects the paths it is sent and answers with their printed form. */
 import { serveRequests } from "../../parallel/serve-requests.js";
-import type { Rendered } from "./render.js";
-import { type RenderRequest, renderFiles } from "./render-files.js";
+import type { RenderedBatch } from "./render.js";
+import { type RenderRequest, renderBatch, transferOf } from "./render-files.js";
 
-serveRequests<RenderRequest, Rendered[]>(renderFiles);
+serveRequests<RenderRequest, RenderedBatch>(renderBatch, transferOf);

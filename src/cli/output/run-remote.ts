@@ -5,7 +5,7 @@ import { type InputEntry, RemoteContext, resolveInputs } from "../../io/remote-i
 import { isRemote } from "../../io/s3-uri.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
-import { type Rendered, render } from "./render.js";
+import { batchOf, type Rendered, render } from "./render.js";
 import { judged, optionsFor, timedReads } from "./render-files.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
@@ -46,7 +46,7 @@ export async function renderMixedPaths(options: RunOptions): Promise<RunSummary>
     const entries = resolveInputs(options.paths, context, options.stdin ? { stdin: options.stdin } : {});
     for await (const item of mapOrdered(entries, inspectOne, context.concurrency)) {
       if (item === null) continue;
-      await options.emit(item, summary.files);
+      await options.emit(batchOf(item, options.kind, options.omitPassed));
       summary.files += 1;
       if (!item.passed) summary.failed += 1;
     }

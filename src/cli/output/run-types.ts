@@ -1,14 +1,19 @@
 import type { RemoteSettings } from "../../io/remote-inputs.js";
 import type { WorkerPool } from "../../parallel/worker-pool.js";
 import type { Policy } from "../../policy/model.js";
-import type { Rendered, RenderKind } from "./render.js";
+import type { RenderedBatch, RenderKind } from "./render.js";
 import type { RenderRequest } from "./render-files.js";
 
 export interface RunOptions {
   paths: string[];
   kind: RenderKind;
-  /** Receives each file's printed form, in input order. Return a promise to apply back-pressure. */
-  emit: (item: Rendered, index: number) => void | Promise<void>;
+  /**
+   * Receives the files' printed form in input order, a batch at a time (files joined as `separatorOf(kind)` says;
+   * one file per batch on this thread, many from workers). Return a promise to apply back-pressure.
+   */
+  emit: (batch: RenderedBatch) => void | Promise<void>;
+  /** Count files that pass but print only the failing ones (validate -q). */
+  omitPassed?: boolean;
   /**
    * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
    * a few hundred files; until they are up, this thread inspects with timed (non-blocking) reads.
@@ -26,7 +31,7 @@ export interface RunOptions {
   /** How long one open, stat or read of a file on this thread may take (default 60 s). */
   readTimeoutMs?: number;
   /** Workers kept by the caller across runs (then used whatever the run's size, and not closed here). */
-  pool?: WorkerPool<RenderRequest, Rendered[]>;
+  pool?: WorkerPool<RenderRequest, RenderedBatch>;
   /** Policy whose findings are added to each file's (validate --policy). */
   policy?: Policy;
   /** How `s3://` and `https://` inputs are read (see run-remote.ts). */

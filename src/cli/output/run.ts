@@ -6,30 +6,43 @@ import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../../par
 import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
-import { type Rendered, type RenderKind, render } from "./render.js";
+import { BatchBuilder, batchOf, type Rendered, type RenderedBatch, render } from "./render.js";
 import { judged, type RenderRequest, timedReads } from "./render-files.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
 export const DEFAULT_CONCURRENCY = 16;
-/** Paths per worker message: large enough to amortize a message, small enough to keep every worker busy. */
-const BATCH = 32;
-/** Runs this short are done before workers could even start; workers start once a run gets longer. */
+/**
+ * Paths per worker message. A worker answers a batch with one string (its files' printed form, written with one
+ * call), so a message costs the same whatever its size: large batches, measured in bench:cli (docs/notes/inspect-speed.md).
+ */
+const BATCH = 512;
+/** Runs this short stay on this thread (timed reads): starting a worker would cost more than it saves. */
 const WORKERS_AFTER_FILES = 256;
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
 const RENDER_WORKER = new URL("./render-worker.js", import.meta.url);
 
 export type { RunOptions, RunSummary } from "./run-types.js";
 
-export type RenderPool = WorkerPool<RenderRequest, Rendered[]>;
+export type RenderPool = WorkerPool<RenderRequest, RenderedBatch>;
 
 /** Worker threads that inspect and render batches of files; a crashed worker's files become error results. */
 export function createRenderPool(jobs: number, readTimeoutMs?: number): RenderPool {
-  return new WorkerPool<RenderRequest, Rendered[]>(
+  return new WorkerPool<RenderRequest, RenderedBatch>(
     RENDER_WORKER,
     jobs,
-    (req, err) =>
-      req.paths.map((p) => render(internalFailure(p, err, "inspection worker failed: "), req.kind)),
+    (req, err) => {
+      const out = new BatchBuilder(req.kind, req.omitPassed);
+      req.paths.forEach((p, i) => {
+        const walkError = req.walkErrors?.[i];
+        const result =
+          walkError !== undefined
+            ? failedResult(p, walkError)
+            : internalFailure(p, err, "inspection worker failed: ");
+        out.add(render(result, req.kind));
+      });
+      return out.finish();
+    },
     2,
     workerAnswerTimeoutMs(readTimeoutMs),
   );
@@ -53,100 +66,102 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
     ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
   });
   const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
-  const emit = async (item: Rendered) => {
-    await options.emit(item, summary.files);
-    summary.files += 1;
-    if (!item.passed) summary.failed += 1;
-    else if (item.worst === "warning" || item.worst === "error") summary.warned = (summary.warned ?? 0) + 1;
+  const emit = async (batch: RenderedBatch) => {
+    await options.emit(batch);
+    summary.files += batch.files;
+    summary.failed += batch.failed;
+    summary.warned = (summary.warned ?? 0) + batch.warned;
   };
   if (options.io === "async") {
-    const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
-      if (entry.error !== undefined) return walkFailure(entry, options.kind);
-      const result = await inspectFile(
-        entry.path,
-        timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs),
-      ).catch((err: unknown) => internalFailure(entry.path, err));
-      return render(judged(result, options.policy), options.kind);
-    };
-    for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
-      await emit(item);
+    await renderInThread(entries, options, emit);
     return summary;
   }
-  await renderBatches(batchesOf(entries, BATCH), options, emit);
+  // Short runs stay on this thread: read ahead until the run is known to be long enough for workers.
+  const input = entries[Symbol.asyncIterator]();
+  const head: WalkEntry[] = [];
+  let ended = false;
+  while (!ended && head.length <= WORKERS_AFTER_FILES) {
+    const next = await input.next();
+    if (next.done) ended = true;
+    else head.push(next.value);
+  }
+  const all = prepend(head, input);
+  const pool =
+    options.pool ?? (ended ? null : await startedPool(options.jobs ?? defaultJobs(), options.readTimeoutMs));
+  if (!pool) {
+    await renderInThread(all, options, emit);
+    return summary;
+  }
+  try {
+    await renderInWorkers(all, pool, options, emit);
+  } finally {
+    if (!options.pool) await pool.close();
+  }
   return summary;
 }
 
-async function renderBatches(
-  batches: AsyncGenerator<WalkEntry[]>,
+/** Workers that have all loaded (they answered an empty request), or null when they cannot start (e.g. a broken install). */
+async function startedPool(jobs: number, readTimeoutMs?: number): Promise<RenderPool | null> {
+  if (!renderWorkersAvailable()) return null;
+  const pool = createRenderPool(jobs, readTimeoutMs);
+  await Promise.all(Array.from({ length: jobs }, () => pool.run({ paths: [], kind: "ndjson" })));
+  if (pool.crashes === 0) return pool;
+  await pool.close();
+  return null;
+}
+
+/**
+ * This thread only walks, hands the workers batches of paths and writes their answers: each worker owns a batch
+ * at a time and answers with its printed form. Output is in input order; a window of several batches per worker
+ * lets a faster worker run ahead of a slower one instead of waiting for the oldest batch.
+ */
+async function renderInWorkers(
+  entries: AsyncIterable<WalkEntry>,
+  pool: RenderPool,
   options: RunOptions,
-  emit: (item: Rendered) => Promise<void>,
+  emit: (batch: RenderedBatch) => Promise<void>,
 ): Promise<void> {
-  const request = (paths: string[]): RenderRequest => ({
-    paths,
-    kind: options.kind,
-    ...(options.maxHeaderBytes ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
-  });
-  const failed = (e: WalkEntry) => walkFailure(e, options.kind);
-  // This thread never blocks on a read (a hung mount would hang the run with no way out): it inspects with
-  // timed fs/promises reads; the blocking reads run on worker threads, whose answers are timed by the pool.
+  const request = (batch: WalkEntry[]): RenderRequest => {
+    const req: RenderRequest = { paths: batch.map((e) => e.path), kind: options.kind };
+    if (options.maxHeaderBytes) req.maxHeaderBytes = options.maxHeaderBytes;
+    if (options.policy) req.policy = options.policy;
+    if (options.omitPassed) req.omitPassed = true;
+    batch.forEach((e, i) => {
+      if (e.error === undefined) return;
+      req.walkErrors ??= {};
+      req.walkErrors[i] = e.error;
+    });
+    return req;
+  };
+  for await (const batch of mapOrdered(batchesOf(entries, BATCH), (b) => pool.run(request(b)), pool.size * 4))
+    await emit(batch);
+}
+
+/**
+ * Every file on this thread with timed fs/promises reads, a few in flight (short runs, `--io async`, and when
+ * workers cannot start): this thread never blocks on a read, since a hung mount would hang the run with no way out.
+ */
+async function renderInThread(
+  entries: AsyncIterable<WalkEntry>,
+  options: RunOptions,
+  emit: (batch: RenderedBatch) => Promise<void>,
+): Promise<void> {
   const inspectOptions = timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs);
-  const inspectHere = async (e: WalkEntry): Promise<Rendered> => {
-    if (e.error !== undefined) return failed(e);
-    const result = await inspectFile(e.path, inspectOptions).catch((err: unknown) =>
-      internalFailure(e.path, err),
+  const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
+    if (entry.error !== undefined) return render(failedResult(entry.path, entry.error), options.kind);
+    const result = await inspectFile(entry.path, inspectOptions).catch((err: unknown) =>
+      internalFailure(entry.path, err),
     );
     return render(judged(result, options.policy), options.kind);
   };
-  const inProcess = (batch: WalkEntry[]): Promise<Rendered[]> => Promise.all(batch.map(inspectHere));
-  const inWorkers = async (workers: RenderPool, batch: WalkEntry[]): Promise<Rendered[]> => {
-    const paths = batch.filter((e) => e.error === undefined).map((e) => e.path);
-    const done = paths.length ? await workers.run(request(paths)) : [];
-    let next = 0;
-    return batch.map((e) => (e.error !== undefined ? failed(e) : done[next++]!));
-  };
-
-  const jobs = options.pool?.size ?? options.jobs ?? defaultJobs();
-  let pool: RenderPool | null = options.pool ?? null;
-  let ready = pool !== null;
-  let workersFailed = false;
-  let seen = 0;
-  const runBatch = async (batch: WalkEntry[]): Promise<Rendered[]> => {
-    seen += batch.length;
-    if (!pool && !workersFailed && seen > WORKERS_AFTER_FILES && renderWorkersAvailable()) {
-      // Workers start in the background (module loading takes ~100 ms); this thread keeps inspecting
-      // until every worker has answered an empty request, then hands batches over.
-      const started = createRenderPool(jobs, options.readTimeoutMs);
-      pool = started;
-      void Promise.all(Array.from({ length: jobs }, () => started.run(request([])))).then(() => {
-        if (started.crashes === 0) {
-          ready = true;
-          return;
-        }
-        // Workers cannot start (e.g. a broken install): keep inspecting in this thread.
-        workersFailed = true;
-        pool = null;
-        void started.close();
-      });
-    }
-    if (pool && ready) return inWorkers(pool, batch);
-    // Let the event loop deliver the workers' answers (the walk may never leave the microtask queue).
-    if (pool) await new Promise((resolve) => setImmediate(resolve));
-    return inProcess(batch);
-  };
-  try {
-    // Output is in input order: a window of several batches per worker lets a faster worker run
-    // ahead of a slower one instead of waiting for the oldest batch (CPUs often run at different speeds).
-    for await (const items of mapOrdered(batches, runBatch, jobs * 4))
-      for (const item of items) await emit(item);
-  } finally {
-    if (pool && !options.pool) await pool.close();
-  }
+  for await (const item of mapOrdered(entries, inspectOne, options.concurrency ?? DEFAULT_CONCURRENCY))
+    await emit(batchOf(item, options.kind, options.omitPassed));
 }
 
-/** The rendered result for an argument the walk could not expand (e.g. an unreadable directory). */
-function walkFailure(entry: WalkEntry, kind: RenderKind): Rendered {
-  return render(failedResult(entry.path, entry.error ?? ""), kind);
+/** `head` then the rest of `rest`. */
+async function* prepend<T>(head: T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield* head;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }
 
 /** Groups a stream into arrays of up to `size` items. */
@@ -186,7 +201,7 @@ function guardStdout(): void {
 }
 
 /** Writes to stdout, waiting for drain so huge outputs (many files, big manifests) stay bounded in memory. */
-export function writeOut(text: string): Promise<void> | undefined {
+export function writeOut(text: string | Uint8Array): Promise<void> | undefined {
   guardStdout();
   if (process.stdout.write(text)) return undefined;
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
