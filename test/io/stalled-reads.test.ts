@@ -74,7 +74,11 @@ afterAll(() => {
 /** The built CLI, killed if it is still running after `limitMs` (what a hang looks like). */
 function cli(args: string[], limitMs = 30_000) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: limitMs, killSignal: "SIGKILL" });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    encoding: "utf8",
+    timeout: limitMs,
+    killSignal: "SIGKILL",
+  });
   return { ...r, hung: r.error !== undefined, ms: Date.now() - started };
 }
 
