@@ -5,7 +5,7 @@
  * Rows are built once, backend-independently, by catalog/rows.ts from an InspectionResult;
  * adapters only store and query them.
  */
-import type { CatalogRecord, ValidationResultRow } from "./rows.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "./rows.js";
 
 export interface UpsertOutcome {
   file_id: string;
@@ -90,7 +90,14 @@ export interface CatalogStore {
    * replaced by the given ones (catalog/validation-results.ts), atomically. Read them with `query`.
    */
   putValidationResults(rows: ValidationResultRow[]): Promise<void>;
-  /** Remove files last inspected before `cutoff`, with all their children and their verdicts. */
+  /**
+   * Stores pixel statistics (`stats`, `part_stats`): each given file's earlier rows in both tables are replaced by
+   * its set (catalog/pixel-stats.ts), atomically. Read them with `query`.
+   */
+  putPixelStats(sets: PixelStatsSet[]): Promise<void>;
+  /** Which of these file ids have pixel statistics stored (`scan --stats` skips unchanged files that do). */
+  filesWithPixelStats(fileIds: string[]): Promise<Set<string>>;
+  /** Remove files last inspected before `cutoff`, with all their children, verdicts and pixel statistics. */
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult>;
   /** Lossless backup to / restore from a directory of Parquet files. */
   exportTo(dir: string): Promise<void>;

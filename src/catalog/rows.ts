@@ -105,6 +105,55 @@ export interface ValidationResultRow {
   checked_at: Date;
 }
 
+/**
+ * One channel's pixel statistics at one level of one part (`stats`, written by `scan --stats`): the numbers of
+ * `exr-inspector stats` (docs/notes/pixels.md). min/max/mean/stddev are over the finite values (null when none).
+ */
+export interface StatRow {
+  file_id: string;
+  part_index: number;
+  level_x: number;
+  level_y: number;
+  channel_name: string;
+  /** half | float | uint */
+  type: string;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  stddev: number | null;
+  nan_count: number;
+  inf_count: number;
+  finite_count: number;
+  constant: boolean;
+  computed_at: Date;
+}
+
+/**
+ * One decoded part's pixel summary (`part_stats`, written by `scan --stats`): its pixel hash, `monochrome`, and for
+ * deep parts the sample counts and depth range (null for flat parts). `samples_histogram` is the JSON object of
+ * `stats` (samples per pixel -> pixels).
+ */
+export interface PartStatRow {
+  file_id: string;
+  part_index: number;
+  pixel_hash: string | null;
+  monochrome: boolean | null;
+  total_samples: number | null;
+  pixels_with_samples: number | null;
+  pixels_without_samples: number | null;
+  samples_histogram: string | null;
+  min_depth: number | null;
+  max_depth: number | null;
+  computed_at: Date;
+}
+
+/** A file's pixel statistics as stored: every `stats` and `part_stats` row of one file. */
+export interface PixelStatsSet {
+  file_id: string;
+  stats: StatRow[];
+  parts: PartStatRow[];
+}
+
 export interface CatalogRecord {
   file: FileRow;
   parts: PartRow[];
@@ -117,6 +166,8 @@ export interface CatalogRecord {
   encoded?: EncodedChildren;
   /** Set only by `scan --policy`: the file's verdicts, stored after the file with `putValidationResults`. */
   validation_results?: ValidationResultRow[];
+  /** Set only by `scan --stats`: the file's pixel statistics, stored after the file with `putPixelStats`. */
+  pixel_stats?: PixelStatsSet;
 }
 
 export interface EncodedChildren {

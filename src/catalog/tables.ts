@@ -2,7 +2,15 @@
  * The catalog's tables as data, backend-neutral: the seed's four tables in schema `exr_metadata`, their columns
  * and kinds, and the schema version. Adapters derive their own DDL / Arrow schemas from these definitions.
  */
-import type { AttributeRow, ChannelRow, FileRow, PartRow, ValidationResultRow } from "./rows.js";
+import type {
+  AttributeRow,
+  ChannelRow,
+  FileRow,
+  PartRow,
+  PartStatRow,
+  StatRow,
+  ValidationResultRow,
+} from "./rows.js";
 
 /** How a column's value is written by the appender and read back into a row. */
 export type ColumnKind =
@@ -123,6 +131,44 @@ export const VALIDATION_RESULT_COLUMNS: ColumnSpec<ValidationResultRow>[] = [
   { name: "checked_at", kind: "timestamp", notNull: true },
 ];
 
+/**
+ * Pixel statistics (`scan --stats`), one row per (file_id, part_index, level_x, level_y, channel_name). Not part of a
+ * file's record: written by `putPixelStats`, which replaces every earlier `stats` and `part_stats` row of each file
+ * it is given (catalog/pixel-stats.ts).
+ */
+export const STAT_COLUMNS: ColumnSpec<StatRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "part_index", kind: "integer", notNull: true },
+  { name: "level_x", kind: "integer", notNull: true },
+  { name: "level_y", kind: "integer", notNull: true },
+  { name: "channel_name", kind: "varchar", notNull: true },
+  { name: "type", kind: "varchar", notNull: true },
+  { name: "min", kind: "double" },
+  { name: "max", kind: "double" },
+  { name: "mean", kind: "double" },
+  { name: "stddev", kind: "double" },
+  { name: "nan_count", kind: "bigint", notNull: true },
+  { name: "inf_count", kind: "bigint", notNull: true },
+  { name: "finite_count", kind: "bigint", notNull: true },
+  { name: "constant", kind: "boolean", notNull: true },
+  { name: "computed_at", kind: "timestamp", notNull: true },
+];
+
+/** Per decoded part: pixel hash, monochrome, deep summary (`scan --stats`); one row per (file_id, part_index). */
+export const PART_STAT_COLUMNS: ColumnSpec<PartStatRow>[] = [
+  { name: "file_id", kind: "varchar", notNull: true },
+  { name: "part_index", kind: "integer", notNull: true },
+  { name: "pixel_hash", kind: "varchar" },
+  { name: "monochrome", kind: "boolean" },
+  { name: "total_samples", kind: "bigint" },
+  { name: "pixels_with_samples", kind: "bigint" },
+  { name: "pixels_without_samples", kind: "bigint" },
+  { name: "samples_histogram", kind: "varchar" },
+  { name: "min_depth", kind: "double" },
+  { name: "max_depth", kind: "double" },
+  { name: "computed_at", kind: "timestamp", notNull: true },
+];
+
 /** The schema (namespace) holding the catalog tables, in every backend. */
 export const CATALOG_SCHEMA = "exr_metadata";
 
@@ -144,14 +190,22 @@ export const TABLE_COLUMNS: Record<CatalogTable, ColumnSpec<any>[]> = {
   attributes: ATTRIBUTE_COLUMNS,
 };
 
-/** Every table a backend stores: the four of a file's record, then the policy verdicts. */
-export type StoredTable = CatalogTable | "validation_results";
-export const STORED_TABLES: readonly StoredTable[] = [...CATALOG_TABLES, "validation_results"];
+/** Every table a backend stores: the four of a file's record, then the policy verdicts and pixel statistics. */
+export type StoredTable = CatalogTable | "validation_results" | PixelStatsTable;
+export type PixelStatsTable = "stats" | "part_stats";
+export const PIXEL_STATS_TABLES: readonly PixelStatsTable[] = ["stats", "part_stats"];
+export const STORED_TABLES: readonly StoredTable[] = [
+  ...CATALOG_TABLES,
+  "validation_results",
+  ...PIXEL_STATS_TABLES,
+];
 
 // biome-ignore lint/suspicious/noExplicitAny: the row types share only their column specs' shape
 export const STORED_TABLE_COLUMNS: Record<StoredTable, ColumnSpec<any>[]> = {
   ...TABLE_COLUMNS,
   validation_results: VALIDATION_RESULT_COLUMNS,
+  stats: STAT_COLUMNS,
+  part_stats: PART_STAT_COLUMNS,
 };
 
 /** The order of a file's child rows in a record (`getRecord`): by part, then stored order (channels by name). */

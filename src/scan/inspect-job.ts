@@ -3,7 +3,9 @@ import { encodeChildren } from "../catalog/encoded-children.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import type { InspectionResult } from "../core/model.js";
 import { type InspectOptions, inspectFile, ioFailure } from "../inspect/inspect.js";
+import { FileSource } from "../io/file-source.js";
 import type { Policy } from "../policy/model.js";
+import { attachPixelStats } from "./pixel-stats-job.js";
 import { attachVerdicts } from "./policy-verdicts.js";
 
 /** A unit of work for a scan worker: files to inspect and the inspection time to stamp them with. */
@@ -16,6 +18,8 @@ export interface InspectJob {
   encodeChildren?: boolean;
   /** `scan --policy`: judge each file against it too (its verdicts ride on the record). */
   policy?: Policy;
+  /** `scan --stats`: decode every chunk too; the file's pixel statistics ride on the record. */
+  stats?: boolean;
   /** How long one open, stat or read may take on the main thread (default 60 s). */
   readTimeoutMs?: number;
 }
@@ -41,7 +45,10 @@ export async function runInspectJob(
       result = ioFailure(path, err);
     }
     const record = buildRecord(result, { now, cwd: job.cwd });
-    if (job.policy) attachVerdicts(record, job.policy, result, now);
+    const stats = job.stats
+      ? await attachPixelStats(record, result, () => FileSource.open(path, job.readTimeoutMs), now)
+      : null;
+    if (job.policy) attachVerdicts(record, job.policy, result, now, stats && { parts: stats });
     if (job.encodeChildren) encodeChildren(record);
     return record;
   };

@@ -4,6 +4,7 @@ import type { CatalogRecord } from "../catalog/rows.js";
 import { inspectRemote } from "../inspect/inspect-remote.js";
 import type { RemoteContext } from "../io/remote-inputs.js";
 import type { InspectJob } from "./inspect-job.js";
+import { attachPixelStats } from "./pixel-stats-job.js";
 import { attachVerdicts } from "./policy-verdicts.js";
 
 /**
@@ -21,7 +22,10 @@ export async function runRemoteInspectJob(
       context.limit(async () => {
         const result = await inspectRemote(() => context.open(path));
         const record = buildRecord(result, { now, cwd: job.cwd });
-        if (job.policy) attachVerdicts(record, job.policy, result, now);
+        const stats = job.stats
+          ? await attachPixelStats(record, result, async () => context.open(path), now)
+          : null;
+        if (job.policy) attachVerdicts(record, job.policy, result, now, stats && { parts: stats });
         if (job.encodeChildren) encodeChildren(record);
         return record;
       }),

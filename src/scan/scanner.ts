@@ -14,6 +14,9 @@ import { skipUnchanged } from "./stages/skip-unchanged.js";
 import { BatchWriter } from "./stages/write.js";
 import { InspectPool } from "./worker-pool.js";
 
+/** `--stats`: a worker may decode one file this long before it is taken for stuck (its reads are timed anyway). */
+const STATS_ANSWER_TIMEOUT_MS = 30 * 60_000;
+
 export interface ScanOptions {
   /** Files, directories (recursed) or `-` (paths on stdin). */
   inputs: string[];
@@ -49,6 +52,12 @@ export interface ScanOptions {
    * this run's.
    */
   policy?: Policy;
+  /**
+   * Also decode every chunk and store the pixel statistics (`stats`, `part_stats`; each file's earlier ones
+   * replaced). Unchanged files that already have statistics are skipped as usual; unchanged files catalogued
+   * without them are inspected again to get them. One file per worker job (decoding is long).
+   */
+  stats?: boolean;
 }
 
 export interface ScanProgress {
@@ -105,7 +114,11 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     signal?.addEventListener("abort", () => resolve(null), { once: true });
   });
 
-  const pool = new InspectPool(options.jobs ?? 0, options.readTimeoutMs);
+  const pool = new InspectPool(
+    options.jobs ?? 0,
+    options.readTimeoutMs,
+    options.stats ? STATS_ANSWER_TIMEOUT_MS : undefined,
+  );
   const writer = new BatchWriter(options.store, batchSize);
   const remote = hasRemoteInputs(options.inputs)
     ? new RemoteContext(options.remote ?? {}, options.signal)
@@ -116,11 +129,12 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     pool,
     remote,
     writer,
-    jobSize: Math.max(1, options.jobSize ?? Math.min(32, writer.handoff)),
+    jobSize: Math.max(1, options.jobSize ?? (options.stats ? 1 : Math.min(32, writer.handoff))),
     cwd,
     // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see catalog/encoded-children.ts).
     encodeChildren: options.store.acceptsEncodedChildren === true,
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.stats ? { stats: true } : {}),
     ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
     stopped,
     onInspected: (records) => {
@@ -161,6 +175,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
         store: options.store,
         cwd,
         force: options.force === true || options.policy !== undefined,
+        stats: options.stats === true,
         ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
       });
       progress.skipped += skipped;

@@ -19,7 +19,8 @@ export class InspectPool {
   private readonly pool: WorkerPool<InspectJob, CatalogRecord[]> | null;
   readonly threads: number;
 
-  constructor(size: number, readTimeoutMs?: number) {
+  /** `answerTimeoutMs`: how long a worker may take over one job (default: twice the read timeout). */
+  constructor(size: number, readTimeoutMs?: number, answerTimeoutMs = workerAnswerTimeoutMs(readTimeoutMs)) {
     this.threads = size > 0 && workersAvailable() ? size : 0;
     this.pool =
       this.threads > 0
@@ -31,7 +32,7 @@ export class InspectPool {
               return job.paths.map((p) => buildRecord(ioFailure(p, err), { now, cwd: job.cwd }));
             },
             2,
-            workerAnswerTimeoutMs(readTimeoutMs),
+            answerTimeoutMs,
           )
         : null;
   }

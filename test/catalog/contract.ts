@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
+import { pixelStatsSet } from "../../src/catalog/pixel-stats.js";
 import type { CatalogStore } from "../../src/catalog/port.js";
-import type { CatalogRecord, ValidationResultRow } from "../../src/catalog/rows.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../../src/catalog/rows.js";
+import type { PartStatsRecord } from "../../src/core/pixels/part-stats.js";
 import { type FixtureOptions, fixture } from "./fixtures.js";
 
 const T0 = new Date("2026-03-01T10:00:00.000Z");
@@ -64,6 +66,105 @@ const asStored = (v: ValidationResultRow, checkedAt: string) => [
   v.suggested_fix,
   checkedAt,
 ];
+
+/** A `stats` report of one flat part (two levels) and one deep part, with `tag` in its numbers. */
+function statsOf(file_id: string, tag: number, computedAt: Date): PixelStatsSet {
+  const channel = (name: string, k: number) => ({
+    name,
+    type: "half" as const,
+    min: -tag - k,
+    max: tag + k + 0.5,
+    mean: tag / 3,
+    stddev: Math.SQRT2 * tag,
+    nan_count: k,
+    inf_count: 2 * k,
+    finite_count: 1000 + tag,
+    constant: false,
+  });
+  const parts: PartStatsRecord[] = [
+    {
+      part_index: 0,
+      levels: [
+        { level: [0, 0], channels: [channel("R", 0), channel("G", 1)] },
+        { level: [1, 1], channels: [channel("R", 2), channel("G", 3)] },
+      ],
+      monochrome: false,
+      pixel_hash: `${tag}`.repeat(64).slice(0, 64),
+    },
+    {
+      part_index: 1,
+      levels: [{ level: [0, 0], channels: [channel("Z", 0)] }],
+      monochrome: null,
+      pixel_hash: null,
+      deep: {
+        total_samples: 12 + tag,
+        samples_histogram: { "0": 3, "4": tag + 1 },
+        pixels_with_samples: tag + 1,
+        pixels_without_samples: 3,
+        min_depth: { value: 0.25, x: 1, y: 2, sample: 0, level: [0, 0] },
+        max_depth: { value: 1e30, x: 0, y: 0, sample: 3, level: [0, 0] },
+      },
+    },
+  ];
+  return pixelStatsSet(file_id, parts, computedAt);
+}
+
+/** Every stored statistics row of both tables as text, in a stable order. */
+async function storedStats(store: CatalogStore): Promise<unknown[][]> {
+  const s =
+    await store.query(`SELECT file_id, part_index, level_x, level_y, channel_name, type, min, max, mean,
+       stddev, nan_count, inf_count, finite_count, constant, CAST(computed_at AS VARCHAR)
+FROM exr_metadata.stats ORDER BY ALL`);
+  const p = await store.query(`SELECT file_id, part_index, pixel_hash, monochrome, total_samples,
+       pixels_with_samples, pixels_without_samples, samples_histogram, min_depth, max_depth,
+       CAST(computed_at AS VARCHAR)
+FROM exr_metadata.part_stats ORDER BY ALL`);
+  return [...s.rows, ...p.rows].map((row) => row.map((v) => (typeof v === "bigint" ? Number(v) : v)));
+}
+
+/** The rows a set should read back as (what `storedStats` returns for it). */
+function asStoredStats(sets: PixelStatsSet[], computedAt: string): unknown[][] {
+  const stats = sets
+    .flatMap((s) => s.stats)
+    .map((r) => [
+      r.file_id,
+      r.part_index,
+      r.level_x,
+      r.level_y,
+      r.channel_name,
+      r.type,
+      r.min,
+      r.max,
+      r.mean,
+      r.stddev,
+      r.nan_count,
+      r.inf_count,
+      r.finite_count,
+      r.constant,
+      computedAt,
+    ]);
+  const parts = sets
+    .flatMap((s) => s.parts)
+    .map((r) => [
+      r.file_id,
+      r.part_index,
+      r.pixel_hash,
+      r.monochrome,
+      r.total_samples,
+      r.pixels_with_samples,
+      r.pixels_without_samples,
+      r.samples_histogram,
+      r.min_depth,
+      r.max_depth,
+      computedAt,
+    ]);
+  const order = (a: unknown[], b: unknown[]) => {
+    const ka = JSON.stringify(a);
+    const kb = JSON.stringify(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+  return [...stats.sort(order), ...parts.sort(order)];
+}
 
 export function describeCatalogContract(name: string, makeStore: () => Promise<CatalogStore>): void {
   describe(`catalog contract: ${name}`, () => {
@@ -302,6 +403,68 @@ GROUP BY ALL ORDER BY ALL`);
       expect(await storedVerdicts(store)).toEqual(now);
       await store.cleanup(cutoff, false);
       expect(await storedVerdicts(store)).toEqual(now.filter((row) => row[0] !== oldId));
+    });
+
+    it("stats / part_stats: a write replaces each file's earlier set; export/import and cleanup carry them", async () => {
+      const a = record({ path: "/st/a.exr" }, T0);
+      const b = record({ path: "/st/b.exr" }, T2);
+      await store.upsertBatch([a], T0);
+      await store.upsertBatch([b], T2);
+      const [ida, idb] = [a.file.file_id, b.file.file_id].sort() as [string, string];
+      expect(await store.filesWithPixelStats([ida, idb])).toEqual(new Set());
+      const first = [statsOf(ida, 1, T0), statsOf(idb, 2, T0)];
+      await store.putPixelStats(first);
+      expect(await store.filesWithPixelStats([ida, idb, "nope"])).toEqual(new Set([ida, idb]));
+
+      // Re-scanning a: its set is replaced whole (no duplicates), twice is the same as once; b is untouched.
+      const again = statsOf(ida, 7, T1);
+      again.stats = again.stats.filter((r) => r.level_x === 0);
+      await store.putPixelStats([again]);
+      await store.putPixelStats([statsOf(ida, 9, T1), again]); // the last set given for a file wins
+      await store.putPixelStats([]);
+      // Exported before any query: a sandboxed :memory: DuckDB can no longer write files.
+      await store.exportTo(dir);
+
+      const t0 = "2026-03-01 10:00:00";
+      const t1 = "2026-03-02 11:30:00.25";
+      const byText = (x: unknown[], y: unknown[]) =>
+        x.length !== y.length ? y.length - x.length : JSON.stringify(x) < JSON.stringify(y) ? -1 : 1;
+      const now = [...asStoredStats([again], t1), ...asStoredStats([first[1]!], t0)].sort(byText);
+      const sorted = async (s: CatalogStore) => (await storedStats(s)).sort(byText);
+      expect(await sorted(store)).toEqual(now);
+
+      // SQL over the tables: NaNs at level 0 per current file.
+      const nan = await store.query(`SELECT f.file_path, sum(s.nan_count) AS nans
+FROM exr_metadata.stats s JOIN exr_metadata.current_files f ON f.file_id = s.file_id
+WHERE s.level_x = 0 AND s.level_y = 0 GROUP BY ALL ORDER BY ALL`);
+      expect(nan.rows.map(([p, n]) => [p, Number(n)])).toEqual(
+        [
+          [a.file.file_path, 1],
+          [b.file.file_path, 1],
+        ].sort(),
+      );
+
+      // Export/import: the restored catalog has the same sets; a file with statistics there keeps its own.
+      const restored = await makeStore();
+      others.push(restored);
+      await restored.init();
+      await restored.importFrom(dir);
+      await restored.putPixelStats([statsOf(idb, 5, T2)]);
+      await restored.importFrom(dir);
+      expect(await sorted(restored)).toEqual(
+        [
+          ...now.filter((r) => r[0] !== idb),
+          ...asStoredStats([statsOf(idb, 5, T2)], "2026-09-15 08:00:00"),
+        ].sort(byText),
+      );
+
+      // Cleanup of a file takes its statistics with it; a dry run keeps them.
+      const cutoff = new Date("2026-06-01T00:00:00Z");
+      await store.cleanup(cutoff, true);
+      expect(await sorted(store)).toEqual(now);
+      await store.cleanup(cutoff, false);
+      expect(await sorted(store)).toEqual(now.filter((row) => row[0] !== a.file.file_id));
+      expect(await store.filesWithPixelStats([ida, idb])).toEqual(new Set([b.file.file_id]));
     });
 
     it("query runs a SELECT over exr_metadata", async () => {

@@ -6,6 +6,7 @@
 import { currentFirst } from "../../src/catalog/current-version.js";
 import { openCatalog, registerCatalogBackend } from "../../src/catalog/open.js";
 import type { CatalogOptions } from "../../src/catalog/open-options.js";
+import { pixelStatsByFile, pixelStatsToRestore } from "../../src/catalog/pixel-stats.js";
 import type {
   CatalogStore,
   CleanupResult,
@@ -16,10 +17,14 @@ import type {
   UpsertOutcome,
 } from "../../src/catalog/port.js";
 import { inRecordOrder } from "../../src/catalog/record-order.js";
-import type { CatalogRecord, ValidationResultRow } from "../../src/catalog/rows.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../../src/catalog/rows.js";
 import { nearestFiles } from "../../src/catalog/similarity.js";
 import { withMirror } from "../../src/catalog/sql-engine/mirror.js";
-import { readBackup, readBackupVerdicts } from "../../src/catalog/sql-engine/read-backup.js";
+import {
+  readBackup,
+  readBackupPixelStats,
+  readBackupVerdicts,
+} from "../../src/catalog/sql-engine/read-backup.js";
 import { runReadOnly } from "../../src/catalog/sql-engine/read-only-query.js";
 import { writeBackup } from "../../src/catalog/sql-engine/write-backup.js";
 import { CHILD_TABLES } from "../../src/catalog/tables.js";
@@ -33,6 +38,8 @@ class MemoryCatalogStore implements CatalogStore {
   readonly #files = new Map<string, CatalogRecord>();
   /** Verdicts by (file_id, policy_id). */
   readonly #verdicts = new Map<string, VerdictSet>();
+  /** Pixel statistics by file_id. */
+  readonly #stats = new Map<string, PixelStatsSet>();
 
   async init(): Promise<void> {}
 
@@ -112,11 +119,21 @@ class MemoryCatalogStore implements CatalogStore {
       channels: all.flatMap((r) => r.channels.map((row) => ({ ...row }))),
       attributes: all.flatMap((r) => r.attributes.map((row) => ({ ...row }))),
       validation_results: [...this.#verdicts.values()].flatMap((set) => set.rows.map((row) => ({ ...row }))),
+      stats: [...this.#stats.values()].flatMap((set) => set.stats.map((row) => ({ ...row }))),
+      part_stats: [...this.#stats.values()].flatMap((set) => set.parts.map((row) => ({ ...row }))),
     };
   }
 
   async putValidationResults(rows: ValidationResultRow[]): Promise<void> {
     for (const [key, set] of verdictSets(rows)) this.#verdicts.set(key, set);
+  }
+
+  async putPixelStats(sets: PixelStatsSet[]): Promise<void> {
+    for (const [id, set] of pixelStatsByFile(sets)) this.#stats.set(id, set);
+  }
+
+  async filesWithPixelStats(fileIds: string[]): Promise<Set<string>> {
+    return new Set(fileIds.filter((id) => this.#stats.has(id)));
   }
 
   query(sql: string): Promise<QueryResult> {
@@ -130,6 +147,7 @@ class MemoryCatalogStore implements CatalogStore {
     if (dryRun) return result;
     for (const r of old) this.#files.delete(r.file.file_id);
     for (const [key, set] of this.#verdicts) if (!this.#files.has(set.file_id)) this.#verdicts.delete(key);
+    for (const id of this.#stats.keys()) if (!this.#files.has(id)) this.#stats.delete(id);
     return result;
   }
 
@@ -142,6 +160,8 @@ class MemoryCatalogStore implements CatalogStore {
       if (!this.#files.has(r.file.file_id)) this.#files.set(r.file.file_id, r);
     const stored = [...this.#verdicts.values()];
     await this.putValidationResults(setsToRestore(await readBackupVerdicts(dir), stored));
+    const statsFiles = new Set(this.#stats.keys());
+    await this.putPixelStats(pixelStatsToRestore(await readBackupPixelStats(dir), statsFiles));
   }
 
   async close(): Promise<void> {}

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
 import { backupTableFile, checkBackupManifest, writeBackupManifest } from "../backup-manifest.js";
 import { currentFirstSql, newerVersionSql } from "../current-version.js";
+import { pixelStatsByFile } from "../pixel-stats.js";
 import type {
   CatalogStore,
   CleanupResult,
@@ -20,6 +21,7 @@ import type {
   ChannelRow,
   FileRow,
   PartRow,
+  PixelStatsSet,
   ValidationResultRow,
 } from "../rows.js";
 import { appendRows } from "../sql-engine/appenders.js";
@@ -33,6 +35,9 @@ import {
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
+  PART_STAT_COLUMNS,
+  PIXEL_STATS_TABLES,
+  STAT_COLUMNS,
   STORED_TABLES,
   VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
@@ -405,6 +410,49 @@ export class DuckDbCatalogStore implements CatalogStore {
     });
   }
 
+  putPixelStats(sets: PixelStatsSet[]): Promise<void> {
+    return this.committed(async () => {
+      const byFile = [...pixelStatsByFile(sets).values()];
+      if (byFile.length === 0) return;
+      await this.transaction(async () => {
+        for (let i = 0; i < byFile.length; i += VERDICT_PAIRS_PER_DELETE) {
+          const ids = byFile.slice(i, i + VERDICT_PAIRS_PER_DELETE).map((s) => sqlString(s.file_id));
+          for (const table of PIXEL_STATS_TABLES)
+            await this.connection.run(`DELETE FROM ${SCHEMA}.${table} WHERE file_id IN (${ids.join(", ")})`);
+        }
+        await appendRows(
+          this.connection,
+          SCHEMA,
+          "stats",
+          STAT_COLUMNS,
+          byFile.flatMap((s) => s.stats),
+        );
+        await appendRows(
+          this.connection,
+          SCHEMA,
+          "part_stats",
+          PART_STAT_COLUMNS,
+          byFile.flatMap((s) => s.parts),
+        );
+      });
+    });
+  }
+
+  filesWithPixelStats(fileIds: string[]): Promise<Set<string>> {
+    // Committed rows only, like knownState (a scan asks this right after it).
+    return this.lookupLock.run(async () => {
+      const out = new Set<string>();
+      for (let i = 0; i < fileIds.length; i += VERDICT_PAIRS_PER_DELETE) {
+        const ids = fileIds.slice(i, i + VERDICT_PAIRS_PER_DELETE).map(sqlString);
+        const r = await this.lookupConnection.runAndReadAll(
+          `SELECT DISTINCT file_id FROM ${SCHEMA}.part_stats WHERE file_id IN (${ids.join(", ")})`,
+        );
+        for (const [id] of r.getRows()) out.add(String(id));
+      }
+      return out;
+    });
+  }
+
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {
     return this.committed(async () => {
       const old = `SELECT file_id FROM ${SCHEMA}.files WHERE last_inspected < ${sqlTimestamp(cutoff)} OR pending_delete`;
@@ -423,7 +471,7 @@ export class DuckDbCatalogStore implements CatalogStore {
       };
       if (dryRun || result.files === 0) return result;
       await this.transaction(async () => {
-        for (const table of [...CHILD_TABLES, "validation_results"]) {
+        for (const table of [...CHILD_TABLES, "validation_results", ...PIXEL_STATS_TABLES]) {
           await this.connection.run(`DELETE FROM ${SCHEMA}.${table} WHERE file_id IN (${old})`);
         }
         await this.connection.run(
@@ -478,6 +526,20 @@ export class DuckDbCatalogStore implements CatalogStore {
 SELECT b.* FROM read_parquet(${sqlString(verdicts)}) b
 WHERE NOT EXISTS (SELECT 1 FROM ${SCHEMA}.validation_results v
                   WHERE v.file_id = b.file_id AND v.policy_id = b.policy_id)`);
+        // Statistics likewise: a file that has statistics here keeps them; exports from before have no files.
+        const statFiles = PIXEL_STATS_TABLES.map((t) => backupTableFile(dir, t));
+        if (statFiles.every((f) => existsSync(f))) {
+          const present = `(SELECT file_id FROM ${SCHEMA}.part_stats UNION SELECT file_id FROM ${SCHEMA}.stats)`;
+          await this.connection.run(`CREATE TEMP TABLE stats_present AS ${present}`);
+          try {
+            for (const [k, table] of PIXEL_STATS_TABLES.entries())
+              await this.connection.run(`INSERT INTO ${SCHEMA}.${table} BY NAME
+SELECT b.* FROM read_parquet(${sqlString(statFiles[k]!)}) b
+WHERE b.file_id NOT IN (SELECT file_id FROM stats_present)`);
+          } finally {
+            await this.connection.run("DROP TABLE stats_present");
+          }
+        }
         await this.connection.run(BACKFILL_SKETCHES);
       });
     });

@@ -10,7 +10,9 @@ import {
   type ColumnSpec,
   FILE_COLUMNS,
   PART_COLUMNS,
+  PART_STAT_COLUMNS,
   CATALOG_SCHEMA as SCHEMA,
+  STAT_COLUMNS,
   VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
 
@@ -178,6 +180,22 @@ MIGRATIONS.push({
     `DROP TABLE ${SCHEMA}.${table}`,
     `ALTER TABLE ${SCHEMA}.${table}_keyless RENAME TO ${table}`,
   ]),
+});
+
+MIGRATIONS.push({
+  version: 6,
+  name: "stats and part_stats: pixel statistics per channel and level, pixel hash per part (scan --stats)",
+  // No foreign key to files, as for validation_results: cleanup deletes a file's statistics with its children.
+  statements: [
+    `CREATE TABLE ${SCHEMA}.stats (
+  ${columnDdl(STAT_COLUMNS)},
+  PRIMARY KEY (file_id, part_index, level_x, level_y, channel_name)
+)`,
+    `CREATE TABLE ${SCHEMA}.part_stats (
+  ${columnDdl(PART_STAT_COLUMNS)},
+  PRIMARY KEY (file_id, part_index)
+)`,
+  ],
 });
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -51,6 +51,8 @@ QUALIFY row_number() OVER (
 const ALWAYS_NEEDED: Partial<Record<StoredTable, string[]>> = {
   files: ["file_id", "file_path_normalized", "last_inspected", "inspection_timestamp"],
   validation_results: ["file_id", "policy_id", "rule_id", "checked_at"],
+  stats: ["file_id", "computed_at"],
+  part_stats: ["file_id", "computed_at"],
 };
 
 /**

@@ -2,18 +2,24 @@
 
 import { existsSync } from "node:fs";
 import { backupTableFile, checkBackupManifest } from "../backup-manifest.js";
+import { groupPixelStats } from "../pixel-stats.js";
 import type {
   AttributeRow,
   CatalogRecord,
   ChannelRow,
   FileRow,
   PartRow,
+  PixelStatsSet,
   ValidationResultRow,
 } from "../rows.js";
 import {
   CATALOG_SCHEMA,
   CATALOG_TABLES,
   type CatalogTable,
+  type ColumnSpec,
+  PART_STAT_COLUMNS,
+  STAT_COLUMNS,
+  type StoredTable,
   TABLE_COLUMNS,
   VALIDATION_RESULT_COLUMNS,
 } from "../tables.js";
@@ -49,16 +55,30 @@ export async function readBackup(dir: string): Promise<CatalogRecord[]> {
   });
 }
 
-/** The export's policy verdicts (none when it predates them). */
-export async function readBackupVerdicts(dir: string): Promise<ValidationResultRow[]> {
+/** The rows of one table outside a file's record (none when the export predates the table). */
+async function readBackupTable<Row>(
+  dir: string,
+  table: StoredTable,
+  columns: ColumnSpec<Row>[],
+): Promise<Row[]> {
   await checkBackupManifest(dir);
-  const file = backupTableFile(dir, "validation_results");
+  const file = backupTableFile(dir, table);
   if (!existsSync(file)) return [];
   return withMirror({}, async (connection) => {
-    const names = VALIDATION_RESULT_COLUMNS.map((c) => c.name).join(", ");
+    const names = columns.map((c) => c.name).join(", ");
     const r = await connection.runAndReadAll(`SELECT ${names} FROM read_parquet(${sqlString(file)})`);
-    return r
-      .getRowObjectsJS()
-      .map((o) => rowFromObject(VALIDATION_RESULT_COLUMNS, o as Record<string, unknown>));
+    return r.getRowObjectsJS().map((o) => rowFromObject(columns, o as Record<string, unknown>));
   });
+}
+
+/** The export's policy verdicts (none when it predates them). */
+export function readBackupVerdicts(dir: string): Promise<ValidationResultRow[]> {
+  return readBackupTable(dir, "validation_results", VALIDATION_RESULT_COLUMNS);
+}
+
+/** The export's pixel statistics as one set per file (none when it predates them). */
+export async function readBackupPixelStats(dir: string): Promise<PixelStatsSet[]> {
+  const stats = await readBackupTable(dir, "stats", STAT_COLUMNS);
+  const parts = await readBackupTable(dir, "part_stats", PART_STAT_COLUMNS);
+  return groupPixelStats(stats, parts);
 }

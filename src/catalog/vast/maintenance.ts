@@ -2,15 +2,16 @@ import { lt } from "../../vast/client/predicate.js";
 import type { Transaction } from "../../vast/client/transaction.js";
 import { ROW_ID } from "../../vast/client/transaction.js";
 import type { CleanupResult } from "../port.js";
-import { CHILD_TABLES } from "../tables.js";
+import { CHILD_TABLES, PIXEL_STATS_TABLES } from "../tables.js";
 import { readBigints, readStrings } from "./arrow-rows.js";
 import { FILE_KEY_COLUMNS, pickWinners, versionsOf } from "./file-versions.js";
+import { statRowIds } from "./pixel-stats.js";
 import type { VastTables } from "./vast-tables.js";
 import { verdictRowIds } from "./verdicts.js";
 import { winnerFiles } from "./winner-rows.js";
 
 /**
- * Removes files last inspected before the cutoff with their children and verdicts; then (unless a dry run) sweeps storage:
+ * Removes files last inspected before the cutoff with their children, verdicts and pixel statistics; then (unless a dry run) sweeps storage:
  * files rows that lost a race and child rows of no winning write (left only if a writer died between its
  * commit and its duplicate check — readers ignore them anyway).
  */
@@ -26,6 +27,7 @@ export async function cleanup(tables: VastTables, cutoff: Date, dryRun: boolean)
 async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
   // Verdicts before files: a scan stores a file before its verdicts, so every verdict read here has its file.
   const verdicts = await tables.select(tx, "validation_results", ["file_id"]);
+  const stats = await Promise.all(PIXEL_STATS_TABLES.map((t) => tables.select(tx, t, ["file_id"])));
   const files = await tables.select(tx, "files", FILE_KEY_COLUMNS);
   const versions = files ? versionsOf(files) : [];
   const winners = pickWinners(versions);
@@ -47,6 +49,14 @@ async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
     const ids = readStrings(verdicts, "file_id");
     const orphans = readBigints(verdicts, ROW_ID).filter((_, i) => !winners.has(ids[i] ?? ""));
     await tx.delete(tables.ref("validation_results"), orphans);
+    removed += orphans.length;
+  }
+  for (const [k, table] of PIXEL_STATS_TABLES.entries()) {
+    const rows = stats[k];
+    if (!rows) continue;
+    const ids = readStrings(rows, "file_id");
+    const orphans = readBigints(rows, ROW_ID).filter((_, i) => !winners.has(ids[i] ?? ""));
+    await tx.delete(tables.ref(table), orphans);
     removed += orphans.length;
   }
   await tx.delete(tables.ref("files"), losers);
@@ -81,6 +91,8 @@ async function cleanupOnce(
   }
   if (!dryRun && old.length > 0) {
     await tx.delete(tables.ref("validation_results"), await verdictRowIds(tables, tx, old));
+    for (const table of PIXEL_STATS_TABLES)
+      await tx.delete(tables.ref(table), await statRowIds(tables, tx, table, old));
     const files = (await tables.selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", old)).flatMap(versionsOf);
     await tx.delete(
       tables.ref("files"),

@@ -7,9 +7,16 @@ import { inRecordOrder } from "../record-order.js";
 import type { AttributeRow, CatalogRecord, ChannelRow, PartRow } from "../rows.js";
 import { type MirrorRows, neededColumns, withMirror } from "../sql-engine/mirror.js";
 import { analyzeWhere } from "../sql-engine/where-conjuncts.js";
-import { type CatalogTable, CHILD_TABLES, type StoredTable, TABLE_COLUMNS } from "../tables.js";
+import {
+  type CatalogTable,
+  CHILD_TABLES,
+  PIXEL_STATS_TABLES,
+  type StoredTable,
+  TABLE_COLUMNS,
+} from "../tables.js";
 import { tableToRows } from "./arrow-rows.js";
 import { FILE_KEY_COLUMNS, type FileVersion, versionsOf } from "./file-versions.js";
+import { readPixelStats } from "./pixel-stats.js";
 import { similarFiles } from "./similar.js";
 import { type Pushdown, vastPushdown } from "./sql-pushdown.js";
 import type { VastTables } from "./vast-tables.js";
@@ -154,6 +161,10 @@ async function allRows(
   if (needed.validation_results) {
     const verdicts = await readVerdicts(tables, tx, needed.validation_results);
     out.validation_results = verdicts as unknown as Record<string, unknown>[];
+  }
+  for (const table of PIXEL_STATS_TABLES) {
+    const columns = needed[table];
+    if (columns) out[table] = await readPixelStats(tables, tx, table, columns);
   }
   return out;
 }

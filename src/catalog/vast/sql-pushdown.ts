@@ -40,6 +40,9 @@ export function vastPushdown(
   if (analysis.table === "validation_results") {
     return { pushdown: null, reason: "verdicts are filtered only after each file's latest set is chosen" };
   }
+  if (analysis.table === "stats" || analysis.table === "part_stats") {
+    return { pushdown: null, reason: "statistics are filtered only after each file's latest set is chosen" };
+  }
   const table = (analysis.table === "current_files" ? "files" : analysis.table) as StoredTable;
   const schema = schemas[table];
   if (!schema) return { pushdown: null, reason: `the catalog has no ${table} table` };

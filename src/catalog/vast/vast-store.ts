@@ -24,9 +24,10 @@ import type {
   TableCounts,
   UpsertOutcome,
 } from "../port.js";
-import type { CatalogRecord, ValidationResultRow } from "../rows.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../rows.js";
 import { exportTo, importFrom } from "./backup.js";
 import { cleanup } from "./maintenance.js";
+import { filesWithPixelStats, putPixelStats } from "./pixel-stats.js";
 import { counts, getRecord, knownState, query, similar } from "./reads.js";
 import { VastTables } from "./vast-tables.js";
 import { putValidationResults } from "./verdicts.js";
@@ -102,6 +103,14 @@ export class VastCatalogStore implements CatalogStore {
 
   putValidationResults(rows: ValidationResultRow[]): Promise<void> {
     return putValidationResults(this.#tables, rows);
+  }
+
+  putPixelStats(sets: PixelStatsSet[]): Promise<void> {
+    return putPixelStats(this.#tables, sets);
+  }
+
+  filesWithPixelStats(fileIds: string[]): Promise<Set<string>> {
+    return filesWithPixelStats(this.#tables, fileIds);
   }
 
   cleanup(cutoff: Date, dryRun: boolean): Promise<CleanupResult> {

@@ -24,6 +24,7 @@ interface ScanCliOptions extends CatalogCliOptions, RemoteCliOptions {
   progress?: boolean;
   allFiles?: boolean;
   policy?: string;
+  stats?: boolean;
   /** Seconds. */
   readTimeout: number;
 }
@@ -73,6 +74,12 @@ export function registerScan(program: Command): void {
         "also judge every file against a policy (preset name or YAML/JSON file) and store the verdicts in " +
           "validation_results (replacing the file's earlier ones; unchanged files are inspected again)",
       )
+      .option(
+        "--stats",
+        "also decode every chunk and store pixel statistics (stats: per part, level and channel; part_stats: " +
+          "pixel hash, monochrome, deep summary), replacing the file's earlier ones; unchanged files without " +
+          "statistics are inspected again; policy rules on pixels (no NaN/Inf) are judged",
+      )
       .addOption(readTimeoutOption())
       .option("--no-progress", "no progress output"),
   ).action(async (paths: string[], options: ScanCliOptions) => {
@@ -116,6 +123,7 @@ export function registerScan(program: Command): void {
           force: options.force ?? false,
           allFiles: options.allFiles ?? false,
           ...(policy ? { policy } : {}),
+          ...(options.stats ? { stats: true } : {}),
           jobs: options.jobs,
           batchSize: options.batch,
           readTimeoutMs: options.readTimeout * 1000,

@@ -17,6 +17,8 @@ export interface InspectStageOptions {
   encodeChildren: boolean;
   /** `scan --policy`: each record also carries the file's verdicts. */
   policy?: Policy;
+  /** `scan --stats`: each record also carries the file's pixel statistics. */
+  stats?: boolean;
   /** How long one open, stat or read may take when files are inspected on this thread (no workers). */
   readTimeoutMs?: number;
   stopped: () => boolean;
@@ -54,7 +56,7 @@ export class InspectStage {
   }
 
   private async dispatch(paths: string[]): Promise<void> {
-    const { pool, remote, writer, cwd, encodeChildren, policy, readTimeoutMs, stopped, onInspected } =
+    const { pool, remote, writer, cwd, encodeChildren, policy, stats, readTimeoutMs, stopped, onInspected } =
       this.options;
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     // Backpressure: while one batch is written, the workers fill the next; no more rows than that wait in memory.
@@ -68,6 +70,7 @@ export class InspectStage {
       cwd,
       encodeChildren,
       ...(policy ? { policy } : {}),
+      ...(stats ? { stats } : {}),
       ...(readTimeoutMs ? { readTimeoutMs } : {}),
     };
     const task = (

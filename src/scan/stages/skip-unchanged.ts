@@ -54,20 +54,28 @@ async function candidateOf(
 
 /**
  * Stage 2 of a scan: drops the entries whose catalogued current version has the same size and mtime (objects: the
- * same size and ETag), unless `force`. A path that cannot be stat'ed is always inspected (it becomes an error row).
+ * same size and ETag), unless `force` (or, with `stats`, unless that version has no pixel statistics yet). A path that cannot be stat'ed is always inspected (it becomes an error row).
  */
 export async function skipUnchanged(
   group: InputEntry[],
-  options: { store: CatalogStore; cwd: string; force: boolean; readTimeoutMs?: number },
+  options: { store: CatalogStore; cwd: string; force: boolean; stats?: boolean; readTimeoutMs?: number },
 ): Promise<ChangedEntries> {
   const timeout = options.readTimeoutMs ?? FILE_READ_TIMEOUT_MS;
   const candidates = await Promise.all(group.map((entry) => candidateOf(entry, options.cwd, timeout)));
   const known = options.force
     ? new Map()
     : await options.store.knownState(candidates.map((c) => c.normalized));
+  // `scan --stats`: an unchanged file catalogued without pixel statistics is inspected again to get them.
+  const withStats = options.stats
+    ? await options.store.filesWithPixelStats([...known.values()].map((k) => k.file_id))
+    : null;
   const todo: string[] = [];
   for (const c of candidates) {
     const k = known.get(c.normalized);
+    if (k && withStats && !withStats.has(k.file_id)) {
+      todo.push(c.path);
+      continue;
+    }
     const unchanged =
       c.etag !== null ? k?.etag === c.etag : c.mtime !== null && sameInstant(k?.mtime ?? null, c.mtime);
     if (!(k && c.size !== null && k.size_bytes === c.size && unchanged)) todo.push(c.path);

@@ -75,6 +75,8 @@ export class BatchWriter {
     // After their files: a reader (or a VAST sweep) never sees a verdict whose file is not stored.
     const verdicts = records.flatMap((r) => r.validation_results ?? []);
     if (verdicts.length > 0) await this.store.putValidationResults(verdicts);
+    const stats = records.flatMap((r) => (r.pixel_stats ? [r.pixel_stats] : []));
+    if (stats.length > 0) await this.store.putPixelStats(stats);
     for (const outcome of outcomes) {
       if (outcome.status === "inserted") this.inserted++;
       else this.reinspected++;
