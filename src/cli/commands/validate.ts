@@ -71,7 +71,7 @@ export function registerValidate(program: Command): void {
         paths: string[],
         opts: ValidateOptions & RemoteCliOptions & { full?: boolean; policy?: string },
       ) => {
-        if (opts.full) return runVerify(paths, opts.format);
+        if (opts.full) return runVerify(paths, opts.format, opts.jobs);
         let policy: Policy | undefined;
         if (opts.policy !== undefined) {
           const loaded = await loadPolicyOrExit(opts.policy);

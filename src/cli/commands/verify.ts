@@ -1,12 +1,15 @@
 import { type Command, Option } from "commander";
 import { verifyNdjson, verifyText } from "../output/pixel-output.js";
 import { exitCodeOf, writeOut } from "../output/run.js";
-import { runPixelReports } from "./pixel-run.js";
+import { pixelJobsOption, runPixelReports } from "./pixel-run.js";
 
 /** `verify` and `validate --full`: decode every chunk and report damage. */
-export async function runVerify(paths: string[], format: string): Promise<void> {
-  const summary = await runPixelReports(paths, false, (r) =>
-    writeOut(format === "text" ? verifyText(r) : verifyNdjson(r)),
+export async function runVerify(paths: string[], format: string, jobs?: number): Promise<void> {
+  const summary = await runPixelReports(
+    paths,
+    false,
+    (r) => writeOut(format === "text" ? verifyText(r) : verifyNdjson(r)),
+    jobs,
   );
   if (format === "text")
     process.stderr.write(
@@ -29,6 +32,9 @@ export function registerVerify(program: Command): void {
         .choices(["text", "ndjson"])
         .default("text"),
     )
+    .addOption(pixelJobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action((paths: string[], opts: { format: string }) => runVerify(paths, opts.format));
+    .action((paths: string[], opts: { format: string; jobs: number }) =>
+      runVerify(paths, opts.format, opts.jobs),
+    );
 }
