@@ -18,6 +18,11 @@ export interface ChannelStatsRecord {
   constant: boolean;
 }
 
+/** Zeroed half-value histograms given back by flush(), reused by the next channel (no 256 KiB allocation each). */
+const FREE_HISTOGRAMS: Uint32Array[] = [];
+/** flush() scratch: the bit patterns present in a histogram. */
+const PRESENT = new Uint32Array(65536);
+
 /**
  * Accumulates one channel's statistics chunk by chunk in float64: each chunk's mean and sum of squared
  * deviations are computed in two passes and merged (Chan et al.), so the result does not drift with size.
@@ -47,7 +52,7 @@ export class ChannelStats {
     if (count === 0) return;
     if (this.type === "half") {
       // Only 65,536 possible values: count them, and take the moments from the counts at flush().
-      if (!this.histogram) this.histogram = new Uint32Array(65536);
+      if (!this.histogram) this.histogram = FREE_HISTOGRAMS.pop() ?? new Uint32Array(65536);
       const hist = this.histogram;
       for (let i = 0; i < count; i++) hist[data[i]!]!++;
       this.pending += count;
@@ -114,15 +119,17 @@ export class ChannelStats {
     const hist = this.histogram;
     if (!hist || this.pending === 0) return;
     const table = halfToFloatTable;
+    // One sweep finds the bit patterns present; everything after visits only those.
+    const present = PRESENT;
+    let distinct = 0;
+    for (let b = 0; b < 65536; b++) if (hist[b] !== 0) present[distinct++] = b;
     let k = 0;
     let sum = 0;
-    let distinct = 0;
-    let only = -1;
-    for (let b = 0; b < 65536; b++) {
+    let min = this.min;
+    let max = this.max;
+    for (let j = 0; j < distinct; j++) {
+      const b = present[j]!;
       const c = hist[b]!;
-      if (c === 0) continue;
-      distinct++;
-      only = b;
       if ((b & 0x7c00) === 0x7c00) {
         if (b & 0x3ff) this.nan += c;
         else this.inf += c;
@@ -131,23 +138,27 @@ export class ChannelStats {
       const v = table[b]!;
       k += c;
       sum += c * v;
-      if (v < this.min) this.min = v;
-      if (v > this.max) this.max = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
+    this.min = min;
+    this.max = max;
+    const only = present[distinct - 1]!;
     if (this.first === null) this.first = only;
     if (distinct > 1 || only !== this.first) this.constant = false;
     if (k > 0) {
       const m = sum / k;
       let m2 = 0;
-      for (let b = 0; b < 65536; b++) {
-        const c = hist[b]!;
-        if (c === 0 || (b & 0x7c00) === 0x7c00) continue;
+      for (let j = 0; j < distinct; j++) {
+        const b = present[j]!;
+        if ((b & 0x7c00) === 0x7c00) continue;
         const d = table[b]! - m;
-        m2 += c * d * d;
+        m2 += hist[b]! * d * d;
       }
       this.merge(k, m, m2);
     }
-    hist.fill(0);
+    for (let j = 0; j < distinct; j++) hist[present[j]!] = 0;
+    FREE_HISTOGRAMS.push(hist);
     this.pending = 0;
     this.histogram = null;
   }
