@@ -2,7 +2,7 @@ import { Option } from "commander";
 import { finding } from "../../core/findings.js";
 import { type PixelReport, pixelReportFile } from "../../inspect/pixel-report.js";
 import { walkPaths } from "../../io/walk.js";
-import { WORKER_ANSWER_TIMEOUT_MS, WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
+import { WorkerPool, workerModuleExists } from "../../parallel/worker-pool.js";
 import { mapOrdered } from "../output/ordered.js";
 import { pixelPasses } from "../output/pixel-output.js";
 import type { PixelRequest } from "../output/pixel-worker.js";
@@ -11,7 +11,7 @@ import { defaultJobs } from "../output/run.js";
 /** The compiled worker (absent when running from TypeScript sources, e.g. under vitest: then all runs here). */
 const PIXEL_WORKER = new URL("../output/pixel-worker.js", import.meta.url);
 /** A worker may decode one file this long before it is taken for stuck (its reads are timed anyway). */
-const DECODE_ANSWER_TIMEOUT_MS = Math.max(WORKER_ANSWER_TIMEOUT_MS, 30 * 60_000);
+const DECODE_ANSWER_TIMEOUT_MS = 30 * 60_000;
 
 /** `-j`: decoding threads (shared by stats and verify). */
 export function pixelJobsOption(): Option {
