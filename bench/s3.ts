@@ -40,9 +40,12 @@ const LATENCIES = arg("--latencies", "1,20").split(",").map(Number);
 /** 0: the CLI's default, as a user types the command. */
 const CONCURRENCY = Number(arg("--concurrency", "0"));
 const DESIGNS = arg("--designs", "direct,sdk").split(",");
+/** Directory for V8 CPU profiles of our CLI runs (`--cpu-prof`), when given. */
+const PROFILE_DIR = arg("--profile-dir", "");
+const PROFILE = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
-const CLI = resolve(REPO, "dist/cli/main.js");
+const CLI = resolve(REPO, "dist/cli/launch.cjs");
 
 /** One shared block of random bytes: every chunk is a view of it (incompressible, like real pixel data). */
 const NOISE = randomBytes(256 * 1024);
@@ -207,7 +210,12 @@ const env = {
 };
 const traffic = async (reset: boolean) => {
   const res = await fetch(`${emulator.url}/_emulator/s3-traffic`, { method: reset ? "DELETE" : "GET" });
-  return (await res.json()) as { requests: number; get_requests: number; bytes_served: number };
+  return (await res.json()) as {
+    requests: number;
+    get_requests: number;
+    bytes_served: number;
+    max_in_flight: number;
+  };
 };
 
 try {
@@ -240,9 +248,9 @@ try {
   const one = await run(process.execPath, [CLI, "validate", "s3://bench/templates/utility.exr"], env);
   console.log(`CLI start-up + one object: ${one.seconds.toFixed(2)} s (inside every "ours" time)`);
   console.log(
-    "| latency | design | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file | client CPU ms/file ours / seed | emulator CPU ms/file ours / seed |",
+    "| latency | design | ours files/s | seed files/s | files/s ratio | ours bytes/file | seed bytes/file | bytes ratio | ours requests/file | client CPU ms/file ours / seed | emulator CPU ms/file ours / seed | ours GETs in flight (max) | load |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const latency of LATENCIES) {
     emulator.faults.update({ latency_ms: latency });
     await traffic(true);
@@ -270,7 +278,7 @@ try {
       const concurrency = CONCURRENCY ? ["--concurrency", String(CONCURRENCY)] : [];
       const ours = await run(
         process.execPath,
-        [CLI, "validate", "--format", "ndjson", ...concurrency, ...extra, "s3://bench/objects/"],
+        [...PROFILE, CLI, "validate", "--format", "ndjson", ...concurrency, ...extra, "s3://bench/objects/"],
         env,
       );
       const lines = ours.stdout.trim().split("\n").filter(Boolean);
@@ -281,7 +289,7 @@ try {
       console.log(
         `| ${latency} ms | ${design === "sdk" ? "SDK GetObject (--s3-gets sdk)" : "direct GETs (default)"} | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
           `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} | ` +
-          `${perFile(ours.cpu, lines.length)} / ${perFile(seedRun.cpu, seed.files)} | ${perFile(ours.serverCpu, lines.length)} / ${perFile(seedRun.serverCpu, seed.files)} |`,
+          `${perFile(ours.cpu, lines.length)} / ${perFile(seedRun.cpu, seed.files)} | ${perFile(ours.serverCpu, lines.length)} / ${perFile(seedRun.serverCpu, seed.files)} | ${oursTraffic.max_in_flight} | ${loadavg()[0]!.toFixed(1)} |`,
       );
       if (lines.length !== OBJECTS || failed > 0)
         console.log(`  (ours: ${lines.length} files, ${failed} failed)`);

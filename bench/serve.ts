@@ -30,11 +30,11 @@ function arg(name: string, fallback: string): string {
 const EVENTS = Number(arg("--events", "200"));
 const CONCURRENCY = arg("--concurrency", "1,8,64").split(",").map(Number);
 const DESIGNS = arg("--designs", "batched,unbatched,seed").split(",");
-/** Directory for V8 CPU profiles of the serve processes (`--cpu-prof`), when given. */
+/** Directory for V8 CPU profiles of the serve processes and (under `emulator/`) the emulator, when given. */
 const PROFILE_DIR = arg("--profile-dir", "");
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
-const CLI = resolve(REPO, "dist/cli/main.js");
+const CLI = resolve(REPO, "dist/cli/launch.cjs");
 const EMULATOR = resolve(REPO, "dist/vast/emulator/main.js");
 const ACCESS = "BenchAK";
 const SECRET = "BenchSecretKey1";
@@ -99,6 +99,7 @@ async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
   const child = await startChild(
     process.execPath,
     [
+      ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/emulator`] : []),
       EMULATOR,
       "--port",
       "0",

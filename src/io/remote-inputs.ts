@@ -93,12 +93,21 @@ export class RemoteContext {
     const location = parseS3Uri(uri);
     if (!location || location.key === "")
       throw new SourceError("EXR_SOURCE_NOT_FOUND", `${uri}: not an object URI`);
-    const { client, credentialSource } = this.s3();
+    const { credentialSource } = this.s3();
+    return new S3Source(this.rangeGets(), location.bucket, location.key, {
+      policy: this.policy,
+      credentialSource,
+    });
+  }
+
+  /** How this command's GETs are sent (`--s3-gets`): shared by object reads and listings. */
+  rangeGets(): SdkRangeGets | DirectRangeGets {
+    const { client } = this.s3();
     this.gets ??=
       this.settings.s3Gets === "sdk"
         ? new SdkRangeGets(client)
         : new DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0));
-    return new S3Source(this.gets, location.bucket, location.key, { policy: this.policy, credentialSource });
+    return this.gets;
   }
 
   /** Runs `task` when fewer than `concurrency` tasks run (a bound shared by everything using this context). */
@@ -188,10 +197,12 @@ async function* resolveOne(
     return;
   }
   const { client, credentialSource } = context.s3();
+  const gets = context.rangeGets();
   try {
     for await (const o of listS3Objects(client, location.bucket, location.key, {
       policy: context.policy,
       credentialSource,
+      ...(gets instanceof DirectRangeGets ? { direct: gets } : {}),
     })) {
       if (!matches(o.key.slice(location.key.length))) continue;
       yield {

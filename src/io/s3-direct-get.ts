@@ -11,11 +11,14 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import type { RangeAnswer } from "./remote-object.js";
-import { S3GetSigner } from "./s3-get-signer.js";
+import { encodeRfc3986, queryString, S3GetSigner } from "./s3-get-signer.js";
+import { type ListPage, parseListPage } from "./s3-list-xml.js";
 import { type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
 
 /** Error answers are small XML documents; more than this is not read. */
 const MAX_ERROR_BODY = 64 * 1024;
+/** A ListObjectsV2 page of 1,000 keys is ~300 KB; keys of up to 1 KiB each stay well under this. */
+const MAX_LIST_BODY = 16 * 1024 * 1024;
 
 interface BucketTarget {
   https: boolean;
@@ -28,13 +31,7 @@ interface BucketTarget {
 }
 
 /** An object key as the SDK puts it in the path: each segment URI-encoded, `/` kept. */
-const encodeKey = (key: string) =>
-  key
-    .split("/")
-    .map((s) =>
-      encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-    )
-    .join("/");
+const encodeKey = (key: string) => key.split("/").map(encodeRfc3986).join("/");
 
 /** An S3 error answer as the SDK would throw it (name = S3 error code, status), for classifyS3Error. */
 async function errorOf(res: IncomingMessage): Promise<Error> {
@@ -127,24 +124,7 @@ export class DirectRangeGets implements S3RangeGets {
     const path = `${target.basePath}/${encodeKey(key)}`;
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (ifMatch) headers["if-match"] = ifMatch;
-    // The SDK's provider: cached, and refreshed before expiry, by the SDK.
-    const credentials = await this.client.config.credentials();
-    const signed = target.signer.sign({ host: target.host, path, headers, date: new Date() }, credentials);
-    const send = target.https ? httpsRequest : httpRequest;
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send({
-        agent: target.https ? this.httpsAgent : this.httpAgent,
-        hostname: target.hostname,
-        port: target.port,
-        path,
-        method: "GET",
-        headers: signed,
-        signal,
-      });
-      req.once("response", resolve);
-      req.once("error", reject);
-      req.end();
-    });
+    const res = await this.send(target, path, headers, undefined, signal);
     const status = res.statusCode ?? 0;
     if (status === 416) {
       const answer: RangeAnswer = {
@@ -171,6 +151,68 @@ export class DirectRangeGets implements S3RangeGets {
       body: res as AsyncIterable<Uint8Array>,
       cancel: () => res.destroy(),
     };
+  }
+
+  /**
+   * One ListObjectsV2 page, sent and parsed here (the SDK's XML parsing cost ~100 µs per key); null when the
+   * bucket is read through the SDK (another auth scheme, or no resolvable endpoint).
+   */
+  async listPage(
+    bucket: string,
+    prefix: string,
+    maxKeys: number,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<ListPage | null> {
+    const target = await this.target(bucket).catch(() => null);
+    if (target === null) return null;
+    const query: Record<string, string> = { "list-type": "2", "max-keys": String(maxKeys), prefix };
+    if (token !== undefined) query["continuation-token"] = token;
+    const res = await this.send(target, target.basePath || "/", {}, query, signal);
+    const status = res.statusCode ?? 0;
+    if (status !== 200) throw await errorOf(res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_LIST_BODY) {
+        res.destroy();
+        throw new Error(`ListObjectsV2 answer over ${MAX_LIST_BODY} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return parseListPage(Buffer.concat(chunks).toString("utf8"));
+  }
+
+  /** A signed GET on the keep-alive pool; resolves with the answer's head, its body still to be read. */
+  private async send(
+    target: BucketTarget,
+    path: string,
+    headers: Record<string, string>,
+    query: Record<string, string> | undefined,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
+    // The SDK's provider: cached, and refreshed before expiry, by the SDK.
+    const credentials = await this.client.config.credentials();
+    const signed = target.signer.sign(
+      { host: target.host, path, headers, date: new Date(), ...(query ? { query } : {}) },
+      credentials,
+    );
+    const send = target.https ? httpsRequest : httpRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send({
+        agent: target.https ? this.httpsAgent : this.httpAgent,
+        hostname: target.hostname,
+        port: target.port,
+        path: query ? `${path}?${queryString(query)}` : path,
+        method: "GET",
+        headers: signed,
+        signal,
+      });
+      req.once("response", resolve);
+      req.once("error", reject);
+      req.end();
+    });
   }
 
   close(): void {

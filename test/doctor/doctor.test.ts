@@ -127,6 +127,19 @@ describe.skipIf(!cliBuilt)("doctor on VAST", () => {
     );
   });
 
+  it("reports a wrong secret (right key) as a signature mismatch on both the tabular API and S3", async () => {
+    const run = await doctor({ ...envFor(emu.url), VAST_DB_SECRET_KEY: "WrongSecretK3x" });
+    expect(run.code).toBe(1);
+    expect(run.checks.get("VAST endpoint TCP")).toMatch(/^✓/);
+    expect(run.checks.get("VAST credentials")).toMatch(
+      /^✗ VAST credentials: .*fix: .*aws s3 ls --endpoint-url/,
+    );
+    expect(run.checks.get("S3 credentials")).toMatch(
+      /^✗ S3 credentials: .*SignatureDoesNotMatch.*fix: .*aws s3 ls/,
+    );
+    expect(run.stdout + run.stderr).not.toContain("WrongSecretK3x");
+  });
+
   it("checks S3 on its own endpoint and keys: a wrong S3 key, a bucket the keys do not list", async () => {
     const env = envFor(emu.url);
     expect((await runCli(["db", "init", "--backend", "vast"], env)).code).toBe(0);
@@ -139,6 +152,14 @@ describe.skipIf(!cliBuilt)("doctor on VAST", () => {
     expect(wrongKey.checks.get("S3 credentials")).toMatch(
       /^✗ S3 credentials: Invalid credentials: InvalidAccessKeyId \(HTTP 403\).*fix: .*aws s3 ls --endpoint-url/,
     );
+    // The right key with a wrong secret: only the signature betrays it (the emulator verifies SigV4).
+    const wrongSecret = await doctor({ ...env, S3_ACCESS_KEY: ACCESS, S3_SECRET_KEY: "WrongS3SecretZ8" });
+    expect(wrongSecret.code).toBe(1);
+    expect(wrongSecret.checks.get("VAST credentials")).toMatch(/^✓/);
+    expect(wrongSecret.checks.get("S3 credentials")).toMatch(
+      /^✗ S3 credentials: .*SignatureDoesNotMatch \(HTTP 403\).*fix: .*aws s3 ls --endpoint-url/,
+    );
+    expect(wrongSecret.stdout + wrongSecret.stderr).not.toContain("WrongS3SecretZ8");
     const noBucket = await doctor({ ...env, VAST_DB_BUCKET: "nosuchbucket" });
     expect(noBucket.code).toBe(1);
     expect(noBucket.checks.get("S3 credentials")).toMatch(/^✗ .*bucket nosuchbucket is not among/);

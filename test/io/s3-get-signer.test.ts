@@ -1,7 +1,7 @@
 import { Hash } from "@smithy/core/serde";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
-import { EMPTY_SHA256, S3GetSigner } from "../../src/io/s3-get-signer.js";
+import { EMPTY_SHA256, queryString, S3GetSigner } from "../../src/io/s3-get-signer.js";
 
 /** The SDK's signer on the same GET: our signature must be byte-identical to it. */
 async function sdkSignature(
@@ -11,6 +11,7 @@ async function sdkSignature(
   path: string,
   headers: Record<string, string>,
   date: Date,
+  query: Record<string, string> = {},
 ): Promise<Record<string, string>> {
   const signer = new SignatureV4({
     service: "s3",
@@ -28,7 +29,7 @@ async function sdkSignature(
       hostname: hostname!,
       port: port ? Number(port) : undefined,
       path,
-      query: {},
+      query,
       headers: { ...headers, host, "x-amz-content-sha256": EMPTY_SHA256 },
     },
     { signingDate: date },
@@ -77,6 +78,29 @@ describe("S3GetSigner", () => {
     expect(ours.authorization).toBe(sdk.authorization);
     expect(ours["x-amz-date"]).toBe(sdk["x-amz-date"]);
     if (c.credentials.sessionToken) expect(ours["x-amz-security-token"]).toBe(c.credentials.sessionToken);
+  });
+
+  it("signs a ListObjectsV2 page request (query string) exactly as the SDK's SignatureV4", async () => {
+    const query = {
+      "list-type": "2",
+      "max-keys": "1000",
+      prefix: "shots/sq 010/(take*2)!/",
+      "continuation-token": "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=",
+    };
+    const credentials = {
+      accessKeyId: "AKIDEXAMPLE",
+      secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    };
+    const host = "127.0.0.1:9090";
+    const ours = new S3GetSigner("us-east-1").sign(
+      { host, path: "/renders", headers: {}, date, query },
+      credentials,
+    );
+    const sdk = await sdkSignature("us-east-1", credentials, host, "/renders", {}, date, query);
+    expect(ours.authorization).toBe(sdk.authorization);
+    expect(queryString(query)).toBe(
+      "continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&list-type=2&max-keys=1000&prefix=shots%2Fsq%20010%2F%28take%2A2%29%21%2F",
+    );
   });
 
   it("renews the signing key when the day or the secret changes", async () => {

@@ -111,6 +111,30 @@ describe.skipIf(!cliBuilt)("serve: S3 object events", () => {
     }
   }, 120_000);
 
+  it("answers 503 + Retry-After for the right S3 key with a wrong secret (signature mismatch)", async () => {
+    const key = `shots/badsig-${process.pid}.exr`;
+    const o = await put(key, samples[0]!.bytes);
+    const serve = await startServe(
+      ["--backend", "vast"],
+      envFor({ S3_ACCESS_KEY: ACCESS, S3_SECRET_KEY: "WrongSecretSig7Kd" }),
+    );
+    try {
+      const reply = await sendEvent(serve.url, triggerEvent(key, o));
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get("retry-after")).toBe("2");
+      expect(persistenceOf(reply)).toMatchObject({ status: "error" });
+      expect(String(persistenceOf(reply).error)).toMatch(
+        /access denied.*SignatureDoesNotMatch|SignatureDoesNotMatch/i,
+      );
+      const ready = await fetch(`${serve.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/object store/);
+      expect(serve.output()).not.toContain("WrongSecretSig7Kd".slice(0, 8));
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 120_000);
+
   it("answers 503 + Retry-After when S3 refuses the keys, and is not ready", async () => {
     const key = `shots/denied-${process.pid}.exr`;
     const o = await put(key, samples[0]!.bytes);

@@ -178,15 +178,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "GET") return json(200, objects.traffic);
     if (path === `${ADMIN_PREFIX}/s3-traffic` && req.method === "DELETE") {
       const until = { ...objects.traffic };
-      Object.assign(objects.traffic, { requests: 0, get_requests: 0, bytes_served: 0 });
+      Object.assign(objects.traffic, { requests: 0, get_requests: 0, bytes_served: 0, max_in_flight: 0 });
       return json(200, until);
     }
     return json(404, { error: `no admin endpoint ${req.method} ${path}` });
   };
 
+  let s3InFlight = 0;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = req.method ?? "GET";
+    const s3Request = !url.pathname.startsWith(ADMIN_PREFIX) && !isTabularRequest(url);
+    if (s3Request) {
+      s3InFlight++;
+      objects.traffic.max_in_flight = Math.max(objects.traffic.max_in_flight, s3InFlight);
+      res.once("close", () => s3InFlight--);
+    }
     void (async () => {
       try {
         if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(req, res, url.pathname);

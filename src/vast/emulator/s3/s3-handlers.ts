@@ -203,11 +203,13 @@ export interface S3Traffic {
   get_requests: number;
   /** Object bytes sent in GetObject answers. */
   bytes_served: number;
+  /** The most S3 requests in progress at once (counted from arrival, injected latency included). */
+  max_in_flight: number;
 }
 
 export class S3Handlers {
   private readonly uploads = new Map<string, Upload>();
-  readonly traffic: S3Traffic = { requests: 0, get_requests: 0, bytes_served: 0 };
+  readonly traffic: S3Traffic = { requests: 0, get_requests: 0, bytes_served: 0, max_in_flight: 0 };
   /** Told of every completed write (`ObjectCreated:Put|Copy|CompleteMultipartUpload`): object notifications. */
   onObjectCreated: ((bucket: string, object: StoredObject, eventName: string) => void) | null = null;
 
