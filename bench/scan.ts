@@ -140,7 +140,8 @@ const scanOnce = async (tree: string, db: string, expected: number) => {
   await rm(db, { force: true });
   await rm(`${db}.wal`, { force: true });
   const scan = await run(process.execPath, [cli, "scan", tree, "--db", db, ...jobArgs, "--no-progress"]);
-  if (!scan.stdout.includes(`(new ${expected},`)) throw new Error(`scan did not insert every file:\n${scan.stdout}`);
+  if (!scan.stdout.includes(`(new ${expected},`))
+    throw new Error(`scan did not insert every file:\n${scan.stdout}`);
   return scan;
 };
 
@@ -154,7 +155,9 @@ say(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ` +
     `scan/validate ${jobs ? `--jobs ${jobs}` : "default -j"}; ${new Date().toISOString()}`,
 );
-say(`tree: ${t.files} files, ${t.sequences.length} sequences, ${(t.bytes / 2 ** 30).toFixed(2)} GiB at ${root}`);
+say(
+  `tree: ${t.files} files, ${t.sequences.length} sequences, ${(t.bytes / 2 ** 30).toFixed(2)} GiB at ${root}`,
+);
 
 let seedPerFile: Run | null = null;
 let seedBatched: Run | null = null;
@@ -167,7 +170,8 @@ for (let round = 0; round < rounds; round++) {
   const scan = await scanOnce(root, db, t.files);
   const catalogBytes = (await stat(db)).size;
   const rescan = await run(process.execPath, [cli, "scan", root, "--db", db, ...jobArgs, "--no-progress"]);
-  if (!rescan.stdout.includes(`skipped     ${t.files}`)) throw new Error(`re-scan did not skip:\n${rescan.stdout}`);
+  if (!rescan.stdout.includes(`skipped     ${t.files}`))
+    throw new Error(`re-scan did not skip:\n${rescan.stdout}`);
   const exportDir = path.join(work, "export");
   await rm(exportDir, { recursive: true, force: true });
   await run(process.execPath, [cli, "export", exportDir, "--db", db]);

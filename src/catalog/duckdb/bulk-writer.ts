@@ -5,41 +5,44 @@ import { SCHEMA } from "./schema.js";
 import { StagingGeneration } from "./staging.js";
 
 /**
- * The DuckDB store's write path. Upsert batches are staged (on the store's connection, under its lock) into a
- * generation; once a generation holds `writeBuffer` files (a quarter of that while the writer is idle) it is
- * sealed and committed by one transaction on a connection of its own, in the background: DuckDB moves, checks
- * and commits one generation while the next one fills (at most one committing, one filling). With `writeBuffer` 0
- * every batch is its own generation and `upsert` waits for its commit. A failed commit rolls back its whole
- * generation (each file lands with all its rows or not at all) and is thrown by the next `upsert` or `flush`; a
- * failed staging append drops the filling generation and is thrown at once.
+ * The DuckDB store's write path, a pipeline. The writer connection keeps one transaction — a generation — open
+ * and, for each upsert batch in turn, appends its rows to small key-less temporary tables, moves them into the
+ * catalog (one `INSERT … SELECT` per table, run by DuckDB off the JS thread) and drops them, while the scan
+ * inspects the next files. The generation commits once it holds `writeBuffer` files (or at `flush`); with
+ * `writeBuffer` 0 every batch commits before `upsert` returns. Memory stays bounded by about two batches (the
+ * one being written, the next one waiting) plus what DuckDB keeps of the open transaction (the children have no
+ * index, so full row groups go to the file optimistically).
+ * A failed append, move or commit rolls back its whole generation (each file lands with all its rows or not at
+ * all) and is thrown by the next `upsert` or `flush`.
  */
 export class BulkWriter {
-  private generation: StagingGeneration | null = null;
-  private nextGeneration = 1;
-  /** Files of sealed generations whose commit has not finished. */
-  private readonly sealedIds = new Set<string>();
-  private committing: Promise<void> = Promise.resolve();
-  private writerBusy = false;
+  private nextBatch = 1;
+  /** Files handed to the writer and not yet committed (or rolled back). */
+  private readonly uncommitted = new Set<string>();
+  /** Files of the open generation. */
+  private generationIds: string[] = [];
+  private transactionOpen = false;
+  /** The writer's queue: batches and commits, one at a time, in order. Never rejects (see `failure`). */
+  private writing: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
   writeBuffer = 0;
 
   constructor(
-    /** The store's connection (stage appends, lookups); used only under the store's lock. */
+    /** The store's connection (lookups of committed files); used only under the store's lock. */
     private readonly connection: DuckDBConnection,
-    /** Runs the generations' transactions, one at a time. */
+    /** Runs the generations' transactions: appends, moves, commits. */
     private readonly writer: DuckDBConnection,
   ) {}
 
   /**
-   * Stages a batch of distinct files (`occurrences`: how often each file id was in the caller's batch) and
-   * returns the ids that were already catalogued; those are re-inspections (inspection_count + occurrences).
+   * Hands a batch of distinct files (`occurrences`: how often each file id was in the caller's batch) to the
+   * writer and returns the ids that were already catalogued; those are re-inspections (inspection_count +
+   * occurrences). Returns once the previous batch is written: at most one waits behind the one being written.
    */
   async upsert(unique: CatalogRecord[], occurrences: Map<string, number>, now: Date): Promise<Set<string>> {
     this.throwFailure();
-    // A file of a generation not yet committed is waited for, so the lookup below sees it catalogued.
-    const current = this.generation;
-    if (current && unique.some((r) => current.ids.has(r.file.file_id))) await this.seal();
-    if (unique.some((r) => this.sealedIds.has(r.file.file_id))) await this.drain();
+    // A file not yet committed is committed first, so the lookup below sees it catalogued.
+    if (unique.some((r) => this.uncommitted.has(r.file.file_id))) await this.flush();
 
     const existing = await this.connection.runAndReadAll(
       `SELECT file_id, pending_delete FROM ${SCHEMA}.files WHERE file_id IN (${sqlList(unique.map((r) => r.file.file_id))})`,
@@ -53,15 +56,14 @@ export class BulkWriter {
     // Parents left marked by an interrupted cleanup (their children are already gone).
     if (pendingDelete) await this.connection.run(`DELETE FROM ${SCHEMA}.files WHERE pending_delete`);
 
-    const generation = this.generation ?? new StagingGeneration(SCHEMA, this.nextGeneration++);
-    this.generation = generation;
+    const batch = new StagingGeneration(SCHEMA, this.nextBatch++);
     const byIncrement = new Map<number, string[]>();
     for (const id of existingIds) {
       const n = occurrences.get(id) ?? 1;
       byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
     }
     for (const [n, group] of byIncrement) {
-      generation.updates.push(
+      batch.updates.push(
         `UPDATE ${SCHEMA}.files SET inspection_count = inspection_count + ${n}, last_inspected = ${sqlTimestamp(now)}
          WHERE file_id IN (${sqlList(group)})`,
       );
@@ -71,51 +73,68 @@ export class BulkWriter {
       const n = occurrences.get(r.file.file_id) ?? 1;
       if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
     }
-    try {
-      await generation.append(this.connection, fresh);
-    } catch (err) {
-      // Nothing of the generation is committed yet: drop it whole, like a failed commit.
-      this.generation = null;
-      await this.dropTables(generation);
-      throw err;
+    for (const r of unique) {
+      this.uncommitted.add(r.file.file_id);
+      this.generationIds.push(r.file.file_id);
     }
-    for (const r of unique) generation.ids.add(r.file.file_id);
-    // An idle writer takes a generation early, at a quarter of the buffer (the scan's first files then commit
-    // while the next are staged); a busy one lets it grow to the full buffer (cheaper per file).
-    const early = !this.writerBusy && generation.ids.size * 4 >= this.writeBuffer;
-    if (generation.ids.size >= this.writeBuffer || early) {
-      await this.seal();
-      if (this.writeBuffer === 0) await this.drain();
-    }
+    const previous = this.writing;
+    this.enqueue(() => this.write(batch, fresh));
+    if (this.generationIds.length >= this.writeBuffer) this.enqueueCommit();
+    await previous;
+    if (this.writeBuffer === 0) await this.drain();
     return existingIds;
   }
 
-  /** Commits everything staged so far and waits for it; throws a failed commit's error. */
+  /** Commits everything handed over so far and waits for it; throws a failed write's or commit's error. */
   async flush(): Promise<void> {
-    await this.seal();
+    this.enqueueCommit();
     await this.drain();
   }
 
-  /** Hands the filling generation to the writer, once the previous one is committed (bounded memory). */
-  private async seal(): Promise<void> {
-    const generation = this.generation;
-    if (!generation) return;
-    this.generation = null;
-    await this.committing;
-    for (const id of generation.ids) this.sealedIds.add(id);
-    this.writerBusy = true;
-    this.committing = this.commit(generation)
-      .catch((error: unknown) => {
+  private enqueueCommit(): void {
+    const ids = this.generationIds;
+    this.generationIds = [];
+    this.enqueue(() => this.commit());
+    // Committed or rolled back: either way a later batch looks these files up afresh.
+    void this.writing.then(() => {
+      for (const id of ids) this.uncommitted.delete(id);
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.writing = this.writing.then(async () => {
+      if (this.failure) return; // the generation is rolled back; nothing more until the failure is thrown
+      try {
+        await task();
+      } catch (error) {
         this.failure ??= { error };
-      })
-      .finally(() => {
-        for (const id of generation.ids) this.sealedIds.delete(id);
-        this.writerBusy = false;
-      });
+        if (this.transactionOpen) {
+          this.transactionOpen = false;
+          await this.writer.run("ROLLBACK").catch(() => undefined);
+        }
+      }
+    });
+  }
+
+  private async write(batch: StagingGeneration, fresh: CatalogRecord[]): Promise<void> {
+    if (!this.transactionOpen) {
+      await this.writer.run("BEGIN TRANSACTION");
+      this.transactionOpen = true;
+    }
+    // Temporary tables, created and dropped in the transaction: a rollback removes them too.
+    await batch.append(this.writer, fresh);
+    for (const sql of batch.writeStatements()) await this.writer.run(sql);
+    for (const sql of batch.dropStatements()) await this.writer.run(sql);
+  }
+
+  private async commit(): Promise<void> {
+    if (!this.transactionOpen) return;
+    this.transactionOpen = false;
+    await this.writer.run("COMMIT");
   }
 
   private async drain(): Promise<void> {
-    await this.committing;
+    await this.writing;
     this.throwFailure();
   }
 
@@ -124,24 +143,5 @@ export class BulkWriter {
     if (!failure) return;
     this.failure = null;
     throw failure.error;
-  }
-
-  private async commit(generation: StagingGeneration): Promise<void> {
-    try {
-      await this.writer.run("BEGIN TRANSACTION");
-      try {
-        for (const sql of generation.writeStatements()) await this.writer.run(sql);
-        await this.writer.run("COMMIT");
-      } catch (err) {
-        await this.writer.run("ROLLBACK");
-        throw err;
-      }
-    } finally {
-      await this.dropTables(generation);
-    }
-  }
-
-  private async dropTables(generation: StagingGeneration): Promise<void> {
-    for (const sql of generation.dropStatements()) await this.writer.run(sql);
   }
 }
