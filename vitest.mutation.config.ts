@@ -5,9 +5,16 @@ import { defineConfig } from "vitest/config";
  * behaviour of the mutated layers, without the ones that only repeat it at a much higher cost per mutant
  * (the 100,000-file fuzz run, the CLI and scan subprocess suites, the DuckDB-backed catalogue suites).
  */
+/**
+ * `npm run test:mutation -- --tests "a.test.ts,b/*.test.ts"` narrows the set for one file's run (MUTATION_TESTS). Not
+ * Stryker's own `--testFiles`: with that filter Stryker switches every mutant on only once the tests start, so
+ * mutants of module-level code (constants, tables) would never be switched on at all.
+ */
+const narrowed = process.env.MUTATION_TESTS?.split(",").filter((g) => g.length > 0);
+
 export default defineConfig({
   test: {
-    include: [
+    include: narrowed ?? [
       "test/core/**/*.test.ts",
       "test/io/**/*.test.ts",
       "test/inspect/**/*.test.ts",

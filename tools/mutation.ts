@@ -3,7 +3,8 @@
  * and reports the mutation score of each area against its goal, counting only non-equivalent mutants:
  * killed + timed out over killed + timed out + survived + not covered. Mutants disabled in the source with a
  * `// Stryker disable ... : reason` comment (equivalent ones) are listed with their reason, not counted.
- * `--check` exits 1 when an area that was mutated is below its goal.
+ * `--check` exits 1 when an area that was mutated is below its goal. `--tests "glob,glob"` runs only those test files
+ * (for one file's run: the focused tests of that file).
  * Results accumulate across runs (reports/mutation/accumulated.json): the table covers every file measured so far,
  * marking those changed since; `--last` reports only the last run, `--report-only` runs nothing.
  */
@@ -31,6 +32,8 @@ interface Mutant {
   replacement?: string;
   status: string;
   statusReason?: string;
+  /** Executed while modules load (module-level constants); see `survivedStatic`. */
+  static?: boolean;
   location: { start: { line: number; column: number } };
 }
 
@@ -52,9 +55,22 @@ interface Report {
  */
 export function accumulate(previous: Report | null, latest: Report): Report {
   if (!previous) return latest;
+  const files: Record<string, FileResult> = { ...previous.files, ...latest.files };
+  // Results Stryker reused from its incremental file come back without their `static` flag: keep the earlier one.
+  for (const [name, file] of Object.entries(latest.files)) {
+    const before = previous.files[name];
+    if (!before || before.source !== file.source) continue;
+    const key = (m: Mutant) =>
+      `${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ""}`;
+    const wasStatic = new Set(before.mutants.filter((m) => m.static).map(key));
+    files[name] = {
+      ...file,
+      mutants: file.mutants.map((m) => (wasStatic.has(key(m)) ? { ...m, static: true } : m)),
+    };
+  }
   return {
     ...latest,
-    files: { ...previous.files, ...latest.files },
+    files,
     testFiles: { ...(previous.testFiles ?? {}), ...(latest.testFiles ?? {}) },
   };
 }
@@ -73,6 +89,12 @@ export interface Tally {
   killed: number;
   timeout: number;
   survived: number;
+  /**
+   * Survivors that are static mutants (module-level code, run once when a module loads). Under the vitest runner
+   * the mutated modules are not loaded again per mutant, so these are never switched on: they count as survived,
+   * and are shown apart so a reader can tell them from survivors that a running test sees.
+   */
+  survivedStatic: number;
   noCoverage: number;
   equivalent: number;
   invalid: number;
@@ -82,6 +104,7 @@ const emptyTally = (): Tally => ({
   killed: 0,
   timeout: 0,
   survived: 0,
+  survivedStatic: 0,
   noCoverage: 0,
   equivalent: 0,
   invalid: 0,
@@ -91,8 +114,10 @@ export function tallyOf(mutants: readonly Mutant[], into: Tally = emptyTally()):
   for (const m of mutants) {
     if (m.status === "Killed") into.killed++;
     else if (m.status === "Timeout") into.timeout++;
-    else if (m.status === "Survived") into.survived++;
-    else if (m.status === "NoCoverage") into.noCoverage++;
+    else if (m.status === "Survived") {
+      into.survived++;
+      if (m.static) into.survivedStatic++;
+    } else if (m.status === "NoCoverage") into.noCoverage++;
     else if (m.status === "Ignored") into.equivalent++;
     else into.invalid++; // CompileError, RuntimeError: not a valid program, not counted
   }
@@ -120,7 +145,9 @@ function row(name: string, t: Tally, goal?: number): string {
   const s = scoreOf(t);
   const verdict =
     goal === undefined || s === null ? "" : s >= goal ? ` | met (≥ ${goal} %)` : ` | below ${goal} %`;
-  const cells = [t.killed, t.timeout, t.survived, t.noCoverage, t.equivalent].join(" | ");
+  const cells = [t.killed, t.timeout, `${t.survived} (${t.survivedStatic})`, t.noCoverage, t.equivalent].join(
+    " | ",
+  );
   return `| ${name} | ${pct(s)} | ${cells}${verdict || " | "} |`;
 }
 
@@ -129,7 +156,7 @@ export function summarize(report: Report, stale: readonly string[] = []): { text
   const lines: string[] = [];
   const equivalents: string[] = [];
   const header =
-    "| | score | killed | timeout | survived | no coverage | equivalent | goal |\n| --- | --- | --- | --- | --- | --- | --- | --- |";
+    "| | score | killed | timeout | survived (static) | no coverage | equivalent | goal |\n| --- | --- | --- | --- | --- | --- | --- | --- |";
   const files = Object.keys(report.files).sort();
   for (const file of files) {
     const mutants = report.files[file]!.mutants;
@@ -175,13 +202,20 @@ export function summarize(report: Report, stale: readonly string[] = []): { text
 function main(argv: string[]): number {
   const check = argv.includes("--check");
   const reportOnly = argv.includes("--report-only");
-  const strykerArgs = argv.filter((a) => a !== "--check" && a !== "--report-only" && a !== "--last");
+  const testsAt = argv.indexOf("--tests");
+  const tests = testsAt >= 0 ? argv[testsAt + 1] : undefined;
+  const strykerArgs = argv.filter(
+    (a, i) =>
+      a !== "--check" && a !== "--report-only" && a !== "--last" && i !== testsAt && i !== testsAt + 1,
+  );
   const partial = strykerArgs.some((a) => /\.ts:\d/.test(a));
   if (!reportOnly) {
     const bin = join("node_modules", ".bin", process.platform === "win32" ? "stryker.cmd" : "stryker");
     // The sandbox Stryker copies the repo into leaves out .venv: tests that drive the official SDKs find it here.
     const python = resolve(".venv", "bin", "python");
-    const env = existsSync(python) ? { ...process.env, EXR_INSPECTOR_PYTHON: python } : process.env;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (existsSync(python)) env.EXR_INSPECTOR_PYTHON = python;
+    if (tests) env.MUTATION_TESTS = tests; // read by vitest.mutation.config.ts
     const run = spawnSync(bin, ["run", ...strykerArgs], { stdio: "inherit", env });
     if (run.status !== 0) return run.status ?? 1;
     if (!partial) {

@@ -18,8 +18,7 @@ export interface BuildOptions {
 }
 
 function parseTime(iso: string | null): Date | null {
-  if (!iso) return null;
-  const t = Date.parse(iso);
+  const t = Date.parse(iso ?? "");
   return Number.isNaN(t) ? null : new Date(t);
 }
 
@@ -84,7 +83,6 @@ export function buildRecord(result: InspectionResult, options: BuildOptions = {}
     render_software: renderers[i] ?? fileRenderer,
   }));
 
-  const fingerprint = result.channels.length > 0 ? channelFingerprint(result) : null;
   const seenChannels = new Set<string>();
   const channels: ChannelRow[] = [];
   // Stored order of an EXR channel list is by name; sorting makes rows independent of the reader's order.
@@ -111,7 +109,7 @@ export function buildRecord(result: InspectionResult, options: BuildOptions = {}
       x_sampling: c.x_sampling,
       y_sampling: c.y_sampling,
       // As in the seed: the file's channel fingerprint is stored on its first channel row only.
-      channel_fingerprint: channels.length === 0 ? fingerprint : null,
+      channel_fingerprint: channels.length === 0 ? channelFingerprint(result) : null,
       layer_name: c.layer_name,
       component_name: c.component_name,
       p_linear: c.p_linear,
