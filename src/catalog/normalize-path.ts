@@ -10,7 +10,8 @@ import path from "node:path";
  */
 export function normalizePath(location: string, cwd: string = process.cwd()): string {
   const s3 = /^s3:\/\/([^/]*)\/?(.*)$/is.exec(location);
-  if (s3) return `s3://${(s3[1] ?? "").toLowerCase()}/${s3[2] ?? ""}`.normalize("NFC");
+  // Both groups always take part in a match (possibly empty).
+  if (s3) return `s3://${s3[1]!.toLowerCase()}/${s3[2]!}`.normalize("NFC");
   if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
     return location.normalize("NFC");
   }

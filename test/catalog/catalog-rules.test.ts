@@ -131,8 +131,10 @@ describe("normalizePath", () => {
     expect(normalizePath("memory:Name.exr", "/d")).toBe("memory:Name.exr");
     expect(normalizePath("HTTPS://Host/A/../B.exr", "/d")).toBe("HTTPS://Host/A/../B.exr");
     expect(normalizePath("x+y.z-w:caf\u0065\u0301", "/d")).toBe("x+y.z-w:caf\u00e9");
-    // not a scheme: starts with a digit
+    // not a scheme: starts with a digit; an s3:// further in is a local path
     expect(normalizePath("1a:b", "/d")).toBe("/d/1a:b");
+    expect(normalizePath("dir/s3://B/k", "/d")).toBe("/d/dir/s3:/B/k");
+    expect(normalizePath("s3:///k")).toBe("s3:///k");
   });
 });
 
@@ -191,8 +193,14 @@ describe("identity", () => {
 describe("inRecordOrder", () => {
   it("sorts every child table by its keys, nulls last, without touching the input", () => {
     const rec = buildRecord(fixture({ path: "/o.exr", parts: 2 }), { now: new Date(0), cwd: "/" });
-    const channels = [...rec.channels].reverse();
-    const attributes = [...rec.attributes].reverse();
+    // a fixed shuffle (not a reversal: a comparator that always answers "before" reverses a reversed list back)
+    const shuffle = <T>(rows: T[]) =>
+      rows
+        .map((r, i) => ({ r, k: (i * 7 + 3) % 11 }))
+        .sort((a, b) => a.k - b.k)
+        .map((x) => x.r);
+    const channels = shuffle([...rec.channels]);
+    const attributes = shuffle([...rec.attributes]);
     const parts = [...rec.parts].reverse();
     const shuffled: CatalogRecord = { ...rec, channels, attributes, parts };
     const out = inRecordOrder(shuffled);
@@ -203,7 +211,7 @@ describe("inRecordOrder", () => {
     );
     expect(out.file).toBe(rec.file);
     expect(shuffled.channels).toBe(channels);
-    expect(shuffled.channels[0]).toEqual(rec.channels.at(-1));
+    expect(shuffled.channels).not.toEqual(rec.channels);
     // nulls after values, equal keys keep their order
     const withNull = {
       ...rec,
@@ -260,6 +268,9 @@ describe("nearestFiles", () => {
       ["b", expect.closeTo(1 - Math.SQRT1_2, 6)],
       ["c", expect.closeTo(1 - Math.SQRT1_2, 6)],
     ]);
+    // equal distances in the other order of the current-version sort: still by id
+    const later = [row("z", "/z", 9, [1, 0]), row("a", "/a", 1, [2, 0]), row("m", "/m", 5, [4, 0])];
+    expect(nearestFiles(later, { embedding: [1, 0] }, 3).map((h) => h.file_id)).toEqual(["a", "m", "z"]);
     // the query's own path: a newer version of it is a hit, it is not excluded by path
     const own = nearestFiles([row("q", "/q", 1, [1, 0]), row("q2", "/q", 2, [1, 1])], { file_id: "q" }, 5);
     expect(own.map((h) => h.file_id)).toEqual(["q2"]);
