@@ -43,6 +43,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function toJson(rows: unknown[]): string {
   const json = JSON.stringify(rows);
   // JSON.stringify writes a lone surrogate as a lower-case `\udXXX` escape (cheap substring check first).
+  // Stryker disable next-line LogicalOperator,StringLiteral: a cheaper pre-check; the replacement below gives the same text
   if (!json.includes("\\ud") || !LONE_SURROGATE_ESCAPE.test(json)) return json;
   // Same bytes as the appender would store: lone surrogates become U+FFFD.
   return JSON.stringify(rows, (_key, value: unknown) =>

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { InspectionResult } from "../core/model.js";
 
 function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return createHash("sha256").update(text).digest("hex"); // a string is hashed as its UTF-8 bytes
 }
 
 /** Deterministic file id: every writer of the same (path, header) computes the same 64-hex-char id. */

@@ -261,6 +261,8 @@ describe("nearestFiles", () => {
     expect(nearestFiles(rows, { file_id: "q" }, -1)).toEqual([]);
     expect(nearestFiles(rows, { file_id: "missing" }, 5)).toEqual([]);
     expect(nearestFiles(rows, { file_id: "none" }, 5)).toEqual([]);
+    // a zero query vector has no direction: nothing is near it
+    expect(nearestFiles(rows, { embedding: [0, 0] }, 5)).toEqual([]);
     // by embedding: nothing excluded
     const byVector = nearestFiles(rows, { embedding: [1, 0] }, 3);
     expect(byVector.map((h) => [h.file_id, h.distance])).toEqual([
