@@ -18,7 +18,8 @@ export interface BuildOptions {
 }
 
 function parseTime(iso: string | null): Date | null {
-  const t = Date.parse(iso ?? ""); // Stryker disable-line StringLiteral: any text that is no time parses to NaN
+  // Stryker disable next-line StringLiteral: any text that is no time parses to NaN
+  const t = Date.parse(iso ?? "");
   return Number.isNaN(t) ? null : new Date(t);
 }
 
