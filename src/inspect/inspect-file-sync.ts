@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, readSync } from "node:fs";
+import { closeSync, readSync, type Stats } from "node:fs";
 import { inspectionPlan } from "../core/inspection-plan.js";
 import type { InspectionResult } from "../core/model.js";
 import { openRegularFileSync } from "../io/regular-file.js";
@@ -51,13 +51,13 @@ function readAt(fd: number, offset: number, length: number, first: boolean): Uin
 export function inspectFileSync(path: string, options: InspectOptions = {}): InspectionResult {
   const plan = planOptions(path, options, LOCAL_FIRST_READ_BYTES);
   let fd: number;
+  let st: Stats;
   try {
-    fd = openRegularFileSync(path);
+    ({ fd, stats: st } = openRegularFileSync(path));
   } catch (err) {
     return ioFailure(plan.path, err);
   }
   try {
-    const st = fstatSync(fd);
     const steps = inspectionPlan(st.size, st.mtime, plan);
     let step = steps.next();
     let first = true;

@@ -34,17 +34,22 @@ function check(path: string, s: Stats): void {
   if (!s.isFile()) throw new NotARegularFileError(path, fileKind(s));
 }
 
-/** Opens a regular file for reading (blocking I/O); anything else throws NotARegularFileError unopened. */
-export function openRegularFileSync(path: string): number {
+/**
+ * Opens a regular file for reading (blocking I/O); anything else throws NotARegularFileError unopened. Returns the
+ * descriptor's own stats (size, mtime) too, so callers need no further fstat.
+ */
+export function openRegularFileSync(path: string): { fd: number; stats: Stats } {
   check(path, statSync(path));
   const fd = openSync(path, FLAGS);
+  let stats: Stats;
   try {
-    check(path, fstatSync(fd));
+    stats = fstatSync(fd);
+    check(path, stats);
   } catch (err) {
     closeSync(fd);
     throw err;
   }
-  return fd;
+  return { fd, stats };
 }
 
 /** Opens a regular file for reading; anything else throws NotARegularFileError unopened. */

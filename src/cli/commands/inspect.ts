@@ -95,7 +95,7 @@ export function jobsOption(): Option {
     "worker threads inspecting files in parallel with --io sync (started when there are more than a few hundred files)",
   )
     .argParser(parsePositiveInt)
-    .default(defaultJobs(), "one per CPU, at most 8");
+    .default(defaultJobs(), "one per CPU but one, at least 1, at most 8");
 }
 
 /** `--read-timeout`: how long one open, stat or read of a file may take (shared by inspect, validate and scan). */

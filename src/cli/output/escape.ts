@@ -7,7 +7,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
+/** The same characters, tested without the global flag's state (most texts have none: returned as they are). */
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 export function escapeControl(text: string): string {
+  if (!ANY_CONTROL.test(text)) return text;
   return text.replace(CONTROL, (c) => {
     const named = NAMED[c];
     if (named) return named;

@@ -15,7 +15,7 @@ export interface RunOptions {
   /** Count files that pass but print only the failing ones (validate -q). */
   omitPassed?: boolean;
   /**
-   * Worker threads for blocking-read inspection (default: one per CPU), started once the run has more than
+   * Worker threads for blocking-read inspection (default: one per CPU but one, see defaultJobs), started once the run has more than
    * a few hundred files; until they are up, this thread inspects with timed (non-blocking) reads.
    */
   jobs?: number;

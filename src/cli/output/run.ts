@@ -53,8 +53,13 @@ export function renderWorkersAvailable(): boolean {
   return workerModuleExists(RENDER_WORKER);
 }
 
+/**
+ * One worker per CPU but one (the main thread, which walks and writes, keeps that one), at least 1, at most 8.
+ * Every worker pays V8's warm-up again (~0.7 s of CPU here before it reaches full speed), so on two CPUs a second
+ * worker costs more than it brings on runs of tens of thousands of files: measured in docs/notes/inspect-speed.md.
+ */
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(8, availableParallelism() - 1));
 }
 
 /** Expands the paths, inspects and renders every file, and emits the rendered files in input order. */
