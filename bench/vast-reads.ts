@@ -107,12 +107,36 @@ interface Measure {
   rows: number;
 }
 
-async function measure(what: string, url: string, schema: string): Promise<Measure> {
-  const { stdout } = await execFileAsync(process.execPath, [process.argv[1]!, "--child", what, url, schema], {
-    maxBuffer: 1 << 20,
-    timeout: 600_000,
-  });
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+/** A read in a fresh process; a read that fails (e.g. a request timing out) is reported, not fatal. */
+async function measure(what: string, url: string, schema: string): Promise<Measure | { error: string }> {
+  try {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [process.argv[1]!, "--child", what, url, schema],
+      {
+        maxBuffer: 1 << 20,
+        timeout: 900_000,
+      },
+    );
+    return JSON.parse(stdout.trim().split("\n").pop()!);
+  } catch (err) {
+    const text = String((err as { stderr?: string }).stderr ?? err);
+    return { error: /(\w*Error: [^\n]*)/.exec(text)?.[1] ?? text.slice(0, 200) };
+  }
+}
+
+function row(
+  what: string,
+  r: { empty: Measure | { error: string }; full: Measure | { error: string } },
+): string {
+  if ("error" in r.full || "error" in r.empty) {
+    const error = "error" in r.full ? r.full.error : (r.empty as { error: string }).error;
+    return `| ${what} | failed: ${error} | | | | | |`;
+  }
+  return (
+    `| ${what} | ${(r.full.ms / 1000).toFixed(2)} s | ${r.empty.maxRssMb.toFixed(0)} MB | ${r.full.maxRssMb.toFixed(0)} MB | ` +
+    `${(r.full.maxRssMb - r.empty.maxRssMb).toFixed(0)} MB | ${(r.full.bytes / 2 ** 20).toFixed(1)} MiB | ${r.full.rows} |`
+  );
 }
 
 async function startEmulator(): Promise<{ url: string; stop: () => void }> {
@@ -179,14 +203,6 @@ async function main(): Promise<void> {
     await populate(emulator.url, full, FILES);
     const populateS = (performance.now() - t0) / 1000;
     const load = loadavg()[0]!.toFixed(1);
-    const results: Record<string, { empty: Measure; full: Measure }> = {};
-    for (const what of ["similar", "similar-whole", "counts", "sql"]) {
-      results[what] = {
-        empty: await measure(what, emulator.url, empty),
-        full: await measure(what, emulator.url, full),
-      };
-    }
-    const table = await measure("table-bytes", emulator.url, full);
     const lines = [
       `VAST reads on ${FILES.toLocaleString("en-US")} files in the emulator (${new Date().toISOString().slice(0, 10)}; ` +
         `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load} at the start of the reads — the machine is shared; catalog written in ${populateS.toFixed(0)} s)`,
@@ -194,22 +210,42 @@ async function main(): Promise<void> {
       "| read | time on N files | peak RSS, empty catalog | peak RSS, N files | growth | bytes received | rows |",
       "|---|---|---|---|---|---|---|",
     ];
-    for (const [what, r] of Object.entries(results)) {
+    process.stdout.write(`${lines.join("\n")}\n`);
+    const results: Record<string, { empty: Measure | { error: string }; full: Measure | { error: string } }> =
+      {};
+    for (const what of ["similar", "counts", "sql", "similar-whole"]) {
+      results[what] = {
+        empty: await measure(what, emulator.url, empty),
+        full: await measure(what, emulator.url, full),
+      };
+      lines.push(row(what, results[what]!));
+      process.stdout.write(`${lines[lines.length - 1]}\n`);
+    }
+    const printed = lines.length;
+    const table = await measure("table-bytes", emulator.url, full);
+    const ok = (m: Measure | { error: string } | undefined): m is Measure =>
+      m !== undefined && !("error" in m);
+    if (ok(table)) {
       lines.push(
-        `| ${what} | ${(r.full.ms / 1000).toFixed(2)} s | ${r.empty.maxRssMb.toFixed(0)} MB | ${r.full.maxRssMb.toFixed(0)} MB | ` +
-          `${(r.full.maxRssMb - r.empty.maxRssMb).toFixed(0)} MB | ${(r.full.bytes / 2 ** 20).toFixed(1)} MiB | ${r.full.rows} |`,
+        "",
+        `files table, every column, one full select: ${(table.bytes / 2 ** 20).toFixed(1)} MiB (${table.rows} rows).`,
+      );
+      const sql = results.sql!.full;
+      if (ok(sql)) {
+        lines.push(
+          `sql with a WHERE on last_inspected (1% of the rows match) received ${((100 * sql.bytes) / table.bytes).toFixed(1)}% of the table's bytes.`,
+        );
+      }
+    }
+    const [s, w] = [results.similar!, results["similar-whole"]!];
+    if (ok(s.full) && ok(s.empty) && ok(w.full) && ok(w.empty)) {
+      lines.push(
+        `similar vs the whole-table peer, same run: ${(w.full.ms / s.full.ms).toFixed(1)}× faster, peak RSS growth ` +
+          `${(w.full.maxRssMb - w.empty.maxRssMb).toFixed(0)} MB → ${(s.full.maxRssMb - s.empty.maxRssMb).toFixed(0)} MB.`,
       );
     }
-    const s = results.similar!.full;
-    const w = results["similar-whole"]!.full;
-    lines.push(
-      "",
-      `files table, every column, one full select: ${(table.bytes / 2 ** 20).toFixed(1)} MiB (${table.rows} rows).`,
-      `sql with a WHERE on last_inspected (1% of the rows match) received ${((100 * results.sql!.full.bytes) / table.bytes).toFixed(1)}% of the table's bytes.`,
-      `similar vs the whole-table peer, same run: ${(w.ms / s.ms).toFixed(1)}× faster, peak RSS growth ${(w.maxRssMb - results["similar-whole"]!.empty.maxRssMb).toFixed(0)} MB → ${(s.maxRssMb - results.similar!.empty.maxRssMb).toFixed(0)} MB.`,
-    );
     const text = `${lines.join("\n")}\n`;
-    process.stdout.write(text);
+    process.stdout.write(`${lines.slice(printed).join("\n")}\n`);
     const out = arg("--write");
     if (out) writeFileSync(out, text);
   } finally {

@@ -152,7 +152,16 @@ class MemoryCatalogStore implements CatalogStore {
   }
 
   exportTo(dir: string): Promise<void> {
-    return writeBackup(dir, this.#rows());
+    // Every table as one page.
+    const pages = Object.fromEntries(
+      Object.entries(this.#rows()).map(([table, rows]) => [
+        table,
+        async function* () {
+          yield rows as Record<string, unknown>[];
+        },
+      ]),
+    );
+    return writeBackup(dir, pages);
   }
 
   async importFrom(dir: string): Promise<void> {

@@ -59,7 +59,7 @@ export async function writeFiles(
   const myTokens = new Set<string>();
   // Replayed whole on any failure that allows it: each attempt tags its rows with a new token, and a file an
   // earlier attempt committed (its answer lost) is recognised by that attempt's token.
-  const result = await tables.session.retrying(async (tx, attempt) => {
+  const result = await tables.session.retrying(async (tx, _attempt, afterUncertainCommit) => {
     const token = newToken();
     myTokens.add(token);
     const found = await tables.selectIn(
@@ -101,7 +101,9 @@ export async function writeFiles(
         );
       } else if (w.v.token !== null && myTokens.has(w.v.token)) {
         mine.add(id); // an earlier attempt of this call committed before its answer was lost
-      } else if (mode.reinspect && !(attempt > 1 && w.last === mode.now.getTime())) {
+      } else if (mode.reinspect && !(afterUncertainCommit && w.last === mode.now.getTime())) {
+        // (An earlier attempt whose commit had an unknown outcome and did commit left our `now` behind: counted.
+        // A conflict or any failure before the commit applied nothing: count again.)
         updates.push({
           [ROW_ID]: w.v.rowId,
           inspection_count: w.count + n,

@@ -13,6 +13,9 @@ import { HttpTransport, type TransportOptions } from "./transport.js";
 
 const VERSION_PATTERN = /^vast (\d+)\.(\d+)\.(\d+)\.(\d+)$/;
 
+/** Errors of commits whose outcome is unknown (the transaction may have committed). */
+const uncertainCommits = new WeakSet<object>();
+
 export interface SessionOptions {
   onRetry?: TransportOptions["onRetry"];
   random?: () => number;
@@ -113,7 +116,16 @@ export class VastSession {
       await tx.rollback().catch(() => undefined);
       throw err;
     }
-    await tx.commit();
+    try {
+      await tx.commit();
+    } catch (err) {
+      // A commit refused (409, 4xx, SlowDown) did not happen; one that got a 500 or lost its answer may have.
+      const kind = failureKind(err);
+      if ((kind === "connection" || kind === "server-error") && typeof err === "object" && err !== null) {
+        uncertainCommits.add(err);
+      }
+      throw err;
+    }
     return result;
   }
 
@@ -123,20 +135,27 @@ export class VastSession {
    * `fn` must be safe to replay (the catalog's upserts are). `commit: false` rolls back instead (reads).
    */
   retrying<T>(
-    fn: (tx: Transaction, attempt: number) => Promise<T>,
+    fn: (tx: Transaction, attempt: number, afterUncertainCommit: boolean) => Promise<T>,
     options: { commit?: boolean; alsoRetry?: (err: unknown) => boolean } = {},
   ): Promise<T> {
     const budget = this.transport.newBudget();
+    // Once an attempt's commit had an unknown outcome, every later attempt is told so (it may have committed).
+    let afterUncertainCommit = false;
     const run = async (attempt: number): Promise<T> => {
       if (options.commit === false) {
         const tx = await this.begin(budget);
         try {
-          return await fn(tx, attempt);
+          return await fn(tx, attempt, false);
         } finally {
           await tx.rollback().catch(() => undefined);
         }
       }
-      return this.transaction((tx) => fn(tx, attempt), budget);
+      try {
+        return await this.transaction((tx) => fn(tx, attempt, afterUncertainCommit), budget);
+      } catch (err) {
+        if (typeof err === "object" && err !== null && uncertainCommits.has(err)) afterUncertainCommit = true;
+        throw err;
+      }
     };
     return withRetries(
       budget,

@@ -164,10 +164,15 @@ export class TabularHandlers {
     return txid === 0n ? this.txm.state : this.txm.get(txid).writer.state;
   }
 
-  private async mutate(txid: bigint, ddlKeys: string[], mutation: Mutation): Promise<void> {
+  private async mutate(
+    txid: bigint,
+    ddlKeys: string[],
+    mutation: Mutation,
+    rowWrites: readonly string[] = [],
+  ): Promise<void> {
     const run = (tx: Transaction) => {
       if (ddlKeys.length) this.txm.claimDdl(tx, ddlKeys);
-      this.txm.apply(tx, mutation);
+      this.txm.apply(tx, mutation, rowWrites);
     };
     if (txid === 0n) await this.txm.autoCommit(run);
     else run(this.txm.get(txid));
@@ -473,8 +478,11 @@ export class TabularHandlers {
       case "PUT": {
         if (names[0] !== ROW_ID_COLUMN) throw badRequest("the first column of an update must be $row_id");
         const ids = rowIdsOf(values[0]!);
-        await this.mutate(txid, [], (w) =>
-          w.updateRows(bucket, schema, name, ids, fields.slice(1), values.slice(1)),
+        await this.mutate(
+          txid,
+          [],
+          (w) => w.updateRows(bucket, schema, name, ids, fields.slice(1), values.slice(1)),
+          ids.map((id) => `${t.id}:${id}`),
         );
         return {};
       }
@@ -482,7 +490,12 @@ export class TabularHandlers {
         const k = names.indexOf(ROW_ID_COLUMN);
         if (k < 0) throw badRequest("a delete needs a $row_id column");
         const ids = rowIdsOf(values[k]!);
-        await this.mutate(txid, [], (w) => w.deleteRows(bucket, schema, name, ids));
+        await this.mutate(
+          txid,
+          [],
+          (w) => w.deleteRows(bucket, schema, name, ids),
+          ids.map((id) => `${t.id}:${id}`),
+        );
         return {};
       }
       default:

@@ -3,6 +3,8 @@
  * mutations. Commit publishes the snapshot when nothing else committed meanwhile, otherwise replays the
  * recorded mutations on the newer state (a mutation that no longer applies is a 409). Two live transactions
  * touching the same object with DDL conflict immediately (409), and the loser can only roll back.
+ * Snapshot isolation also forbids lost updates: a transaction that updated or deleted a row which another
+ * transaction updated or deleted and committed after this one's snapshot cannot commit (409, first committer wins).
  */
 import { type CatalogState, CatalogWriter } from "./catalog.js";
 import { conflict, EmulatorError, notFound } from "./errors.js";
@@ -15,6 +17,8 @@ export interface Transaction {
   writer: CatalogWriter;
   mutations: Mutation[];
   ddlKeys: Set<string>;
+  /** Rows this transaction updated or deleted (`tableId:rowId`). */
+  rowWrites: Set<string>;
   /** Set after a conflict: the transaction can no longer commit. */
   doomed: string | null;
   /** Last time (ms since epoch) a request used this transaction. */
@@ -31,6 +35,8 @@ export class TransactionManager {
   /** Allocated row ids per table handle; never reused, so replays keep ids unique. */
   private readonly rowIdCounters = new Map<number, number>();
   private nextTableId: number;
+  /** Rows updated or deleted by each commit still newer than some live transaction's snapshot. */
+  private readonly recentRowWrites: { version: number; rows: Set<string> }[] = [];
 
   constructor(
     initial: CatalogState,
@@ -61,6 +67,7 @@ export class TransactionManager {
       writer: new CatalogWriter(this.committed),
       mutations: [],
       ddlKeys: new Set(),
+      rowWrites: new Set(),
       doomed: null,
       lastUsed: this.now(),
     };
@@ -106,11 +113,15 @@ export class TransactionManager {
     for (const key of keys) tx.ddlKeys.add(key);
   }
 
-  /** Applies a mutation to the transaction's snapshot and records it for a possible replay. */
-  apply(tx: Transaction, mutation: Mutation): void {
+  /**
+   * Applies a mutation to the transaction's snapshot and records it for a possible replay; `rowWrites` names the
+   * existing rows it updates or deletes (`tableId:rowId`).
+   */
+  apply(tx: Transaction, mutation: Mutation, rowWrites: readonly string[] = []): void {
     if (tx.doomed) throw conflict(`transaction ${tx.id} was aborted: ${tx.doomed}`);
     mutation(tx.writer);
     tx.mutations.push(mutation);
+    for (const key of rowWrites) tx.rowWrites.add(key);
   }
 
   async commit(id: bigint): Promise<void> {
@@ -121,6 +132,16 @@ export class TransactionManager {
     if (tx.baseVersion === this.version) {
       this.committed = tx.writer.state;
     } else {
+      for (const later of this.recentRowWrites) {
+        if (later.version <= tx.baseVersion) continue;
+        for (const key of tx.rowWrites) {
+          if (later.rows.has(key)) {
+            throw conflict(
+              `transaction ${id} wrote row ${key} that a concurrent transaction changed and committed first`,
+            );
+          }
+        }
+      }
       const w = new CatalogWriter(this.committed);
       try {
         for (const m of tx.mutations) m(w);
@@ -132,12 +153,23 @@ export class TransactionManager {
       this.committed = w.state;
     }
     this.version++;
+    if (tx.rowWrites.size > 0) this.recentRowWrites.push({ version: this.version, rows: tx.rowWrites });
+    this.forgetOldRowWrites();
     await this.onCommit(this.committed, this.version);
   }
 
   rollback(id: bigint): void {
     this.get(id);
     this.live.delete(id);
+    this.forgetOldRowWrites();
+  }
+
+  /** Drops the row writes no live transaction's snapshot predates (no commit can conflict with them any more). */
+  private forgetOldRowWrites(): void {
+    let oldest = this.version;
+    for (const tx of this.live.values()) oldest = Math.min(oldest, tx.baseVersion);
+    while (this.recentRowWrites.length > 0 && this.recentRowWrites[0]!.version <= oldest)
+      this.recentRowWrites.shift();
   }
 
   /** Runs a single request outside an explicit transaction (txid 0) as its own auto-committed transaction. */
