@@ -1,4 +1,4 @@
-import { floatToHalf, halfToFloatTable } from "./half.js";
+import { halfOfFloatBits, halfToFloatTable } from "./half.js";
 import { type CodecFailure, fail } from "./types.js";
 
 /**
@@ -205,10 +205,10 @@ function zeroedRowsOf(lastNonZero: number): number {
   return 0;
 }
 
-/** F16C's vcvtps2ph (round to nearest even): floatToHalf, except NaN, which it quiets. */
-function f16c(v: number): number {
-  if (Number.isNaN(v)) return 0xfe00;
-  return floatToHalf(v);
+/** F16C's vcvtps2ph on float32 bits (round to nearest even): float_to_half, except that NaN is quieted. */
+function f16c(bits: number): number {
+  if ((bits & 0x7fffffff) > 0x7f800000) return ((bits >>> 16) & 0x8000) | 0x7e00 | ((bits & 0x7fffff) >>> 13);
+  return halfOfFloatBits(bits);
 }
 
 /** One lossy channel of the chunk: where each of its rows starts in the output, and whether it is float. */
@@ -247,8 +247,12 @@ export function decodeLossyDct(
   if (k.dc.length - k.dcPos < numComp * blocks) return fail("DWA DC coefficients run out");
   const ac = k.ac;
   const acEnd = ac.length;
+  let acPos = k.acPos;
   const zig = new Uint16Array(64);
   const dct = channels.map(() => new Float32Array(64));
+  const dctBits = dct.map((d) => new Uint32Array(d.buffer));
+  // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
+  const out16 = new Uint16Array(out.buffer, out.byteOffset, out.length >> 1);
   const rowBlock = channels.map(() => new Uint16Array(blocksX * 64));
   const dcAt = channels.map((_, c) => k.dcPos + c * blocks);
   for (let by = 0; by < blocksY; by++) {
@@ -264,8 +268,8 @@ export function decodeLossyDct(
         let comp = 1;
         let lastNonZero = 0;
         while (comp < 64) {
-          if (k.acPos >= acEnd) return fail("DWA AC coefficients run out");
-          const v = ac[k.acPos++]!;
+          if (acPos >= acEnd) return fail("DWA AC coefficients run out");
+          const v = ac[acPos++]!;
           if ((v & 0xff00) === 0xff00) {
             const count = v & 0xff;
             comp += count === 0 ? 64 : count;
@@ -298,26 +302,23 @@ export function decodeLossyDct(
       }
       for (let c = 0; c < numComp; c++) {
         const dst = rowBlock[c]!;
-        const data = dct[c]!;
+        const bits = dctBits[c]!;
         const at = bx * 64;
-        if (constant) dst.fill(floatToHalf(data[0]!), at, at + 64);
-        else for (let i = 0; i < 64; i++) dst[at + i] = f16c(data[i]!);
+        if (constant) dst.fill(halfOfFloatBits(bits[0]!), at, at + 64);
+        else for (let i = 0; i < 64; i++) dst[at + i] = f16c(bits[i]!);
       }
     }
     for (let c = 0; c < numComp; c++) {
       const src = rowBlock[c]!;
       const rows = channels[c]!.rows;
       for (let y = 8 * by; y < 8 * by + maxY; y++) {
-        let o = rows[y]!;
+        let o = rows[y]! >> 1;
         const line = (y & 7) * 8;
         for (let bx = 0; bx < blocksX; bx++) {
           const n = bx < fullBlocksX ? 8 : maxX;
           const from = bx * 64 + line;
-          for (let i = 0; i < n; i++) {
-            const h = toLinear ? toLinear[src[from + i]!]! : src[from + i]!;
-            out[o++] = h & 0xff;
-            out[o++] = h >> 8;
-          }
+          if (toLinear) for (let i = 0; i < n; i++) out16[o++] = toLinear[src[from + i]!]!;
+          else for (let i = 0; i < n; i++) out16[o++] = src[from + i]!;
         }
       }
     }
@@ -337,6 +338,7 @@ export function decodeLossyDct(
       }
     }
   }
+  k.acPos = acPos;
   k.dcPos += numComp * blocks;
   return null;
 }

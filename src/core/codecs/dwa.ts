@@ -199,11 +199,13 @@ export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): Co
     } else if (schemes[i] === "rle") {
       // Byte planes: all first bytes of the channel's samples, then all second bytes, ...
       const plane = c.width * c.height;
-      let s = 0;
+      let s = rlePos;
       for (const row of rows[i]!) {
-        for (let x = 0; x < c.width; x++, s++)
-          for (let byte = 0; byte < c.bytes; byte++)
-            out[row + x * c.bytes + byte] = rle[rlePos + byte * plane + s]!;
+        for (let byte = 0; byte < c.bytes; byte++) {
+          let from = s + byte * plane;
+          for (let o = row + byte, end = row + lineBytes; o < end; o += c.bytes) out[o] = rle[from++]!;
+        }
+        s += c.width;
       }
       rlePos += plane * c.bytes;
     } else {

@@ -30,7 +30,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** Half bits of a float32 value, round to nearest even (float_to_half). */
 export function floatToHalf(value: number): number {
   f32[0] = value;
-  const v = u32[0]!;
+  return halfOfFloatBits(u32[0]!);
+}
+
+/** float_to_half on a float32's bit pattern. */
+export function halfOfFloatBits(v: number): number {
   let ui = v & 0x7fffffff;
   let ret = (v >>> 16) & 0x8000;
   if (ui >= 0x38800000) {
