@@ -1,11 +1,34 @@
 """Which tests of the installed vastdb SDK's own suite run against the emulator, and why others do not.
 
-SELECTION.md explains the same list for humans; run_sdk_tests.py checks that every node id below is
-mentioned there, so the two cannot drift apart silently.
+Two SDKs are run: the pinned one (`python/requirements.txt`, in `.venv`) and the newest one from PyPI
+(`requirements-newest.txt`, in `.cache/venv-vastdb-newest`, created by run_sdk_tests.py). SELECTION.md explains
+the same lists for humans; run_sdk_tests.py checks that every node id below is mentioned there, so the two cannot
+drift apart silently.
 """
 
-# Test modules of the installed package (vastdb/tests/<name>.py) that need nothing but tables.
-SELECTED_MODULES = [
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Selection:
+    sdk_version: str
+    # Version the emulator advertises for the run (`--vast-version`): what the SDK's feature gates see.
+    vast_version: str
+    # Test modules of the installed package (vastdb/tests/<name>.py).
+    modules: list[str]
+    # Node-id prefixes (relative to vastdb/tests/) deselected from those modules, with the reason.
+    excluded: dict[str, str]
+    # Modules of the installed suite not run at all, with the reason (documentation only).
+    excluded_modules: dict[str, str]
+    # Selected tests known to fail against the emulator, with the explanation.
+    known_failures: dict[str, str] = field(default_factory=dict)
+    # Minimum share of the selected (not skipped) tests that must pass.
+    min_pass_rate: float = 0.90
+
+
+_TABLE_MODULES = [
     "test_sanity",
     "test_schemas",
     "test_table_in_tx",
@@ -15,8 +38,13 @@ SELECTED_MODULES = [
     "test_duckdb",
 ]
 
-# Node-id prefixes (relative to vastdb/tests/) deselected from the selected modules, with the reason.
-EXCLUDED = {
+_CLUSTER_ONLY = {
+    "test_tables.py::test_catalog_select": "queries the VAST Catalog (vast-big-catalog-bucket), a cluster feature",
+    "test_tables.py::test_audit_log_select": "queries the VAST audit log table, a cluster feature",
+    "test_tables.py::test_catalog_snapshots_select": "queries VAST Catalog snapshots, a cluster feature",
+}
+
+_SORTED_TABLES = {
     "test_table_in_tx.py::test_projections": "semi-sorted projections (?projection endpoints) are not emulated",
     "test_tables.py::test_insert_by_columns_sorted": "needs a sorted (Elysium) table; sorting keys are not emulated",
     "test_tables.py::test_tables_elysium": "Elysium sorted tables are not emulated",
@@ -25,14 +53,9 @@ EXCLUDED = {
     "test_tables.py::test_elysium_double_enable": "Elysium sorted tables are not emulated",
     "test_tables.py::test_elysium_update_table_tx": "Elysium sorted tables are not emulated",
     "test_tables.py::test_elysium_splits": "Elysium sorted tables are not emulated (and the test sleeps 300 s)",
-    "test_tables.py::test_catalog_select": "queries the VAST Catalog (vast-big-catalog-bucket), a cluster feature",
-    "test_tables.py::test_audit_log_select": "queries the VAST audit log table, a cluster feature",
-    "test_tables.py::test_catalog_snapshots_select": "queries VAST Catalog snapshots, a cluster feature",
 }
 
-# Modules of the installed suite not run at all, with the reason (documentation only).
-EXCLUDED_MODULES = {
-    "test_imports": "imports Parquet objects from S3 (needs an S3 data path and boto3 access to objects)",
+_NOT_RUN = {
     "test_projections": "semi-sorted projections are not emulated",
     "test_adbc_integration": "needs VAST's native ADBC driver downloaded from VAST's Artifactory",
     "test_vector_search": "vector search runs SQL through the ADBC driver (VAST 5.5)",
@@ -41,5 +64,29 @@ EXCLUDED_MODULES = {
     "test_util": "client-side helpers only; never talks to a server",
 }
 
-# Selected tests that are known to fail against the emulator, with the explanation (empty = none known).
-KNOWN_FAILURES: dict[str, str] = {}
+PINNED = Selection(
+    sdk_version="2.0.14",
+    vast_version="5.4.0.0",
+    modules=_TABLE_MODULES,
+    excluded={**_SORTED_TABLES, **_CLUSTER_ONLY},
+    excluded_modules={
+        "test_imports": "run with the newest SDK (`--sdk newest`); the pinned run keeps its 2.0.14 selection",
+        **_NOT_RUN,
+    },
+)
+
+NEWEST = Selection(
+    sdk_version="2.1.0",
+    vast_version="5.5.0.0",
+    modules=[*_TABLE_MODULES, "test_configs", "test_imports"],
+    excluded={**_SORTED_TABLES, **_CLUSTER_ONLY},
+    excluded_modules={
+        **_NOT_RUN,
+        "test_by_column_inserter": "client-side insert splitting only; never talks to a server",
+        "test_ibis_utils": "client-side ibis helpers only; never talks to a server",
+    },
+    known_failures={},
+    min_pass_rate=0.98,
+)
+
+SELECTIONS = {"pinned": PINNED, "newest": NEWEST}

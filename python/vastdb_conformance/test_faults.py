@@ -8,6 +8,7 @@ import urllib.request
 import pyarrow as pa
 import pytest
 from vastdb import errors
+from vastdb._internal import QueryDataInternalError
 from vastdb.config import BackoffConfig
 
 BUCKET = "vastdb"
@@ -86,7 +87,11 @@ def test_sdk_retries_reads_on_dropped_connections(start_emulator, connect):
     session = connect(emulator.url, backoff_config=config)
     table = pa.table({"a": pa.array(range(1000), pa.int64())})
     with session.transaction() as tx:
-        tx.bucket(BUCKET).create_schema("s").create_table("t", table.schema).insert(table)
+        t = tx.bucket(BUCKET).create_schema("s").create_table("t", table.schema)
+        t.insert(table)
+        # SDK 2.1 discovers its data endpoints on the first select (a begin and a rollback per VIP, not retried
+        # after a lost connection like every POST/DELETE): done here, before connections start being dropped.
+        assert t.select(predicate=t["a"] < 10).read_all() == table.slice(0, 10)
 
     with session.transaction() as tx:
         # only reads (GET/HEAD) are safe to retry after a lost connection; the transaction's own POST/PUT are not
@@ -98,3 +103,22 @@ def test_sdk_retries_reads_on_dropped_connections(start_emulator, connect):
         finally:
             set_faults(emulator.url, drop=0.0)
     assert len(waits) > 0, "with 30% dropped connections the SDK must have retried"
+
+
+def test_query_failed_frame_raises_query_data_internal_error(start_emulator, connect):
+    """A query that breaks off mid-stream ends with VAST's "query failed" frame (stream id 0xFFFFFFFD, u64 error
+    code, u32 termination length 0): every SDK raises QueryDataInternalError, never a parsing error."""
+    emulator = start_emulator()
+    session = connect(emulator.url)
+    table = pa.table({"a": pa.array(range(1000), pa.int64())})
+    with session.transaction() as tx:
+        tx.bucket(BUCKET).create_schema("s").create_table("t", table.schema).insert(table)
+    set_faults(emulator.url, query_failure=1.0)
+    with session.transaction() as tx:
+        t = tx.bucket(BUCKET).schema("s").table("t")
+        with pytest.raises(QueryDataInternalError):
+            t.select(predicate=t["a"] < 10).read_all()
+    set_faults(emulator.url, query_failure=0.0)
+    with session.transaction() as tx:
+        t = tx.bucket(BUCKET).schema("s").table("t")
+        assert t.select(predicate=t["a"] < 10).read_all() == table.slice(0, 10)

@@ -11,7 +11,7 @@ export interface CatalogOptions {
   /** Create/migrate the schema after opening (default true for writable stores). */
   init?: boolean;
   /** VAST backend settings; each overrides its `VAST_DB_*` environment variable. */
-  vast?: VastConfigInput & { filesPerTransaction?: number };
+  vast?: VastConfigInput & { filesPerTransaction?: number; bulkImport?: boolean };
 }
 
 export const DB_ENV_VAR = "EXR_INSPECTOR_DB";

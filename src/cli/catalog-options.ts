@@ -15,6 +15,7 @@ export interface CatalogCliOptions {
   vastSchema?: string;
   vastDataEndpoints?: string;
   vastFilesPerTransaction?: string;
+  vastBulkImport?: boolean;
 }
 
 /** Adds the options every catalog command shares: `--db` and `--backend`. */
@@ -34,7 +35,11 @@ export function addCatalogOptions(command: Command): Command {
     .option("--vast-bucket <name>", "VAST bucket (default: $VAST_DB_BUCKET)")
     .option("--vast-schema <name>", "VAST schema (default: $VAST_DB_SCHEMA, else exr_metadata)")
     .option("--vast-data-endpoints <urls>", "comma-separated VAST endpoints for parallel selects")
-    .option("--vast-files-per-transaction <n>", "files written per VAST transaction (default 256)");
+    .option("--vast-files-per-transaction <n>", "files written per VAST transaction (default 256)")
+    .option(
+      "--vast-bulk-import",
+      "backfill path: write new rows as Parquet objects to VAST's S3 side and import them server-side",
+    );
 }
 
 export function catalogOptionsFrom(
@@ -47,6 +52,7 @@ export function catalogOptionsFrom(
     ...(cli.vastSchema ? { schema: cli.vastSchema } : {}),
     ...(cli.vastDataEndpoints ? { dataEndpoints: cli.vastDataEndpoints.split(",").filter((s) => s) } : {}),
     ...(cli.vastFilesPerTransaction ? { filesPerTransaction: Number(cli.vastFilesPerTransaction) } : {}),
+    ...(cli.vastBulkImport ? { bulkImport: true } : {}),
   };
   return { backend: cli.backend ?? "duckdb", ...(cli.db ? { db: cli.db } : {}), vast, ...extra };
 }

@@ -6,6 +6,7 @@
 import {
   type Data,
   type DataType,
+  type Field,
   type FixedSizeList,
   Float32,
   makeData,
@@ -25,14 +26,16 @@ export class RowConversionError extends Error {
 
 /** Builds one record batch in `schema`'s column order from row objects (absent keys are null). */
 export function rowsToBatch(schema: Schema, rows: readonly Record<string, unknown>[]): RecordBatch {
-  const children: Data[] = schema.fields.map((field) => {
-    const values = rows.map((r) => toArrowValue(field.type, r[field.name], field.name));
-    return columnData(field.type, values);
-  });
+  const children: Data[] = schema.fields.map((field) => columnData(field.type, columnValues(field, rows)));
   return new RecordBatch(
     schema,
     makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }),
   );
+}
+
+/** One column of row objects as the values the table's type stores (absent keys are null). */
+export function columnValues(field: Field, rows: readonly Record<string, unknown>[]): unknown[] {
+  return rows.map((r) => toArrowValue(field.type, r[field.name], field.name));
 }
 
 function columnData(type: DataType, values: unknown[]): Data {

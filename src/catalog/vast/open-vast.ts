@@ -4,10 +4,14 @@ import type { CatalogOptions } from "../open-options.js";
 import { VastCatalogStore } from "./vast-store.js";
 
 export async function openVastCatalog(options: CatalogOptions): Promise<VastCatalogStore> {
-  const { filesPerTransaction, ...flags } = options.vast ?? {};
+  const { filesPerTransaction, bulkImport, ...flags } = options.vast ?? {};
   const config = resolveVastConfig(flags);
   const readOnly = options.readOnly ?? false;
-  const store = await VastCatalogStore.open(config, { readOnly, filesPerTransaction });
+  const store = await VastCatalogStore.open(config, {
+    readOnly,
+    ...(filesPerTransaction !== undefined ? { filesPerTransaction } : {}),
+    ...(bulkImport !== undefined ? { bulkImport } : {}),
+  });
   try {
     if (options.init ?? true) await store.init();
   } catch (err) {

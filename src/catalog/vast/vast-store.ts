@@ -41,6 +41,11 @@ export interface VastStoreOptions {
   session?: SessionOptions;
   /** Open without creating anything (sql, similar, report, export). */
   readOnly?: boolean;
+  /**
+   * Backfill path: new rows are staged as Parquet objects on the cluster's S3 side and imported server-side
+   * (`import_files`) instead of sent as row inserts; the same transactions, checks and catalog either way.
+   */
+  bulkImport?: boolean;
 }
 
 /** The port on VAST: each job lives in its own module (write-files, reads, maintenance, backup) over `VastTables`. */
@@ -61,6 +66,7 @@ export class VastCatalogStore implements CatalogStore {
     this.#tables = new VastTables(session, config, {
       readOnly: options.readOnly ?? false,
       keysPerQuery: options.keysPerQuery ?? 64,
+      bulkImport: options.bulkImport ?? false,
     });
   }
 
@@ -126,6 +132,7 @@ export class VastCatalogStore implements CatalogStore {
   }
 
   async close(): Promise<void> {
+    this.#tables.close();
     this.session.close();
   }
 }

@@ -5,6 +5,8 @@ import { select, selectBatches } from "../../vast/client/select.js";
 import type { VastSession } from "../../vast/client/session.js";
 import type { TableRef, Transaction } from "../../vast/client/transaction.js";
 import type { StoredTable } from "../tables.js";
+import { rowsToBatch } from "./arrow-rows.js";
+import { BulkImporter } from "./bulk-import.js";
 import { describeCatalog, provisionCatalog, tableRef } from "./provision.js";
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -19,12 +21,37 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 export class VastTables {
   #schemas: Record<StoredTable, Schema | null> | null = null;
+  /** Present with `bulkImport`: rows go in as server-side imports of staged Parquet objects. */
+  readonly #bulk: BulkImporter | null;
 
   constructor(
     readonly session: VastSession,
     readonly config: VastConfig,
-    private readonly options: { readOnly: boolean; keysPerQuery: number },
-  ) {}
+    private readonly options: { readOnly: boolean; keysPerQuery: number; bulkImport?: boolean },
+  ) {
+    this.#bulk = options.bulkImport ? new BulkImporter(config) : null;
+  }
+
+  /** Appends rows to a catalog table in `tx`: Arrow row inserts, or a server-side import on the bulk path. */
+  async insertRows(
+    tx: Transaction,
+    table: StoredTable,
+    rows: readonly Record<string, unknown>[],
+  ): Promise<void> {
+    const schema = (await this.schemas())[table];
+    if (!schema) throw new Error(`catalog table ${table} does not exist`);
+    if (this.#bulk) await this.#bulk.insert(tx, this.ref(table), schema, rows);
+    else await tx.insert(this.ref(table), rowsToBatch(schema, rows));
+  }
+
+  /** After a write transaction ended (either way): removes what the bulk path staged for it. */
+  async afterWrite(): Promise<void> {
+    await this.#bulk?.cleanup();
+  }
+
+  close(): void {
+    this.#bulk?.close();
+  }
 
   /** Creates what is missing (or, read-only, only describes what exists). */
   async init(): Promise<void> {

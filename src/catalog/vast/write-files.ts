@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Field, Schema, Uint64 } from "apache-arrow";
-import { ROW_ID } from "../../vast/client/transaction.js";
+import { ROW_ID, type Transaction } from "../../vast/client/transaction.js";
 import type { UpsertOutcome } from "../port.js";
 import type { CatalogRecord } from "../rows.js";
 import { CHILD_TABLES } from "../tables.js";
@@ -59,7 +59,7 @@ export async function writeFiles(
   const myTokens = new Set<string>();
   // Replayed whole on any failure that allows it: each attempt tags its rows with a new token, and a file an
   // earlier attempt committed (its answer lost) is recognised by that attempt's token.
-  const result = await tables.session.retrying(async (tx, _attempt, afterUncertainCommit) => {
+  const result = await writeTransaction(tables, async (tx, _attempt, afterUncertainCommit) => {
     const token = newToken();
     myTokens.add(token);
     const found = await tables.selectIn(
@@ -127,11 +127,9 @@ export async function writeFiles(
       rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
     for (const table of CHILD_TABLES) {
       const rows = tag(fresh.flatMap((r) => r[table] as object[]));
-      if (rows.length > 0) await tx.insert(tables.ref(table), rowsToBatch(schemas[table]!, rows));
+      if (rows.length > 0) await tables.insertRows(tx, table, rows);
     }
-    if (fresh.length > 0) {
-      await tx.insert(tables.ref("files"), rowsToBatch(schemas.files!, tag(fresh.map((r) => r.file))));
-    }
+    if (fresh.length > 0) await tables.insertRows(tx, "files", tag(fresh.map((r) => r.file)));
     const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
     const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
     return { inserted, reinspected, duplicated };
@@ -148,6 +146,18 @@ export async function writeFiles(
     }
   }
   return result;
+}
+
+/** A write transaction (retried), then what the bulk path staged for it is removed, whatever the outcome. */
+async function writeTransaction<T>(
+  tables: VastTables,
+  work: (tx: Transaction, attempt: number, afterUncertainCommit: boolean) => Promise<T>,
+): Promise<T> {
+  try {
+    return await tables.session.retrying(work);
+  } finally {
+    await tables.afterWrite();
+  }
 }
 
 /**

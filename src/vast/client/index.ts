@@ -1,6 +1,7 @@
 // `exr-inspector/vast`: the TypeScript client of VAST DataBase's tabular API.
 export { resolveVastConfig, VastConfig, type VastConfigInput } from "./config.js";
 export * from "./errors.js";
+export { ImportFilesError, importFiles, type ObjectRef } from "./import-files.js";
 export * from "./predicate.js";
 export {
   type CallKind,

@@ -194,9 +194,18 @@ export class CatalogWriter {
     s.tables.set(table.name, this.own(table));
   }
 
+  /** A table's companion (e.g. its imports sub-table, `name/vastdb-imported-objects`): hidden from listings. */
+  createSubTable(bucket: string, schema: string, table: TableState): void {
+    const s = this.schemaForWrite(bucket, schema);
+    if (s.tables.has(table.name))
+      throw conflict(`table ${bucket}/${schema}/${table.name} already exists`, "TabularTableAlreadyExists");
+    s.tables.set(table.name, this.own(table));
+  }
+
   dropTable(bucket: string, schema: string, name: string): void {
     const s = this.schemaForWrite(bucket, schema);
     if (!s.tables.delete(name)) throw missingTable(bucket, schema, name);
+    for (const sub of subTablesOf(s, name)) s.tables.delete(sub);
   }
 
   /** `newPath` is `schema/new_name` (the SDK always sends the schema); a bare name stays in `schema`. */
@@ -212,9 +221,16 @@ export class CatalogWriter {
         `table ${bucket}/${targetSchema}/${newName} already exists`,
         "TabularTableAlreadyExists",
       );
-    this.schemaForWrite(bucket, schema).tables.delete(name);
+    const source = this.schemaForWrite(bucket, schema);
+    source.tables.delete(name);
     t.name = newName;
     dest.tables.set(newName, t);
+    for (const sub of subTablesOf(source, name)) {
+      const companion = this.tableForWrite(bucket, schema, sub);
+      source.tables.delete(sub);
+      companion.name = `${newName}${sub.slice(name.length)}`;
+      dest.tables.set(companion.name, companion);
+    }
   }
 
   addColumns(bucket: string, schema: string, table: string, fields: readonly FieldT[]): void {
@@ -347,6 +363,16 @@ export class CatalogWriter {
     t.rowIds = this.own(t.rowIds.filter(keep));
     t.columns = t.columns.map((c) => this.own(c.filter(keep)));
   }
+}
+
+/** Names of the companion tables of `table` (`table/<sub-table>`). */
+function subTablesOf(s: SchemaState, table: string): string[] {
+  return [...s.tables.keys()].filter((n) => n.startsWith(`${table}/`));
+}
+
+/** Whether a stored table is a companion (sub-table) rather than a user table. */
+export function isSubTable(name: string): boolean {
+  return name.includes("/");
 }
 
 function checkFieldNames(fields: readonly FieldT[]): void {

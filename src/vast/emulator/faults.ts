@@ -1,6 +1,6 @@
 /**
  * Fault injection for tests: fractions of requests answered with 503 `SlowDown`, 500, or a dropped
- * connection, plus added latency. Settable at start (flags) and at run time (admin endpoint).
+ * connection, of query answers broken off mid-stream, plus added latency. Settable at start (flags) and at run time (admin endpoint).
  */
 import { badRequest } from "./errors.js";
 
@@ -13,11 +13,19 @@ export interface FaultSettings {
   drop: number;
   /** Milliseconds added before every answer. */
   latency_ms: number;
+  /** Fraction of query answers (`GET ?data`) that fail after their first frame with VAST's "query failed" frame. */
+  query_failure: number;
 }
 
 export type FaultDecision = "none" | "slowdown" | "error500" | "drop";
 
-export const NO_FAULTS: FaultSettings = { slowdown: 0, error500: 0, drop: 0, latency_ms: 0 };
+export const NO_FAULTS: FaultSettings = {
+  slowdown: 0,
+  error500: 0,
+  drop: 0,
+  latency_ms: 0,
+  query_failure: 0,
+};
 
 export class FaultInjector {
   private settings: FaultSettings;
@@ -30,7 +38,7 @@ export class FaultInjector {
   }
 
   static validate(s: FaultSettings): FaultSettings {
-    for (const key of ["slowdown", "error500", "drop"] as const) {
+    for (const key of ["slowdown", "error500", "drop", "query_failure"] as const) {
       const v = s[key];
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1)
         throw badRequest(`fault ${key} must be a fraction between 0 and 1`);
@@ -51,6 +59,12 @@ export class FaultInjector {
       if (!(key in NO_FAULTS)) throw badRequest(`unknown fault setting ${key}`);
     this.settings = FaultInjector.validate({ ...this.settings, ...(patch as Partial<FaultSettings>) });
     return this.current;
+  }
+
+  /** Whether this query answer breaks off mid-stream (independent of the per-request faults). */
+  failQuery(): boolean {
+    const { query_failure } = this.settings;
+    return query_failure > 0 && this.random() < query_failure;
   }
 
   decide(): FaultDecision {

@@ -4,7 +4,7 @@
  * transaction manager so they can be replayed at commit.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { Field, makeData, RecordBatch, Schema, Struct, Uint64 } from "apache-arrow";
+import { Field, makeData, Null, RecordBatch, Schema, Struct, Uint64 } from "apache-arrow";
 import { decodeIpcStream, decodeSchemaMessage, encodeIpcStream } from "../protocol/arrow-ipc.js";
 import {
   TABULAR_HEADERS as H,
@@ -13,13 +13,19 @@ import {
   ROW_ID_COLUMN,
 } from "../protocol/headers.js";
 import {
+  decodeImportRequest,
+  encodeImportStatus,
+  type ImportedFile,
+  type ImportStatus,
+} from "../protocol/import-request.js";
+import {
   encodeListSchemasResponse,
   encodeListTablesResponse,
   objectDetails,
 } from "../protocol/object-list.js";
 import { decodePropertiesRequest } from "../protocol/properties-request.js";
 import { decodeQueryRelation } from "../protocol/query-relation.js";
-import { encodeTableStats, tableStats } from "../protocol/table-stats.js";
+import { encodeTableStats, tableStats, type VipRange } from "../protocol/table-stats.js";
 import {
   type CatalogState,
   childSchemas,
@@ -27,12 +33,27 @@ import {
   getBucket,
   getSchema,
   getTable,
+  isSubTable,
   missingBucket,
   type TableState,
 } from "./catalog.js";
 import { buildData, type Cell, readCells } from "./cells.js";
 import { badRequest, EmulatorError, notImplemented } from "./errors.js";
+import {
+  applyZipImport,
+  IMPORTS_SUB_TABLE,
+  ImportRefused,
+  importsTableName,
+  importsTableOf,
+  type ParsedImport,
+  planPlainImport,
+  planZipImport,
+  recordImports,
+} from "./imports/import-files.js";
+import { type ParquetColumns, readParquetColumns, UnreadableParquet } from "./imports/parquet-columns.js";
+import { MAX_TABULAR_BODY_BYTES } from "./limits.js";
 import { planQuery, type QueryParams, runQuery } from "./query.js";
+import type { ObjectStore } from "./s3/object-store.js";
 import type { Mutation, Transaction, TransactionManager } from "./transactions.js";
 
 export interface Reply {
@@ -41,6 +62,8 @@ export interface Reply {
   headers?: Record<string, string>;
   body?: Uint8Array | string;
   stream?: AsyncIterable<Uint8Array>;
+  /** A query answer: subject to the `query_failure` fault. */
+  query?: boolean;
 }
 
 const ARROW_STREAM = { "Content-Type": "application/vnd.apache.arrow.stream" };
@@ -101,13 +124,23 @@ function propertiesOf(body: Uint8Array): string {
   }
 }
 
-function fieldsOfSchemaMessage(body: Uint8Array): Field[] {
+function schemaOfMessage(body: Uint8Array): Schema {
   try {
-    return decodeSchemaMessage(body).fields;
+    return decodeSchemaMessage(body);
   } catch (err) {
     throw badRequest(`body is not an Arrow schema message: ${(err as Error).message}`);
   }
 }
+
+function fieldsOfSchemaMessage(body: Uint8Array): Field[] {
+  return schemaOfMessage(body).fields;
+}
+
+/** Schema metadata keys (`VAST:table:partition-key-N`) through which SDK 2.1 asks for a partitioned table. */
+const PARTITION_KEY_METADATA_PREFIX = "VAST:table:partition-key-";
+
+/** Answered on begin: which CNode served it (SDK 2.1 groups discovered endpoints by it). */
+const RCF_ID_HEADER = "x-vast-rcf-id";
 
 function batchesOf(body: Uint8Array) {
   try {
@@ -153,12 +186,51 @@ function externalRowIds(cells: readonly Cell[]): number[] {
   return ids;
 }
 
+/** The field metadata VAST ≥ 5.5 attaches to every listed column (SDK 2.1 finds sorted columns by it). */
+const SORT_TYPE_KEY = "VAST:sort_type";
+const UNSORTED = "Unsorted";
+
+function withColumnMetadata(f: Field): Field {
+  return new Field(f.name, f.type, f.nullable, new Map([...f.metadata, [SORT_TYPE_KEY, UNSORTED]]));
+}
+
+/** A names-only listing (`tabular-only-column-names`): the names, with the null type and no metadata. */
+function nameOnlyField(f: Field): Field {
+  return new Field(f.name, new Null(), true);
+}
+
 function estimateSize(t: TableState): bigint {
   return BigInt(t.rowIds.length) * BigInt(8 * (t.fields.length + 1));
 }
 
+/** What `?stats` tells clients about the data endpoints (SDK 2.1 discovers them from it). */
+export interface EndpointInfo {
+  /** The VIP ranges clients may send data requests to (same port as the endpoint). */
+  vips: VipRange[];
+  /** `x-vast-rcf-id` answered on begin: `E<n>:…`, the CNode a VIP belongs to. */
+  rcfId: string;
+}
+
+/** The SDK sends at most 10 files per import request ("enforced in server side"). */
+const MAX_IMPORT_FILES_PER_REQUEST = 10;
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export class TabularHandlers {
-  constructor(private readonly txm: TransactionManager) {}
+  constructor(
+    private readonly txm: TransactionManager,
+    private readonly endpoints: EndpointInfo = { vips: [], rcfId: "E1:vast-emulator" },
+    /** The S3 side, where `import_files` reads its Parquet objects. */
+    private readonly objects: ObjectStore | null = null,
+  ) {}
 
   private readState(txid: bigint): CatalogState {
     return txid === 0n ? this.txm.state : this.txm.get(txid).writer.state;
@@ -203,8 +275,11 @@ export class TabularHandlers {
     const schemaPath = rest.join("/");
     const tableName = rest[rest.length - 1] ?? "";
     const tableSchema = rest.slice(0, -1).join("/");
-    if (url.searchParams.has(P.subTable))
-      throw notImplemented("the imported-objects sub-table is not emulated");
+    const sub = url.searchParams.get(P.subTable);
+    if (sub !== null) {
+      if (sub !== IMPORTS_SUB_TABLE) throw notImplemented(`sub-table ${sub} is not emulated`);
+      return this.importsTable(command, method, bucket, tableSchema, tableName, txid, headers, body);
+    }
 
     switch (command) {
       case "schema":
@@ -222,7 +297,8 @@ export class TabularHandlers {
         return this.rows(method, bucket, tableSchema, tableName, txid, body);
       case "data":
         if (method === "GET") return this.query(bucket, tableSchema, tableName, txid, headers, body);
-        throw notImplemented("importing files (POST ?data) is not emulated");
+        if (method === "POST") return this.importFiles(bucket, tableSchema, tableName, txid, body);
+        break;
       default:
         throw notImplemented(`command ${command} is not emulated`);
     }
@@ -233,7 +309,7 @@ export class TabularHandlers {
     switch (method) {
       case "POST": {
         const tx = this.txm.begin();
-        return { headers: { [H.txid]: tx.id.toString() } };
+        return { headers: { [H.txid]: tx.id.toString(), [RCF_ID_HEADER]: this.endpoints.rcfId } };
       }
       case "PUT":
         await this.txm.commit(txid);
@@ -314,7 +390,9 @@ export class TabularHandlers {
 
   private listTables(bucket: string, schema: string, txid: bigint, headers: IncomingHttpHeaders): Reply {
     const s = getSchema(this.readState(txid), bucket, schema);
-    const all = [...s.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const all = [...s.tables.values()]
+      .filter((t) => !isSubTable(t.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const { items, pagingHeaders } = page(all, (t) => t.name, headers);
     const withStats = boolHeader(headers, H.includeListStats);
     return {
@@ -353,7 +431,11 @@ export class TabularHandlers {
         if (boolHeader(headers, H.useExternalRowIdsAlloc))
           throw notImplemented("external row id allocation is not emulated");
         if (headers["tabular-vector-index-column"]) throw notImplemented("vector indexes are not emulated");
-        const fields = body.length ? fieldsOfSchemaMessage(body) : [];
+        const { fields, metadata } = body.length
+          ? schemaOfMessage(body)
+          : { fields: [], metadata: new Map() };
+        if ([...metadata.keys()].some((k) => k.startsWith(PARTITION_KEY_METADATA_PREFIX)))
+          throw notImplemented("partitioned (Hydra) tables are not emulated");
         getSchema(this.readState(txid), bucket, schema);
         const id = this.txm.allocateTableId();
         await this.mutate(txid, [nameKey], (w) =>
@@ -404,9 +486,20 @@ export class TabularHandlers {
     const t = getTable(this.readState(txid), bucket, schema, name);
     const keys = [`table:${bucket}/${schema}/${name}`, `tid:${t.id}`];
     if (method === "GET") {
-      const fields = command === "sorted-columns" ? [] : t.fields;
-      const { items, pagingHeaders } = page([...fields], (f) => f.name, headers);
-      return { headers: { ...ARROW_STREAM, ...pagingHeaders }, body: encodeIpcStream(new Schema(items), []) };
+      if (command === "sorted-columns")
+        throw badRequest(
+          `Listing sorted columns of table ${schema}/${name} without elysium (a sorting key) enabled`,
+        );
+      const { items, pagingHeaders } = page([...t.fields], (f) => f.name, headers);
+      const namesOnly = boolHeader(headers, H.onlyColumnNames);
+      const listed = namesOnly ? items.map(nameOnlyField) : items.map(withColumnMetadata);
+      const answer = encodeIpcStream(new Schema(listed), []);
+      if (answer.length > MAX_TABULAR_BODY_BYTES)
+        throw badRequest(
+          `list column result size ${answer.length} is too long (limit ${MAX_TABULAR_BODY_BYTES} bytes): ` +
+            `ask for fewer columns per page (${H.maxKeys}) or for names only (${H.onlyColumnNames})`,
+        );
+      return { headers: { ...ARROW_STREAM, ...pagingHeaders }, body: answer };
     }
     if (command !== "column") throw new EmulatorError(405, "MethodNotAllowed", `${method} ?${command}`);
     switch (method) {
@@ -434,7 +527,10 @@ export class TabularHandlers {
   }
 
   private stats(bucket: string, schema: string, name: string, txid: bigint): Reply {
-    const t = getTable(this.readState(txid), bucket, schema, name);
+    return this.statsOf(getTable(this.readState(txid), bucket, schema, name));
+  }
+
+  private statsOf(t: TableState): Reply {
     return {
       headers: FLATBUFFER,
       body: encodeTableStats(
@@ -443,6 +539,7 @@ export class TabularHandlers {
           sizeInBytes: estimateSize(t),
           acummulativeRowInsertionCount: BigInt(t.rowIds.length),
           isExternalRowidAlloc: t.externalRowIds === true,
+          vips: this.endpoints.vips,
         }),
       ),
     };
@@ -513,7 +610,10 @@ export class TabularHandlers {
   ): Reply {
     const tx = txid === 0n ? null : this.txm.get(txid);
     tx?.writer.release();
-    const t = getTable(this.readState(txid), bucket, schema, name);
+    return this.queryOf(getTable(this.readState(txid), bucket, schema, name), headers, body);
+  }
+
+  private queryOf(t: TableState, headers: IncomingHttpHeaders, body: Uint8Array): Reply {
     let relation: ReturnType<typeof decodeQueryRelation>;
     try {
       relation = decodeQueryRelation(body);
@@ -522,7 +622,186 @@ export class TabularHandlers {
     }
     const plan = planQuery(t, relation);
     const params = queryParams(headers);
-    return { headers: { "Content-Type": "application/octet-stream" }, stream: runQuery(t, plan, params) };
+    return {
+      headers: { "Content-Type": "application/octet-stream" },
+      stream: runQuery(t, plan, params),
+      query: true,
+    };
+  }
+
+  /** The imports sub-table (`?…&sub-table=vastdb-imported-objects`): listed, queried, cleaned, dropped. */
+  private async importsTable(
+    command: string,
+    method: string,
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    const state = this.readState(txid);
+    const sub = importsTableOf(state, bucket, schema, getTable(state, bucket, schema, name));
+    const subName = importsTableName(name);
+    const exists = getSchema(state, bucket, schema).tables.has(subName);
+    switch (`${method} ${command}`) {
+      case "POST table":
+        throw new EmulatorError(
+          500,
+          "InternalError",
+          `the imports table of ${schema}/${name} is VAST's own: it is created by the first import`,
+        );
+      case "DELETE table":
+        if (exists)
+          await this.mutate(txid, [`table:${bucket}/${schema}/${subName}`], (w) =>
+            w.dropTable(bucket, schema, subName),
+          );
+        return {};
+      case "GET column": {
+        const { items, pagingHeaders } = page([...sub.fields], (f) => f.name, headers);
+        return {
+          headers: { ...ARROW_STREAM, ...pagingHeaders },
+          body: encodeIpcStream(new Schema(items), []),
+        };
+      }
+      case "GET stats":
+        return this.statsOf(sub);
+      case "GET data":
+        if (txid !== 0n) this.txm.get(txid).writer.release();
+        return this.queryOf(sub, headers, body);
+      case "DELETE rows": {
+        const { names, values } = columnsOf(body);
+        const k = names.indexOf(ROW_ID_COLUMN);
+        if (k < 0) throw badRequest("a delete needs a $row_id column");
+        if (!exists)
+          throw badRequest(`the imports table of ${schema}/${name} is empty`, "TabularInvalidRowId");
+        const ids = rowIdsOf(values[k]!);
+        await this.mutate(txid, [], (w) => w.deleteRows(bucket, schema, subName, ids));
+        return {};
+      }
+      default:
+        throw new EmulatorError(405, "MethodNotAllowed", `${method} ?${command} on the imports table`);
+    }
+  }
+
+  /** `POST ?data`: import Parquet objects of the S3 side (see imports/import-files.ts). */
+  private async importFiles(
+    bucket: string,
+    schema: string,
+    name: string,
+    txid: bigint,
+    body: Uint8Array,
+  ): Promise<Reply> {
+    let request: ReturnType<typeof decodeImportRequest>;
+    try {
+      request = decodeImportRequest(body);
+    } catch (err) {
+      throw badRequest(`body is not an import request: ${(err as Error).message}`);
+    }
+    if (request.files.length > MAX_IMPORT_FILES_PER_REQUEST)
+      throw badRequest(
+        `at most ${MAX_IMPORT_FILES_PER_REQUEST} files per import request, got ${request.files.length}`,
+      );
+    const table = getTable(this.readState(txid), bucket, schema, name);
+    const statuses: ImportStatus[] = [];
+    const done = (file: ImportedFile, res: string, message = ""): ImportStatus => ({
+      res,
+      err_msg: message,
+      bucket_name: file.bucket,
+      object_name: file.key,
+    });
+    const answer = (): Reply => ({
+      headers: { "Content-Type": "application/json" },
+      body: concatBytes(statuses.map(encodeImportStatus)),
+    });
+    const parsed: ParsedImport[] = [];
+    for (const { format, file } of request.files) {
+      try {
+        parsed.push(await this.readImportedFile(format, file));
+      } catch (err) {
+        if (!(err instanceof ImportRefused)) throw err;
+        statuses.push(done(file, err.res, err.message));
+        return answer();
+      }
+    }
+    const keyNames = request.keyNames;
+    try {
+      if (keyNames.length > 0) {
+        const plans = parsed.map((p) => planZipImport(table, p, keyNames));
+        const added = plans.flatMap((p) => p.added.map((f) => f.name));
+        if (new Set(added).size !== added.length)
+          throw new ImportRefused(
+            "TabularMismatchColumnName",
+            `two files add the same column (${added.join(", ")})`,
+          );
+        const ddl = added.length ? [`table:${bucket}/${schema}/${name}`, `tid:${table.id}`] : [];
+        await this.mutate(txid, ddl, (w) => {
+          for (const p of parsed) {
+            const now = w.state.buckets.get(bucket)!.schemas.get(schema)!.tables.get(name)!;
+            applyZipImport(w, bucket, schema, name, planZipImport(now, p, keyNames));
+          }
+          recordImports(w, bucket, schema, name, parsed, () => this.txm.allocateTableId());
+        });
+      } else {
+        const plans = parsed.map((p) => planPlainImport(table, p));
+        const ids = parsed.map((p) => this.txm.allocateRowIds(table.id, p.data.rows));
+        const subId = this.txm.allocateTableId();
+        await this.mutate(txid, [], (w) => {
+          plans.forEach((p, i) => {
+            w.insertRows(bucket, schema, name, ids[i]!, p.fields, p.values);
+          });
+          recordImports(w, bucket, schema, name, parsed, () => subId);
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof ImportRefused)) throw err;
+      const culprit = parsed.find((p) => err.message.includes(p.key)) ?? parsed[0]!;
+      statuses.push(
+        done(
+          { bucket: culprit.bucket, key: culprit.key, partitions: new Uint8Array(0) },
+          err.res,
+          err.message,
+        ),
+      );
+      return answer();
+    }
+    for (const p of parsed)
+      statuses.push(done({ bucket: p.bucket, key: p.key, partitions: new Uint8Array(0) }, "Success"));
+    return answer();
+  }
+
+  private async readImportedFile(format: string, file: ImportedFile): Promise<ParsedImport> {
+    if (format.toLowerCase() !== "parquet")
+      throw new ImportRefused(
+        "TabularUnsupportedFormat",
+        `only parquet objects can be imported, not ${format}`,
+      );
+    if (!this.objects) throw new ImportRefused("TabularObjectNotFound", "the emulator serves no S3 objects");
+    let bytes: Uint8Array;
+    try {
+      const o = this.objects.get(file.bucket, file.key);
+      bytes = await this.objects.read(file.bucket, o, 0, o.size);
+    } catch (err) {
+      if (err instanceof EmulatorError)
+        throw new ImportRefused("TabularObjectNotFound", `${file.bucket}/${file.key}: ${err.message}`);
+      throw err;
+    }
+    let data: ParquetColumns;
+    try {
+      data = await readParquetColumns(bytes);
+    } catch (err) {
+      if (err instanceof UnreadableParquet)
+        throw new ImportRefused("TabularInvalidParquetFile", `${file.key}: ${err.message}`);
+      throw err;
+    }
+    let partitions: ParsedImport["partitions"] = { fields: [], values: [] };
+    if (file.partitions.length > 0) {
+      const p = columnsOf(file.partitions);
+      if (p.rows !== 1)
+        throw new ImportRefused("TabularInvalidPartitions", `partitions of ${file.key} must be one row`);
+      partitions = { fields: p.fields, values: p.values.map((v) => v[0]!) };
+    }
+    return { bucket: file.bucket, key: file.key, data, partitions };
   }
 }
 

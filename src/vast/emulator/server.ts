@@ -12,6 +12,7 @@ import { emptyCatalog } from "./catalog.js";
 import { EmulatorError } from "./errors.js";
 import { FaultInjector, type FaultSettings } from "./faults.js";
 import { type Reply, TabularHandlers } from "./handlers.js";
+import { MAX_TABULAR_BODY_BYTES } from "./limits.js";
 import { Notifier, type NotifyOptions } from "./notify/notifier.js";
 import { replayObjects } from "./notify/replay.js";
 import { Persistence } from "./persistence.js";
@@ -53,7 +54,10 @@ export interface RunningEmulator {
 
 export const DEFAULT_VAST_VERSION = "5.4.0.0";
 
-/** Request bodies above this are refused (the SDK keeps every RPC under ~5 MiB). */
+/** Error code carried by the emulator's "query failed" frame (VAST's codes are internal; 500 reads as what it is). */
+const QUERY_FAILED_ERROR_CODE = 500n;
+
+/** Request bodies above this are refused (S3 PUTs and parts; tabular requests are limited to 5 MiB). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
@@ -83,8 +87,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     options.txIdleTimeoutMs ?? 600_000,
   );
-  const handlers = new TabularHandlers(txm);
+  const host = options.host ?? "127.0.0.1";
   const store = await ObjectStore.open(options.dataDir ?? null, buckets);
+  const handlers = new TabularHandlers(
+    txm,
+    {
+      vips:
+        /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== "0.0.0.0"
+          ? [{ startAddress: host, addressCount: 1 }]
+          : [],
+      rcfId: "E1:vast-emulator",
+    },
+    store,
+  );
   const objects = new S3Handlers(store);
   const notifier = options.notify ? new Notifier({ log: options.log, ...options.notify }) : null;
   if (notifier)
@@ -115,15 +130,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const sendReply = async (res: ServerResponse, reply: Reply) => {
     res.writeHead(reply.status ?? 200, { Server: serverHeader, ...reply.headers });
     if (reply.stream) {
+      const breakOff = reply.query === true && faults.failQuery();
       try {
         for await (const chunk of reply.stream) {
           if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
           if (res.destroyed) return;
+          if (breakOff) throw new Error("injected query failure (query_failure fault)");
         }
       } catch (err) {
         // Headers are gone: tell the client with VAST's "query failed" stream id.
         log(`query failed mid-stream: ${(err as Error).stack ?? String(err)}`);
-        res.write(encodeFailedFrame());
+        res.write(encodeFailedFrame(QUERY_FAILED_ERROR_CODE));
       }
       res.end();
     } else {
@@ -216,7 +233,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           credentials,
           options.verifySignatures !== false,
         );
-        const reply = isTabularRequest(url)
+        const tabular = isTabularRequest(url);
+        if (tabular && body.length > MAX_TABULAR_BODY_BYTES)
+          throw new EmulatorError(
+            400,
+            "EntityTooLarge",
+            `request body of ${body.length} bytes is over the tabular API's ${MAX_TABULAR_BODY_BYTES}-byte limit`,
+          );
+        const reply = tabular
           ? await handlers.handle(method, url, req.headers, body)
           : await objects.handle(method, req.url ?? "/", req.headers, body);
         await sendReply(res, reply);

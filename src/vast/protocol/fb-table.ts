@@ -108,22 +108,6 @@ export class FbTable {
     return v ? this.bb.bytes().subarray(v.start, v.start + v.length) : null;
   }
 
-  /** A `[string]` field. */
-  strings(slot: number): string[] {
-    const v = this.vector(slot, 4);
-    if (!v) return [];
-    const out: string[] = [];
-    for (let i = 0; i < v.length; i++) {
-      const at = v.start + 4 * i;
-      const target = at + this.bb.readUint32(at);
-      check(this.bb, target, 4);
-      const len = this.bb.readUint32(target);
-      check(this.bb, target + 4, len);
-      out.push(utf8.decode(this.bb.bytes().subarray(target + 4, target + 4 + len)));
-    }
-    return out;
-  }
-
   table(slot: number): FbTable | null {
     const o = this.scalar(slot, 4);
     if (!o) return null;

@@ -33,9 +33,16 @@ export function encodeCompletedFrame(): Uint8Array {
   return out;
 }
 
-export function encodeFailedFrame(): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, STREAM_ID_FAILED, true);
+/**
+ * VAST's "query failed" frame: the failed stream id, a u64 error code and a u32 termination length of 0 (SDK 2.1
+ * reads both fields and raises `QueryDataInternalError` with the code; older SDKs read to the end of the body).
+ */
+export function encodeFailedFrame(errorCode: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, STREAM_ID_FAILED, true);
+  view.setBigUint64(4, errorCode, true);
+  view.setUint32(12, 0, true);
   return out;
 }
 

@@ -8,12 +8,18 @@ export interface VectorIndexMetadata {
   sqlFunctionName: string;
 }
 
+/** `tabular.VipRange`: `addressCount` consecutive IPv4 addresses from `startAddress` (the data endpoints). */
+export interface VipRange {
+  startAddress: string;
+  addressCount: number;
+}
+
 export interface TableStats {
   numRows: bigint;
   sizeInBytes: bigint;
   isExternalRowidAlloc: boolean;
   addressType: string;
-  vips: string[];
+  vips: VipRange[];
   sortingKeyEnabled: boolean;
   sortingScore: bigint;
   writeAmplification: bigint;
@@ -43,7 +49,13 @@ export function encodeTableStats(s: TableStats): Uint8Array {
   const vips = s.vips.length
     ? offsetVector(
         b,
-        s.vips.map((v) => b.createString(v)),
+        s.vips.map((v) => {
+          const start = b.createString(v.startAddress);
+          b.startObject(2);
+          b.addFieldOffset(0, start, 0);
+          b.addFieldInt16(1, v.addressCount, 0);
+          return b.endObject();
+        }),
       )
     : 0;
   let vector = 0;
@@ -80,7 +92,7 @@ export function decodeTableStats(bytes: Uint8Array): TableStats {
     sizeInBytes: t.i64(1),
     isExternalRowidAlloc: t.bool(2),
     addressType: t.str(3) ?? "",
-    vips: t.strings(4),
+    vips: t.tables(4).map((v) => ({ startAddress: v.str(0) ?? "", addressCount: v.u16(1) })),
     sortingKeyEnabled: t.bool(5),
     sortingScore: t.i64(6),
     writeAmplification: t.i64(7),

@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Field, Int64, makeData, RecordBatch, Schema, Struct, Utf8 } from "apache-arrow";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildData } from "../../../src/vast/emulator/cells.js";
 import { type RunningEmulator, startEmulator } from "../../../src/vast/emulator/server.js";
@@ -12,6 +13,7 @@ import {
   encodeSchemaMessage,
 } from "../../../src/vast/protocol/arrow-ipc.js";
 import { INVALID_ROW_ID } from "../../../src/vast/protocol/headers.js";
+import { decodeImportStatuses, encodeImportRequest } from "../../../src/vast/protocol/import-request.js";
 import {
   decodeListSchemasResponse,
   decodeListTablesResponse,
@@ -19,6 +21,7 @@ import {
 import { encodeQueryRelation, LiteralKind } from "../../../src/vast/protocol/query-relation.js";
 import { decodeQueryResponse } from "../../../src/vast/protocol/query-response.js";
 import { decodeS3Error } from "../../../src/vast/protocol/s3-error.js";
+import { decodeTableStats } from "../../../src/vast/protocol/table-stats.js";
 
 const AUTH =
   "AWS4-HMAC-SHA256 Credential=AK/20260101//s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
@@ -279,7 +282,7 @@ describe("emulator HTTP API", () => {
       method: "POST",
       body: JSON.stringify({ slowdown: 1 }),
     });
-    expect(await set.json()).toEqual({ slowdown: 1, error500: 0, drop: 0, latency_ms: 0 });
+    expect(await set.json()).toEqual({ slowdown: 1, error500: 0, drop: 0, latency_ms: 0, query_failure: 0 });
     const res = await client(e)("POST", "/?transaction");
     expect(res.status).toBe(503);
     expect(decodeS3Error(Buffer.from(res.bytes).toString())?.code).toBe("SlowDown");
@@ -305,5 +308,127 @@ describe("emulator HTTP API", () => {
     expect(listed.tables.map((t) => [t.name, t.numRows])).toEqual([["t", 3n]]);
     const inserted = await call("POST", "/vastdb/s/t?rows", { body: ipcRows([4n], ["w"]) });
     expect([...decodeIpcStream(inserted.bytes).batches[0]!.getChildAt(0)!.toArray()]).toEqual([3n]);
+  });
+});
+
+describe("what SDK 2.1 expects (posing as 5.5)", () => {
+  it("answers a sorted-columns listing of an ordinary table with 400, like VAST", async () => {
+    const call = await setup(await start());
+    const res = await call("GET", "/vastdb/s/t?sorted-columns");
+    expect(res.status).toBe(400);
+    expect(decodeS3Error(new TextDecoder().decode(res.bytes))?.message).toMatch(
+      /Listing sorted.*columns.*without elysium.*enabled/,
+    );
+  });
+
+  it("tags listed columns with VAST:sort_type and lists names only on request", async () => {
+    const call = await setup(await start());
+    const full = decodeIpcStream((await call("GET", "/vastdb/s/t?column")).bytes).schema;
+    expect(full.fields.map((f) => f.metadata.get("VAST:sort_type"))).toEqual(["Unsorted", "Unsorted"]);
+    const names = decodeIpcStream(
+      (await call("GET", "/vastdb/s/t?column", { headers: { "tabular-only-column-names": "true" } })).bytes,
+    ).schema;
+    expect(names.fields.map((f) => [f.name, String(f.type), f.metadata.size])).toEqual([
+      ["a", "Null", 0],
+      ["s", "Null", 0],
+    ]);
+  });
+
+  it("refuses tabular requests over 5 MiB (an insert the client did not split)", async () => {
+    const call = await setup(await start());
+    const big = ipcRows([1n], ["x".repeat(5 * 1024 * 1024 + 1)]);
+    const res = await call("POST", "/vastdb/s/t?rows", { body: big });
+    expect(res.status).toBe(400);
+    expect(decodeS3Error(new TextDecoder().decode(res.bytes))?.code).toBe("EntityTooLarge");
+    const fits = ipcRows([1n], ["x".repeat(4 * 1024 * 1024)]);
+    expect((await call("POST", "/vastdb/s/t?rows", { body: fits })).status).toBe(200);
+  });
+
+  it("tells its data endpoints: VIPs in ?stats, the CNode in x-vast-rcf-id on begin", async () => {
+    const call = await setup(await start());
+    const stats = decodeTableStats((await call("GET", "/vastdb/s/t?stats")).bytes);
+    expect(stats.vips).toEqual([{ startAddress: "127.0.0.1", addressCount: 1 }]);
+    const begin = await call("POST", "/?transaction");
+    expect(begin.headers.get("x-vast-rcf-id")).toMatch(/^E\d+:/);
+  });
+
+  it("refuses a partition spec with 501 instead of dropping it", async () => {
+    const call = client(await start());
+    expect((await call("POST", "/vastdb/p?schema")).status).toBe(200);
+    const partitioned = new Schema(
+      fields,
+      new Map([["VAST:table:partition-key-0", '{"column-index": 0, "transform": "identity"}']]),
+    );
+    const res = await call("POST", "/vastdb/p/t?table", { body: encodeSchemaMessage(partitioned) });
+    expect(res.status).toBe(501);
+  });
+});
+
+describe("import_files (POST ?data)", () => {
+  async function putObject(e: RunningEmulator, key: string, bytes: Uint8Array) {
+    const res = await client(e)("PUT", `/vastdb/${key}`, { body: bytes });
+    expect(res.status).toBe(200);
+  }
+
+  function parquet(columns: { name: string; data: unknown[]; type: "INT64" | "STRING" }[]): Uint8Array {
+    return new Uint8Array(
+      parquetWriteBuffer({
+        columnData: columns.map((c) => ({ name: c.name, data: c.data as never, type: c.type })),
+      }),
+    );
+  }
+
+  it("imports Parquet objects into the table and records them in the imports sub-table", async () => {
+    const e = await start();
+    const call = await setup(e);
+    await putObject(e, "in/one.parquet", parquet([{ name: "a", data: [10n, 11n], type: "INT64" }]));
+    await putObject(
+      e,
+      "in/two.parquet",
+      parquet([
+        { name: "s", data: ["p", "q", "r"], type: "STRING" },
+        { name: "a", data: [20n, null, 22n], type: "INT64" },
+      ]),
+    );
+    const res = await call("POST", "/vastdb/s/t?data", {
+      body: encodeImportRequest({
+        files: [
+          { bucket: "vastdb", key: "in/one.parquet", partitions: new Uint8Array(0) },
+          { bucket: "vastdb", key: "in/two.parquet", partitions: new Uint8Array(0) },
+        ],
+        keyNames: [],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(decodeImportStatuses(res.bytes).map((s) => [s.object_name, s.res])).toEqual([
+      ["in/one.parquet", "Success"],
+      ["in/two.parquet", "Success"],
+    ]);
+    const rows = decodeQueryResponse((await call("GET", "/vastdb/s/t?data", { body: selectA(10n) })).bytes);
+    const values = rows.chunks.flatMap((c) => c.batches.flatMap((b) => [...b.getChildAt(0)!.toArray()]));
+    // a >= 10: the first file's rows (no s) and the second's with a set
+    expect(values.sort()).toEqual([null, null, "p", "r"].sort());
+    const imports = await call("GET", "/vastdb/s/t?stats&sub-table=vastdb-imported-objects");
+    expect(decodeTableStats(imports.bytes).numRows).toBe(2n);
+    const tables = decodeListTablesResponse((await call("GET", "/vastdb/s?table")).bytes);
+    expect(tables.tables.map((t) => t.name)).toEqual(["t"]);
+  });
+
+  it("refuses a file with a column the table lacks, with the SDK's status record, and writes nothing", async () => {
+    const e = await start();
+    const call = await setup(e);
+    await putObject(e, "bad.parquet", parquet([{ name: "nope", data: [1n], type: "INT64" }]));
+    const res = await call("POST", "/vastdb/s/t?data", {
+      body: encodeImportRequest({
+        files: [{ bucket: "vastdb", key: "bad.parquet", partitions: new Uint8Array(0) }],
+        keyNames: [],
+      }),
+    });
+    expect(res.bytes.length).toBe(1024);
+    const [status] = decodeImportStatuses(res.bytes);
+    expect(status).toMatchObject({ res: "TabularMismatchColumnName", object_name: "bad.parquet" });
+    expect(status!.err_msg).toContain("nope");
+    const stats = decodeTableStats((await call("GET", "/vastdb/s/t?stats")).bytes);
+    expect(stats.numRows).toBe(3n);
   });
 });

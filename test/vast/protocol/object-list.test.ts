@@ -58,7 +58,10 @@ describe("table stats", () => {
       sizeInBytes: 800n,
       isExternalRowidAlloc: true,
       addressType: "ipv4",
-      vips: ["10.0.0.1", "10.0.0.2"],
+      vips: [
+        { startAddress: "10.0.0.1", addressCount: 2 },
+        { startAddress: "10.0.1.7", addressCount: 1 },
+      ],
       sortingKeyEnabled: true,
       sortingScore: 3n,
       writeAmplification: 2n,
