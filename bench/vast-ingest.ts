@@ -4,14 +4,16 @@
  *             transaction, bucket/schema/table lookups, select the file by (file_path_normalized, header_hash),
  *             then insert files, parts, channels and attributes rows, commit
  *   batched = VastCatalogStore.upsertBatch: one session, many files per transaction, post-commit duplicate check
- * Both write the same kind of catalog records (a real EXR header inspected once, at distinct paths) into fresh
+ *   bulk    = the same with `bulkImport`: each transaction's new rows staged as Parquet objects on the emulator's S3
+ *             side and imported server-side (`import_files`) instead of Arrow row inserts
+ * All three write the same kind of catalog records (a real EXR header inspected once, at distinct paths) into fresh
  * schemas of the same emulator (the built one, `dist/vast/emulator/main.js`, a separate process).
  *
  * Usage: npm run bench:vast [-- --seed-files N] [-- --files N] [-- --batch N] [-- --write docs/notes/vast-bench.md]
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildRecord } from "../src/catalog/build-record.js";
@@ -124,15 +126,19 @@ async function seedPattern(url: string, records: CatalogRecord[]): Promise<numbe
   return records.length / ((performance.now() - started) / 1000);
 }
 
-async function batched(url: string, records: CatalogRecord[]): Promise<number> {
-  const store = await VastCatalogStore.open(config(url, "bench_batched"), { filesPerTransaction: BATCH });
+async function batched(url: string, records: CatalogRecord[], bulkImport: boolean): Promise<number> {
+  const store = await VastCatalogStore.open(config(url, bulkImport ? "bench_bulk" : "bench_batched"), {
+    filesPerTransaction: BATCH,
+    bulkImport,
+  });
   await store.init();
   const started = performance.now();
   for (let i = 0; i < records.length; i += BATCH) await store.upsertBatch(records.slice(i, i + BATCH));
   const rate = records.length / ((performance.now() - started) / 1000);
   const counts = await store.counts();
   await store.close();
-  if (counts.files !== records.length) throw new Error(`batched run stored ${counts.files} files`);
+  if (counts.files !== records.length)
+    throw new Error(`${bulkImport ? "bulk" : "batched"} run stored ${counts.files} files`);
   return rate;
 }
 
@@ -140,10 +146,13 @@ const emulator = await startEmulator();
 try {
   const seedRecords = await makeRecords(SEED_FILES, "seed");
   const batchRecords = await makeRecords(FILES, "batched");
+  const bulkRecords = await makeRecords(FILES, "bulk");
   const children =
     seedRecords[0]!.parts.length + seedRecords[0]!.channels.length + seedRecords[0]!.attributes.length;
   const seedRate = await seedPattern(emulator.url, seedRecords);
-  const batchRate = await batched(emulator.url, batchRecords);
+  const loadBefore = loadavg()[0]!;
+  const batchRate = await batched(emulator.url, batchRecords, false);
+  const bulkRate = await batched(emulator.url, bulkRecords, true);
   const ratio = batchRate / seedRate;
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
@@ -151,7 +160,9 @@ try {
     `  each file: 1 files row + ${children} child rows`,
     `  seed pattern (session + transaction per file, select then insert): ${SEED_FILES} files, ${seedRate.toFixed(1)} files/s`,
     `  batched upsert (${BATCH} files per transaction):                    ${FILES} files, ${batchRate.toFixed(1)} files/s`,
-    `  ratio: ${ratio.toFixed(1)}x (goal >= 20x)`,
+    `  bulk import (${BATCH} files per transaction, Parquet + import_files): ${FILES} files, ${bulkRate.toFixed(1)} files/s`,
+    `  ratio batched/seed: ${ratio.toFixed(1)}x (goal >= 20x); bulk/seed: ${(bulkRate / seedRate).toFixed(1)}x; bulk/batched: ${(bulkRate / batchRate).toFixed(2)}x`,
+    `  load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   const out = process.argv.indexOf("--write");
