@@ -1,7 +1,10 @@
 /**
  * Decoded pixel throughput of `stats` per codec, same run, same files:
  *   ours (library, 1 thread) = pixelReport({stats: true}) per file in this process (decode + statistics + pixel hash)
- *   ours (CLI)               = `exr-inspector stats --format ndjson FILES` as a fresh process (default flags)
+ *   ours (lib, async inflate)= the same with zip/zips chunks inflated on libuv's thread pool (design B; zip/zips only)
+ *   ours (CLI)               = `exr-inspector stats --format ndjson FILES` as a fresh process (default flags: files
+ *                              decoded on worker threads, one per CPU; design A)
+ *   ours (CLI -j 0)          = the same on one thread (no workers)
  *   iinfo --stats            = OpenImageIO's iinfo, one process over the same files (default flags: all cores)
  *   bindings + numpy         = the official OpenEXR bindings decode, numpy computes the statistics (python/bench)
  * MB/s counts decoded (unpacked) pixel bytes of every level. Each contender runs over the file list repeated so a
@@ -29,6 +32,8 @@ const CODECS: Record<string, string[]> = {
   pxr24: ["openexr-images/MultiResolution/ColorCodedLevels.exr"],
   b44: ["openexr-tests/OpenEXRTest/comp_b44.exr", "openexr-images/LuminanceChroma/CrissyField.exr"],
   b44a: ["openexr-images/MultiView/Adjuster.exr"],
+  dwaa: ["openexr-tests/OpenEXRTest/comp_dwaa_v1.exr", "openexr-tests/OpenEXRTest/comp_dwaa_v2.exr"],
+  dwab: ["openexr-tests/OpenEXRTest/comp_dwab_v1.exr"],
 };
 const BEGIN = "<!-- bench:stats begin -->";
 const END = "<!-- bench:stats end -->";
@@ -89,6 +94,8 @@ async function main(): Promise<void> {
     const list = Array.from({ length: repeat }, () => files).flat();
     const mb = (bytes * repeat) / 1e6;
     const lib: number[] = [];
+    const libAsync: number[] = [];
+    const cliOne: number[] = [];
     const cliT: number[] = [];
     const ii: number[] = [];
     const np: number[] = [];
@@ -96,8 +103,15 @@ async function main(): Promise<void> {
       const t = performance.now();
       for (const f of list) await pixelReportFile(f, { stats: true });
       lib.push((performance.now() - t) / 1000);
+      if (codec === "zip" || codec === "zips") {
+        const ta = performance.now();
+        for (const f of list) await pixelReportFile(f, { stats: true, asyncInflate: true });
+        libAsync.push((performance.now() - ta) / 1000);
+      }
       const c = timeProcess(process.execPath, [cli, "stats", "--format", "ndjson", ...list]);
       if (c !== null) cliT.push(c);
+      const c1 = timeProcess(process.execPath, [cli, "stats", "--format", "ndjson", "-j", "0", ...list]);
+      if (c1 !== null) cliOne.push(c1);
       if (iinfo) {
         const i = timeProcess("iinfo", ["--stats", ...list]);
         if (i !== null) ii.push(i);
@@ -110,18 +124,20 @@ async function main(): Promise<void> {
     }
     const rate = (ts: number[]) => (ts.length ? mb / median(ts) : null);
     const [rl, rc, ri, rn] = [rate(lib), rate(cliT), rate(ii), rate(np)];
+    const [ra, r1] = [rate(libAsync), rate(cliOne)];
     const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(1));
     const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
     const fr = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(2)}x`);
-    ratios.push({ codec, cliVsIinfo: ratio(rc, ri), libVsIinfo: ratio(rl, ri) });
+    const best1 = Math.max(rl ?? 0, r1 ?? 0) || null;
+    ratios.push({ codec, cliVsIinfo: ratio(rc, ri), libVsIinfo: ratio(best1, ri) });
     rows.push(
-      `| ${codec} | ${files.length} x ${repeat} | ${mb.toFixed(0)} | ${fmt(rl)} | ${fmt(rc)} | ${fmt(ri)} | ${fmt(rn)} | ${fr(ratio(rc, ri))} | ${fr(ratio(rl, ri))} | ${fr(ratio(rl, rn))} |`,
+      `| ${codec} | ${files.length} x ${repeat} | ${mb.toFixed(0)} | ${fmt(rl)} | ${fmt(ra)} | ${fmt(r1)} | ${fmt(rc)} | ${fmt(ri)} | ${fmt(rn)} | ${fr(ratio(rc, ri))} | ${fr(ratio(r1, ri))} | ${fr(ratio(rl, ri))} | ${fr(ratio(rl, rn))} |`,
     );
     process.stderr.write(`${rows.at(-1)}\n`);
   }
   const head =
-    "| codec | files x repeat | decoded MB | ours lib 1 thread MB/s | ours CLI MB/s | iinfo --stats MB/s | bindings+numpy MB/s | CLI / iinfo | lib 1 thread / iinfo | lib / bindings+numpy |\n" +
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+    "| codec | files x repeat | decoded MB | ours lib 1 thread MB/s | ours lib async inflate MB/s | ours CLI -j 0 MB/s | ours CLI (default) MB/s | iinfo --stats MB/s | bindings+numpy MB/s | CLI / iinfo | CLI -j 0 / iinfo | lib 1 thread / iinfo | lib / bindings+numpy |\n" +
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
   const met3 = ratios.filter((r) => (r.cliVsIinfo ?? 0) >= 3).map((r) => r.codec);
   const met1 = ratios.filter((r) => (r.libVsIinfo ?? 0) >= 1).map((r) => r.codec);
   const text =
@@ -132,7 +148,7 @@ async function main(): Promise<void> {
       )} at start of write-up; ${new Date().toISOString().slice(0, 10)}; median of ${rounds} rounds.\n\n` +
     `${head}\n${rows.join("\n")}\n\n` +
     `Goal >= 3x iinfo --stats with default flags (CLI): met for ${met3.length ? met3.join(", ") : "no codec"}. ` +
-    `Goal >= 1x on one thread (library): met for ${met1.length ? met1.join(", ") : "no codec"}.\n`;
+    `Goal >= 1x on one thread (best of library and CLI -j 0): met for ${met1.length ? met1.join(", ") : "no codec"}.\n`;
   process.stdout.write(`${text}\n`);
   const out = arg("--write");
   if (out) {

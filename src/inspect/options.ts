@@ -36,9 +36,21 @@ export function sha256Hex(bytes: Uint8Array): string {
   return oneShot ? oneShot("sha256", bytes, "hex") : createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * Output buffer size for inflating `compressed` into at most `maxLength` bytes: the whole output at once (no
+ * growing in 16 KiB steps), but never more than deflate can expand those bytes to (1032:1), so a damaged size field
+ * cannot make it allocate more than the data could hold.
+ */
+export function inflateChunkSize(compressed: Uint8Array, maxLength: number): number {
+  return Math.max(64, Math.min(maxLength, compressed.length * 1032 + 64, 1 << 26));
+}
+
 /** zlib inflate bounded by `maxLength` (node:zlib throws past it; the core turns that into a finding). */
 export function zlibInflate(compressed: Uint8Array, maxLength: number): Uint8Array {
-  return inflateSync(compressed, { maxOutputLength: maxLength });
+  return inflateSync(compressed, {
+    maxOutputLength: maxLength,
+    chunkSize: inflateChunkSize(compressed, maxLength),
+  });
 }
 
 /** The plan's options for one file, built without spreads (this runs once per inspected file). */

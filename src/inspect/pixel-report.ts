@@ -23,6 +23,8 @@ export interface PixelReportOptions {
   /** Compute statistics and pixel hashes (the `stats` command); false only decodes (`verify`). */
   stats?: boolean;
   path?: string;
+  /** zip/zips chunks inflated on the thread pool, a read window at a time (see ChunkReadOptions.asyncInflate). */
+  asyncInflate?: boolean;
 }
 
 export function sha256Hasher(): Hasher {
@@ -45,7 +47,7 @@ export async function pixelReport(
     for (const f of plan.result.validation.findings) sink.findings.push(f);
     sink.addAll(plan.findings);
     const stats = plan.layouts.map((l) => (l && options.stats ? new PartStats(l, sha256Hasher) : null));
-    for await (const e of readChunks(source, plan)) {
+    for await (const e of readChunks(source, plan, { asyncInflate: options.asyncInflate === true })) {
       if (isChunkFailure(e.decoded)) sink.addAll(e.decoded.findings);
       else if ("counts" in e.decoded) stats[e.layout.partIndex]?.addDeep(e.decoded);
       else stats[e.layout.partIndex]?.add(e.decoded);

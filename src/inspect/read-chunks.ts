@@ -1,3 +1,5 @@
+import { promisify } from "node:util";
+import { inflate as inflateCallback } from "node:zlib";
 import { DECODABLE_COMPRESSIONS, HTJ2K_COMPRESSIONS } from "../core/codecs/decompress.js";
 import { htj2kUnsupported } from "../core/codecs/htj2k.js";
 import type { Htj2kDecode, Inflate } from "../core/codecs/types.js";
@@ -11,11 +13,11 @@ import {
   readChunkHeader,
 } from "../core/pixels/decode-chunk.js";
 import { type DecodedDeepChunk, decodeDeepChunk } from "../core/pixels/decode-deep.js";
-import { type PartLayout, partLayout } from "../core/pixels/part-layout.js";
+import { chunkPlace, type PartLayout, partLayout } from "../core/pixels/part-layout.js";
 import type { ByteSource } from "../io/byte-source.js";
 import { htj2kDecoder } from "./htj2k-decoder.js";
 import { inspect } from "./inspect.js";
-import { zlibInflate } from "./options.js";
+import { inflateChunkSize, zlibInflate } from "./options.js";
 
 /** Adjacent chunks are fetched together up to this many bytes per read (one chunk may exceed it alone). */
 export const READ_WINDOW_BYTES = 4 << 20;
@@ -35,6 +37,11 @@ export interface ChunkReadOptions {
   /** Only chunks this returns true for (e.g. one level); others are not read at all. */
   wantChunk?: (layout: PartLayout, chunk: number) => boolean;
   windowBytes?: number;
+  /**
+   * zip/zips chunks of each read window are inflated on libuv's thread pool, all at once, before they are decoded
+   * here (the rest of the decode and the statistics stay on this thread). Same results as the synchronous inflate.
+   */
+  asyncInflate?: boolean;
 }
 
 export interface ChunkEvent {
@@ -188,6 +195,9 @@ export async function* readChunks(
       end++;
     const last = refs[end - 1]!;
     const bytes = await source.read(first.offset, last.offset + last.extent - first.offset);
+    const windowInflate = options.asyncInflate
+      ? await inflateWindow(plan, refs.slice(k, end), bytes, first.offset, inflate)
+      : inflate;
     for (let j = k; j < end; j++) {
       const r = refs[j]!;
       const layout = plan.layouts[r.part]!;
@@ -196,9 +206,52 @@ export async function* readChunks(
       yield {
         layout,
         ref: r,
-        decoded: decodeAny(layout, r.chunk, slice, r.offset, inflate, await htj2kFor(layout)),
+        decoded: decodeAny(layout, r.chunk, slice, r.offset, windowInflate, await htj2kFor(layout)),
       };
     }
     k = end;
   }
+}
+
+const inflateAsync = promisify(inflateCallback);
+
+/**
+ * Inflates the flat zip/zips chunks of one read window concurrently on the thread pool; returns an `Inflate` that
+ * hands the decoder those results (a failure is thrown, as the synchronous inflate throws it) and inflates
+ * anything else synchronously.
+ */
+async function inflateWindow(
+  plan: PixelPlan,
+  refs: readonly ChunkRef[],
+  bytes: Uint8Array,
+  start: number,
+  fallback: Inflate,
+): Promise<Inflate> {
+  const done = new Map<number, { value: Uint8Array } | { error: unknown }>();
+  const jobs: Promise<void>[] = [];
+  for (const r of refs) {
+    const layout = plan.layouts[r.part]!;
+    if (layout.deep || (layout.compression !== "zip" && layout.compression !== "zips")) continue;
+    const from = r.offset - start;
+    const slice = bytes.subarray(from, from + r.extent);
+    const h = readChunkHeader(layout, slice);
+    const size = chunkPlace(layout, r.chunk)?.geometry.unpackedBytes;
+    if (!h || size === undefined || h.dataBytes <= 0 || h.headerBytes + h.dataBytes > slice.length) continue;
+    const packed = slice.subarray(h.headerBytes, h.headerBytes + h.dataBytes);
+    if (packed.length >= size) continue; // kept raw: nothing to inflate
+    const max = size + 1; // what the decoder asks for (one byte of room tells "too long")
+    jobs.push(
+      inflateAsync(packed, { maxOutputLength: max, chunkSize: inflateChunkSize(packed, max) }).then(
+        (value) => void done.set(packed.byteOffset, { value }),
+        (error: unknown) => void done.set(packed.byteOffset, { error }),
+      ),
+    );
+  }
+  await Promise.all(jobs);
+  return (compressed, maxLength) => {
+    const r = compressed.buffer === bytes.buffer ? done.get(compressed.byteOffset) : undefined;
+    if (!r) return fallback(compressed, maxLength);
+    if ("error" in r) throw r.error;
+    return r.value;
+  };
 }

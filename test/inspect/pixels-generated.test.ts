@@ -155,6 +155,40 @@ describe("decoding generated files", () => {
   });
 });
 
+describe("zip/zips inflated on the thread pool (asyncInflate)", () => {
+  it("gives the same report as the synchronous inflate, damage and raw-kept chunks included", async () => {
+    for (const compression of ["zip", "zips"] as const) {
+      const bytes = writeExr(scanline(compression));
+      const { chunks } = await decodeAll(bytes);
+      const victim = chunks[2]!.ref;
+      const damaged = bytes.slice();
+      damaged[victim.offset + 8 + 10]! ^= 0xff;
+      const cut = bytes.slice(0, chunks[chunks.length - 1]!.ref.offset + 20);
+      for (const file of [bytes, damaged, cut]) {
+        const sync = await pixelReport(new BufferSource(file), { stats: true });
+        const pooled = await pixelReport(new BufferSource(file), { stats: true, asyncInflate: true });
+        expect(pooled).toEqual(sync);
+      }
+      const bad = await pixelReport(new BufferSource(damaged), { stats: true, asyncInflate: true });
+      expect(bad.findings.map((f) => f.code)).toContain("EXR_CHUNK_CORRUPT");
+      // Every chunk is inflated on the pool: the synchronous inflate handed in is never called.
+      const source = new BufferSource(bytes);
+      const never = () => {
+        throw new Error("synchronous inflate called");
+      };
+      let decoded = 0;
+      for await (const e of readChunks(source, await planPixels(source), {
+        asyncInflate: true,
+        inflate: never,
+      })) {
+        expect(isChunkFailure(e.decoded)).toBe(false);
+        decoded++;
+      }
+      expect(decoded).toBe(chunks.length);
+    }
+  });
+});
+
 describe("decoding generated deep files", () => {
   const count = (x: number, y: number) => (x * 3 + y) % 4;
   const sample = (c: string, x: number, y: number, i: number) =>
