@@ -127,7 +127,8 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const at = (r: { load: number }) => `load ${r.load.toFixed(1)}`;
 
 const t = await tree();
-const cli = path.join(repo, "dist/cli/main.js");
+// The installed command: `bin` is the CommonJS launcher (it sizes libuv's thread pool before main.js loads).
+const cli = path.join(repo, "dist/cli/launch.cjs");
 const jobs = values.jobs;
 const jobArgs = jobs ? ["--jobs", jobs] : [];
 await rm(work, { recursive: true, force: true });
