@@ -10,11 +10,12 @@
  * The objects are full-size renders (1080p/2K beauty, utility and Cryptomatte passes with renderer-style
  * headers; their pixel chunks are random bytes of realistic compressed size), copied to `--objects` keys.
  *
- * Two ways of sending our GETs, same run: `direct` (the default: signed with the SDK's SigV4 signer, sent on a
- * keep-alive node:http pool) and `sdk` (`--s3-gets sdk`: the AWS SDK's GetObject command stack).
+ * Designs of ours, same run: `direct` (the default: GETs and listing pages signed by our SigV4 signer, sent on a
+ * keep-alive node:http pool), `sdk` (`--s3-gets sdk`: the AWS SDK's GetObject and ListObjectsV2 command stack)
+ * and `wide` (`direct` with --concurrency 256 instead of the default 64).
  *
  * Usage: npm run bench:s3 [-- --objects 3000] [-- --seed-files 300] [-- --latencies 1,20] [-- --concurrency N]
- *        [-- --designs direct,sdk]
+ *        [-- --designs direct,sdk,wide] [-- --profile-dir DIR]
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,6 +41,11 @@ const LATENCIES = arg("--latencies", "1,20").split(",").map(Number);
 /** 0: the CLI's default, as a user types the command. */
 const CONCURRENCY = Number(arg("--concurrency", "0"));
 const DESIGNS = arg("--designs", "direct,sdk").split(",");
+const DESIGN_LABEL: Record<string, string> = {
+  direct: "direct GETs (default)",
+  sdk: "SDK GetObject (--s3-gets sdk)",
+  wide: "direct GETs, --concurrency 256",
+};
 /** Directory for V8 CPU profiles of our CLI runs (`--cpu-prof`), when given. */
 const PROFILE_DIR = arg("--profile-dir", "");
 const PROFILE = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -275,7 +281,13 @@ try {
     // The command as a user types it (default flags), then the same with the SDK's own GetObject.
     for (const design of DESIGNS) {
       const extra = design === "sdk" ? ["--s3-gets", "sdk"] : [];
-      const concurrency = CONCURRENCY ? ["--concurrency", String(CONCURRENCY)] : [];
+      // `wide`: the default design with 4x the objects in flight (is the run bound by concurrency or by CPU?).
+      const concurrency =
+        design === "wide"
+          ? ["--concurrency", "256"]
+          : CONCURRENCY
+            ? ["--concurrency", String(CONCURRENCY)]
+            : [];
       const ours = await run(
         process.execPath,
         [...PROFILE, CLI, "validate", "--format", "ndjson", ...concurrency, ...extra, "s3://bench/objects/"],
@@ -287,7 +299,7 @@ try {
       const oursRate = lines.length / ours.seconds;
       const oursBytes = oursTraffic.bytes_served / lines.length;
       console.log(
-        `| ${latency} ms | ${design === "sdk" ? "SDK GetObject (--s3-gets sdk)" : "direct GETs (default)"} | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
+        `| ${latency} ms | ${DESIGN_LABEL[design] ?? design} | ${oursRate.toFixed(0)} | ${seed.files_per_second.toFixed(1)} | ${(oursRate / seed.files_per_second).toFixed(1)}x | ` +
           `${Math.round(oursBytes)} | ${Math.round(seedBytes)} | ${(oursBytes / seedBytes).toFixed(3)} | ${(oursTraffic.get_requests / lines.length).toFixed(2)} | ` +
           `${perFile(ours.cpu, lines.length)} / ${perFile(seedRun.cpu, seed.files)} | ${perFile(ours.serverCpu, lines.length)} / ${perFile(seedRun.serverCpu, seed.files)} | ${oursTraffic.max_in_flight} | ${loadavg()[0]!.toFixed(1)} |`,
       );

@@ -8,6 +8,7 @@ import { buildRecord } from "../catalog/build-record.js";
 import type { CatalogStore, UpsertOutcome } from "../catalog/port.js";
 import type { CatalogRecord } from "../catalog/rows.js";
 import { displayLocation, type EventLike, eventTarget } from "./event-target.js";
+import type { InspectOutcome } from "./inspect-outcome.js";
 import type { Logger } from "./logger.js";
 import type { ServeMetrics } from "./metrics.js";
 import { type BatcherOptions, MicroBatcher } from "./micro-batcher.js";
@@ -71,10 +72,16 @@ export class InspectionService {
   readonly #options: ServiceOptions;
   readonly #batcher: MicroBatcher<CatalogRecord, UpsertOutcome | RefusedRecord>;
   #readiness: { at: number; result: Promise<string | null> } | null = null;
+  /** Events being inspected now: each will reach the batcher soon, or not at all. */
+  #inspecting = 0;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
-    this.#batcher = new MicroBatcher((records) => this.#persist(records), options.batch);
+    // A batch waits for more events only while others are being inspected (they will join it soon).
+    this.#batcher = new MicroBatcher((records) => this.#persist(records), {
+      ...options.batch,
+      upcoming: () => this.#inspecting,
+    });
   }
 
   /**
@@ -147,7 +154,16 @@ export class InspectionService {
       return { status: 422, document: bareDocument(location, skipped(`${location} is not an EXR (name)`)) };
     }
     const inspectStarted = performance.now();
-    const outcome = await this.#options.objects.inspect(ref);
+    this.#inspecting++;
+    let outcome: InspectOutcome;
+    try {
+      outcome = await this.#options.objects.inspect(ref);
+    } finally {
+      this.#inspecting--;
+    }
+    // Nothing to submit, or a read failure: the batch waiting for this event need not wait any longer.
+    if (!outcome.ok || outcome.result.validation.findings.some((f) => f.code === "EXR_IO_ERROR"))
+      this.#batcher.nudge();
     if (!outcome.ok) {
       if (outcome.kind === "unavailable") {
         return {

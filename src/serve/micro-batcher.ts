@@ -1,13 +1,16 @@
 /**
  * Group commit: items submitted close together are handed to `run` as one batch — when `maxItems` are waiting,
- * or `maxWaitMs` after the first of them arrived, or as soon as a running batch finishes if items piled up
- * meanwhile. At most `maxConcurrent` batches run at once. Each submitter's promise settles with its own item's
+ * or `maxWaitMs` after the first of them arrived, or as soon as nothing else is on its way (`upcoming` says 0:
+ * waiting would only delay), or as soon as a running batch finishes if items piled up meanwhile. At most
+ * `maxConcurrent` batches run at once. Each submitter's promise settles with its own item's
  * outcome when its batch finishes (a batch that throws rejects every item in it).
  */
 export interface BatcherOptions {
   maxItems: number;
   maxWaitMs: number;
   maxConcurrent: number;
+  /** Items being prepared that will be submitted soon (e.g. events being inspected); default: not known. */
+  upcoming?: () => number;
 }
 
 interface Waiting<I, O> {
@@ -18,7 +21,8 @@ interface Waiting<I, O> {
 
 export class MicroBatcher<I, O> {
   readonly #run: (items: I[]) => Promise<O[]>;
-  readonly #options: BatcherOptions;
+  readonly #options: Required<Omit<BatcherOptions, "upcoming">>;
+  readonly #upcoming: (() => number) | undefined;
   #pending: Waiting<I, O>[] = [];
   #firstPendingAt = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -32,6 +36,12 @@ export class MicroBatcher<I, O> {
       maxWaitMs: Math.max(0, options.maxWaitMs),
       maxConcurrent: Math.max(1, Math.floor(options.maxConcurrent)),
     };
+    this.#upcoming = options.upcoming;
+  }
+
+  /** Re-checks whether to write now: call when an upcoming item will not come after all. */
+  nudge(): void {
+    this.#schedule();
   }
 
   submit(item: I): Promise<O> {
@@ -62,6 +72,7 @@ export class MicroBatcher<I, O> {
     if (
       this.#pending.length >= this.#options.maxItems ||
       waited >= this.#options.maxWaitMs ||
+      this.#upcoming?.() === 0 ||
       this.#idle.length > 0
     ) {
       this.#flushNow();

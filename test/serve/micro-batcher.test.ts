@@ -18,6 +18,32 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
+  it("waits for items on their way, and not a moment longer once none is (upcoming, nudge)", async () => {
+    const batches: number[][] = [];
+    let upcoming = 1;
+    const b = new MicroBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      { maxItems: 100, maxWaitMs: 10_000, maxConcurrent: 1, upcoming: () => upcoming },
+    );
+    const first = b.submit(1);
+    await sleep(30);
+    expect(batches).toEqual([]); // one more is being prepared: wait for it
+    upcoming = 0;
+    await Promise.all([first, b.submit(2)]); // the last one arrives: written at once, not after 10 s
+    expect(batches).toEqual([[1, 2]]);
+    upcoming = 1;
+    const third = b.submit(3);
+    await sleep(30);
+    expect(batches).toHaveLength(1);
+    upcoming = 0; // the one on its way will not come (skipped, failed)
+    b.nudge();
+    await third;
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
+
   it("flushes at maxItems without waiting, and piles up behind a running batch", async () => {
     const batches: number[][] = [];
     let release: () => void = () => {};

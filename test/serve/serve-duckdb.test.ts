@@ -4,8 +4,10 @@
  * `scan` of the same files, operations endpoints, back-pressure and SIGTERM draining.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { HTTP } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleFiles } from "../../src/core/write/sample-files.js";
 import { walkPaths } from "../../src/io/walk.js";
@@ -191,23 +193,31 @@ describe.skipIf(!cliBuilt)("serve on DuckDB", () => {
   });
 
   it("answers 429 with Retry-After past --max-in-flight", async () => {
-    // A long batch wait holds the first event in flight while the second arrives.
-    const serve = await startServe([
-      "--db",
-      path.join(dir, "limit.duckdb"),
-      "--max-in-flight",
-      "1",
-      "--batch-wait-ms",
-      "1500",
-    ]);
+    const serve = await startServe(["--db", path.join(dir, "limit.duckdb"), "--max-in-flight", "1"]);
     try {
       const [file] = await pathsOf([tree]);
-      const held = sendEvent(serve.url, cloudEvent({ path: file }));
+      // A sender that is slow to send its body holds its event in flight while the second arrives.
+      const message = HTTP.binary(cloudEvent({ path: file }));
+      const body = Buffer.from(String(message.body));
+      const held = new Promise<number>((resolve, reject) => {
+        const req = request(serve.url, {
+          method: "POST",
+          headers: { ...(message.headers as Record<string, string>), "content-length": String(body.length) },
+          timeout: 60_000,
+        });
+        req.once("response", (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once("error", reject);
+        req.write(body.subarray(0, 10));
+        setTimeout(() => req.end(body.subarray(10)), 1_500);
+      });
       await new Promise((r) => setTimeout(r, 300));
       const rejected = await sendEvent(serve.url, cloudEvent({ path: file }));
       expect(rejected.status).toBe(429);
       expect(rejected.headers.get("retry-after")).toBe("1");
-      expect((await held).status).toBe(200);
+      expect(await held).toBe(200);
     } finally {
       expect(await serve.stop()).toBe(0);
     }

@@ -44,8 +44,13 @@ export function registerServe(program: Command): void {
       .option("--port <n>", "TCP port (0 = any free port)", integer(0), 8080)
       .option("--socket <path>", "listen on this Unix socket instead of TCP")
       .option("--batch-max <n>", "files per catalog transaction at most", integer(1), 64)
-      .option("--batch-wait-ms <ms>", "longest wait for more events before a batch is written", integer(0), 5)
-      .option("--batch-concurrency <n>", "batches written at once", integer(1), 2)
+      .option(
+        "--batch-wait-ms <ms>",
+        "longest wait for more events before a batch is written (no wait when no other event is being inspected)",
+        integer(0),
+        20,
+      )
+      .option("--batch-concurrency <n>", "batches written at once", integer(1), 1)
       .option("--no-batching", "one transaction per event (for comparison)")
       .option("--max-in-flight <n>", "events handled at once; more get 429 + Retry-After", integer(1), 256)
       .option(
