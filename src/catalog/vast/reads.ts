@@ -87,6 +87,9 @@ export async function getRecord(tables: VastTables, file_id: string): Promise<Ca
   });
 }
 
+/** Rows per sub-split and request when only key columns are read (≈ 110 bytes a row: ≈ 7 MB per answer). */
+const KEY_PAGE_ROWS = 16 * 1024;
+
 /**
  * Counts of what readers see (winner files, children of winning writes), from the key columns alone, streamed page
  * by page: the wire carries `file_id`, `ingest_token` and `$row_id` of each row; memory holds one entry per file.
@@ -94,7 +97,7 @@ export async function getRecord(tables: VastTables, file_id: string): Promise<Ca
 export async function counts(tables: VastTables): Promise<TableCounts> {
   return tables.read(async (tx) => {
     const winners = new Map<string, { rowId: bigint; token: string | null }>();
-    for await (const batch of tables.stream(tx, "files", FILE_KEY_COLUMNS)) {
+    for await (const batch of tables.stream(tx, "files", FILE_KEY_COLUMNS, { rowsPerPage: KEY_PAGE_ROWS })) {
       for (const v of versionsOf(new Table([batch]))) {
         const w = winners.get(v.file_id);
         if (!w || v.rowId < w.rowId) winners.set(v.file_id, { rowId: v.rowId, token: v.token });
@@ -102,7 +105,7 @@ export async function counts(tables: VastTables): Promise<TableCounts> {
     }
     const out: TableCounts = { files: winners.size, parts: 0, channels: 0, attributes: 0 };
     for (const table of CHILD_TABLES) {
-      for await (const batch of tables.stream(tx, table, FILE_KEY_COLUMNS)) {
+      for await (const batch of tables.stream(tx, table, FILE_KEY_COLUMNS, { rowsPerPage: KEY_PAGE_ROWS })) {
         for (const v of versionsOf(new Table([batch]))) {
           const w = winners.get(v.file_id);
           if (w && w.token === v.token) out[table]++;

@@ -239,6 +239,26 @@ export function buildData(type: DataType, cells: readonly Cell[]): Data {
     }
     case Type.FixedSizeList: {
       const size = (type as FixedSizeList).listSize;
+      const item = type.children[0] as Field;
+      const floats = item.type as Float;
+      if (!item.nullable && item.type.typeId === Type.Float && floats.precision !== Precision.HALF) {
+        // Vectors (VAST's fixed-size lists have non-nullable items): straight into one typed array.
+        const values = new (floats.precision === Precision.SINGLE ? Float32Array : Float64Array)(
+          length * size,
+        );
+        cells.forEach((c, i) => {
+          if (c === null) return;
+          const items = c as number[];
+          for (let k = 0; k < size; k++) values[i * size + k] = items[k]!;
+        });
+        const child = makeData({
+          type: item.type,
+          length: length * size,
+          nullCount: 0,
+          data: values,
+        } as never);
+        return makeData({ ...base, child } as never);
+      }
       const flat: Cell[] = new Array(length * size).fill(null);
       cells.forEach((c, i) => {
         if (c === null) return;

@@ -83,7 +83,10 @@ function planLeaf(leaf: SchemaNode): LeafPlan {
     return (cell as Cell[]).map((x) => cellAt(x, i + 1));
   };
   const root = path[0]!;
-  const needsPrune = path.length > 1;
+  // Only a struct (or a map's entries) on the path drops children; through lists alone the cell is already the leaf's.
+  const needsPrune = path.some(
+    (n) => n.field.type.typeId === Type.Struct || n.field.type.typeId === Type.Map,
+  );
   return {
     column: root.column,
     field: new Field(root.field.name, typeAt(0), root.field.nullable),
