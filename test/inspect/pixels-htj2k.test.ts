@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { HTJ2K_DECODE_TIMEOUT_MS } from "../../src/inspect/htj2k-decoder.js";
 import { pixelReport, pixelReportFile } from "../../src/inspect/pixel-report.js";
 import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
 import { readPixels } from "../../src/inspect/read-pixels.js";
@@ -54,4 +55,19 @@ describe("HTJ2K256 / HTJ2K32 half channels decode as OpenEXR does", () => {
     ]);
     expect(r.findings[0]!.message).toMatch(/SIZ|components|x/);
   });
+
+  it("a codestream that makes OpenJPH loop is stopped after the decode timeout and reported at its chunk", async () => {
+    const bytes = new Uint8Array(readFileSync(join(DIR, "htj2k32_tiled.exr")));
+    const plan = await planPixels(new BufferSource(bytes));
+    const third = (await chunkRefs(new BufferSource(bytes), plan)).find((r) => r.chunk === 2)!;
+    // One byte of the codestream's quantisation marker (found by fuzzing): OpenJPH then never returns.
+    expect(bytes[third.offset + 89]).toBe(1);
+    bytes[third.offset + 89] = 42;
+    const started = Date.now();
+    const r = await pixelReport(new BufferSource(bytes), { stats: true });
+    expect(Date.now() - started).toBeLessThan(HTJ2K_DECODE_TIMEOUT_MS + 20_000);
+    const corrupt = r.findings.filter((f) => f.code === "EXR_CHUNK_CORRUPT");
+    expect(corrupt.map((f) => [f.chunk_index, f.byte_offset])).toEqual([[2, third.offset]]);
+    expect(corrupt[0]!.message).toMatch(/longer than/);
+  }, 60_000);
 });

@@ -57,7 +57,7 @@ export function undoHtj2k(src: Uint8Array, g: ChunkGeometry, decode: Htj2kDecode
     );
   let image: ReturnType<Htj2kDecode>;
   try {
-    image = decode(cs);
+    image = decode(cs, g.width * g.height * n * 2);
   } catch (e) {
     return fail(`HTJ2K codestream does not decode: ${e instanceof Error ? e.message : String(e)}`);
   }

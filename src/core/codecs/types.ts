@@ -58,5 +58,5 @@ export interface J2kImage {
   readonly data: Uint8Array;
 }
 
-/** An HTJ2K (JPEG 2000 Part 15) codestream decoder supplied by the host; may throw. */
-export type Htj2kDecode = (codestream: Uint8Array) => J2kImage;
+/** An HTJ2K (JPEG 2000 Part 15) codestream decoder supplied by the host, for at most `maxBytes`; may throw. */
+export type Htj2kDecode = (codestream: Uint8Array, maxBytes: number) => J2kImage;
