@@ -6,27 +6,38 @@ import type { Htj2kDecode, J2kImage } from "../core/codecs/types.js";
 /** Longest one chunk's codestream may take to decode; a damaged one can make OpenJPH loop. */
 export const HTJ2K_DECODE_TIMEOUT_MS = 5_000;
 
-let worker: Promise<Worker | null> | null = null;
-
 /** The built worker beside this module, or (running from the TypeScript sources, as the tests do) in dist/. */
 const WORKER_URLS = [
   new URL("./htj2k-worker.js", import.meta.url),
   new URL("../../dist/inspect/htj2k-worker.js", import.meta.url),
 ];
 
-function start(): Promise<Worker | null> {
+/** Whether the worker loads at all (checked once); null when it cannot. */
+let loadable: Promise<URL | null> | null = null;
+/** The worker that answers decodes; replaced after one is stopped for taking too long. */
+let current: Worker | null = null;
+
+function spawn(url: URL): Worker {
+  const w = new Worker(url);
+  w.unref();
+  return w;
+}
+
+function probe(): Promise<URL | null> {
   const url = WORKER_URLS.find((u) => u.protocol === "file:" && existsSync(fileURLToPath(u)));
   if (!url) return Promise.resolve(null);
   return new Promise((resolve) => {
     let w: Worker;
     try {
-      w = new Worker(url);
+      w = spawn(url);
     } catch {
       resolve(null);
       return;
     }
-    w.unref();
-    w.once("message", () => resolve(w));
+    w.once("message", () => {
+      current ??= w;
+      resolve(url);
+    });
     w.once("error", () => resolve(null));
     w.once("exit", () => resolve(null));
   });
@@ -34,22 +45,24 @@ function start(): Promise<Worker | null> {
 
 /**
  * OpenJPH's HTJ2K decoder (WebAssembly, loaded from @cornerstonejs/codec-openjph's own files, no network) running
- * in a worker thread, called synchronously: the caller blocks until the worker answers or
- * HTJ2K_DECODE_TIMEOUT_MS pass; then the worker is terminated (the next call starts a fresh one) and the decode
- * fails. Null when the decoder cannot be loaded.
+ * in a worker thread, called synchronously: the caller blocks until the worker answers or `timeoutMs` pass; then
+ * the worker is terminated, that decode fails, and the next decode starts a fresh worker (its messages wait in the
+ * queue while it loads, inside the same timeout). Null when the decoder cannot be loaded.
  */
-export async function htj2kDecoder(): Promise<Htj2kDecode | null> {
-  worker ??= start();
-  const w = await worker;
-  if (!w) return null;
+export async function htj2kDecoder(timeoutMs = HTJ2K_DECODE_TIMEOUT_MS): Promise<Htj2kDecode | null> {
+  loadable ??= probe();
+  const url = await loadable;
+  if (!url) return null;
   return (codestream: Uint8Array, maxBytes: number): J2kImage => {
+    current ??= spawn(url);
+    const w = current;
     const ctl = new Int32Array(new SharedArrayBuffer(24));
     const out = new SharedArrayBuffer(Math.max(1, maxBytes));
     w.postMessage({ codestream, out: out, ctl: ctl.buffer });
-    if (Atomics.wait(ctl, 0, 0, HTJ2K_DECODE_TIMEOUT_MS) === "timed-out") {
+    if (Atomics.wait(ctl, 0, 0, timeoutMs) === "timed-out") {
       void w.terminate();
-      worker = null;
-      throw new Error(`decoding took longer than ${HTJ2K_DECODE_TIMEOUT_MS} ms`);
+      if (current === w) current = null;
+      throw new Error(`decoding took longer than ${timeoutMs} ms`);
     }
     if (ctl[0] !== 1) throw new Error("OpenJPH could not decode it");
     return {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HTJ2K_DECODE_TIMEOUT_MS } from "../../src/inspect/htj2k-decoder.js";
+import { HTJ2K_DECODE_TIMEOUT_MS, htj2kDecoder } from "../../src/inspect/htj2k-decoder.js";
 import { pixelReport, pixelReportFile } from "../../src/inspect/pixel-report.js";
 import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
@@ -53,4 +53,25 @@ describe("HTJ2K256 / HTJ2K32 half channels decode as OpenEXR does", () => {
     expect(corrupt.map((f) => [f.chunk_index, f.byte_offset])).toEqual([[2, third.offset]]);
     expect(corrupt[0]!.message).toMatch(/longer than/);
   }, 60_000);
+
+  it("the same decoder goes on decoding after a codestream that had to be stopped (a fresh worker answers)", async () => {
+    const bytes = new Uint8Array(readFileSync(join(DIR, "htj2k32_tiled.exr")));
+    const refs = await chunkRefs(new BufferSource(bytes), await planPixels(new BufferSource(bytes)));
+    // A tiled chunk: four int32 tile coordinates and the size (20 bytes), then the HT header (magic, payload
+    // length, payload), then the codestream.
+    const codestream = (chunk: number) => {
+      const at = refs.find((r) => r.chunk === chunk)!.offset;
+      const payload = new DataView(bytes.buffer).getUint32(at + 20 + 2, false);
+      return bytes.slice(at + 20 + 6 + payload, at + refs.find((r) => r.chunk === chunk)!.extent);
+    };
+    const good = codestream(3);
+    bytes[refs.find((r) => r.chunk === 2)!.offset + 89] = 42;
+    const looping = codestream(2);
+    const decode = (await htj2kDecoder(1_000))!;
+    const before = decode(good, 1 << 20);
+    expect(() => decode(looping, 1 << 20)).toThrow(/longer than 1000 ms/);
+    const after = decode(good, 1 << 20);
+    expect(after.width).toBeGreaterThan(0);
+    expect(after).toEqual(before);
+  }, 30_000);
 });
