@@ -15,6 +15,13 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Awaits every promise (none is left running unobserved), then throws the first failure, if any. */
+export async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
 /**
  * The catalog's tables in one VAST schema, as every job of the adapter (writes, reads, maintenance, backup) uses
  * them: their Arrow schemas (provisioned or described once), references, and selects that tolerate a missing table.
@@ -42,6 +49,22 @@ export class VastTables {
     if (!schema) throw new Error(`catalog table ${table} does not exist`);
     if (this.#bulk) await this.#bulk.insert(tx, this.ref(table), schema, rows);
     else await tx.insert(this.ref(table), rowsToBatch(schema, rows));
+  }
+
+  /**
+   * Appends rows to several catalog tables in `tx`: the tables' requests are sent concurrently (one round trip
+   * instead of one per table); the bulk path imports them one after the other. Tables without rows are skipped.
+   */
+  async insertTables(
+    tx: Transaction,
+    inserts: readonly { table: StoredTable; rows: readonly Record<string, unknown>[] }[],
+  ): Promise<void> {
+    const work = inserts.filter((i) => i.rows.length > 0);
+    if (this.#bulk) {
+      for (const { table, rows } of work) await this.insertRows(tx, table, rows);
+      return;
+    }
+    await settleAll(work.map(({ table, rows }) => this.insertRows(tx, table, rows)));
   }
 
   /** After a write transaction ended (either way): removes what the bulk path staged for it. */

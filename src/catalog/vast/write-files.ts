@@ -8,7 +8,7 @@ import { dedupeBatch, upsertOutcomes } from "../upsert-batch.js";
 import { rowsToBatch } from "./arrow-rows.js";
 import { FILE_KEY_COLUMNS, type FileVersion, pickWinners, versionsOf } from "./file-versions.js";
 import { INGEST_TOKEN } from "./table-schemas.js";
-import { chunks, type VastTables } from "./vast-tables.js";
+import { chunks, settleAll, type VastTables } from "./vast-tables.js";
 
 interface WriteResult {
   inserted: Set<string>;
@@ -111,6 +111,9 @@ export async function writeFiles(
         });
       }
     }
+    // Everything but the files rows goes in one round trip: the bump of known files and each child table's
+    // inserts are independent requests of this transaction (sent concurrently).
+    const writes: Promise<unknown>[] = [];
     if (updates.length > 0) {
       const files = schemas.files!;
       const pick = (name: string) => files.fields.find((f) => f.name === name)!;
@@ -120,15 +123,18 @@ export async function writeFiles(
         pick("last_inspected"),
       ]);
       updates.sort((a, b) => ((a[ROW_ID] as bigint) < (b[ROW_ID] as bigint) ? -1 : 1));
-      await tx.update(tables.ref("files"), rowsToBatch(updateSchema, updates));
+      writes.push(tx.update(tables.ref("files"), rowsToBatch(updateSchema, updates)));
     }
     // Children first, the files rows last: a reader never sees a files row without its children.
     const tag = (rows: object[]): Record<string, unknown>[] =>
       rows.map((r) => ({ ...r, [INGEST_TOKEN]: token }));
-    for (const table of CHILD_TABLES) {
-      const rows = tag(fresh.flatMap((r) => r[table] as object[]));
-      if (rows.length > 0) await tables.insertRows(tx, table, rows);
-    }
+    writes.push(
+      tables.insertTables(
+        tx,
+        CHILD_TABLES.map((table) => ({ table, rows: tag(fresh.flatMap((r) => r[table] as object[])) })),
+      ),
+    );
+    await settleAll(writes);
     if (fresh.length > 0) await tables.insertRows(tx, "files", tag(fresh.map((r) => r.file)));
     const inserted = new Set([...fresh.map((r) => r.file.file_id), ...mine]);
     const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
@@ -163,42 +169,62 @@ async function writeTransaction<T>(
 /**
  * Post-commit duplicate check of `ids`: keeps the smallest-`$row_id` files row of each, deletes the others with
  * the children carrying their tokens. Returns the ids whose winner is not one of `myTokens`.
+ * Most checks find no race: they read in a transaction that is rolled back without waiting for it, and only a
+ * check that finds losers opens a write transaction (which reads again, then deletes).
  */
 async function resolveDuplicates(
   tables: VastTables,
   ids: string[],
   myTokens: Set<string>,
 ): Promise<Set<string>> {
+  const seen = await tables.session.retrying((tx) => readVersions(tables, tx, ids, myTokens), {
+    commit: false,
+    awaitRollback: false,
+  });
+  if (seen.losers.length === 0) return seen.lost;
   return tables.session.retrying(async (tx) => {
-    const versions = (await tables.selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(
-      versionsOf,
-    );
-    const winners = pickWinners(versions);
-    const lost = new Set<string>();
-    for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
-    const losers = versions.filter((v) => winners.get(v.file_id) !== v);
-    if (losers.length === 0) return lost;
-    const loserTokens = new Map<string, Set<string>>();
-    for (const l of losers) {
-      const winnerToken = winners.get(l.file_id)!.token;
-      if (l.token === null || l.token === winnerToken) continue;
-      const set = loserTokens.get(l.file_id) ?? new Set<string>();
-      set.add(l.token);
-      loserTokens.set(l.file_id, set);
-    }
-    for (const table of CHILD_TABLES) {
-      if (loserTokens.size === 0) break;
-      const found = await tables.selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [...loserTokens.keys()]);
-      const doomed = found
-        .flatMap(versionsOf)
-        .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
-        .map((c) => c.rowId);
-      await tx.delete(tables.ref(table), doomed);
-    }
-    await tx.delete(
-      tables.ref("files"),
-      losers.map((l) => l.rowId),
-    );
+    const { lost, losers, winners } = await readVersions(tables, tx, ids, myTokens);
+    if (losers.length > 0) await deleteLosers(tables, tx, losers, winners);
     return lost;
   });
+}
+
+/** The stored versions of `ids`: per id the winner, the other versions, and the ids whose winner is not ours. */
+async function readVersions(tables: VastTables, tx: Transaction, ids: string[], myTokens: Set<string>) {
+  const versions = (await tables.selectIn(tx, "files", FILE_KEY_COLUMNS, "file_id", ids)).flatMap(versionsOf);
+  const winners = pickWinners(versions);
+  const lost = new Set<string>();
+  for (const [id, w] of winners) if (w.token === null || !myTokens.has(w.token)) lost.add(id);
+  const losers = versions.filter((v) => winners.get(v.file_id) !== v);
+  return { lost, losers, winners };
+}
+
+/** Deletes race losers' files rows and the children carrying their tokens. */
+async function deleteLosers(
+  tables: VastTables,
+  tx: Transaction,
+  losers: FileVersion[],
+  winners: Map<string, FileVersion>,
+): Promise<void> {
+  const loserTokens = new Map<string, Set<string>>();
+  for (const l of losers) {
+    const winnerToken = winners.get(l.file_id)!.token;
+    if (l.token === null || l.token === winnerToken) continue;
+    const set = loserTokens.get(l.file_id) ?? new Set<string>();
+    set.add(l.token);
+    loserTokens.set(l.file_id, set);
+  }
+  for (const table of CHILD_TABLES) {
+    if (loserTokens.size === 0) break;
+    const found = await tables.selectIn(tx, table, FILE_KEY_COLUMNS, "file_id", [...loserTokens.keys()]);
+    const doomed = found
+      .flatMap(versionsOf)
+      .filter((c) => c.token !== null && loserTokens.get(c.file_id)?.has(c.token))
+      .map((c) => c.rowId);
+    await tx.delete(tables.ref(table), doomed);
+  }
+  await tx.delete(
+    tables.ref("files"),
+    losers.map((l) => l.rowId),
+  );
 }

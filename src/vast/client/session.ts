@@ -132,11 +132,13 @@ export class VastSession {
   /**
    * Runs `fn` in a transaction and replays the whole transaction while a failure allows it (a write or commit whose
    * outcome is unknown, a conflict, a 500, a dropped connection), all within one budget of the configured policy.
-   * `fn` must be safe to replay (the catalog's upserts are). `commit: false` rolls back instead (reads).
+   * `fn` must be safe to replay (the catalog's upserts are). `commit: false` rolls back instead (reads); with
+   * `awaitRollback: false` too, the answer does not wait for that rollback (a read-only transaction holds nothing
+   * another writer waits for; one whose rollback is lost is ended by the server's idle timeout).
    */
   retrying<T>(
     fn: (tx: Transaction, attempt: number, afterUncertainCommit: boolean) => Promise<T>,
-    options: { commit?: boolean; alsoRetry?: (err: unknown) => boolean } = {},
+    options: { commit?: boolean; awaitRollback?: boolean; alsoRetry?: (err: unknown) => boolean } = {},
   ): Promise<T> {
     const budget = this.transport.newBudget();
     // Once an attempt's commit had an unknown outcome, every later attempt is told so (it may have committed).
@@ -147,7 +149,8 @@ export class VastSession {
         try {
           return await fn(tx, attempt, false);
         } finally {
-          await tx.rollback().catch(() => undefined);
+          const released = tx.rollback().catch(() => undefined);
+          if (options.awaitRollback !== false) await released;
         }
       }
       try {
