@@ -42,9 +42,15 @@ const LATENCIES = arg("--latencies", "1,20").split(",").map(Number);
 const CONCURRENCY = Number(arg("--concurrency", "0"));
 const DESIGNS = arg("--designs", "direct,sdk").split(",");
 const DESIGN_LABEL: Record<string, string> = {
-  direct: "direct GETs (default)",
+  direct: "direct GETs, our HTTP/1.1 client (default)",
+  "node-http": "direct GETs on node:http (--s3-gets node-http)",
   sdk: "SDK GetObject (--s3-gets sdk)",
   wide: "direct GETs, --concurrency 256",
+};
+const DESIGN_ARGS: Record<string, string[]> = {
+  "node-http": ["--s3-gets", "node-http"],
+  sdk: ["--s3-gets", "sdk"],
+  wide: ["--concurrency", "256"],
 };
 /** Directory for V8 CPU profiles of our CLI runs (`--cpu-prof`), when given. */
 const PROFILE_DIR = arg("--profile-dir", "");
@@ -280,14 +286,9 @@ try {
     if (seed.opened !== seed.files) console.log(`  (seed: ${seed.opened}/${seed.files} opened)`);
     // The command as a user types it (default flags), then the same with the SDK's own GetObject.
     for (const design of DESIGNS) {
-      const extra = design === "sdk" ? ["--s3-gets", "sdk"] : [];
       // `wide`: the default design with 4x the objects in flight (is the run bound by concurrency or by CPU?).
-      const concurrency =
-        design === "wide"
-          ? ["--concurrency", "256"]
-          : CONCURRENCY
-            ? ["--concurrency", String(CONCURRENCY)]
-            : [];
+      const extra = DESIGN_ARGS[design] ?? [];
+      const concurrency = CONCURRENCY && design !== "wide" ? ["--concurrency", String(CONCURRENCY)] : [];
       const ours = await run(
         process.execPath,
         [...PROFILE, CLI, "validate", "--format", "ndjson", ...concurrency, ...extra, "s3://bench/objects/"],

@@ -11,7 +11,7 @@ export interface RemoteCliOptions {
   concurrency: number;
   timeout: number;
   retries: number;
-  s3Gets: "direct" | "sdk";
+  s3Gets: "direct" | "node-http" | "sdk";
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -63,9 +63,9 @@ export function addRemoteOptions(command: Command): Command {
     .addOption(
       new Option(
         "--s3-gets <how>",
-        "how s3:// ranges are fetched: direct (signed GETs on a keep-alive pool) or sdk (the AWS SDK's GetObject)",
+        "how s3:// ranges are fetched: direct (signed GETs, our HTTP/1.1 client, keep-alive), node-http (the same on node:http) or sdk (the AWS SDK's GetObject)",
       )
-        .choices(["direct", "sdk"])
+        .choices(["direct", "node-http", "sdk"])
         .default("direct"),
     );
 }

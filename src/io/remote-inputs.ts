@@ -32,10 +32,11 @@ export interface RemoteSettings extends Omit<S3ClientOptions, "credentials"> {
   /** Globs that drop a listed key. */
   exclude?: string[];
   /**
-   * How ranged GETs of s3:// objects are sent: `direct` (default; signed with the SDK's signer and sent on a
-   * keep-alive pool, the SDK resolving credentials, region and endpoint) or `sdk` (the SDK's GetObject).
+   * How ranged GETs of s3:// objects are sent: `direct` (default; signed with our SigV4 signer and sent by our
+   * HTTP/1.1 client on keep-alive connections, the SDK resolving credentials, region and endpoint),
+   * `node-http` (the same requests sent with node:http) or `sdk` (the SDK's GetObject).
    */
-  s3Gets?: "direct" | "sdk";
+  s3Gets?: "direct" | "node-http" | "sdk";
 }
 
 /** What a listing already told about an object (so a scan can skip it unread). */
@@ -106,7 +107,9 @@ export class RemoteContext {
     this.gets ??=
       this.settings.s3Gets === "sdk"
         ? new SdkRangeGets(client)
-        : new DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0));
+        : new DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0), {
+            transport: this.settings.s3Gets === "node-http" ? "node-http" : "raw",
+          });
     return this.gets;
   }
 

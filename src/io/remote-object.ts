@@ -22,7 +22,7 @@ export interface RangeAnswer {
   etag: string | null;
   lastModified: Date | null;
   /** The body; iterate at most once. */
-  body: AsyncIterable<Uint8Array> | null;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
   /** Stops receiving the rest of the body (closes or returns the connection). */
   cancel(): void;
 }

@@ -10,6 +10,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
+import { Http1Pool, type Http1Response } from "./http1-pool.js";
 import type { RangeAnswer } from "./remote-object.js";
 import { encodeRfc3986, queryString, S3GetSigner } from "./s3-get-signer.js";
 import { type ListPage, parseListPage } from "./s3-list-xml.js";
@@ -19,6 +20,15 @@ import { type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
 const MAX_ERROR_BODY = 64 * 1024;
 /** A ListObjectsV2 page of 1,000 keys is ~300 KB; keys of up to 1 KiB each stay well under this. */
 const MAX_LIST_BODY = 16 * 1024 * 1024;
+
+/** How a signed GET goes out: our HTTP/1.1 client on raw sockets (http1-pool.ts) or node:http. */
+export type DirectTransport = "raw" | "node-http";
+
+export interface DirectGetOptions {
+  transport?: DirectTransport;
+  /** Requests in flight on one connection (raw transport only; default 1). */
+  pipelining?: number;
+}
 
 interface BucketTarget {
   https: boolean;
@@ -51,6 +61,19 @@ async function errorOf(res: IncomingMessage): Promise<Error> {
   });
 }
 
+/** The same, from an answer read whole by the raw client. */
+function errorOfRaw(res: Http1Response): Error {
+  const status = res.status;
+  const text = res.body.toString("utf8", 0, Math.min(res.body.length, MAX_ERROR_BODY));
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
+  return Object.assign(new Error(message), {
+    name: code ?? (status === 404 ? "NotFound" : `HTTP${status}`),
+    $metadata: { httpStatusCode: status },
+    $response: { statusCode: status, headers: res.headers },
+  });
+}
+
 const header = (res: IncomingMessage, name: string): string | null => {
   const v = res.headers[name];
   return typeof v === "string" ? v : null;
@@ -61,12 +84,18 @@ export class DirectRangeGets implements S3RangeGets {
   private readonly sdk: SdkRangeGets;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private readonly pools = new Map<string, Http1Pool>();
+  private readonly transport: DirectTransport;
+  private readonly pipelining: number;
 
   constructor(
     private readonly client: S3Client,
-    maxSockets = 64,
+    private readonly maxSockets = 64,
+    options: DirectGetOptions = {},
   ) {
     this.sdk = new SdkRangeGets(client);
+    this.transport = options.transport ?? "raw";
+    this.pipelining = options.pipelining ?? 1;
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
     this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
   }
@@ -124,6 +153,18 @@ export class DirectRangeGets implements S3RangeGets {
     const path = `${target.basePath}/${encodeKey(key)}`;
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (ifMatch) headers["if-match"] = ifMatch;
+    if (this.transport === "raw") {
+      // Enough for the range, or for its end when a server ignores Range and sends the object from byte 0.
+      const res = await this.sendRaw(
+        target,
+        path,
+        headers,
+        undefined,
+        Math.max(offset + length, MAX_ERROR_BODY),
+        signal,
+      );
+      return this.rawAnswer(res);
+    }
     const res = await this.send(target, path, headers, undefined, signal);
     const status = res.statusCode ?? 0;
     if (status === 416) {
@@ -153,6 +194,33 @@ export class DirectRangeGets implements S3RangeGets {
     };
   }
 
+  private rawAnswer(res: Http1Response): RangeAnswer {
+    const status = res.status;
+    const h = res.headers;
+    if (status === 416)
+      return {
+        status: 416,
+        contentRange: h["content-range"] ?? null,
+        contentLength: null,
+        etag: h.etag ?? null,
+        lastModified: null,
+        body: null,
+        cancel: () => {},
+      };
+    if (status !== 200 && status !== 206) throw errorOfRaw(res);
+    const modified = h["last-modified"];
+    return {
+      status,
+      contentRange: h["content-range"] ?? null,
+      // A body cut at what was asked for: its length, so the reader does not wait for more.
+      contentLength: res.cut ? res.body.length : res.contentLength,
+      etag: h.etag ?? null,
+      lastModified: modified ? new Date(modified) : null,
+      body: [res.body],
+      cancel: () => {},
+    };
+  }
+
   /**
    * One ListObjectsV2 page, sent and parsed here (the SDK's XML parsing cost ~100 µs per key); null when the
    * bucket is read through the SDK (another auth scheme, or no resolvable endpoint).
@@ -168,6 +236,13 @@ export class DirectRangeGets implements S3RangeGets {
     if (target === null) return null;
     const query: Record<string, string> = { "list-type": "2", "max-keys": String(maxKeys), prefix };
     if (token !== undefined) query["continuation-token"] = token;
+    const tooLong = () => new Error(`ListObjectsV2 answer over ${MAX_LIST_BODY} bytes`);
+    if (this.transport === "raw") {
+      const res = await this.sendRaw(target, target.basePath || "/", {}, query, MAX_LIST_BODY, signal);
+      if (res.status !== 200) throw errorOfRaw(res);
+      if (res.cut) throw tooLong();
+      return parseListPage(res.body.toString("utf8"));
+    }
     const res = await this.send(target, target.basePath || "/", {}, query, signal);
     const status = res.statusCode ?? 0;
     if (status !== 200) throw await errorOf(res);
@@ -177,14 +252,51 @@ export class DirectRangeGets implements S3RangeGets {
       size += chunk.length;
       if (size > MAX_LIST_BODY) {
         res.destroy();
-        throw new Error(`ListObjectsV2 answer over ${MAX_LIST_BODY} bytes`);
+        throw tooLong();
       }
       chunks.push(chunk);
     }
     return parseListPage(Buffer.concat(chunks).toString("utf8"));
   }
 
-  /** A signed GET on the keep-alive pool; resolves with the answer's head, its body still to be read. */
+  private async signed(
+    target: BucketTarget,
+    path: string,
+    headers: Record<string, string>,
+    query: Record<string, string> | undefined,
+  ): Promise<Record<string, string>> {
+    // The SDK's provider: cached, and refreshed before expiry, by the SDK.
+    const credentials = await this.client.config.credentials();
+    return target.signer.sign(
+      { host: target.host, path, headers, date: new Date(), ...(query ? { query } : {}) },
+      credentials,
+    );
+  }
+
+  /** A signed GET on our HTTP/1.1 client; resolves with the whole answer (body at most `maxBody`). */
+  private async sendRaw(
+    target: BucketTarget,
+    path: string,
+    headers: Record<string, string>,
+    query: Record<string, string> | undefined,
+    maxBody: number,
+    signal: AbortSignal,
+  ): Promise<Http1Response> {
+    const signed = await this.signed(target, path, headers, query);
+    const port = target.port ?? (target.https ? 443 : 80);
+    const id = `${target.https ? "https" : "http"}://${target.hostname}:${port}`;
+    let pool = this.pools.get(id);
+    if (pool === undefined) {
+      pool = new Http1Pool(
+        { https: target.https, hostname: target.hostname, port },
+        { maxConnections: this.maxSockets, pipelining: this.pipelining },
+      );
+      this.pools.set(id, pool);
+    }
+    return pool.get(query ? `${path}?${queryString(query)}` : path, signed, maxBody, signal);
+  }
+
+  /** A signed GET on the node:http keep-alive pool; resolves with the answer's head, its body still to be read. */
   private async send(
     target: BucketTarget,
     path: string,
@@ -192,12 +304,7 @@ export class DirectRangeGets implements S3RangeGets {
     query: Record<string, string> | undefined,
     signal: AbortSignal,
   ): Promise<IncomingMessage> {
-    // The SDK's provider: cached, and refreshed before expiry, by the SDK.
-    const credentials = await this.client.config.credentials();
-    const signed = target.signer.sign(
-      { host: target.host, path, headers, date: new Date(), ...(query ? { query } : {}) },
-      credentials,
-    );
+    const signed = await this.signed(target, path, headers, query);
     const send = target.https ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = send({
@@ -218,5 +325,7 @@ export class DirectRangeGets implements S3RangeGets {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
   }
 }
