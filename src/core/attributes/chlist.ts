@@ -32,7 +32,8 @@ export function decodeChlist(bytes: Uint8Array): Decoded {
       break;
     }
     const nul = r.findNul(255);
-    if (nul < 0) return malformed(bytes, `channel name at byte ${r.pos} is unterminated or longer than 255`);
+    if (nul === -1)
+      return malformed(bytes, `channel name at byte ${r.pos} is unterminated or longer than 255`);
     const name = channelName(bytes, r.pos, nul);
     r.pos = nul + 1;
     invalidUtf8 ||= name.invalidUtf8;

@@ -65,14 +65,22 @@ export function parseManifest(data: Uint8Array): { groups: number; entries: numb
     }
     throw new Short();
   };
-  const stringList = () => {
+  /** A stored count. A count larger than the bytes left fails at need(): every item it counts takes a byte or more. */
+  const count = (): number => {
     need(4);
     const n = r.i32();
-    if (n < 0 || n > r.remaining) throw new Short();
+    if (n < 0) throw new Short();
+    return n;
+  };
+  const skip = (n: number) => {
+    need(n);
+    r.pos += n;
+  };
+  const stringList = () => {
+    const n = count();
     let total = 0;
     for (let i = 0; i < n; i++) total += varint();
-    need(total);
-    r.pos += total;
+    skip(total);
     return n;
   };
   try {
@@ -80,47 +88,30 @@ export function parseManifest(data: Uint8Array): { groups: number; entries: numb
     const version = r.u32();
     if (version !== 0) return { problem: `unknown idmanifest version ${version}` };
     stringList();
-    need(4);
-    const rle = r.i32();
-    if (rle < 0) throw new Short();
-    need(rle * 8);
-    r.pos += rle * 8;
-    need(4);
-    const groups = r.i32();
-    if (groups < 0 || groups > r.remaining) throw new Short();
+    skip(count() * 8); // RLE mapping: (first, last) id pairs
+    const groups = count();
     let entries = 0;
     for (let g = 0; g < groups; g++) {
       stringList(); // channels
       const components = stringList();
+      skip(1); // lifetime
+      for (let k = 0; k < 2; k++) skip(count()); // hash scheme, encoding scheme
       need(1);
-      r.pos += 1; // lifetime
-      for (let k = 0; k < 2; k++) {
-        need(4);
-        const n = r.u32();
-        need(n);
-        r.pos += n; // hash scheme, encoding scheme
-      }
-      need(5);
       const storage = r.u8();
-      const tableSize = r.i32();
-      if (tableSize < 0 || tableSize > r.remaining) throw new Short();
+      const tableSize = count();
       for (let e = 0; e < tableSize; e++) {
-        if (storage === 0) {
-          need(8);
-          r.pos += 8;
-        } else if (storage === 1) {
-          need(4);
-          r.pos += 4;
-        } else {
-          varint();
-        }
+        if (storage === 0) skip(8);
+        else if (storage === 1) skip(4);
+        else varint();
         for (let c = 0; c < components; c++) varint();
       }
       entries += tableSize;
     }
     return { groups, entries };
   } catch (err) {
-    if (err instanceof Short) return { problem: "idmanifest ends early or holds an impossible count" };
-    return { problem: "idmanifest could not be read" };
+    // Every read above is guarded by need(), which throws Short: this line only keeps a bug from escaping as a crash.
+    // Stryker disable next-line ObjectLiteral,StringLiteral: unreachable (see above)
+    if (!(err instanceof Short)) return { problem: "idmanifest could not be read" };
+    return { problem: "idmanifest ends early or holds an impossible count" };
   }
 }

@@ -4,14 +4,17 @@ import type { JsonAttributeValue } from "../model.js";
 import { internedAscii } from "../name-intern.js";
 import type { Decoded } from "./decoded.js";
 
+// Stryker disable next-line StringLiteral: TextDecoder("") throws when the module loads, so every test importing it fails, but Stryker's vitest runner reports a run with no completed test as "Survived"
 const strict = new TextDecoder("utf-8", { fatal: true });
-const lenient = new TextDecoder("utf-8", { fatal: false });
+/** UTF-8, U+FFFD for invalid sequences (the defaults). */
+const lenient = new TextDecoder();
 
 /**
  * Text as a JSON string when it is valid UTF-8; otherwise `{text, base64, valid_utf8: false}`
  * where `text` has U+FFFD for the invalid sequences and `base64` the exact stored bytes.
  */
 export function decodeText(bytes: Uint8Array): { value: JsonAttributeValue; invalidUtf8: boolean } {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a faster path (the cache); strict decoding gives the same string for ASCII of any length
   if (bytes.length < 64) {
     // Short texts (renderer names, colour spaces, part names) recur from frame to frame: cached.
     const ascii = internedAscii(bytes, 0, bytes.length);
@@ -41,7 +44,7 @@ export function decodeStringVector(bytes: Uint8Array): Decoded {
     if (!r.has(4))
       return { value: { base64: toBase64(bytes) }, problem: "stringvector ends inside a length" };
     const n = r.i32();
-    if (n < 0 || !r.has(n)) {
+    if (!r.has(n)) {
       return {
         value: { base64: toBase64(bytes) },
         problem: `stringvector entry length ${n} exceeds the attribute`,
