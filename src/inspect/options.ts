@@ -47,10 +47,13 @@ export function inflateChunkSize(compressed: Uint8Array, maxLength: number): num
 
 /** zlib inflate bounded by `maxLength` (node:zlib throws past it; the core turns that into a finding). */
 export function zlibInflate(compressed: Uint8Array, maxLength: number): Uint8Array {
-  return inflateSync(compressed, {
+  const out = inflateSync(compressed, {
     maxOutputLength: maxLength,
     chunkSize: inflateChunkSize(compressed, maxLength),
   });
+  // A plain Uint8Array view, like every other byte array the core reads: a Buffer (a subclass, another map) at the
+  // same call sites deoptimized the core's readers and made V8 compile them again.
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** The plan's options for one file, built without spreads (this runs once per inspected file). */

@@ -1,6 +1,5 @@
 import type { Finding, InspectionResult, ValidationStatus } from "../core/model.js";
 import type { ByteSource } from "../io/byte-source.js";
-import { inspect } from "./inspect.js";
 import type { InspectOptions } from "./options.js";
 
 /** What `validate` answers for one file: the findings and whether the file passes. */
@@ -30,5 +29,7 @@ export function validationReport(result: InspectionResult): ValidationReport {
 
 /** Validates one EXR from any ByteSource (no hashes are computed). Never throws. */
 export async function validate(source: ByteSource, options: InspectOptions = {}): Promise<ValidationReport> {
+  // Loaded on first use: the CLI's main thread prints verdicts (above) but never inspects on a long run.
+  const { inspect } = await import("./inspect.js");
   return validationReport(await inspect(source, { ...options, hashes: false }));
 }

@@ -13,7 +13,6 @@ import {
   readOptions,
   readTimeoutOption,
 } from "./inspect.js";
-import { runVerify } from "./verify.js";
 
 /** More explicit files than this (or any directory or `-`) make a "big run": one line per file by default. */
 const FEW_FILES = 10;
@@ -71,7 +70,8 @@ export function registerValidate(program: Command): void {
         paths: string[],
         opts: ValidateOptions & RemoteCliOptions & { full?: boolean; policy?: string },
       ) => {
-        if (opts.full) return runVerify(paths, opts.format, opts.jobs);
+        // Pixel decoding (every codec) is loaded only by the runs that ask for it.
+        if (opts.full) return (await import("./verify.js")).runVerify(paths, opts.format, opts.jobs);
         let policy: Policy | undefined;
         if (opts.policy !== undefined) {
           const loaded = await loadPolicyOrExit(opts.policy);

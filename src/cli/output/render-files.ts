@@ -62,7 +62,7 @@ export function judged(result: InspectionResult, policy: Policy | undefined): In
 /** Inspects and renders a batch with blocking reads, in input order, as one piece of text (worker threads). */
 export function renderBatch(request: RenderRequest, tick?: () => void): RenderedBatch {
   const options = optionsFor(request.kind, request.maxHeaderBytes);
-  const out = new BatchBuilder(request.kind, request.omitPassed);
+  const out = new BatchBuilder(request.kind, request.omitPassed, true);
   const { paths, walkErrors, kind, policy } = request;
   for (let i = 0; i < paths.length; i++) {
     const walkError = walkErrors?.[i];
@@ -73,7 +73,7 @@ export function renderBatch(request: RenderRequest, tick?: () => void): Rendered
     out.add(render(result, kind));
     tick?.();
   }
-  return out.finishEncoded(kind);
+  return out.finish();
 }
 
 /** What a worker's answer hands over instead of copying: the batch's bytes. */

@@ -41,17 +41,24 @@ export function separatorOf(kind: RenderKind): string {
   return kind === "text" || kind === "text-verbose" ? "\n" : "";
 }
 
-/** Collects rendered files into a batch; `omitPassed` (validate -q) counts passing files without printing them. */
+/**
+ * Collects rendered files into a batch; `omitPassed` (validate -q) counts passing files without printing them.
+ * `encode` (worker threads) collects UTF-8 bytes instead of text, each file encoded as it is added (see `ByteText`).
+ */
 export class BatchBuilder {
   private readonly batch: RenderedBatch = { text: "", files: 0, failed: 0, warned: 0 };
   private readonly separator: string;
+  private readonly bytes: ByteText | null;
   private printed = 0;
 
   constructor(
     kind: RenderKind,
     private readonly omitPassed = false,
+    encode = false,
   ) {
     this.separator = separatorOf(kind);
+    // JSON elements stay text: the receiving thread joins them (JsonOutput).
+    this.bytes = encode && kind !== "json" ? new ByteText() : null;
   }
 
   add(item: Rendered): void {
@@ -59,28 +66,48 @@ export class BatchBuilder {
     if (!item.passed) b.failed += 1;
     else if (item.worst === "warning" || item.worst === "error") b.warned += 1;
     if (!(this.omitPassed && item.passed)) {
-      b.text = this.printed === 0 ? item.text : b.text + this.separator + item.text;
+      if (this.bytes) {
+        if (this.printed > 0 && this.separator) this.bytes.append(this.separator);
+        this.bytes.append(item.text);
+      } else b.text = this.printed === 0 ? item.text : b.text + this.separator + item.text;
       this.printed += 1;
     }
     b.files += 1;
   }
 
+  /** The batch; with `encode`, its text as UTF-8 bytes of their own (transferable to another thread). */
   finish(): RenderedBatch {
+    if (this.bytes) this.batch.text = this.bytes.finish();
     return this.batch;
-  }
-
-  /**
-   * The batch with its text as UTF-8 bytes of their own (transferable), except for JSON, whose elements the
-   * receiving thread still joins as text (JsonOutput).
-   */
-  finishEncoded(kind: RenderKind): RenderedBatch {
-    const b = this.batch;
-    if (kind === "json" || typeof b.text !== "string") return b;
-    return { ...b, text: encoder.encode(b.text) };
   }
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * UTF-8 bytes appended text by text into one growing buffer. Joining the texts first and encoding the join cost more:
+ * one file with a character above U+00FF (a Cyrillic attribute value) turns the whole joined batch into a two-byte
+ * string, and every other file's text is then copied and widened before it is encoded.
+ */
+class ByteText {
+  private buf = new Uint8Array(64 * 1024);
+  private used = 0;
+
+  append(text: string): void {
+    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    const need = this.used + text.length * 3;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+      grown.set(this.buf.subarray(0, this.used));
+      this.buf = grown;
+    }
+    this.used += encoder.encodeInto(text, this.buf.subarray(this.used)).written;
+  }
+
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.used);
+  }
+}
 
 /** One file as a batch of its own. */
 export function batchOf(item: Rendered, kind: RenderKind, omitPassed = false): RenderedBatch {

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { inspectFile } from "../../inspect/inspect.js";
 import { isRemote } from "../../io/s3-uri.js";
 import { type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../../parallel/worker-pool.js";
@@ -7,7 +6,7 @@ import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
 import { BatchBuilder, batchOf, type Rendered, type RenderedBatch, render } from "./render.js";
-import { judged, type RenderRequest, timedReads } from "./render-files.js";
+import type { RenderRequest } from "./render-files.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
 /** Files inspected at once with `--io async`: enough to hide I/O latency, bounded so memory stays small. */
@@ -151,6 +150,11 @@ async function renderInThread(
   options: RunOptions,
   emit: (batch: RenderedBatch) => Promise<void>,
 ): Promise<void> {
+  // Loaded here, not at the top: a long run never inspects on this thread, and its workers load their own copy.
+  const [{ inspectFile }, { judged, timedReads }] = await Promise.all([
+    import("../../inspect/inspect.js"),
+    import("./render-files.js"),
+  ]);
   const inspectOptions = timedReads(options.kind, options.maxHeaderBytes, options.readTimeoutMs);
   const inspectOne = async (entry: WalkEntry): Promise<Rendered> => {
     if (entry.error !== undefined) return render(failedResult(entry.path, entry.error), options.kind);
