@@ -17,7 +17,8 @@ export function displayUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return url.replace(/[?#].*$/, "");
+    // Everything from the first ? or #, across line breaks too (a secret after a newline must not survive).
+    return url.replace(/[?#][\s\S]*/, "");
   }
   parsed.username = "";
   parsed.password = "";
@@ -31,6 +32,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 export function classifyHttpFailure(err: unknown, timedOut: boolean, where: string): SourceError {
   if (err instanceof SourceError) return err;
+  // Stryker disable next-line StringLiteral: the fallback only has to be neither name compared below
   const name = (err as { name?: string })?.name ?? "";
   if (timedOut || name === "TimeoutError" || name === "AbortError")
     return new SourceError("EXR_SOURCE_UNAVAILABLE", `${where}: request timed out`, true);

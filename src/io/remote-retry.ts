@@ -37,6 +37,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires "abort" once; the wait removes its listener when it ends
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -62,6 +63,7 @@ export async function withRetries<T>(
       controller.abort();
     }, policy.timeoutMs);
     const cancel = () => controller.abort();
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires "abort" once; the attempt removes its listener when it ends
     policy.signal?.addEventListener("abort", cancel, { once: true });
     let failure: SourceError;
     try {

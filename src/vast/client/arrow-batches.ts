@@ -5,6 +5,8 @@
 import {
   type Data,
   type DataType,
+  type Date_,
+  DateUnit,
   type Field,
   makeData,
   RecordBatch,
@@ -83,8 +85,10 @@ function unsupportedReason(type: DataType): string | null {
     case Type.SparseUnion:
     case Type.FixedSizeBinary:
     case Type.Duration:
-    case Type.DateMillisecond:
       return `${type} is not supported by VAST`;
+    // apache-arrow reports date64 as Type.Date too (never Type.DateMillisecond): told apart by its unit.
+    case Type.Date:
+      return (type as Date_).unit === DateUnit.MILLISECOND ? `${type} is not supported by VAST` : null;
     case Type.FixedSizeList: {
       const child = (type as DataType<Type.FixedSizeList>).children[0]!;
       if (child.nullable) return "fixed_size_list items must be non-nullable";

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { RequestSigner } from "../../../src/vast/client/signer.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const PYTHON = path.join(ROOT, ".venv/bin/python");
+// EXR_INSPECTOR_PYTHON: set by `npm run test:mutation`, whose sandbox copy of the repo has no .venv
+const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/python");
 const hasAuthLib =
   existsSync(PYTHON) &&
   spawnSync(PYTHON, ["-c", "import aws_requests_auth"], { stdio: "ignore" }).status === 0;
