@@ -75,10 +75,10 @@ export async function networkChecks(label: string, url: URL): Promise<CheckResul
           });
           socket.once("secureConnect", () => {
             const cert = socket.getPeerCertificate();
+            // Read before destroy(): a destroyed socket reports no protocol.
+            const protocol = socket.getProtocol() ?? "TLS";
             socket.destroy();
-            resolve(
-              `${socket.getProtocol() ?? "TLS"}, certificate for ${cert.subject?.CN ?? host} valid to ${cert.valid_to}`,
-            );
+            resolve(`${protocol}, certificate for ${cert.subject?.CN ?? host} valid to ${cert.valid_to}`);
           });
           socket.once("error", (err) =>
             reject(

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `vast-emulator`: a local VAST DataBase tabular endpoint for development and tests. */
+import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { addNotifyOptions, type NotifyCliOptions, notifyOptionsFrom } from "./notify/cli-options.js";
 import { fraction, nonNegative } from "./option-parsers.js";
@@ -58,11 +59,13 @@ const program = new Command("vast-emulator")
       .argParser(nonNegative)
       .default(600),
   )
+  .option("--tls-cert <file>", "serve https with this PEM certificate (chain); needs --tls-key")
+  .option("--tls-key <file>", "PEM private key of --tls-cert")
   .option("--quiet", "do not log internal errors to stderr");
 addNotifyOptions(program).addHelpText(
   "after",
   `
-The first line on stdout is "listening on http://HOST:PORT" (useful with --port 0).
+The first line on stdout is "listening on http://HOST:PORT" (https:// with --tls-cert; useful with --port 0).
 With no --access-key every request is accepted; otherwise requests signed with another key, or (unless
 --no-verify-signatures) with the wrong secret, get 403.
 Faults can also be changed at run time:
@@ -90,16 +93,23 @@ const o = program.opts<
     txIdleTimeout: number;
     quiet?: boolean;
     verifySignatures?: boolean;
+    tlsCert?: string;
+    tlsKey?: string;
   }
 >();
 
 if (o.accessKey.length !== o.secretKey.length)
   program.error("every --access-key needs a matching --secret-key");
 if (!/^\d+\.\d+\.\d+\.\d+$/.test(o.vastVersion)) program.error("--vast-version must look like 5.4.0.0");
+if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
+  program.error("--tls-cert and --tls-key go together");
 
 try {
   const notify = notifyOptionsFrom(o);
+  const tls =
+    o.tlsCert && o.tlsKey ? { cert: await readFile(o.tlsCert), key: await readFile(o.tlsKey) } : null;
   const emulator = await startEmulator({
+    ...(tls ? { tls } : {}),
     ...(notify ? { notify } : {}),
     host: o.host,
     port: o.port,

@@ -4,6 +4,7 @@
  * their handlers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { encodeFailedFrame } from "../protocol/query-response.js";
 import { encodeS3Error } from "../protocol/s3-error.js";
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Object notifications (`--notify`): a CloudEvent per completed object write, to this sink. */
   notify?: NotifyOptions;
+  /** Serve https with this certificate chain and key (PEM) instead of http. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningEmulator {
@@ -202,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 
   let s3InFlight = 0;
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = req.method ?? "GET";
     const s3Request = !url.pathname.startsWith(ADMIN_PREFIX) && !isTabularRequest(url);
@@ -250,7 +253,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         sendError(res, new EmulatorError(500, "InternalError", (err as Error).message), method);
       }
     })();
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createServer(onRequest);
   server.keepAliveTimeout = 60_000;
 
   await new Promise<void>((resolve, reject) => {
@@ -259,7 +265,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${options.host ?? "127.0.0.1"}:${port}`,
     port,
     server,
     faults,

@@ -44,7 +44,7 @@ async function spawnEmulator(args: string[]): Promise<EmulatorHandle> {
     let out = "";
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = /listening on (https?:\/\/[^\s]+)/.exec(out);
       if (m) {
         child.stdout!.off("data", onData);
         resolve(m[1]!);
