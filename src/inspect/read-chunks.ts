@@ -64,9 +64,12 @@ function decodeAny(
     : decodeChunk(layout, chunk, bytes, offset, inflate, htj2k);
 }
 
-/** The HTJ2K decoder for a chunk of `layout` (a fresh one after a failed decode), else undefined. */
-async function htj2kFor(layout: PartLayout): Promise<Htj2kDecode | undefined> {
-  return HTJ2K_COMPRESSIONS.has(layout.compression) ? ((await htj2kDecoder()) ?? undefined) : undefined;
+/**
+ * The HTJ2K decoder for a chunk of `layout` (asked for per chunk: a fresh one after a failed decode), else
+ * undefined without a promise (this runs once per chunk).
+ */
+function htj2kFor(layout: PartLayout): Promise<Htj2kDecode | undefined> | undefined {
+  return HTJ2K_COMPRESSIONS.has(layout.compression) ? htj2kDecoder().then((d) => d ?? undefined) : undefined;
 }
 
 /** Why part `l`'s pixels are not decoded, or null when they are. */
@@ -153,8 +156,18 @@ export async function chunkRefs(
     }
     return lo < sorted.length ? sorted[lo]! : size;
   };
-  selected.sort((a, b) => a.offset - b.offset || a.part - b.part || a.chunk - b.chunk);
-  return selected.map((r) => ({ ...r, extent: nextAfter(r.offset) - r.offset }));
+  const before = (a: (typeof selected)[0], b: (typeof selected)[0]) =>
+    a.offset - b.offset || a.part - b.part || a.chunk - b.chunk;
+  // Tables are usually in file order already: one pass checks, the sort runs only when they are not.
+  let ordered = true;
+  for (let k = 1; k < selected.length && ordered; k++) ordered = before(selected[k - 1]!, selected[k]!) < 0;
+  if (!ordered) selected.sort(before);
+  const refs: ChunkRef[] = new Array(selected.length);
+  for (let k = 0; k < selected.length; k++) {
+    const r = selected[k]!;
+    refs[k] = { part: r.part, chunk: r.chunk, offset: r.offset, extent: nextAfter(r.offset) - r.offset };
+  }
+  return refs;
 }
 
 /**
@@ -178,10 +191,11 @@ export async function* readChunks(
       const h = readChunkHeader(layout, head);
       const want = h && h.dataBytes >= 0 ? Math.min(first.extent, h.headerBytes + h.dataBytes) : head.length;
       const bytes = want <= head.length ? head : await source.read(first.offset, want);
+      const ht = htj2kFor(layout);
       yield {
         layout,
         ref: first,
-        decoded: decodeAny(layout, first.chunk, bytes, first.offset, inflate, await htj2kFor(layout)),
+        decoded: decodeAny(layout, first.chunk, bytes, first.offset, inflate, ht && (await ht)),
       };
       k++;
       continue;
@@ -194,7 +208,9 @@ export async function* readChunks(
     )
       end++;
     const last = refs[end - 1]!;
-    const bytes = await source.read(first.offset, last.offset + last.extent - first.offset);
+    const read = await source.read(first.offset, last.offset + last.extent - first.offset);
+    // A plain Uint8Array view: subarrays of a Node Buffer are Buffers, costlier to make once per chunk.
+    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.length);
     const windowInflate = options.asyncInflate
       ? await inflateWindow(plan, refs.slice(k, end), bytes, first.offset, inflate)
       : inflate;
@@ -203,10 +219,11 @@ export async function* readChunks(
       const layout = plan.layouts[r.part]!;
       const from = r.offset - first.offset;
       const slice = bytes.subarray(from, from + r.extent);
+      const ht = htj2kFor(layout);
       yield {
         layout,
         ref: r,
-        decoded: decodeAny(layout, r.chunk, slice, r.offset, windowInflate, await htj2kFor(layout)),
+        decoded: decodeAny(layout, r.chunk, slice, r.offset, windowInflate, ht && (await ht)),
       };
     }
     k = end;

@@ -16,7 +16,8 @@ const value = (channel: string, x: number, y: number) => ((x * 7 + y * 13 + chan
 
 function sampleValue(p: ChannelPlane, i: number): number {
   if (p.type === "half") return halfToFloatTable[p.data[i]!]!;
-  if (p.type === "float") return new Float32Array(p.data.buffer)[i]!;
+  // A chunk's planes may share one buffer: view this plane's bytes only.
+  if (p.type === "float") return new Float32Array(p.data.buffer, p.data.byteOffset, p.data.length)[i]!;
   return p.data[i]!;
 }
 

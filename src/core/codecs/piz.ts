@@ -4,6 +4,9 @@ import { wav2DDecode } from "./wavelet.js";
 
 const USHORT_RANGE = 1 << 16;
 const BITMAP_SIZE = USHORT_RANGE >> 3;
+/** Scratch reused across chunks (decoding is synchronous). */
+const BITMAP = new Uint8Array(BITMAP_SIZE);
+const LUT = new Uint16Array(USHORT_RANGE);
 
 /** OpenEXR PIZ (internal_exr_undo_piz): bitmap + LUT, Huffman, per-channel 2D wavelet, then back to lines. */
 export function undoPiz(src: Uint8Array, g: ChunkGeometry): CodecResult {
@@ -12,7 +15,8 @@ export function undoPiz(src: Uint8Array, g: ChunkGeometry): CodecResult {
   const minNonZero = src[0]! | (src[1]! << 8);
   const maxNonZero = src[2]! | (src[3]! << 8);
   if (maxNonZero >= BITMAP_SIZE) return fail(`PIZ bitmap range ends at ${maxNonZero}, past the bitmap`);
-  const bitmap = new Uint8Array(BITMAP_SIZE);
+  const bitmap = BITMAP;
+  bitmap.fill(0);
   let n = 4;
   if (minNonZero <= maxNonZero) {
     const count = maxNonZero - minNonZero + 1;
@@ -20,10 +24,19 @@ export function undoPiz(src: Uint8Array, g: ChunkGeometry): CodecResult {
     bitmap.set(src.subarray(n, n + count), minNonZero);
     n += count;
   }
-  const lut = new Uint16Array(USHORT_RANGE);
-  let k = 0;
-  for (let i = 0; i < USHORT_RANGE; i++) if (i === 0 || bitmap[i >> 3]! & (1 << (i & 7))) lut[k++] = i;
+  // reverseLutFromBitmap: value 0 always, then every value whose bit is set (only bytes in the stored range).
+  const lut = LUT;
+  lut[0] = 0;
+  let k = 1;
+  if (minNonZero <= maxNonZero) {
+    for (let byte = minNonZero; byte <= maxNonZero; byte++) {
+      const bits = bitmap[byte]!;
+      if (bits === 0) continue;
+      for (let bit = byte === 0 ? 1 : 0; bit < 8; bit++) if (bits & (1 << bit)) lut[k++] = (byte << 3) | bit;
+    }
+  }
   const maxValue = k - 1;
+  lut.fill(0, k); // as OpenEXR: values past the table (damaged data) map to 0
 
   if (n + 4 > src.length) return fail("PIZ Huffman length is cut off");
   const hufBytes = (src[n]! | (src[n + 1]! << 8) | (src[n + 2]! << 16) | (src[n + 3]! << 24)) >>> 0;

@@ -1,7 +1,10 @@
 import { reconstructBytes } from "./predictor.js";
 import { type CodecResult, fail } from "./types.js";
 
-/** OpenEXR's byte run-length expansion (internal_rle_decompress) to exactly `outSize` bytes. */
+/**
+ * OpenEXR's byte run-length expansion (internal_rle_decompress) to exactly `outSize` bytes. Runs are at most 128
+ * bytes, so they are copied by plain loops (a subarray or fill call per run costs more than the bytes it moves).
+ */
 export function rleExpand(src: Uint8Array, outSize: number): CodecResult {
   const out = new Uint8Array(outSize);
   let i = 0;
@@ -14,15 +17,13 @@ export function rleExpand(src: Uint8Array, outSize: number): CodecResult {
       i++;
       if (i + count > n) return fail(`RLE literal run of ${count} bytes passes the end of the data`);
       if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
-      out.set(src.subarray(i, i + count), o);
-      i += count;
-      o += count;
+      for (const e = i + count; i < e; i++) out[o++] = src[i]!;
     } else {
       if (i + 2 > n) return fail("RLE repeat run is cut off at the end of the data");
       const count = v + 1;
       if (o + count > outSize) return fail("RLE data expands past the chunk's unpacked size");
-      out.fill(src[i + 1]!, o, o + count);
-      o += count;
+      const b = src[i + 1]!;
+      for (const e = o + count; o < e; o++) out[o] = b;
       i += 2;
     }
   }

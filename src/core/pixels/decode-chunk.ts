@@ -21,6 +21,7 @@ export interface ChannelPlane {
   /** Samples per row and rows. */
   readonly width: number;
   readonly height: number;
+  /** The planes of one decoded chunk may share one buffer: view float bits with its byteOffset and length. */
   readonly data: Uint16Array | Uint32Array;
 }
 
@@ -134,33 +135,68 @@ export interface Loc {
   byte_offset: number;
 }
 
-/** Splits an unpacked block (lines of channels, little-endian) into one plane per channel. */
-export function planesOf(unpacked: Uint8Array, g: ChunkGeometry): ChannelPlane[] {
-  const planes = g.channels.map((c) => {
-    const n = c.width * c.height;
-    return { c, data: c.bytes === 2 ? new Uint16Array(n) : new Uint32Array(n), row: 0 };
-  });
-  const views = planes.map((p) => new Uint8Array(p.data.buffer));
-  let o = 0;
-  for (let y = g.y0; y < g.y0 + g.height; y++) {
-    for (let k = 0; k < planes.length; k++) {
-      const p = planes[k]!;
-      if (p.c.height === 0 || !sampledLine(p.c, y)) continue;
-      const n = p.c.width * p.c.bytes;
-      views[k]!.set(unpacked.subarray(o, o + n), p.row * n);
-      p.row++;
-      o += n;
+/**
+ * Splits an unpacked block (lines of channels, little-endian) into one plane per channel. The planes share one
+ * buffer (one allocation per chunk); a one-line block already is its planes side by side, so when `owned` (the
+ * codec's fresh output, not the caller's bytes) and every plane is aligned, they are views of it (no copy).
+ */
+export function planesOf(unpacked: Uint8Array, g: ChunkGeometry, owned = false): ChannelPlane[] {
+  const cs = g.channels;
+  const n = cs.length;
+  const starts: number[] = new Array(n);
+  let size = 0;
+  let contiguous = g.height === 1;
+  for (let k = 0; k < n; k++) {
+    const c = cs[k]!;
+    if (size % c.bytes !== 0) {
+      contiguous = false;
+      size += c.bytes - (size % c.bytes);
+    }
+    starts[k] = size;
+    size += c.width * c.height * c.bytes;
+  }
+  let buffer: ArrayBuffer;
+  let base: number;
+  if (contiguous && size === unpacked.length) {
+    // A copy when not ours (never Buffer#slice: it returns a view).
+    const block = owned && unpacked.byteOffset % 4 === 0 ? unpacked : new Uint8Array(unpacked);
+    buffer = block.buffer as ArrayBuffer;
+    base = block.byteOffset;
+  } else {
+    const block = new Uint8Array(size);
+    buffer = block.buffer;
+    base = 0;
+    // Plain Uint8Array views: subarray of a Node Buffer builds a Buffer, measurably slower per line.
+    const src = new Uint8Array(unpacked.buffer, unpacked.byteOffset, unpacked.length);
+    const row = new Array<number>(n).fill(0);
+    let o = 0;
+    for (let y = g.y0; y < g.y0 + g.height; y++) {
+      for (let k = 0; k < n; k++) {
+        const c = cs[k]!;
+        if (c.height === 0 || !sampledLine(c, y)) continue;
+        const len = c.width * c.bytes;
+        block.set(src.subarray(o, o + len), starts[k]! + row[k]! * len);
+        row[k]!++;
+        o += len;
+      }
     }
   }
-  return planes.map(({ c, data }) => ({
-    name: c.name,
-    type: c.type,
-    xSampling: c.xSampling,
-    ySampling: c.ySampling,
-    width: c.width,
-    height: c.height,
-    data,
-  }));
+  const planes: ChannelPlane[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = cs[k]!;
+    const count = c.width * c.height;
+    const at = base + starts[k]!;
+    planes[k] = {
+      name: c.name,
+      type: c.type,
+      xSampling: c.xSampling,
+      ySampling: c.ySampling,
+      width: c.width,
+      height: c.height,
+      data: c.bytes === 2 ? new Uint16Array(buffer, at, count) : new Uint32Array(buffer, at, count),
+    };
+  }
+  return planes;
 }
 
 /**
@@ -220,7 +256,10 @@ export function decodeChunk(
         finding("EXR_CHUNK_CORRUPT", `chunk ${chunkIndex} (${layout.compression}): ${unpacked.failure}`, loc),
       ],
     };
-  return { ...placementOf(layout, chunkIndex, place), planes: planesOf(unpacked, g) };
+  return {
+    ...placementOf(layout, chunkIndex, place),
+    planes: planesOf(unpacked, g, unpacked.buffer !== packed.buffer),
+  };
 }
 
 export function isChunkFailure<T extends object>(r: T | ChunkFailure): r is ChunkFailure {
