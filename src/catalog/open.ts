@@ -34,3 +34,8 @@ export async function openCatalog(options: CatalogOptions = {}): Promise<Catalog
   if (!open) throw new Error(`unknown catalog backend '${name}' (known: ${catalogBackends().join(", ")})`);
   return open(options);
 }
+
+/** `db compact`: rewrites a DuckDB catalog file into a fresh one (duckdb/compact.ts); loaded only when asked. */
+export async function compactDuckDbFile(file: string): Promise<import("./duckdb/compact.js").CompactResult> {
+  return (await import("./duckdb/compact.js")).compactCatalogFile(file);
+}

@@ -9,6 +9,7 @@ import {
 import { walkPaths } from "../io/walk.js";
 import type { Policy } from "../policy/model.js";
 import { InspectStage } from "./stages/inspect.js";
+import { KnownIndex } from "./stages/known-index.js";
 import { listInGroups } from "./stages/list.js";
 import { skipUnchanged } from "./stages/skip-unchanged.js";
 import { BatchWriter } from "./stages/write.js";
@@ -170,11 +171,15 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
         progress.walkDone = true;
       },
     });
+    const force = options.force === true || options.policy !== undefined;
+    // Read before the first write: the scan's own commits are files the walk has already passed.
+    const index = force || options.stats ? null : await KnownIndex.load(options.store, options.inputs, cwd);
     for await (const group of groups) {
       const { todo, skipped } = await skipUnchanged(group, {
         store: options.store,
         cwd,
-        force: options.force === true || options.policy !== undefined,
+        force,
+        index,
         stats: options.stats === true,
         ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
       });

@@ -9,6 +9,7 @@ import type {
   CatalogStore,
   CleanupResult,
   KnownFileState,
+  KnownPathStates,
   QueryResult,
   SimilarHit,
   TableCounts,
@@ -63,7 +64,7 @@ const SKETCH_CANDIDATES = 1_000;
  * data from ~135 to ~30 MB (attribute values are long repeated texts: channel lists, Cryptomatte manifests).
  * Such a file is readable by DuckDB 1.3 and newer; an existing file keeps the format it was created with.
  */
-const STORAGE_VERSION = "v1.3.0";
+export const STORAGE_VERSION = "v1.3.0";
 /**
  * DuckDB's buffer pool for a writable catalog file (its default is 80 % of RAM). Rows a scan commits stay in
  * memory until a checkpoint writes them to the file; above the limit they spill to `<db>.tmp`. Measured on a
@@ -273,6 +274,36 @@ export class DuckDbCatalogStore implements CatalogStore {
         await this.lookupConnection.run("DROP TABLE IF EXISTS known_query");
       }
       return out;
+    });
+  }
+
+  knownStatesUnder(roots: string[]): Promise<KnownPathStates> {
+    return this.lookupLock.run(async () => {
+      const empty = { paths: [], sizes: new Float64Array(0), mtimesMs: new Float64Array(0) };
+      if (roots.length === 0) return empty;
+      const under = roots
+        .map(
+          (r) =>
+            `f.file_path_normalized = ${sqlString(r)} OR starts_with(f.file_path_normalized, ${sqlString(r.endsWith("/") ? r : `${r}/`)})`,
+        )
+        .join(" OR ");
+      const reader = await this.lookupConnection.runAndReadAll(
+        `SELECT f.file_path_normalized, f.size_bytes::DOUBLE, epoch_ms(f.mtime)::DOUBLE
+         FROM ${SCHEMA}.files f
+         WHERE NOT f.pending_delete AND (${under})
+         QUALIFY row_number() OVER (PARTITION BY f.file_path_normalized ORDER BY ${currentFirstSql("f")}) = 1`,
+      );
+      const [paths = [], sizes = [], mtimes = []] = reader.getColumnsJS() as [
+        string[],
+        (number | null)[],
+        (number | null)[],
+      ];
+      if (paths.length === 0) return empty;
+      return {
+        paths,
+        sizes: Float64Array.from(sizes, (v) => v ?? Number.NaN),
+        mtimesMs: Float64Array.from(mtimes, (v) => v ?? Number.NaN),
+      };
     });
   }
 

@@ -5,12 +5,14 @@ import type { CatalogStore } from "../../catalog/port.js";
 import { FILE_READ_TIMEOUT_MS, withTimeout } from "../../io/file-source.js";
 import type { InputEntry } from "../../io/remote-inputs.js";
 import { isRemote } from "../../io/s3-uri.js";
+import type { KnownIndex } from "./known-index.js";
 
 interface Candidate {
   path: string;
   normalized: string;
   size: number | null;
-  mtime: string | null;
+  /** Epoch milliseconds (stat's Date, like the inspector's file source, so it compares equal to the catalogued one). */
+  mtimeMs: number | null;
   /** Objects: the ETag from the listing (objects are compared by ETag + size, never by mtime). */
   etag: string | null;
 }
@@ -27,9 +29,15 @@ function absoluteLocal(location: string, cwd: string): string {
   return resolve(cwd, location);
 }
 
-function sameInstant(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return false;
-  return Math.abs(Date.parse(a) - Date.parse(b)) < 1;
+function sameInstant(known: string | null, mtimeMs: number | null): boolean {
+  if (known === null || mtimeMs === null) return false;
+  return Math.abs(Date.parse(known) - mtimeMs) < 1;
+}
+
+/** Where an entry is catalogued: absolute (objects keep their URI), so the catalog does not depend on the cwd. */
+function locate(given: string, cwd: string): { path: string; normalized: string } {
+  const path = isRemote(given) ? given : absoluteLocal(given, cwd);
+  return { path, normalized: normalizePath(path, cwd) };
 }
 
 async function candidateOf(
@@ -37,18 +45,15 @@ async function candidateOf(
   cwd: string,
   timeoutMs: number,
 ): Promise<Candidate> {
-  // Stored absolute, so the catalog does not depend on where the scan ran (objects keep their URI).
-  const path = isRemote(given) ? given : absoluteLocal(given, cwd);
-  const normalized = normalizePath(path, cwd);
+  const { path, normalized } = locate(given, cwd);
   if (isRemote(path))
-    return { path, normalized, size: listed?.size ?? null, mtime: null, etag: listed?.etag ?? null };
+    return { path, normalized, size: listed?.size ?? null, mtimeMs: null, etag: listed?.etag ?? null };
   try {
     // Timed: a stat of a hung mount never ends (the file is then inspected, and its read times out too).
     const s = await withTimeout(stat(path), timeoutMs, `stat of ${path}`);
-    // stat's Date, like the inspector's file source, so the catalogued mtime compares equal.
-    return { path, normalized, size: s.size, mtime: s.mtime.toISOString(), etag: null };
+    return { path, normalized, size: s.size, mtimeMs: s.mtime.getTime(), etag: null };
   } catch {
-    return { path, normalized, size: null, mtime: null, etag: null };
+    return { path, normalized, size: null, mtimeMs: null, etag: null };
   }
 }
 
@@ -58,9 +63,37 @@ async function candidateOf(
  */
 export async function skipUnchanged(
   group: InputEntry[],
-  options: { store: CatalogStore; cwd: string; force: boolean; stats?: boolean; readTimeoutMs?: number },
+  options: {
+    store: CatalogStore;
+    cwd: string;
+    force: boolean;
+    stats?: boolean;
+    readTimeoutMs?: number;
+    /** The catalogued state of every path under the inputs, read once (else looked up per group). */
+    index?: KnownIndex | null;
+  },
 ): Promise<ChangedEntries> {
   const timeout = options.readTimeoutMs ?? FILE_READ_TIMEOUT_MS;
+  const index = options.force || options.stats ? null : (options.index ?? null);
+  if (index) {
+    // Only a catalogued path can be unchanged: the others are inspected without a stat (a first scan stats none).
+    const located = group.map((e) => locate(e.path, options.cwd));
+    const stated = await Promise.all(
+      group.map((entry, i) =>
+        index.has(located[i]!.normalized) ? candidateOf(entry, options.cwd, timeout) : null,
+      ),
+    );
+    const todo: string[] = [];
+    stated.forEach((c, i) => {
+      const unchanged =
+        c !== null &&
+        c.size !== null &&
+        c.mtimeMs !== null &&
+        index.unchanged(c.normalized, c.size, c.mtimeMs);
+      if (!unchanged) todo.push(located[i]!.path);
+    });
+    return { todo, skipped: group.length - todo.length };
+  }
   const candidates = await Promise.all(group.map((entry) => candidateOf(entry, options.cwd, timeout)));
   const known = options.force
     ? new Map()
@@ -76,8 +109,7 @@ export async function skipUnchanged(
       todo.push(c.path);
       continue;
     }
-    const unchanged =
-      c.etag !== null ? k?.etag === c.etag : c.mtime !== null && sameInstant(k?.mtime ?? null, c.mtime);
+    const unchanged = c.etag !== null ? k?.etag === c.etag : sameInstant(k?.mtime ?? null, c.mtimeMs);
     if (!(k && c.size !== null && k.size_bytes === c.size && unchanged)) todo.push(c.path);
   }
   return { todo, skipped: candidates.length - todo.length };

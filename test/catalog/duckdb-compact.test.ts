@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRecord } from "../../src/catalog/build-record.js";
+import { compactCatalogFile } from "../../src/catalog/duckdb/compact.js";
+import { DuckDbCatalogStore } from "../../src/catalog/duckdb/duckdb-store.js";
+import { fixture } from "./fixtures.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "exr-duckdb-compact-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("db compact (compactCatalogFile)", () => {
+  it("rewrites an old-format catalog with free blocks into the current format, smaller, with every row and key", async () => {
+    const file = path.join(dir, "old.duckdb");
+    // A file created in DuckDB's default (old) storage format, as catalogs were before v1.3 was asked for.
+    const raw = await DuckDBInstance.create(file);
+    raw.closeSync();
+    const store = await DuckDbCatalogStore.open(file);
+    await store.init();
+    const records = Array.from({ length: 200 }, (_, i) =>
+      buildRecord(fixture({ path: `/c/shot${i % 7}/f${i}.exr`, pass: i % 2 ? "beauty" : "cryptomatte" }), {
+        now: new Date(i < 20 ? 2_000_000 : 1_000_000),
+      }),
+    );
+    await store.upsertBatch(records, new Date(1_000_000));
+    // Deletes leave free blocks behind: all but the 20 newest files go.
+    await store.upsertBatch(records.slice(0, 20), new Date(2_000_000));
+    await store.cleanup(new Date(1_500_000), false);
+    const before = await store.counts();
+    const kept = await store.getRecord(records[3]!.file.file_id);
+    await store.close();
+
+    const r = await compactCatalogFile(file);
+    expect(r.formatBefore).toBe("v1.0.0+");
+    expect(r.formatAfter).toBe("v1.3.0+");
+    expect(r.bytesAfter).toBeLessThan(r.bytesBefore);
+    expect(existsSync(`${file}.compact-${process.pid}`)).toBe(false);
+
+    const reopened = await DuckDbCatalogStore.open(file);
+    try {
+      await reopened.init();
+      expect(await reopened.counts()).toEqual(before);
+      expect(before.files).toBe(20);
+      expect(await reopened.getRecord(records[3]!.file.file_id)).toEqual(kept);
+      // The files keys came along: the same file again is a re-inspection, not a second row.
+      const outcome = await reopened.upsertBatch([records[3]!], new Date(3_000_000));
+      expect(outcome[0]?.status).toBe("reinspected");
+      expect((await reopened.counts()).files).toBe(20);
+      const dup = await reopened.query(
+        "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'files' AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')",
+      );
+      expect(Number(dup.rows[0]?.[0])).toBe(2);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("leaves the original untouched when the copy fails", async () => {
+    const file = path.join(dir, "not-a-catalog.duckdb");
+    const { writeFile, readFile } = await import("node:fs/promises");
+    await writeFile(file, "not a database");
+    await expect(compactCatalogFile(file)).rejects.toThrow();
+    expect(await readFile(file, "utf8")).toBe("not a database");
+    expect(existsSync(`${file}.compact-${process.pid}`)).toBe(false);
+  });
+});
