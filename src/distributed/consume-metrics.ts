@@ -37,6 +37,11 @@ export class ConsumeMetrics {
     help: "Offset commits (each after its catalog commit)",
     registers: [this.registry],
   });
+  readonly rejoins = new Counter({
+    name: "exr_consume_rejoins_total",
+    help: "Times this member lost its group membership (e.g. silent past the session timeout) and rejoined",
+    registers: [this.registry],
+  });
   readonly bytesRead = new Counter({
     name: "exr_consume_bytes_read_total",
     help: "Bytes read from objects and files while inspecting",

@@ -55,6 +55,28 @@ interface Attempted {
   attempts: number;
 }
 
+/** Rejoins in a row without one offset commit in between before the member gives up (exits non-zero). */
+const MAX_REJOINS = 10;
+
+/** Protocol errors (kafkajs `type`) that mean the group has moved on without this member. */
+const MEMBERSHIP_ERRORS = new Set([
+  "UNKNOWN_MEMBER_ID",
+  "ILLEGAL_GENERATION",
+  "REBALANCE_IN_PROGRESS",
+  "FENCED_INSTANCE_ID",
+]);
+
+/** True when `err` or one of its causes (kafkajs wraps the protocol error) is a membership error. */
+export function lostMembership(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && typeof e === "object" && e !== null; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === "string" && MEMBERSHIP_ERRORS.has(type)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ConsumeWorker {
@@ -65,6 +87,7 @@ export class ConsumeWorker {
   /** Chunks being processed: a stop waits for them (their catalog and offset commits) before leaving the group. */
   readonly #inFlight = new Set<Promise<void>>();
   #crashed: (error: Error) => void = () => {};
+  #rejoinsWithoutCommit = 0;
   /** Settles when kafkajs gives up restarting the consumer (the process should exit non-zero). */
   readonly crashed = new Promise<Error>((resolve) => {
     this.#crashed = resolve;
@@ -101,6 +124,12 @@ export class ConsumeWorker {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.#deadLetters.connect();
+    await this.#join();
+  }
+
+  /** A fresh kafkajs consumer of the group, running. */
+  async #join(): Promise<void> {
+    const o = this.#o;
     const consumer = o.kafka.consumer({
       groupId: o.group,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
@@ -119,8 +148,18 @@ export class ConsumeWorker {
       );
     });
     consumer.on(consumer.events.CRASH, (e) => {
-      o.logger.error({ error: String(e.payload.error), restart: e.payload.restart }, "consumer crashed");
-      if (!e.payload.restart) this.#crashed(e.payload.error);
+      if (e.payload.restart) {
+        o.logger.warn({ error: String(e.payload.error) }, "consumer crashed; kafkajs restarts it");
+      } else if (
+        !this.#stopping &&
+        lostMembership(e.payload.error) &&
+        this.#rejoinsWithoutCommit < MAX_REJOINS
+      ) {
+        void this.#rejoin(consumer, e.payload.error);
+      } else {
+        o.logger.error({ error: String(e.payload.error) }, "consumer crashed");
+        this.#crashed(e.payload.error);
+      }
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
@@ -132,7 +171,7 @@ export class ConsumeWorker {
         for (let i = 0; i < batch.messages.length; i += o.batchMax) {
           if (!isRunning() || isStale() || this.#stopping) break;
           const chunk = batch.messages.slice(i, i + o.batchMax);
-          const work = this.#processChunk(batch.topic, batch.partition, chunk, heartbeat);
+          const work = this.#processChunk(consumer, batch.topic, batch.partition, chunk, heartbeat);
           this.#inFlight.add(work);
           try {
             await work;
@@ -149,6 +188,30 @@ export class ConsumeWorker {
         }
       },
     });
+  }
+
+  /**
+   * kafkajs gives up on a member whose commit or heartbeat the coordinator refused because the group moved on
+   * without it (it was silent past the session timeout: a long pause, an overloaded machine). That is no reason to
+   * stop: the chunks it had not committed go to whoever holds their partitions now, and a new consumer rejoins.
+   */
+  async #rejoin(crashed: Consumer, error: Error): Promise<void> {
+    const o = this.#o;
+    this.#rejoinsWithoutCommit++;
+    o.metrics.rejoins.inc();
+    o.logger.warn(
+      { error: String(error), rejoins_without_commit: this.#rejoinsWithoutCommit },
+      "lost the group membership; rejoining (uncommitted chunks are delivered again)",
+    );
+    await Promise.allSettled([...this.#inFlight]);
+    await crashed.disconnect().catch(() => undefined);
+    if (this.#stopping) return;
+    try {
+      await this.#join();
+    } catch (err) {
+      o.logger.error({ error: String(err) }, "could not rejoin the group");
+      this.#crashed(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   async #attempt(message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Attempted> {
@@ -170,6 +233,7 @@ export class ConsumeWorker {
   }
 
   async #processChunk(
+    consumer: Consumer,
     topic: string,
     partition: number,
     messages: KafkaMessage[],
@@ -218,7 +282,8 @@ export class ConsumeWorker {
       });
     }
     const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
-    await this.#consumer!.commitOffsets([{ topic, partition, offset: next }]);
+    await consumer.commitOffsets([{ topic, partition, offset: next }]);
+    this.#rejoinsWithoutCommit = 0;
     o.metrics.commits.inc();
     const skipped = attempted.filter((a) => a.outcome.kind === "skipped").length;
     o.metrics.events.inc({ outcome: "inserted" }, inserted);
@@ -254,10 +319,13 @@ export class ConsumeWorker {
     const stopped = (async () => {
       // kafkajs' own stop does not wait for a running batch handler before leaving the group (its commit would then
       // fail), so: no new chunks (the flag, and fetching paused), the chunks in flight finish and commit, then leave.
-      this.#consumer?.pause([{ topic: this.#o.topic }]);
+      // (pause throws on a consumer that kafkajs already stopped after a crash.)
+      try {
+        this.#consumer?.pause([{ topic: this.#o.topic }]);
+      } catch {}
       await Promise.allSettled([...this.#inFlight]);
-      await this.#consumer?.disconnect();
-      await this.#deadLetters?.disconnect();
+      await this.#consumer?.disconnect().catch(() => undefined);
+      await this.#deadLetters?.disconnect().catch(() => undefined);
       return true as const;
     })();
     try {

@@ -172,7 +172,7 @@ export function registerConsume(program: Command): void {
       void worker.crashed.then(resolve);
     });
     logger.info({ reason: String(reason) }, "draining: finishing and committing the work in flight");
-    const settled = await worker.stop(options.drainTimeout * 1000);
+    const settled = await worker.stop(options.drainTimeout * 1000).catch(() => false);
     if (!settled) logger.warn("drain timed out: uncommitted events will be redelivered to another worker");
     await closeAll();
     logger.info("stopped");
