@@ -12,11 +12,14 @@
  * Each is also run on an empty catalog of the same emulator: growth = peak RSS on N files − peak RSS on none.
  *
  * Usage: npm run bench:vast-reads [-- --files N] [-- --write docs/notes/vast-reads-bench.md]
+ *   --only similar,counts   run only these reads
+ *   --profile DIR           V8 CPU profiles (node --cpu-prof) of the emulator and of every read process into DIR,
+ *                           so the emulator's share of a read's time can be told from the client's
  */
 import { execFile, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { buildRecord } from "../src/catalog/build-record.js";
@@ -33,6 +36,7 @@ import { inspect } from "../src/inspect/inspect.js";
 import { BufferSource } from "../src/io/buffer-source.js";
 import { VastConfig } from "../src/vast/client/config.js";
 import { VastSession } from "../src/vast/client/session.js";
+import { profileSummary } from "./lib/cpu-profile.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -42,6 +46,10 @@ function arg(name: string): string | undefined {
 }
 
 const FILES = Number(arg("--files") ?? 100_000);
+const PROFILE_DIR = arg("--profile") ? resolve(arg("--profile")!) : undefined;
+const profileFlags = (name: string): string[] =>
+  PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR, "--cpu-prof-name", `${name}.cpuprofile`] : [];
+const READS = (arg("--only") ?? "similar,counts,sql,similar-whole").split(",");
 const K = 10;
 const T_OLD = new Date("2026-11-01T00:00:00Z");
 const T_NEW = new Date("2026-12-01T00:00:00Z");
@@ -68,6 +76,8 @@ async function child(what: string, url: string, schema: string): Promise<void> {
   await store.init();
   const query = { embedding: randomVector() };
   const started = performance.now();
+  const startedUs = process.hrtime.bigint() / 1000n;
+  const cpuBefore = process.cpuUsage();
   const bytesBefore = store.session.bytesReceived;
   let rows = 0;
   if (what === "similar") rows = (await store.similar(query, K)).length;
@@ -93,11 +103,13 @@ async function child(what: string, url: string, schema: string): Promise<void> {
     });
   }
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const window = [Number(startedUs), Number(process.hrtime.bigint() / 1000n)];
   const bytes = store.session.bytesReceived - bytesBefore;
   await store.close();
-  process.stdout.write(
-    `${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, rows })}\n`,
-  );
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(`${JSON.stringify({ ms, maxRssMb, bytes, rows, cpuMs, window })}\n`);
 }
 
 interface Measure {
@@ -105,20 +117,48 @@ interface Measure {
   maxRssMb: number;
   bytes: number;
   rows: number;
+  /** CPU time of the read's own process (user + system). */
+  cpuMs: number;
+  /** CPU time the emulator process spent meanwhile (/proc/PID/stat), i.e. serving the read. */
+  emulatorCpuMs?: number;
+  /** Start and end of the read on the monotonic clock, µs (the clock of V8's CPU profiles). */
+  window: [number, number];
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[11], fields[12] = utime, stime (14th and 15th of the whole line) in clock ticks of 1/100 s
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A read in a fresh process; a read that fails (e.g. a request timing out) is reported, not fatal. */
-async function measure(what: string, url: string, schema: string): Promise<Measure | { error: string }> {
+async function measure(
+  what: string,
+  url: string,
+  schema: string,
+  emulatorPid: number,
+): Promise<Measure | { error: string }> {
+  const emulatorBefore = processCpuMs(emulatorPid);
   try {
     const { stdout } = await execFileAsync(
       process.execPath,
-      [process.argv[1]!, "--child", what, url, schema],
+      [...profileFlags(`read-${what}-${schema}`), process.argv[1]!, "--child", what, url, schema],
       {
         maxBuffer: 1 << 20,
         timeout: 900_000,
       },
     );
-    return JSON.parse(stdout.trim().split("\n").pop()!);
+    const m = JSON.parse(stdout.trim().split("\n").pop()!) as Measure;
+    const emulatorAfter = processCpuMs(emulatorPid);
+    if (emulatorBefore !== undefined && emulatorAfter !== undefined)
+      m.emulatorCpuMs = emulatorAfter - emulatorBefore;
+    return m;
   } catch (err) {
     const text = String((err as { stderr?: string }).stderr ?? err);
     return { error: /(\w*Error: [^\n]*)/.exec(text)?.[1] ?? text.slice(0, 200) };
@@ -131,17 +171,21 @@ function row(
 ): string {
   if ("error" in r.full || "error" in r.empty) {
     const error = "error" in r.full ? r.full.error : (r.empty as { error: string }).error;
-    return `| ${what} | failed: ${error} | | | | | |`;
+    return `| ${what} | failed: ${error} | | | | | | | |`;
   }
+  const emulatorCpu =
+    r.full.emulatorCpuMs === undefined ? "n/a" : `${(r.full.emulatorCpuMs / 1000).toFixed(2)} s`;
   return (
-    `| ${what} | ${(r.full.ms / 1000).toFixed(2)} s | ${r.empty.maxRssMb.toFixed(0)} MB | ${r.full.maxRssMb.toFixed(0)} MB | ` +
+    `| ${what} | ${(r.full.ms / 1000).toFixed(2)} s | ${(r.full.cpuMs / 1000).toFixed(2)} s | ${emulatorCpu} | ` +
+    `${r.empty.maxRssMb.toFixed(0)} MB | ${r.full.maxRssMb.toFixed(0)} MB | ` +
     `${(r.full.maxRssMb - r.empty.maxRssMb).toFixed(0)} MB | ${(r.full.bytes / 2 ** 20).toFixed(1)} MiB | ${r.full.rows} |`
   );
 }
 
-async function startEmulator(): Promise<{ url: string; stop: () => void }> {
+async function startEmulator(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const main = resolve(import.meta.dirname, "../../../dist/vast/emulator/main.js");
-  const child = spawn(process.execPath, [main, "--port", "0", "--quiet", "--no-verify-signatures"], {
+  const flags = [...profileFlags("emulator"), main, "--port", "0", "--quiet", "--no-verify-signatures"];
+  const child = spawn(process.execPath, flags, {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((ok, fail) => {
@@ -153,7 +197,15 @@ async function startEmulator(): Promise<{ url: string; stop: () => void }> {
     });
     child.once("exit", (code) => fail(new Error(`emulator exited with ${code} (run npm run build first)`)));
   });
-  return { url, stop: () => child.kill("SIGTERM") };
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 /** N catalog records (files + children, one ingest token per write), inserted in transactions of 2,000 files. */
@@ -190,12 +242,18 @@ async function populate(url: string, schema: string, n: number): Promise<void> {
   }
 }
 
+function ok(m: Measure | { error: string } | undefined): m is Measure {
+  return m !== undefined && !("error" in m);
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === "--child") return child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
   const emulator = await startEmulator();
+  const empty = `bench_empty_${process.pid}`;
+  const full = `bench_full_${process.pid}`;
+  const results: Record<string, { empty: Measure | { error: string }; full: Measure | { error: string } }> =
+    {};
   try {
-    const empty = `bench_empty_${process.pid}`;
-    const full = `bench_full_${process.pid}`;
     const session = await VastSession.connect(config(emulator.url, empty));
     await provisionCatalog(session, "vastdb", empty);
     session.close();
@@ -207,38 +265,36 @@ async function main(): Promise<void> {
       `VAST reads on ${FILES.toLocaleString("en-US")} files in the emulator (${new Date().toISOString().slice(0, 10)}; ` +
         `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load} at the start of the reads — the machine is shared; catalog written in ${populateS.toFixed(0)} s)`,
       "",
-      "| read | time on N files | peak RSS, empty catalog | peak RSS, N files | growth | bytes received | rows |",
-      "|---|---|---|---|---|---|---|",
+      "| read | time on N files | CPU of the read (client) | CPU of the emulator meanwhile | peak RSS, empty catalog | peak RSS, N files | growth | bytes received | rows |",
+      "|---|---|---|---|---|---|---|---|---|",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-    const results: Record<string, { empty: Measure | { error: string }; full: Measure | { error: string } }> =
-      {};
-    for (const what of ["similar", "counts", "sql", "similar-whole"]) {
+    for (const what of READS) {
       results[what] = {
-        empty: await measure(what, emulator.url, empty),
-        full: await measure(what, emulator.url, full),
+        empty: await measure(what, emulator.url, empty, emulator.pid),
+        full: await measure(what, emulator.url, full, emulator.pid),
       };
       lines.push(row(what, results[what]!));
       process.stdout.write(`${lines[lines.length - 1]}\n`);
     }
     const printed = lines.length;
-    const table = await measure("table-bytes", emulator.url, full);
-    const ok = (m: Measure | { error: string } | undefined): m is Measure =>
-      m !== undefined && !("error" in m);
+    const table = READS.includes("sql")
+      ? await measure("table-bytes", emulator.url, full, emulator.pid)
+      : undefined;
     if (ok(table)) {
       lines.push(
         "",
         `files table, every column, one full select: ${(table.bytes / 2 ** 20).toFixed(1)} MiB (${table.rows} rows).`,
       );
-      const sql = results.sql!.full;
+      const sql = results.sql?.full;
       if (ok(sql)) {
         lines.push(
           `sql with a WHERE on last_inspected (1% of the rows match) received ${((100 * sql.bytes) / table.bytes).toFixed(1)}% of the table's bytes.`,
         );
       }
     }
-    const [s, w] = [results.similar!, results["similar-whole"]!];
-    if (ok(s.full) && ok(s.empty) && ok(w.full) && ok(w.empty)) {
+    const [s, w] = [results.similar, results["similar-whole"]];
+    if (s && w && ok(s.full) && ok(s.empty) && ok(w.full) && ok(w.empty)) {
       lines.push(
         `similar vs the whole-table peer, same run: ${(w.full.ms / s.full.ms).toFixed(1)}× faster, peak RSS growth ` +
           `${(w.full.maxRssMb - w.empty.maxRssMb).toFixed(0)} MB → ${(s.full.maxRssMb - s.empty.maxRssMb).toFixed(0)} MB.`,
@@ -249,7 +305,19 @@ async function main(): Promise<void> {
     const out = arg("--write");
     if (out) writeFileSync(out, text);
   } finally {
-    emulator.stop();
+    await emulator.stop();
+  }
+  if (PROFILE_DIR) {
+    for (const [what, r] of Object.entries(results)) {
+      if (!ok(r.full)) continue;
+      process.stdout.write(`\n${what} on ${FILES} files, CPU profile by self time:\n`);
+      process.stdout.write(
+        profileSummary(join(PROFILE_DIR, "emulator.cpuprofile"), "emulator (during the read)", r.full.window),
+      );
+      process.stdout.write(
+        profileSummary(join(PROFILE_DIR, `read-${what}-${full}.cpuprofile`), "read process"),
+      );
+    }
   }
 }
 

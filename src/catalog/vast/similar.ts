@@ -19,7 +19,6 @@ import { ROW_ID } from "../../vast/client/transaction.js";
 import { currentFirst } from "../current-version.js";
 import type { SimilarHit } from "../port.js";
 import type { FileRow } from "../rows.js";
-import { cosineDistance } from "../similarity.js";
 import { TABLE_COLUMNS } from "../tables.js";
 import { readBigints, readStrings, tableToRows } from "./arrow-rows.js";
 import type { VastTables } from "./vast-tables.js";
@@ -147,12 +146,13 @@ async function scanNearest(
   rejected: ReadonlySet<bigint>,
 ): Promise<Nearest> {
   const nearest = new Nearest(size);
+  const distanceTo = cosineDistanceFrom(target);
   const pages = tables.stream(tx, "files", ["file_id", "metadata_embedding"], { rowsPerPage: PAGE_ROWS });
   for await (const batch of pages) {
     const ids = batch.getChild("file_id")!;
     const rowIds = batch.getChild(ROW_ID)!;
-    forEachEmbedding(batch, (i, embedding) => {
-      const distance = cosineDistance(target, embedding);
+    forEachEmbedding(batch, target.length, (i, values, start) => {
+      const distance = distanceTo(values, start);
       if (distance === null || !nearest.admits(distance)) return;
       const fileId = ids.get(i) as string | null;
       const rowId = BigInt(rowIds.get(i) as bigint);
@@ -163,24 +163,53 @@ async function scanNearest(
   return nearest;
 }
 
-/** Calls `visit(row, embedding)` for every non-null embedding of the batch (fixed-size lists without copying). */
-function forEachEmbedding(batch: RecordBatch, visit: (row: number, embedding: Float32Array) => void): void {
+/**
+ * `cosineDistance(target, values[start … start + target.length))` without a view per row, the target's norm
+ * summed once; the same additions in the same order, so the same number as `cosineDistance`.
+ */
+function cosineDistanceFrom(target: Float32Array): (values: Float32Array, start: number) => number | null {
+  const n = target.length;
+  let na = 0;
+  for (let i = 0; i < n; i++) na += target[i]! * target[i]!;
+  return (values, start) => {
+    let dot = 0;
+    let nb = 0;
+    for (let i = 0; i < n; i++) {
+      const y = values[start + i]!;
+      dot += target[i]! * y;
+      nb += y * y;
+    }
+    if (na === 0 || nb === 0) return null;
+    return 1 - dot / Math.sqrt(na * nb);
+  };
+}
+
+/**
+ * Calls `visit(row, values, start)` for every non-null embedding of the batch of `width` items (fixed-size lists
+ * read in place; other widths are skipped, as `cosineDistance` would give no distance).
+ */
+function forEachEmbedding(
+  batch: RecordBatch,
+  width: number,
+  visit: (row: number, values: Float32Array, start: number) => void,
+): void {
   const column = batch.getChild("metadata_embedding");
   if (!column) return;
   let base = 0;
   for (const data of column.data as Data[]) {
     const child = data.children[0];
-    const fixed = data.type.typeId === Type.FixedSizeList && child?.values instanceof Float32Array;
-    const width = fixed ? (data.type as FixedSizeList).listSize : 0;
-    for (let i = 0; i < data.length; i++) {
-      if (!data.getValid(i)) continue;
-      if (fixed) {
-        const start = (child!.offset + (data.offset + i) * width) as number;
-        visit(base + i, (child!.values as Float32Array).subarray(start, start + width));
-      } else {
-        // Tables in the seed's schema: variable `list<float>`.
-        const v = column.get(base + i) as Vector | null;
-        if (v) visit(base + i, Float32Array.from(v.toArray() as ArrayLike<number>));
+    if (data.type.typeId === Type.FixedSizeList && child?.values instanceof Float32Array) {
+      if ((data.type as FixedSizeList).listSize === width) {
+        // `values` of a sliced Data already start at its first row (apache-arrow slices buffers, `offset` is for bitmaps)
+        const values = child.values as Float32Array;
+        for (let i = 0; i < data.length; i++) if (data.getValid(i)) visit(base + i, values, i * width);
+      }
+    } else {
+      // Tables in the seed's schema: variable `list<float>`.
+      for (let i = 0; i < data.length; i++) {
+        const v = data.getValid(i) ? (column.get(base + i) as Vector | null) : null;
+        const items = v ? Float32Array.from(v.toArray() as ArrayLike<number>) : null;
+        if (items?.length === width) visit(base + i, items, 0);
       }
     }
     base += data.length;

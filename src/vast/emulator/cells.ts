@@ -6,7 +6,9 @@
  * Cell shapes by type: ints up to 32 bits, floats, date32, time32 → number; 64-bit ints, time64, timestamp,
  * duration, decimal → bigint; float16 → its raw 16-bit pattern; bool → boolean; utf8 → string;
  * binary/fixed_size_binary → Uint8Array; list/fixed_size_list → Cell[]; struct → Cell[] (one per child);
- * map → Cell[] of [key, value] pairs.
+ * map → Cell[] of [key, value] pairs. Vectors — fixed_size_list of float32/float64 items without nulls — are kept
+ * compactly instead: one Float32Array/Float64Array per written batch, each cell a view of its row's items (a 384-d
+ * embedding is 1.5 KB, not 384 boxed JS numbers), and are answered with one memory copy per run of adjacent rows.
  */
 import {
   type Data,
@@ -23,7 +25,21 @@ import {
   Type,
 } from "apache-arrow";
 
-export type Cell = null | boolean | number | bigint | string | Uint8Array | Cell[];
+export type Cell = null | boolean | number | bigint | string | Uint8Array | VectorCell | Cell[];
+
+/** A stored vector: a view of one row's items in its batch's typed array. */
+export type VectorCell = Float32Array | Float64Array;
+
+export function isVectorCell(cell: Cell): cell is VectorCell {
+  return cell instanceof Float32Array || cell instanceof Float64Array;
+}
+
+/** float32/float64 items: the types vectors are stored compactly for. */
+function vectorItemArray(type: DataType): Float32ArrayConstructor | Float64ArrayConstructor | null {
+  if (type.typeId !== Type.Float) return null;
+  const p = (type as Float).precision;
+  return p === Precision.SINGLE ? Float32Array : p === Precision.DOUBLE ? Float64Array : null;
+}
 
 const utf8 = new TextDecoder();
 
@@ -108,7 +124,14 @@ export function readCells(data: Data): Cell[] {
     }
     case Type.FixedSizeList: {
       const size = (type as FixedSizeList).listSize;
-      const child = readCells(data.children[0]!);
+      const items = data.children[0]!;
+      if (vectorItemArray(items.type) && items.nullCount === 0) {
+        // One copy of the batch's items (not a view of the request body), each row a view into it.
+        const values = (items.values as VectorCell).slice(0, n * size);
+        for (let i = 0; i < n; i++) out[i] = valid(i) ? values.subarray(i * size, (i + 1) * size) : null;
+        return out;
+      }
+      const child = readCells(items);
       for (let i = 0; i < n; i++) out[i] = valid(i) ? child.slice(i * size, (i + 1) * size) : null;
       return out;
     }
@@ -240,29 +263,20 @@ export function buildData(type: DataType, cells: readonly Cell[]): Data {
     case Type.FixedSizeList: {
       const size = (type as FixedSizeList).listSize;
       const item = type.children[0] as Field;
-      const floats = item.type as Float;
-      if (!item.nullable && item.type.typeId === Type.Float && floats.precision !== Precision.HALF) {
-        // Vectors (VAST's fixed-size lists have non-nullable items): straight into one typed array.
-        const values = new (floats.precision === Precision.SINGLE ? Float32Array : Float64Array)(
-          length * size,
-        );
-        cells.forEach((c, i) => {
-          if (c === null) return;
-          const items = c as number[];
-          for (let k = 0; k < size; k++) values[i * size + k] = items[k]!;
-        });
+      const Items = vectorItemArray(item.type);
+      if (Items && (!item.nullable || cells.every((c) => c === null || isVectorCell(c)))) {
         const child = makeData({
           type: item.type,
           length: length * size,
           nullCount: 0,
-          data: values,
+          data: vectorValues(Items, cells, size),
         } as never);
         return makeData({ ...base, child } as never);
       }
       const flat: Cell[] = new Array(length * size).fill(null);
       cells.forEach((c, i) => {
         if (c === null) return;
-        const items = c as Cell[];
+        const items = c as ArrayLike<Cell>;
         for (let k = 0; k < size; k++) flat[i * size + k] = items[k] ?? null;
       });
       const child = buildData((type.children[0] as Field).type, flat);
@@ -281,4 +295,60 @@ export function buildData(type: DataType, cells: readonly Cell[]): Data {
     default:
       throw new TypeError(`cannot build Arrow type ${String(type)}`);
   }
+}
+
+/**
+ * The items of `cells` (vectors of `size`) as one typed array: a stored run of adjacent rows is copied at once, and
+ * when every cell is one such run of the right item type the stored array itself is used (no copy at all).
+ */
+function vectorValues(
+  Items: Float32ArrayConstructor | Float64ArrayConstructor,
+  cells: readonly Cell[],
+  size: number,
+): VectorCell {
+  const whole = singleRun(Items, cells, size);
+  if (whole) return whole;
+  const values = new Items(cells.length * size);
+  let i = 0;
+  while (i < cells.length) {
+    const c = cells[i];
+    if (c === null || c === undefined) {
+      i++;
+      continue;
+    }
+    if (isVectorCell(c) && c instanceof Items) {
+      let end = i + 1;
+      while (end < cells.length && follows(cells[end - 1] as VectorCell, cells[end]!)) end++;
+      values.set(new Items(c.buffer as ArrayBuffer, c.byteOffset, (end - i) * size), i * size);
+      i = end;
+      continue;
+    }
+    const items = c as ArrayLike<number>;
+    for (let k = 0; k < size; k++) values[i * size + k] = Number(items[k]);
+    i++;
+  }
+  return values;
+}
+
+/** Whether `next` is a view of the same stored batch starting right where `prev` ends. */
+function follows(prev: VectorCell, next: Cell): boolean {
+  return (
+    next !== null &&
+    isVectorCell(next) &&
+    next.constructor === prev.constructor &&
+    next.buffer === prev.buffer &&
+    next.byteOffset === prev.byteOffset + prev.byteLength
+  );
+}
+
+function singleRun(
+  Items: Float32ArrayConstructor | Float64ArrayConstructor,
+  cells: readonly Cell[],
+  size: number,
+): VectorCell | null {
+  const first = cells[0];
+  if (first === undefined || first === null || !(first instanceof Items) || first.length !== size)
+    return null;
+  for (let i = 1; i < cells.length; i++) if (!follows(cells[i - 1] as VectorCell, cells[i]!)) return null;
+  return new Items(first.buffer as ArrayBuffer, first.byteOffset, cells.length * size);
 }

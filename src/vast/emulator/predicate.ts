@@ -7,7 +7,7 @@
  */
 import { type DataType, type Field, type Float, Precision, Type } from "apache-arrow";
 import { type Expr, type LiteralExpr, LiteralKind, type SchemaNode } from "../protocol/query-relation.js";
-import type { Cell } from "./cells.js";
+import { type Cell, isVectorCell } from "./cells.js";
 import { badRequest, notImplemented } from "./errors.js";
 
 type Comparable = number | bigint | Uint8Array | Comparable[];
@@ -57,6 +57,7 @@ function literalComparable(lit: LiteralExpr): Comparable {
 function cellComparable(cell: Cell, type: DataType): Comparable {
   if (typeof cell === "string") return Buffer.from(cell, "utf8");
   if (typeof cell === "boolean") return cell ? 1 : 0;
+  if (isVectorCell(cell)) return Array.from(cell);
   if (Array.isArray(cell)) {
     const child = (type.children?.[0] as Field | undefined)?.type ?? type;
     return cell.map((c) => (c === null ? Number.NaN : cellComparable(c, child)));
@@ -82,6 +83,35 @@ export function compareComparable(a: Comparable, b: Comparable): number {
   if (typeof a === "bigint" && typeof b === "number") return -compareComparable(b, a);
   throw badRequest("predicate compares incompatible types");
 }
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The literal's text, or null when its bytes are not valid UTF-8 (e.g. a raw prefix bound). */
+function validUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compares two strings in the order of their UTF-8 bytes (= code point order). UTF-16 code units order the same
+ * way except that surrogates (U+D800–DFFF, i.e. code points ≥ U+10000) must sort after U+E000–FFFF.
+ */
+export function compareUtf8Order(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return surrogateLast(x) - surrogateLast(y);
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+const surrogateLast = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
 
 const COMPARISONS: Record<string, (c: number) => boolean> = {
   equal: (c) => c === 0,
@@ -118,6 +148,10 @@ function fieldReader(nodes: readonly SchemaNode[], position: number, access: Col
 function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): Compiled {
   if (e.kind !== "call") throw badRequest("a filter must be built from function calls");
   const { name, args } = e;
+  if (name === "or") {
+    const set = stringSetTest(args, nodes, access);
+    if (set) return set;
+  }
   if (name === "and" || name === "or") {
     const parts = args.map((a) => compile(a, nodes, access));
     const isAnd = name === "and";
@@ -148,9 +182,53 @@ function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): C
   const test = Object.hasOwn(COMPARISONS, name) ? COMPARISONS[name] : undefined;
   if (!test) throw notImplemented(`predicate function ${name} is not supported`);
   const rhs = literalComparable(literal);
+  const text = typeof rhs === "object" && type.typeId === Type.Utf8 ? validUtf8(rhs as Uint8Array) : null;
+  if (text !== null) {
+    // Strings against a string literal: compared as strings in UTF-8 byte order, no per-row encoding.
+    if (name === "equal" || name === "not_equal") {
+      const equal = name === "equal";
+      return (row) => {
+        const v = read(row);
+        return v === null ? null : (v === text) === equal;
+      };
+    }
+    return (row) => {
+      const v = read(row);
+      return v === null ? null : test(compareUtf8Order(v as string, text));
+    };
+  }
   return (row) => {
     const v = read(row);
     return v === null ? null : test(compareComparable(cellComparable(v, type), rhs));
+  };
+}
+
+/**
+ * `s = 'a' OR s = 'b' OR …` on one string column (how clients send `IN` lists, e.g. key lookups by id) as one
+ * set lookup per row instead of a comparison per literal; null when the `or` is of another shape.
+ */
+function stringSetTest(
+  args: readonly Expr[],
+  nodes: readonly SchemaNode[],
+  access: ColumnAccess,
+): Compiled | null {
+  const position = args[0]?.kind === "call" ? args[0].args[0] : undefined;
+  if (position?.kind !== "field") return null;
+  const values = new Set<string>();
+  for (const a of args) {
+    if (a.kind !== "call" || a.name !== "equal" || a.args.length !== 2) return null;
+    const [target, literal] = a.args;
+    if (target?.kind !== "field" || target.position !== position.position) return null;
+    if (literal?.kind !== "literal" || literal.literal !== LiteralKind.String) return null;
+    const text = validUtf8(literal.value as Uint8Array);
+    if (text === null) return null;
+    values.add(text);
+  }
+  const { read, type } = fieldReader(nodes, position.position, access);
+  if (type.typeId !== Type.Utf8) return null;
+  return (row) => {
+    const v = read(row);
+    return v === null ? null : values.has(v as string);
   };
 }
 

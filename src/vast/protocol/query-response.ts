@@ -88,15 +88,8 @@ export function decodeQueryResponse(body: Uint8Array): DecodedQueryResponse {
       const messages = open.get(streamId);
       if (!messages) throw new MalformedIpc(`EOS for stream ${streamId} that was never opened`);
       open.delete(streamId);
-      const total = messages.reduce((n, m) => n + m.length, 0) + IPC_EOS.length;
-      const joined = new Uint8Array(total);
-      let at = 0;
-      for (const m of messages) {
-        joined.set(m, at);
-        at += m.length;
-      }
-      joined.set(IPC_EOS, at);
-      const table = tableFromIPC(joined);
+      // The messages as separate chunks: column buffers stay views of the body (no joined copy of the stream).
+      const table = tableFromIPC([...messages, IPC_EOS]);
       chunks.push({ streamId, nextRowId, schema: table.schema, batches: table.batches });
       continue;
     }

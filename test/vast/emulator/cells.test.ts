@@ -7,6 +7,7 @@ import {
   Field,
   FixedSizeList,
   Float16,
+  Float32,
   Float64,
   Int8,
   Int64,
@@ -20,7 +21,11 @@ import {
 } from "apache-arrow";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildData, type Cell, readCells } from "../../../src/vast/emulator/cells.js";
+import { buildData, type Cell, isVectorCell, readCells } from "../../../src/vast/emulator/cells.js";
+
+/** Cells with stored vectors (typed-array views) written as plain arrays, to compare with what was given. */
+const plain = (cells: Cell[]): Cell[] =>
+  cells.map((c) => (c !== null && isVectorCell(c) ? Array.from(c) : c));
 
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
 
@@ -75,12 +80,54 @@ describe("cells ↔ Arrow data", () => {
       fc.assert(
         fc.property(fc.array(arb, { maxLength: 20 }), (cells) => {
           const back = readCells(buildData(type, cells));
-          expect(back).toEqual(cells);
+          expect(plain(back)).toEqual(cells);
         }),
         { numRuns: 60 },
       );
     });
   }
+
+  it("stores float vectors as views of one typed array per batch and answers them with the stored items", () => {
+    const type = new FixedSizeList(3, new Field("item", new Float32(), false));
+    const given = [[1, 2, 3], null, [0.5, -1, 7]];
+    const stored = readCells(buildData(type, given));
+    expect(stored[0]).toBeInstanceOf(Float32Array);
+    expect((stored[0] as Float32Array).buffer).toBe((stored[2] as Float32Array).buffer);
+    expect(plain(stored)).toEqual(given);
+    // Rows of two stored batches, out of order, with a null and a plain array (e.g. from a Parquet import) among them
+    const other = readCells(
+      buildData(type, [
+        [9, 9, 9],
+        [4, 5, 6],
+      ]),
+    );
+    const mixed = [other[1]!, stored[0]!, stored[1]!, [8, 8, 8], stored[2]!, other[0]!];
+    expect(plain(readCells(buildData(type, mixed)))).toEqual([
+      [4, 5, 6],
+      [1, 2, 3],
+      null,
+      [8, 8, 8],
+      [0.5, -1, 7],
+      [9, 9, 9],
+    ]);
+    // Adjacent rows of one batch are answered straight from the stored array
+    const run = buildData(type, other);
+    expect(run.children[0]!.values.buffer).toBe((other[0] as Float32Array).buffer);
+    expect(plain(readCells(run))).toEqual([
+      [9, 9, 9],
+      [4, 5, 6],
+    ]);
+  });
+
+  it("keeps vectors with null items (nullable item field) as plain cells", () => {
+    const type = new FixedSizeList(2, new Field("item", new Float64(), true));
+    const given = [
+      [1, null],
+      [2, 3],
+    ];
+    const back = readCells(buildData(type, given));
+    expect(back).toEqual(given);
+  });
 
   it("keeps nanosecond timestamps exact (no millisecond rounding)", () => {
     const ts = [1n, 1_700_000_000_123_456_789n, null];

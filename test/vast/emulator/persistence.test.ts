@@ -44,7 +44,7 @@ const fields = [
 ];
 const columns: Cell[][] = [
   [1_700_000_000_123_456_789n, null, -1n],
-  [[1, 2], null, [0.5, -0.25]],
+  [Float32Array.of(1, 2), null, Float32Array.of(0.5, -0.25)],
   [0x3c00, null, 0x7bff],
   [[5n, "a"], null, [null, "ü"]],
   [[["k", 1n]], null, []],

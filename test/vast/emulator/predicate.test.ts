@@ -1,7 +1,8 @@
 import { Field, FixedSizeList, Float16, Float32, Int32, Int64, Struct, Utf8 } from "apache-arrow";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Cell } from "../../../src/vast/emulator/cells.js";
-import { compilePredicate, float16ToNumber } from "../../../src/vast/emulator/predicate.js";
+import { compareUtf8Order, compilePredicate, float16ToNumber } from "../../../src/vast/emulator/predicate.js";
 import {
   type Expr,
   type LiteralExpr,
@@ -21,7 +22,7 @@ const fields = [
 const rows: Cell[][] = [
   [5n, "apple", [1, "AAA"], [1, 2], 0x3c00 /* 1.0 */],
   [null, "banana", null, null, null],
-  [-3n, "ap\u00e9", [null, "B"], [1, 3], 0x4000 /* 2.0 */],
+  [-3n, "ap\u00e9", [null, "B"], Float32Array.of(1, 3), 0x4000 /* 2.0 */],
   [10n, null, [2, null], [0, 9], 0xbc00 /* -1.0 */],
 ];
 const columns = fields.map((_, c) => rows.map((r) => r[c]!));
@@ -94,6 +95,28 @@ describe("predicate evaluation", () => {
     expect(matching(startsWithAp)).toEqual([0, 2]);
     // "apé" sorts after "apz" because é is 0xC3 0xA9 in UTF-8
     expect(matching(call("greater", col(1), str("apz")))).toEqual([1, 2]);
+  });
+
+  it("orders strings like their UTF-8 bytes without encoding them (astral and U+E000–FFFF characters)", () => {
+    const sign = (n: number) => Math.sign(n);
+    const text = fc.string({
+      unit: fc.constantFrom("a", "z", "\u00e9", "\ue000", "\uffff", "\u{10000}", "\u{1f600}"),
+    });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(sign(compareUtf8Order(a, b))).toBe(sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("matches an or of string equals on one column (an IN list) like the equals one by one", () => {
+    const isin = call("or", call("equal", col(1), str("banana")), call("equal", col(1), str("ap\u00e9")));
+    expect(matching(isin)).toEqual([1, 2]);
+    expect(
+      matching(call("or", call("equal", col(1), str("banana")), call("equal", col(4), str("B")))),
+    ).toEqual([1, 2]);
+    expect(matching(call("or", call("equal", col(1), str("cherry"))))).toEqual([]);
   });
 
   it("matches substrings", () => {

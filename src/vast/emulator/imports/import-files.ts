@@ -107,7 +107,9 @@ export function planPlainImport(
 }
 
 const keyOf = (cells: readonly Cell[]): string =>
-  JSON.stringify(cells, (_, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
+  JSON.stringify(cells, (_, v) =>
+    typeof v === "bigint" ? `${v}n` : ArrayBuffer.isView(v) ? [...(v as Uint8Array)] : v,
+  );
 
 export interface ZipPlan {
   /** Columns the table gains (in the file's order). */
