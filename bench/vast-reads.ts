@@ -13,6 +13,8 @@
  *
  * Usage: npm run bench:vast-reads [-- --files N] [-- --write docs/notes/vast-reads-bench.md]
  *   --only similar,counts   run only these reads
+ *   --emulator URL --emulator-pid PID   use an emulator already running (not stopped at the end)
+ *   --catalog NAME [--populated]        the schema of the N files (with --populated: written by an earlier run)
  *   --profile DIR           V8 CPU profiles (node --cpu-prof) of the emulator and of every read process into DIR,
  *                           so the emulator's share of a read's time can be told from the client's
  */
@@ -248,9 +250,12 @@ function ok(m: Measure | { error: string } | undefined): m is Measure {
 
 async function main(): Promise<void> {
   if (process.argv[2] === "--child") return child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
-  const emulator = await startEmulator();
+  const given = arg("--emulator");
+  const emulator = given
+    ? { url: given, pid: Number(arg("--emulator-pid")), stop: async () => {} }
+    : await startEmulator();
   const empty = `bench_empty_${process.pid}`;
-  const full = `bench_full_${process.pid}`;
+  const full = arg("--catalog") ?? `bench_full_${process.pid}`;
   const results: Record<string, { empty: Measure | { error: string }; full: Measure | { error: string } }> =
     {};
   try {
@@ -258,7 +263,7 @@ async function main(): Promise<void> {
     await provisionCatalog(session, "vastdb", empty);
     session.close();
     const t0 = performance.now();
-    await populate(emulator.url, full, FILES);
+    if (!process.argv.includes("--populated")) await populate(emulator.url, full, FILES);
     const populateS = (performance.now() - t0) / 1000;
     const load = loadavg()[0]!.toFixed(1);
     const lines = [
