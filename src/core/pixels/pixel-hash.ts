@@ -13,10 +13,15 @@ export type HasherFactory = () => Hasher;
  * whatever order the chunks come in. A row may arrive in pieces (tiles); it is hashed once all its pixel
  * columns are there. Memory: only rows that arrived ahead of an unfinished one.
  */
+const STAGE_BYTES = 16 << 10;
+
 class RowFeeder {
   private next = 0;
   private readonly pending = new Map<number, { pieces: Map<number, Uint8Array>; covered: number }>();
-  readonly hash: Hasher;
+  private readonly hash: Hasher;
+  /** Small updates are gathered here and handed to the hash 16 KiB at a time (each update call has a fixed cost). */
+  private staged: Uint8Array | null = null;
+  private stagedBytes = 0;
 
   constructor(
     factory: HasherFactory,
@@ -26,10 +31,34 @@ class RowFeeder {
     this.hash = factory();
   }
 
+  private update(bytes: Uint8Array): void {
+    if (bytes.length >= STAGE_BYTES) {
+      this.flushStaged();
+      this.hash.update(bytes);
+      return;
+    }
+    if (!this.staged) this.staged = new Uint8Array(STAGE_BYTES);
+    if (this.stagedBytes + bytes.length > STAGE_BYTES) this.flushStaged();
+    this.staged.set(bytes, this.stagedBytes);
+    this.stagedBytes += bytes.length;
+  }
+
+  private flushStaged(): void {
+    if (this.staged && this.stagedBytes > 0) this.hash.update(this.staged.subarray(0, this.stagedBytes));
+    this.stagedBytes = 0;
+  }
+
+  /** The stream's SHA-256 (call once, after the last row). */
+  digest(): Uint8Array {
+    this.flushStaged();
+    this.staged = null;
+    return this.hash.digest();
+  }
+
   /** `rows` whole rows starting at `row`, each `rowBytes` long (one hash update when they are next in line). */
   addRows(row: number, rows: number, bytes: Uint8Array, rowBytes: number): void {
     if (row === this.next && !this.pending.has(row)) {
-      this.hash.update(bytes.subarray(0, rows * rowBytes));
+      this.update(bytes.subarray(0, rows * rowBytes));
       this.next += rows;
       this.drain();
       return;
@@ -38,9 +67,51 @@ class RowFeeder {
       this.add(row + r, 0, this.columns, bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
   }
 
+  /** The band of rows being assembled from tiles side by side (the next rows in line), and its columns so far. */
+  private band: Uint8Array | null = null;
+  private bandRows = 0;
+  private bandCovered = 0;
+
+  /**
+   * A block of `rows` rows of `columns` samples at (`row`, `col`), `bytes` row after row. Tiles of the rows next in
+   * line are copied side by side into one band, hashed in one update once its columns are all there; anything
+   * else goes row by row through add().
+   */
+  addBlock(
+    row: number,
+    rows: number,
+    col: number,
+    columns: number,
+    bytes: Uint8Array,
+    sampleBytes: number,
+  ): void {
+    const rowBytes = columns * sampleBytes;
+    const fits = col + columns <= this.columns && rows > 0 && columns > 0;
+    if (fits && row === this.next && !this.pending.has(row) && (!this.band || this.bandRows === rows)) {
+      const width = this.columns * sampleBytes;
+      if (!this.band) {
+        this.band = new Uint8Array(width * rows);
+        this.bandRows = rows;
+        this.bandCovered = 0;
+      }
+      for (let r = 0; r < rows; r++)
+        this.band.set(bytes.subarray(r * rowBytes, (r + 1) * rowBytes), r * width + col * sampleBytes);
+      this.bandCovered += columns;
+      if (this.bandCovered === this.columns) {
+        this.update(this.band);
+        this.band = null;
+        this.next += rows;
+        this.drain();
+      }
+      return;
+    }
+    for (let r = 0; r < rows; r++)
+      this.add(row + r, col, columns, bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
+  }
+
   add(row: number, col: number, columns: number, bytes: Uint8Array): void {
     if (row === this.next && col === 0 && columns === this.columns) {
-      this.hash.update(bytes);
+      this.update(bytes);
       this.next++;
     } else {
       let p = this.pending.get(row);
@@ -60,7 +131,7 @@ class RowFeeder {
     for (;;) {
       const p = this.pending.get(this.next);
       if (!p || p.covered < this.columns) return;
-      for (const col of [...p.pieces.keys()].sort((a, b) => a - b)) this.hash.update(p.pieces.get(col)!);
+      for (const col of [...p.pieces.keys()].sort((a, b) => a - b)) this.update(p.pieces.get(col)!);
       this.pending.delete(this.next);
       this.next++;
     }
@@ -145,8 +216,8 @@ export class PartPixelHash {
         f.addRows(row0, plane.height, bytesOf(plane.data, 0, plane.data.length), rowBytes);
         return;
       }
-      for (let r = 0; r < plane.height; r++)
-        f.add(row0 + r, col0, plane.width, bytesOf(plane.data, r * plane.width, (r + 1) * plane.width));
+      const bytes = bytesOf(plane.data, 0, plane.data.length);
+      f.addBlock(row0, plane.height, col0, plane.width, bytes, plane.data.BYTES_PER_ELEMENT);
     });
   }
 
@@ -176,7 +247,7 @@ export class PartPixelHash {
       for (let s = 0; s < this.streams; s++) {
         const f = this.feeder(li, s);
         if (!f.complete()) return null;
-        outer.update(f.hash.digest());
+        outer.update(f.digest());
       }
     }
     let hex = "";
