@@ -142,12 +142,22 @@ class Connection {
     });
   }
 
-  send(p: Pending): void {
+  send(p: Pending, batch: boolean): void {
     p.conn = this;
     this.inflight.push(p);
     if (this.inflight.length === 1) this.socket.ref();
+    if (batch && !this.corked) {
+      // Requests pipelined in the same tick leave in one write.
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(p.head, "latin1");
   }
+  private corked = false;
 
   destroy(): void {
     this.retiring = true;
@@ -383,6 +393,9 @@ class Connection {
       // Requests pipelined behind this answer are sent again elsewhere; nothing more is read from here.
       this.closed = true;
       this.socket.destroy();
+      // Requests already pipelined behind an answer that ends the connection: this server does not take
+      // pipelined requests (or not for long); the pool stops sending them.
+      if (this.inflight.length > 0) this.pool.refusesPipelining();
       this.pool.detach(this, this.inflight.splice(0), null);
       return;
     }
@@ -400,6 +413,7 @@ class Connection {
     this.retiring = true;
     this.socket.destroy();
     const pending = this.inflight.splice(0);
+    if (pending.length > 1 && this.answered > 0 && !protocol) this.pool.refusesPipelining();
     const head = pending[0];
     let failed: { p: Pending; err: Error } | null = null;
     if (head !== undefined && (protocol || this.started || this.answered === 0)) {
@@ -431,7 +445,7 @@ export class Http1Pool {
   private readonly connections = new Set<Connection>();
   private readonly queue: Pending[] = [];
   private readonly maxConnections: number;
-  private readonly pipelining: number;
+  private pipelining: number;
   private readonly maxHeaderBytes: number;
   private readonly idleTimeoutMs: number;
   private closed = false;
@@ -509,8 +523,18 @@ export class Http1Pool {
         }
       }
       if (best === null) return;
-      best.send(this.queue.shift()!);
+      best.send(this.queue.shift()!, this.pipelining > 1);
     }
+  }
+
+  /** Pipelined requests were lost to a connection's end: from now on, one request per connection at a time. */
+  refusesPipelining(): void {
+    this.pipelining = 1;
+  }
+
+  /** Requests in flight per connection at most (1 once the server showed it does not keep pipelined ones). */
+  get pipeliningDepth(): number {
+    return this.pipelining;
   }
 
   /** A request is done (answered or failed): it no longer listens to its signal. */

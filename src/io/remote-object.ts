@@ -62,6 +62,13 @@ export function parseContentRange(
  * closed; only a longer one (a server that ignored Range) is cut short.
  */
 async function take(answer: RangeAnswer, skip: number, want: number): Promise<Uint8Array> {
+  const body = answer.body;
+  if (Array.isArray(body) && body.length === 1) {
+    // An answer already read whole (our HTTP/1.1 client): a view of it, no copy.
+    const whole = body[0] as Uint8Array;
+    answer.cancel();
+    return whole.subarray(Math.min(skip, whole.length), Math.min(skip + want, whole.length));
+  }
   const out = new Uint8Array(want);
   let filled = 0;
   let toSkip = skip;

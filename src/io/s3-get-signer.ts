@@ -47,6 +47,8 @@ const amzDate = (d: Date) =>
 const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
 
 export class S3GetSigner {
+  private stampSecond = Number.NaN;
+  private stamp = "";
   private keyDay = "";
   private keySecret = "";
   private key: Buffer = Buffer.alloc(0);
@@ -68,7 +70,13 @@ export class S3GetSigner {
 
   /** Every header to send: the given ones plus host, x-amz-date, x-amz-content-sha256, token, authorization. */
   sign(request: GetToSign, credentials: GetCredentials): Record<string, string> {
-    const stamp = amzDate(request.date);
+    // Thousands of requests a second share their timestamp: formatted once per second.
+    const second = Math.floor(request.date.getTime() / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stamp = amzDate(request.date);
+    }
+    const stamp = this.stamp;
     const day = stamp.slice(0, 8);
     const headers: Record<string, string> = {
       ...request.headers,

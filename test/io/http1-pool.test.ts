@@ -98,6 +98,20 @@ describe("Http1Pool with well-formed answers", () => {
     expect(connections).toBe(1);
   });
 
+  it("stops pipelining to a server that closes the connection with requests pipelined behind an answer", async () => {
+    let connections = 0;
+    const server = createHttpServer((req, res) => {
+      res.setHeader("Connection", "close");
+      res.end(req.url);
+    });
+    server.on("connection", () => connections++);
+    const pool = poolFor(await listen(server), { maxConnections: 1, pipelining: 4 });
+    const answers = await Promise.all([1, 2, 3, 4].map((i) => pool.get(`/${i}`, host, 100, never())));
+    expect(answers.map((r) => r.body.toString())).toEqual(["/1", "/2", "/3", "/4"]);
+    expect(pool.pipeliningDepth).toBe(1);
+    expect(connections).toBe(4);
+  });
+
   it("sends again, on a new connection, a request whose reused connection the server had closed", async () => {
     // The server answers the first request of a connection, and drops the connection on the next one (an
     // idle timeout that struck as the request went out).
