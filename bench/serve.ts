@@ -12,8 +12,10 @@
  *
  *   serve (batched, wide) = design `wide`: up to 256 files a batch (default 64)
  *   serve (batched, narrow) = design `narrow`: the earlier defaults, 5 ms of waiting and two batches at once
+ *   baseline = serve (batched) of another build (`--baseline DIR`: a checkout with `dist/` built), for a same-run
+ *              comparison of this build's write path against an earlier one
  * Usage: npm run bench:serve [-- --events 200] [-- --concurrency 1,8,64] [-- --designs batched,unbatched,seed,wide,narrow]
- *        [-- --profile-dir DIR]
+ *        [-- --profile-dir DIR] [-- --baseline DIR --designs batched,baseline,seed]
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -38,6 +40,8 @@ const PROFILE_DIR = arg("--profile-dir", "");
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
 const CLI = resolve(REPO, "dist/cli/launch.cjs");
+const BASELINE = arg("--baseline", "");
+const BASELINE_CLI = BASELINE ? resolve(BASELINE, "dist/cli/launch.cjs") : "";
 const EMULATOR = resolve(REPO, "dist/vast/emulator/main.js");
 /** Design `wide`: larger group commits than the default (up to 256 files). */
 const WIDE_BATCHES = ["--batch-max", "256"];
@@ -188,18 +192,20 @@ async function runServe(
   variant = "",
 ): Promise<Result> {
   const design = batched
-    ? variant === "wide"
-      ? "serve (batched, wide)"
-      : variant === "narrow"
-        ? "serve (batched, narrow)"
-        : "serve (batched)"
+    ? variant === "baseline"
+      ? "serve (batched, baseline)"
+      : variant === "wide"
+        ? "serve (batched, wide)"
+        : variant === "narrow"
+          ? "serve (batched, narrow)"
+          : "serve (batched)"
     : "serve (unbatched)";
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = await startChild(
     process.execPath,
     [
       ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-      CLI,
+      variant === "baseline" ? BASELINE_CLI : CLI,
       "serve",
       "--backend",
       "vast",
@@ -378,6 +384,7 @@ async function main(): Promise<void> {
       const batched = of("serve (batched)");
       const wide = of("serve (batched, wide)");
       const narrow = of("serve (batched, narrow)");
+      const baseline = of("serve (batched, baseline)");
       const unbatched = of("serve (unbatched)");
       if (seed && batched)
         console.log(
@@ -388,11 +395,18 @@ async function main(): Promise<void> {
             (wide ? `, wide / seed = ${(wide.eventsPerSecond / seed.eventsPerSecond).toFixed(1)}×` : "") +
             (narrow
               ? `, narrow / seed = ${(narrow.eventsPerSecond / seed.eventsPerSecond).toFixed(1)}×`
+              : "") +
+            (baseline
+              ? `, baseline / seed = ${(baseline.eventsPerSecond / seed.eventsPerSecond).toFixed(1)}×`
               : ""),
         );
     }
     const best = (prefix: string) =>
-      Math.max(...results.filter((r) => r.design.startsWith(prefix)).map((r) => r.eventsPerSecond));
+      Math.max(
+        ...results
+          .filter((r) => r.design.startsWith(prefix) && !r.design.includes("baseline"))
+          .map((r) => r.eventsPerSecond),
+      );
     if (DESIGNS.includes("seed") && DESIGNS.includes("batched"))
       console.log(
         `  best serve (batched designs) / best seed = ${(best("serve (batched") / best("seed")).toFixed(1)}× (goal ≥ 20×)`,
