@@ -64,6 +64,14 @@ export interface TableCounts {
   attributes: number;
 }
 
+export interface UpsertOptions {
+  /**
+   * Called once the batch's rows are committed, before the adapter's post-commit work that the outcomes still
+   * wait for (VAST: the duplicate check): a caller that writes one batch at a time may start the next one then.
+   */
+  onCommitted?: () => void;
+}
+
 export interface CatalogStore {
   /** The registered backend name (catalog/open.ts). */
   readonly backend: string;
@@ -77,7 +85,7 @@ export interface CatalogStore {
    * Idempotent upsert keyed on (file_path_normalized, header_hash). Each file lands with all its child rows
    * atomically; the batch may be split into several transactions by the adapter.
    */
-  upsertBatch(records: CatalogRecord[], now?: Date): Promise<UpsertOutcome[]>;
+  upsertBatch(records: CatalogRecord[], now?: Date, options?: UpsertOptions): Promise<UpsertOutcome[]>;
   /**
    * Optional bulk mode (scan): the adapter may keep up to `files` upserted files uncommitted and commit them
    * together; `flush` (and every read, cleanup, export and close) commits them. 0 = commit every batch.

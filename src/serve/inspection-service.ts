@@ -78,7 +78,7 @@ export class InspectionService {
   constructor(options: ServiceOptions) {
     this.#options = options;
     // A batch waits for more events only while others are being inspected (they will join it soon).
-    this.#batcher = new MicroBatcher((records) => this.#persist(records), {
+    this.#batcher = new MicroBatcher((records, release) => this.#persist(records, release), {
       ...options.batch,
       upcoming: () => this.#inspecting,
     });
@@ -88,9 +88,9 @@ export class InspectionService {
    * One transaction for the batch. When the catalog refuses a record for good (too large for it), the batch is
    * written again record by record, so only that record's event fails (422) and its neighbours are stored.
    */
-  async #persist(records: CatalogRecord[]): Promise<(UpsertOutcome | RefusedRecord)[]> {
+  async #persist(records: CatalogRecord[], release: () => void): Promise<(UpsertOutcome | RefusedRecord)[]> {
     try {
-      return await this.#persistTogether(records);
+      return await this.#persistTogether(records, release);
     } catch (err) {
       if (!isRefusal(err)) throw err;
       if (records.length === 1) return [new RefusedRecord(message(err))];
@@ -107,10 +107,15 @@ export class InspectionService {
     }
   }
 
-  async #persistTogether(records: CatalogRecord[]): Promise<UpsertOutcome[]> {
+  /** `release` (when given) lets the next batch start once this one is committed, during its duplicate check. */
+  async #persistTogether(records: CatalogRecord[], release?: () => void): Promise<UpsertOutcome[]> {
     this.#options.metrics.batchSize.observe(records.length);
     const started = performance.now();
-    const outcomes = await this.#options.store.upsertBatch(records, new Date());
+    const outcomes = await this.#options.store.upsertBatch(
+      records,
+      new Date(),
+      release ? { onCommitted: release } : {},
+    );
     this.#options.logger.debug(
       { files: records.length, ms: Math.round(performance.now() - started) },
       "batch committed",

@@ -2,8 +2,9 @@
  * Group commit: items submitted close together are handed to `run` as one batch — when `maxItems` are waiting,
  * or `maxWaitMs` after the first of them arrived, or as soon as nothing else is on its way (`upcoming` says 0:
  * waiting would only delay), or as soon as a running batch finishes if items piled up meanwhile. At most
- * `maxConcurrent` batches run at once. Each submitter's promise settles with its own item's
- * outcome when its batch finishes (a batch that throws rejects every item in it).
+ * `maxConcurrent` batches run at once; a batch stops counting when `run` calls its `release` (its writing is
+ * done, only a check the outcomes wait for is left) or when it finishes. Each submitter's promise settles with its
+ * own item's outcome when its batch finishes (a batch that throws rejects every item in it).
  */
 export interface BatcherOptions {
   maxItems: number;
@@ -20,16 +21,19 @@ interface Waiting<I, O> {
 }
 
 export class MicroBatcher<I, O> {
-  readonly #run: (items: I[]) => Promise<O[]>;
+  readonly #run: (items: I[], release: () => void) => Promise<O[]>;
   readonly #options: Required<Omit<BatcherOptions, "upcoming">>;
   readonly #upcoming: (() => number) | undefined;
   #pending: Waiting<I, O>[] = [];
   #firstPendingAt = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** Batches counted against `maxConcurrent`. */
   #running = 0;
+  /** Batches whose outcomes are not settled yet (released ones included). */
+  #unsettled = 0;
   #idle: (() => void)[] = [];
 
-  constructor(run: (items: I[]) => Promise<O[]>, options: BatcherOptions) {
+  constructor(run: (items: I[], release: () => void) => Promise<O[]>, options: BatcherOptions) {
     this.#run = run;
     this.#options = {
       maxItems: Math.max(1, Math.floor(options.maxItems)),
@@ -59,7 +63,7 @@ export class MicroBatcher<I, O> {
 
   /** Resolves once nothing is waiting or running (flushes what waits without further delay). */
   drain(): Promise<void> {
-    if (this.#pending.length === 0 && this.#running === 0) return Promise.resolve();
+    if (this.#pending.length === 0 && this.#unsettled === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.#idle.push(resolve);
       this.#flushNow();
@@ -97,8 +101,19 @@ export class MicroBatcher<I, O> {
   }
 
   async #execute(batch: Waiting<I, O>[]): Promise<void> {
+    this.#unsettled++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#running--;
+      this.#schedule();
+    };
     try {
-      const outcomes = await this.#run(batch.map((w) => w.item));
+      const outcomes = await this.#run(
+        batch.map((w) => w.item),
+        release,
+      );
       if (outcomes.length !== batch.length)
         throw new Error(`batch of ${batch.length} answered ${outcomes.length}`);
       batch.forEach((w, i) => {
@@ -107,9 +122,10 @@ export class MicroBatcher<I, O> {
     } catch (err) {
       for (const w of batch) w.reject(err);
     } finally {
-      this.#running--;
-      this.#schedule();
-      if (this.#pending.length === 0 && this.#running === 0) for (const done of this.#idle.splice(0)) done();
+      this.#unsettled--;
+      release();
+      if (this.#pending.length === 0 && this.#unsettled === 0)
+        for (const done of this.#idle.splice(0)) done();
     }
   }
 }

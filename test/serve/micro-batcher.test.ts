@@ -105,4 +105,40 @@ describe("MicroBatcher", () => {
     await Promise.all(Array.from({ length: 9 }, (_, i) => b.submit(i)));
     expect(peak).toBe(3);
   });
+
+  it("starts the next batch once a batch releases (committed, checking), and drains only when all settled", async () => {
+    const started: number[][] = [];
+    let finishFirst: () => void = () => {};
+    const firstChecked = new Promise<void>((r) => {
+      finishFirst = r;
+    });
+    const b = new MicroBatcher<number, number>(
+      async (items, release) => {
+        started.push(items);
+        if (started.length === 1) {
+          release(); // committed: only the check is left
+          release(); // twice is harmless: one slot
+          await firstChecked;
+        }
+        return items;
+      },
+      { maxItems: 1, maxWaitMs: 0, maxConcurrent: 1 },
+    );
+    const first = b.submit(1);
+    const second = b.submit(2);
+    const third = b.submit(3);
+    expect(await second).toBe(2); // written while the first batch was still checking
+    expect(await third).toBe(3);
+    expect(started).toEqual([[1], [2], [3]]);
+    let drained = false;
+    const drain = b.drain().then(() => {
+      drained = true;
+    });
+    await sleep(20);
+    expect(drained).toBe(false); // the first batch's outcome is still pending
+    finishFirst();
+    expect(await first).toBe(1);
+    await drain;
+    expect(drained).toBe(true);
+  });
 });

@@ -22,6 +22,7 @@ import type {
   QueryResult,
   SimilarHit,
   TableCounts,
+  UpsertOptions,
   UpsertOutcome,
 } from "../port.js";
 import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../rows.js";
@@ -79,8 +80,12 @@ export class VastCatalogStore implements CatalogStore {
     return this.#tables.init();
   }
 
-  upsertBatch(records: CatalogRecord[], now: Date = new Date()): Promise<UpsertOutcome[]> {
-    return upsertFiles(this.#tables, records, now, this.#filesPerTransaction);
+  upsertBatch(
+    records: CatalogRecord[],
+    now: Date = new Date(),
+    options: UpsertOptions = {},
+  ): Promise<UpsertOutcome[]> {
+    return upsertFiles(this.#tables, records, now, this.#filesPerTransaction, options.onCommitted);
   }
 
   knownState(paths: string[]): Promise<Map<string, KnownFileState>> {

@@ -28,18 +28,32 @@ function newToken(): string {
   return randomBytes(16).toString("hex");
 }
 
-/** Upserts records in transactions of `filesPerTransaction` files; one outcome per record, in order. */
+/**
+ * Upserts records in transactions of `filesPerTransaction` files; one outcome per record, in order.
+ * `onCommitted` is called when the last transaction has committed, before its duplicate check.
+ */
 export async function upsertFiles(
   tables: VastTables,
   records: CatalogRecord[],
   now: Date,
   filesPerTransaction: number,
+  onCommitted?: () => void,
 ): Promise<UpsertOutcome[]> {
-  if (records.length === 0) return [];
+  if (records.length === 0) {
+    onCommitted?.();
+    return [];
+  }
   const { unique, occurrences } = dedupeBatch(records);
   const inserted = new Set<string>();
-  for (const chunk of chunks(unique, filesPerTransaction)) {
-    const result = await writeFiles(tables, chunk, { occurrences, now, reinspect: true });
+  const parts = chunks(unique, filesPerTransaction);
+  for (const [i, chunk] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const result = await writeFiles(
+      tables,
+      chunk,
+      { occurrences, now, reinspect: true },
+      last ? onCommitted : undefined,
+    );
     for (const id of result.inserted) inserted.add(id);
   }
   return upsertOutcomes(records, (id) => inserted.has(id));
@@ -47,12 +61,14 @@ export async function upsertFiles(
 
 /**
  * One transaction (retried on transient failures) that inserts the chunk's new files with their children and
- * bumps re-inspected ones; then the post-commit duplicate check. Returns the ids this call inserted and kept.
+ * bumps re-inspected ones; then (after `onCommitted`) the post-commit duplicate check. Returns the ids this call
+ * inserted and kept.
  */
 export async function writeFiles(
   tables: VastTables,
   chunk: CatalogRecord[],
   mode: WriteMode,
+  onCommitted?: () => void,
 ): Promise<WriteResult> {
   const schemas = await tables.schemas();
   const ids = chunk.map((r) => r.file.file_id);
@@ -140,6 +156,7 @@ export async function writeFiles(
     const reinspected = new Set(ids.filter((id) => !inserted.has(id)));
     return { inserted, reinspected, duplicated };
   });
+  onCommitted?.();
   if (result.inserted.size > 0 || result.duplicated.size > 0) {
     const lost = await resolveDuplicates(
       tables,
