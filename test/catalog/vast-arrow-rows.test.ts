@@ -7,7 +7,7 @@
 import { Field, Int8, RecordBatch, Schema, tableFromIPC, Utf8, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
-import { CHILD_TABLES, type StoredTable } from "../../src/catalog/tables.js";
+import { type CatalogTable, CHILD_TABLES } from "../../src/catalog/tables.js";
 import { columnValues, rowsToBatch } from "../../src/catalog/vast/arrow-rows.js";
 import { INGEST_TOKEN, tableSchema } from "../../src/catalog/vast/table-schemas.js";
 import { batchStream } from "../../src/vast/client/arrow-batches.js";
@@ -40,7 +40,7 @@ function reference(schema: Schema, rows: Record<string, unknown>[]): RecordBatch
   return new RecordBatch(columns as never);
 }
 
-const tables: StoredTable[] = [...CHILD_TABLES, "files"];
+const tables: CatalogTable[] = [...CHILD_TABLES, "files"];
 
 describe("rowsToBatch", () => {
   it("decodes like apache-arrow's builders for every catalog column", () => {
