@@ -2,7 +2,8 @@
  * A consumer that stops answering for longer than its session timeout (a long GC pause, a stalled mount, a
  * suspended VM: here SIGSTOP) is removed from its group by the broker; when it runs again, its next offset commit is
  * refused ("The coordinator is not aware of this member"). It must rejoin the group and finish the topic, not crash
- * or hang: nothing lost, nothing catalogued twice.
+ * or hang: nothing lost, nothing catalogued twice. (Before the fix the commit path left the process alive doing
+ * nothing, in 2 of 2 runs.)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -77,8 +78,10 @@ describe("consume after losing its group membership", () => {
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${consumer.output().split("\n").slice(-20).join("\n")}`);
     });
-    expect(await consumer.metric("exr_consume_rejoins_total")).toBeGreaterThanOrEqual(1);
-    expect(consumer.output()).toContain("lost the group membership; rejoining");
+    // Which path rejoins depends on what reaches the coordinator first after the pause: a heartbeat or fetch
+    // (kafkajs rejoins by itself) or this member's offset commit (refused: kafkajs gives up, the worker rejoins,
+    // counted in exr_consume_rejoins_total). Either way the member joined twice and finished.
+    expect(consumer.output().match(/"msg":"joined the group"/g)?.length).toBeGreaterThanOrEqual(2);
     expect(await consumer.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     const [row] = await sqlJson(db, "SELECT count(*) AS n, count(DISTINCT file_path) AS paths FROM files");
     expect(Number(row!.n)).toBe(files);
