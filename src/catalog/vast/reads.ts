@@ -15,6 +15,7 @@ import {
   TABLE_COLUMNS,
 } from "../tables.js";
 import { tableToRows } from "./arrow-rows.js";
+import { countWinners } from "./counts.js";
 import { FILE_KEY_COLUMNS, type FileVersion, versionsOf } from "./file-versions.js";
 import { readPixelStats } from "./pixel-stats.js";
 import { similarFiles } from "./similar.js";
@@ -87,33 +88,9 @@ export async function getRecord(tables: VastTables, file_id: string): Promise<Ca
   });
 }
 
-/** Rows per sub-split and request when only key columns are read (≈ 110 bytes a row: ≈ 7 MB per answer). */
-const KEY_PAGE_ROWS = 16 * 1024;
-
-/**
- * Counts of what readers see (winner files, children of winning writes), from the key columns alone, streamed page
- * by page: the wire carries `file_id`, `ingest_token` and `$row_id` of each row; memory holds one entry per file.
- */
-export async function counts(tables: VastTables): Promise<TableCounts> {
-  return tables.read(async (tx) => {
-    const winners = new Map<string, { rowId: bigint; token: string | null }>();
-    for await (const batch of tables.stream(tx, "files", FILE_KEY_COLUMNS, { rowsPerPage: KEY_PAGE_ROWS })) {
-      for (const v of versionsOf(new Table([batch]))) {
-        const w = winners.get(v.file_id);
-        if (!w || v.rowId < w.rowId) winners.set(v.file_id, { rowId: v.rowId, token: v.token });
-      }
-    }
-    const out: TableCounts = { files: winners.size, parts: 0, channels: 0, attributes: 0 };
-    for (const table of CHILD_TABLES) {
-      for await (const batch of tables.stream(tx, table, FILE_KEY_COLUMNS, { rowsPerPage: KEY_PAGE_ROWS })) {
-        for (const v of versionsOf(new Table([batch]))) {
-          const w = winners.get(v.file_id);
-          if (w && w.token === v.token) out[table]++;
-        }
-      }
-    }
-    return out;
-  });
+/** Streamed over the key columns, a few typed arrays per file (counts.ts). */
+export function counts(tables: VastTables): Promise<TableCounts> {
+  return tables.read((tx) => countWinners(tables, tx));
 }
 
 /**
