@@ -399,7 +399,10 @@ describe("encoded child rows", () => {
     encodeChildren(rec);
     expect(rec.channels).toEqual([]);
     expect(rec.attributes).toEqual([]);
-    const decodedChannels = JSON.parse(rec.encoded!.channels) as Record<string, unknown>[];
+    const decodedChannels = JSON.parse(new TextDecoder().decode(rec.encoded!.channels)) as Record<
+      string,
+      unknown
+    >[];
     expect(decodedChannels).toHaveLength(channels.length);
     decodedChannels.forEach((row, i) => {
       const c = channels[i]!;
@@ -411,7 +414,10 @@ describe("encoded child rows", () => {
     });
     expect(decodedChannels[0]!.f).toHaveLength(128);
     expect(decodedChannels[1]!.f).toBeNull();
-    const decodedAttributes = JSON.parse(rec.encoded!.attributes) as Record<string, unknown>[];
+    const decodedAttributes = JSON.parse(new TextDecoder().decode(rec.encoded!.attributes)) as Record<
+      string,
+      unknown
+    >[];
     expect(decodedAttributes.map((r) => r[ATTRIBUTE_KEYS.value_number])).toEqual(["-0", "NaN", "0.1", null]);
     decodedAttributes.forEach((row, i) => {
       const a = attributes[i]!;
@@ -431,11 +437,13 @@ describe("encoded child rows", () => {
       { ...first, value_text: "\\ud800 is text here" },
     ];
     encodeChildren(rec);
-    const texts = (JSON.parse(rec.encoded!.attributes) as { s: string }[]).map((r) => r.s);
+    const texts = (JSON.parse(new TextDecoder().decode(rec.encoded!.attributes)) as { s: string }[]).map(
+      (r) => r.s,
+    );
     expect(texts).toEqual(["lone \uFFFD high", "lone \uFFFD low", "pair \u{1F600}", "\\ud800 is text here"]);
     const plain = buildRecord(fixture({ path: "/p.exr" }), { now: new Date(0), cwd: "/" });
     plain.attributes = [{ ...first, value_text: "\\ud800 only as text" }];
     encodeChildren(plain);
-    expect(JSON.parse(plain.encoded!.attributes)[0].s).toBe("\\ud800 only as text");
+    expect(JSON.parse(new TextDecoder().decode(plain.encoded!.attributes))[0].s).toBe("\\ud800 only as text");
   });
 });

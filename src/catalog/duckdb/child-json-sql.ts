@@ -7,7 +7,8 @@ import { catalogSqlType } from "./schema.js";
 const TEXT_IN_JSON = new Set(["value_number"]);
 
 /**
- * `INSERT … SELECT` of the encoded rows of `table` held in column `table` of `source` (with file_id, file_path),
+ * `INSERT … SELECT` of the encoded rows of `table` held in BLOB column `table` of `source` (UTF-8 JSON; with
+ * file_id, file_path),
  * in stored order (a plain scan and unnest keep the insertion order).
  */
 export function encodedMoveSql(schema: string, table: "channels" | "attributes", source: string): string {
@@ -25,5 +26,5 @@ export function encodedMoveSql(schema: string, table: "channels" | "attributes",
     return TEXT_IN_JSON.has(c.name) ? `${key}::DOUBLE` : key;
   });
   return `INSERT INTO ${schema}.${table} (${columns.map((c) => c.name).join(", ")}) SELECT ${values.join(", ")} FROM (
-  SELECT file_id, file_path, unnest(from_json(${table}, '[{${structure}}]'), recursive := true) FROM ${source})`;
+  SELECT file_id, file_path, unnest(from_json(decode(${table}), '[{${structure}}]'), recursive := true) FROM ${source})`;
 }

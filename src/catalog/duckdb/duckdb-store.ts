@@ -73,6 +73,12 @@ export const STORAGE_VERSION = "v1.3.0";
  */
 const MEMORY_LIMIT = "256MB";
 /**
+ * DuckDB hands memory back to the system (jemalloc) after a task once its peak passed this (its default: 128 MB,
+ * kept as reserve between tasks). Measured on a 20,000-file scan (2026-12-07, load ≈ 22): peak RSS 849 → 714 MB
+ * at 8 MB with the same CPU; 16 MB keeps a little reserve. (`allocator_background_threads` crashed at close.)
+ */
+const ALLOCATOR_FLUSH_THRESHOLD = "16MB";
+/**
  * Checkpoint once the WAL holds this much (DuckDB's default: 16 MB). Committed rows live in memory until then.
  * It was 1 GB while the child tables had key indexes, which every checkpoint rewrote; only `files` has them now.
  */
@@ -128,7 +134,9 @@ export class DuckDbCatalogStore implements CatalogStore {
         ? { access_mode: "READ_ONLY" }
         : {
             storage_compatibility_version: STORAGE_VERSION,
-            ...(dbPath === ":memory:" ? {} : { memory_limit: MEMORY_LIMIT }),
+            ...(dbPath === ":memory:"
+              ? {}
+              : { memory_limit: MEMORY_LIMIT, allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD }),
           },
     );
     const connection = await instance.connect();

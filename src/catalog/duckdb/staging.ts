@@ -93,7 +93,7 @@ export class StagingGeneration {
   private created = false;
   private readonly tables: StagedTable[];
   private readonly vectorsName: string;
-  /** Encoded child rows (CatalogRecord.encoded): file_id, file_path and one JSON text per child table. */
+  /** Encoded child rows (CatalogRecord.encoded): file_id, file_path and one UTF-8 JSON text (BLOB) per child table. */
   private readonly encodedName: string;
   private readonly encodedMoves: string[];
 
@@ -128,7 +128,7 @@ export class StagingGeneration {
       for (const t of this.tables) await connection.run(t.ddl);
       await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${this.vectorsName} (${VECTOR_STAGING_COLUMNS})`);
       await connection.run(
-        `CREATE TEMP TABLE IF NOT EXISTS ${this.encodedName} (file_id VARCHAR, file_path VARCHAR, channels VARCHAR, attributes VARCHAR)`,
+        `CREATE TEMP TABLE IF NOT EXISTS ${this.encodedName} (file_id VARCHAR, file_path VARCHAR, channels BLOB, attributes BLOB)`,
       );
       this.created = true;
     }
@@ -152,8 +152,8 @@ export class StagingGeneration {
         if (!r.encoded) continue;
         appender.appendVarchar(r.file.file_id);
         appender.appendVarchar(r.file.file_path);
-        appender.appendVarchar(r.encoded.channels);
-        appender.appendVarchar(r.encoded.attributes);
+        appender.appendBlob(r.encoded.channels);
+        appender.appendBlob(r.encoded.attributes);
         appender.endRow();
       }
       appender.flushSync();

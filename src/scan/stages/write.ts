@@ -1,8 +1,12 @@
 import type { CatalogStore } from "../../catalog/port.js";
 import type { CatalogRecord } from "../../catalog/rows.js";
 
-/** Files handed to the store per call: bounds the rows held in JS memory whatever the transaction size. */
-const HANDOFF_FILES = 2000;
+/**
+ * Files handed to the store per call: bounds the rows held in JS memory whatever the transaction size. 1,000, and no new
+ * job dispatched while a batch is written (waitForRoom), measured against 2,000 with one batch waiting (20,000 files, load ≈ 22,
+ * with the other changes of 2026-12-07): main heap 217 → 70 MB, peak RSS 782 → 701 MB, CPU the same.
+ */
+const HANDOFF_FILES = 1000;
 
 /**
  * Stage 4 of a scan: hands inspected records to the store in batches of up to `handoff` files, one batch written
@@ -44,9 +48,12 @@ export class BatchWriter {
     void done.then(() => this.queued.splice(this.queued.indexOf(done), 1));
   }
 
-  /** Waits until at most one batch is waiting behind the one being written; throws a failed write's error. */
+  /**
+   * Waits until no batch is being written (the jobs already in flight, about one handoff, keep the workers busy
+   * meanwhile); throws a failed write's error.
+   */
   async waitForRoom(): Promise<void> {
-    while (this.queued.length >= 2) await this.queued[0];
+    while (this.queued.length >= 1) await this.queued[0];
     if (this.failed) await this.writing;
   }
 
