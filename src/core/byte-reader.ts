@@ -14,10 +14,10 @@ export class ByteReader {
   pos: number;
   readonly end: number;
 
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+  constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    this.pos = start;
-    this.end = Math.min(end, bytes.length);
+    this.pos = 0;
+    this.end = bytes.length;
   }
 
   get remaining(): number {

@@ -28,7 +28,7 @@ export function channelRecords(part: number, chlist: JsonAttributeValue | undefi
       name,
       layer_name: layer,
       component_name: component,
-      type: typeof c.type === "string" ? c.type : String(c.type),
+      type: String(c.type), // a number when the stored type is unknown
       x_sampling: c.x_sampling as number,
       y_sampling: c.y_sampling as number,
       p_linear: c.p_linear === true,

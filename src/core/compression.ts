@@ -23,9 +23,8 @@ export function compressionName(code: number): CompressionName | null {
   return COMPRESSIONS[code]?.name ?? null;
 }
 
-const LINES_PER_CHUNK: ReadonlyMap<string, number> = new Map(
-  COMPRESSIONS.map((c) => [c.name, c.linesPerChunk]),
-);
+const LINES_PER_CHUNK = new Map<string, number>();
+for (const c of COMPRESSIONS) LINES_PER_CHUNK.set(c.name, c.linesPerChunk);
 
 export function linesPerChunk(name: string): number | null {
   return LINES_PER_CHUNK.get(name) ?? null;

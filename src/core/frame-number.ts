@@ -7,21 +7,23 @@
  */
 export function frameNumberFromPath(path: string): number | null {
   let end = path.length;
-  if (end >= 4 && path.slice(end - 4).toLowerCase() === ".exr") end -= 4;
+  if (path.slice(-4).toLowerCase() === ".exr") end -= 4;
+  // ten digits are already too many: the scan stops there
+  const lowest = Math.max(0, end - 10);
   let start = end;
-  while (start > 0 && end - start < 10) {
+  while (start > lowest) {
     const c = path.charCodeAt(start - 1);
     if (c < 48 || c > 57) break;
     start--;
   }
   const digits = end - start;
   if (digits === 0 || digits > 9) return null;
-  const before = start > 0 ? path[start - 1]! : "";
+  const before = path.charAt(start - 1); // "" at the start
   const isSeparator = (ch: string) => ch === "." || ch === "_" || ch === "-";
   const atNameStart = before === "" || before === "/" || before === "\\";
   if (!atNameStart && !isSeparator(before)) return null;
   const value = Number(path.slice(start, end));
   // "-" preceded by another separator is a sign (`shot.-005`); otherwise it is the separator itself.
-  const negative = before === "-" && start >= 2 && isSeparator(path[start - 2]!);
+  const negative = before === "-" && isSeparator(path.charAt(start - 2));
   return negative && value !== 0 ? -value : value;
 }

@@ -9,7 +9,7 @@ export function jsonNumber(v: number): number | string {
   if (Object.is(v, -0)) return "-0";
   if (Number.isFinite(v)) return v;
   if (Number.isNaN(v)) return "NaN";
-  return v > 0 ? "Infinity" : "-Infinity";
+  return v === Number.POSITIVE_INFINITY ? "Infinity" : "-Infinity";
 }
 
 /** Inverse of `jsonNumber` for derivation code that reads encoded attribute values. */
