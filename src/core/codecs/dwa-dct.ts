@@ -90,6 +90,10 @@ const ZIGZAG = Uint8Array.of(
   63,
 );
 
+/** Row-major position of each zig-zag index (the inverse of ZIGZAG). */
+const UNZIGZAG = new Uint8Array(64);
+for (let i = 0; i < 64; i++) UNZIGZAG[ZIGZAG[i]!] = i;
+
 const HALF_TO_FLOAT_BITS = new Uint32Array(
   halfToFloatTable.buffer,
   halfToFloatTable.byteOffset,
@@ -248,7 +252,6 @@ export function decodeLossyDct(
   const ac = k.ac;
   const acEnd = ac.length;
   let acPos = k.acPos;
-  const zig = new Uint16Array(64);
   const dct = channels.map(() => new Float32Array(64));
   const dctBits = dct.map((d) => new Uint32Array(d.buffer));
   // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
@@ -263,8 +266,10 @@ export function decodeLossyDct(
       if (bx === blocksX - 1) maxX = leftoverX;
       for (let c = 0; c < numComp; c++) {
         const data = dct[c]!;
-        zig.fill(0);
-        zig[0] = k.dc[dcAt[c]!++]!;
+        const dc = halfToFloatTable[k.dc[dcAt[c]!++]!]!;
+        // Coefficients go straight to their row-major place, as floats (un-zigzag and dequantise in one step).
+        data.fill(0);
+        data[0] = dc;
         let comp = 1;
         let lastNonZero = 0;
         while (comp < 64) {
@@ -275,14 +280,13 @@ export function decodeLossyDct(
             comp += count === 0 ? 64 : count;
           } else {
             lastNonZero = comp;
-            zig[comp++] = v;
+            data[UNZIGZAG[comp++]!] = halfToFloatTable[v]!;
           }
         }
         if (lastNonZero === 0) {
-          data.fill(f(f(halfToFloatTable[zig[0]!]! * A) * A));
+          data.fill(f(f(dc * A) * A));
         } else {
           constant = false;
-          for (let i = 0; i < 64; i++) data[i] = halfToFloatTable[zig[ZIGZAG[i]!]!]!;
           inverseDct8x8(data, zeroedRowsOf(lastNonZero));
         }
       }
