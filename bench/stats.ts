@@ -23,7 +23,7 @@ import { planPixels, readChunks } from "../src/inspect/read-chunks.js";
 import { FileSource } from "../src/io/file-source.js";
 import { median } from "./lib/stats.js";
 
-const CODECS: Record<string, string[]> = {
+const ALL_CODECS: Record<string, string[]> = {
   none: ["openexr-tests/OpenEXRTest/comp_none.exr"],
   rle: ["openexr-tests/OpenEXRTest/comp_rle.exr"],
   zips: ["openexr-tests/OpenEXRTest/comp_zips.exr"],
@@ -35,6 +35,11 @@ const CODECS: Record<string, string[]> = {
   dwaa: ["openexr-tests/OpenEXRTest/comp_dwaa_v1.exr", "openexr-tests/OpenEXRTest/comp_dwaa_v2.exr"],
   dwab: ["openexr-tests/OpenEXRTest/comp_dwab_v1.exr"],
 };
+// --codecs a,b limits the run (default all).
+const only = process.argv.includes("--codecs")
+  ? process.argv[process.argv.indexOf("--codecs") + 1]!.split(",")
+  : null;
+const CODECS = Object.fromEntries(Object.entries(ALL_CODECS).filter(([c]) => !only || only.includes(c)));
 const BEGIN = "<!-- bench:stats begin -->";
 const END = "<!-- bench:stats end -->";
 
@@ -57,15 +62,50 @@ async function decodedBytes(path: string): Promise<number> {
   }
 }
 
-function timeProcess(cmd: string, args: string[]): number | null {
+/** Wall seconds and CPU seconds (user + system, children included via /usr/bin/time when present) of one run. */
+interface Timing {
+  wall: number;
+  cpu: number | null;
+}
+
+const TIME = "/usr/bin/time";
+
+function timeProcess(cmd: string, args: string[]): Timing | null {
+  const cpuFile = join(tmpdir(), `bench-stats-cpu-${process.pid}`);
+  const timed = existsSync(TIME);
+  const peer = cmd.endsWith("python");
+  const stdio: ("ignore" | "pipe")[] = ["ignore", peer ? "pipe" : "ignore", "pipe"];
   const t = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const r = timed
+    ? spawnSync(TIME, ["-f", "%U %S", "-o", cpuFile, cmd, ...args], {
+        stdio,
+        maxBuffer: 64 << 20,
+        encoding: "utf8",
+      })
+    : spawnSync(cmd, args, { stdio, maxBuffer: 64 << 20, encoding: "utf8" });
+  const wall = (performance.now() - t) / 1000;
   // Every file here is valid: anything but a clean exit means the contender did not do the work.
   if (r.status !== 0) {
     process.stderr.write(`${cmd} ${args[0]}: exit ${r.status}: ${String(r.stderr).slice(0, 200)}\n`);
     return null;
   }
-  return (performance.now() - t) / 1000;
+  let cpu: number | null = null;
+  if (timed) {
+    const [user, sys] = readFileSync(cpuFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+    cpu = (user ?? Number.NaN) + (sys ?? Number.NaN);
+    rmSync(cpuFile, { force: true });
+  }
+  // The Python peer prints its own decode time; its CPU comes from /usr/bin/time like the others.
+  return { wall: peer ? Number(String(r.stdout).trim()) : wall, cpu };
+}
+
+/** Wall and CPU seconds of an in-process run (process.cpuUsage covers every thread, the libuv pool included). */
+async function timeInProcess(run: () => Promise<void>): Promise<Timing> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await run();
+  const used = process.cpuUsage(c);
+  return { wall: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6 };
 }
 
 function has(cmd: string): boolean {
@@ -103,21 +143,24 @@ async function main(): Promise<void> {
       }),
     ).flat();
     const mb = (bytes * repeat) / 1e6;
-    const lib: number[] = [];
-    const libAsync: number[] = [];
-    const cliOne: number[] = [];
-    const cliT: number[] = [];
-    const ii: number[] = [];
-    const np: number[] = [];
+    const lib: Timing[] = [];
+    const libAsync: Timing[] = [];
+    const cliOne: Timing[] = [];
+    const cliT: Timing[] = [];
+    const ii: Timing[] = [];
+    const np: Timing[] = [];
     for (let r = 0; r < rounds; r++) {
-      const t = performance.now();
-      for (const f of list) await pixelReportFile(f, { stats: true });
-      lib.push((performance.now() - t) / 1000);
-      if (codec === "zip" || codec === "zips") {
-        const ta = performance.now();
-        for (const f of list) await pixelReportFile(f, { stats: true, asyncInflate: true });
-        libAsync.push((performance.now() - ta) / 1000);
-      }
+      lib.push(
+        await timeInProcess(async () => {
+          for (const f of list) await pixelReportFile(f, { stats: true });
+        }),
+      );
+      if (codec === "zip" || codec === "zips")
+        libAsync.push(
+          await timeInProcess(async () => {
+            for (const f of list) await pixelReportFile(f, { stats: true, asyncInflate: true });
+          }),
+        );
       const c = timeProcess(process.execPath, [cli, "stats", "--format", "ndjson", ...list]);
       if (c !== null) cliT.push(c);
       const c1 = timeProcess(process.execPath, [cli, "stats", "--format", "ndjson", "-j", "0", ...list]);
@@ -127,27 +170,32 @@ async function main(): Promise<void> {
         if (i !== null) ii.push(i);
       }
       if (bindings) {
-        const p = spawnSync(python, [pyPeer, ...list], { encoding: "utf8" });
-        if (p.status === 0) np.push(Number(p.stdout.trim()));
-        else process.stderr.write(`bindings + numpy: exit ${p.status}: ${p.stderr.slice(0, 200)}\n`);
+        const p = timeProcess(python, [pyPeer, ...list]);
+        if (p !== null) np.push(p);
       }
     }
-    const rate = (ts: number[]) => (ts.length ? mb / median(ts) : null);
+    const rate = (ts: Timing[]) => (ts.length ? mb / median(ts.map((t) => t.wall)) : null);
+    const cpuPerMb = (ts: Timing[]) => {
+      const cpu = ts.map((t) => t.cpu).filter((c): c is number => c !== null && Number.isFinite(c));
+      return cpu.length ? (1000 * median(cpu)) / mb : null;
+    };
     const [rl, rc, ri, rn] = [rate(lib), rate(cliT), rate(ii), rate(np)];
     const [ra, r1] = [rate(libAsync), rate(cliOne)];
+    const [kl, kc, k1, ki] = [cpuPerMb(lib), cpuPerMb(cliT), cpuPerMb(cliOne), cpuPerMb(ii)];
     const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(1));
     const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
     const fr = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(2)}x`);
     const best1 = Math.max(rl ?? 0, r1 ?? 0) || null;
     ratios.push({ codec, cliVsIinfo: ratio(rc, ri), libVsIinfo: ratio(best1, ri) });
+    const load = loadavg()[0]!.toFixed(0);
     rows.push(
-      `| ${codec} | ${files.length} x ${repeat} | ${mb.toFixed(0)} | ${fmt(rl)} | ${fmt(ra)} | ${fmt(r1)} | ${fmt(rc)} | ${fmt(ri)} | ${fmt(rn)} | ${fr(ratio(rc, ri))} | ${fr(ratio(r1, ri))} | ${fr(ratio(rl, ri))} | ${fr(ratio(rl, rn))} |`,
+      `| ${codec} | ${files.length} x ${repeat} | ${mb.toFixed(0)} | ${fmt(rl)} | ${fmt(ra)} | ${fmt(r1)} | ${fmt(rc)} | ${fmt(ri)} | ${fmt(rn)} | ${fr(ratio(rc, ri))} | ${fr(ratio(r1, ri))} | ${fr(ratio(rl, ri))} | ${fr(ratio(rl, rn))} | ${fmt(kl)} | ${fmt(k1)} | ${fmt(kc)} | ${fmt(ki)} | ${fr(ratio(ki, k1))} | ${load} |`,
     );
     process.stderr.write(`${rows.at(-1)}\n`);
   }
   const head =
-    "| codec | files x repeat | decoded MB | ours lib 1 thread MB/s | ours lib async inflate MB/s | ours CLI -j 0 MB/s | ours CLI (default) MB/s | iinfo --stats MB/s | bindings+numpy MB/s | CLI / iinfo | CLI -j 0 / iinfo | lib 1 thread / iinfo | lib / bindings+numpy |\n" +
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+    "| codec | files x repeat | decoded MB | ours lib 1 thread MB/s | ours lib async inflate MB/s | ours CLI -j 0 MB/s | ours CLI (default) MB/s | iinfo --stats MB/s | bindings+numpy MB/s | CLI / iinfo | CLI -j 0 / iinfo | lib 1 thread / iinfo | lib / bindings+numpy | CPU ms/MB lib | CPU ms/MB CLI -j 0 | CPU ms/MB CLI | CPU ms/MB iinfo | CPU iinfo / CLI -j 0 | load |\n" +
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
   const met3 = ratios.filter((r) => (r.cliVsIinfo ?? 0) >= 3).map((r) => r.codec);
   const met1 = ratios.filter((r) => (r.libVsIinfo ?? 0) >= 1).map((r) => r.codec);
   const text =
