@@ -10,21 +10,41 @@ import {
   type Field,
   makeData,
   RecordBatch,
+  RecordBatchStreamWriter,
   type Schema,
   Struct,
   Type,
   tableFromIPC,
 } from "apache-arrow";
-import { encodeIpcStream } from "../protocol/arrow-ipc.js";
+import { encodeSchemaMessage } from "../protocol/arrow-ipc.js";
 import { TooWideRow, VastError } from "./errors.js";
 
 export const MAX_TABULAR_REQUEST_SIZE = 5 << 20;
 export const MAX_RECORD_BATCH_SLICE_SIZE = Math.floor(0.9 * MAX_TABULAR_REQUEST_SIZE);
 export const MAX_ROWS_PER_REQUEST = 512 * 1024;
 
+/** Schema messages already encoded, per Schema object: a table's schema heads every insert into it. */
+const schemaMessages = new WeakMap<Schema, Uint8Array>();
+
+/** The stream writer, with the schema message taken from the cache (encoding it was ~2/3 of an insert body's cost). */
+class SchemaCachingWriter extends RecordBatchStreamWriter {
+  protected override _writeSchema(schema: Schema): this {
+    let message = schemaMessages.get(schema);
+    if (!message) {
+      message = encodeSchemaMessage(schema);
+      schemaMessages.set(schema, message);
+    }
+    return this._write(message);
+  }
+}
+
 /** An IPC stream holding exactly one record batch (insert / update / delete bodies). */
 export function batchStream(batch: RecordBatch): Uint8Array {
-  return encodeIpcStream(batch.schema, [batch]);
+  const writer = new SchemaCachingWriter();
+  writer.reset(undefined, batch.schema);
+  writer.write(batch);
+  writer.finish();
+  return writer.toUint8Array(true);
 }
 
 /** Reads an IPC stream answer (insert row ids, list-columns schema). */
