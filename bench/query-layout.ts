@@ -61,7 +61,9 @@ async function time(db: DuckDBConnection, sql: string): Promise<number> {
 
 /** Rewrites a table in another order (keys and constraints dropped with it: this is a measurement copy). */
 async function reorder(db: DuckDBConnection, table: string, order: string): Promise<void> {
-  await db.run(`CREATE TABLE ${SCHEMA}.${table}_sorted AS SELECT * FROM ${SCHEMA}.${table} ORDER BY ${order}`);
+  await db.run(
+    `CREATE TABLE ${SCHEMA}.${table}_sorted AS SELECT * FROM ${SCHEMA}.${table} ORDER BY ${order}`,
+  );
 }
 
 async function main(): Promise<void> {
