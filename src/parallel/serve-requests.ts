@@ -43,4 +43,6 @@ export function serveRequests<Req, Res>(
     queue.push(message);
     if (!running) void drain();
   });
+  // Loaded and serving: from now on the pool's answer timeout applies (see WorkerPool.arm).
+  tick();
 }

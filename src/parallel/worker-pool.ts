@@ -104,6 +104,8 @@ export class WorkerPool<Req, Res> {
   }
 
   private start(slot: Slot<Req, Res>): Worker {
+    // A fresh counter per worker: 0 until the worker's module has loaded and serveRequests has ticked once.
+    slot.progress = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(this.url, { workerData: { progress: slot.progress.buffer } });
     worker.on("message", (message: { id: number; response: Res }) => {
       const pending = slot.inFlight.get(message.id);
@@ -143,8 +145,10 @@ export class WorkerPool<Req, Res> {
     const seconds = this.answerTimeoutMs / 1000;
     slot.progressSeen = Atomics.load(slot.progress, 0);
     slot.watchdog = setTimeout(() => {
-      // A long request (a large batch) that keeps ticking is working, not stuck.
-      if (Atomics.load(slot.progress, 0) !== slot.progressSeen) this.arm(slot, worker);
+      // A long request (a large batch) that keeps ticking is working, not stuck; a worker still loading its module
+      // (slow on a loaded machine) has not started on the request yet.
+      const progress = Atomics.load(slot.progress, 0);
+      if (progress === 0 || progress !== slot.progressSeen) this.arm(slot, worker);
       else this.drop(slot, worker, new Error(`no answer within ${seconds} s (a read may be stuck)`));
     }, this.answerTimeoutMs);
     slot.watchdog.unref();

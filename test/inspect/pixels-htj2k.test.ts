@@ -67,11 +67,12 @@ describe("HTJ2K256 / HTJ2K32 half channels decode as OpenEXR does", () => {
     const good = codestream(3);
     bytes[refs.find((r) => r.chunk === 2)!.offset + 89] = 42;
     const looping = codestream(2);
-    const decode = (await htj2kDecoder(1_000))!;
+    // The production timeout: a fresh worker (WebAssembly compiled again) must answer within it on a loaded machine.
+    const decode = (await htj2kDecoder())!;
     const before = decode(good, 1 << 20);
-    expect(() => decode(looping, 1 << 20)).toThrow(/longer than 1000 ms/);
+    expect(() => decode(looping, 1 << 20)).toThrow(new RegExp(`longer than ${HTJ2K_DECODE_TIMEOUT_MS} ms`));
     const after = decode(good, 1 << 20);
     expect(after.width).toBeGreaterThan(0);
     expect(after).toEqual(before);
-  }, 30_000);
+  }, 60_000);
 });
