@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { checkChunk } from "../../src/core/chunk-header.js";
 import { unpackedChunkBytes } from "../../src/core/chunk-size.js";
 import { inspectBytes } from "../../src/core/inspection-plan.js";
 import type { ChannelRecord, PartRecord } from "../../src/core/model.js";
+import { computeTiling, levelSize, tileCount } from "../../src/core/tiling.js";
 import { type PartSpec, writeExr } from "../../src/core/write/index.js";
 import { b } from "./bytes.js";
 
@@ -25,10 +26,14 @@ const channel = (name: string, type: string, xs = 1, ys = 1): ChannelRecord => (
   p_linear: false,
 });
 
-const scanline = partOf({
-  type: "scanlineimage",
-  dataWindow: { min: [0, 0], max: [3, 9] },
-  channels: [{ name: "R", type: "half" }],
+// built in beforeAll, not at collection: Stryker switches a mutant on only after the files are collected
+let scanline: PartRecord;
+beforeAll(() => {
+  scanline = partOf({
+    type: "scanlineimage",
+    dataWindow: { min: [0, 0], max: [3, 9] },
+    channels: [{ name: "R", type: "half" }],
+  });
 });
 const R = [channel("R", "half")];
 const at = { part: 0, chunk: 2, offset: 1000 };
@@ -112,11 +117,14 @@ describe("scan-line chunk headers", () => {
 });
 
 describe("compressed chunks and subsampled channels", () => {
-  const zip = partOf({
-    type: "scanlineimage",
-    compression: "zip",
-    dataWindow: { min: [-2, -3], max: [5, 20] },
-    channels: [{ name: "R", type: "half" }],
+  let zip: PartRecord;
+  beforeAll(() => {
+    zip = partOf({
+      type: "scanlineimage",
+      compression: "zip",
+      dataWindow: { min: [-2, -3], max: [5, 20] },
+      channels: [{ name: "R", type: "half" }],
+    });
   });
   // R: 8 x 16 halves; C (float, sampled every 2nd pixel both ways): x -2,0,2,4 and y -2..12 even = 4 x 8
   const channels = [channel("R", "half"), channel("C", "float", 2, 2)];
@@ -158,6 +166,11 @@ describe("compressed chunks and subsampled channels", () => {
         message: `chunk 0 stores ${full + 1} data bytes; its pixels take ${full} bytes uncompressed (stored data is never larger)`,
       }),
     ]);
+    // a zero size is not negative; channels of unknown size do not bound it
+    expect(checkChunk(b().i32(-3, 0).build(), first, zip, 16, false, 10_000, channels).findings).toEqual([]);
+    expect(
+      checkChunk(b().i32(-3, 5).build(), first, zip, 16, false, 10_000, [channel("X", "7")]).findings,
+    ).toEqual([]);
     // chunk 1 starts at y = -3 + 16
     expect(
       checkChunk(b().i32(13, 1).build(), { ...first, chunk: 1 }, zip, 16, false, 10_000).findings,
@@ -166,11 +179,14 @@ describe("compressed chunks and subsampled channels", () => {
 });
 
 describe("tiled chunk headers", () => {
-  const tiled = partOf({
-    type: "tiledimage",
-    dataWindow: { min: [10, 20], max: [14, 22] },
-    channels: [{ name: "R", type: "half" }],
-    tiles: { x_size: 2, y_size: 2, level_mode: "MIPMAP_LEVELS" },
+  let tiled: PartRecord;
+  beforeAll(() => {
+    tiled = partOf({
+      type: "tiledimage",
+      dataWindow: { min: [10, 20], max: [14, 22] },
+      channels: [{ name: "R", type: "half" }],
+      tiles: { x_size: 2, y_size: 2, level_mode: "MIPMAP_LEVELS" },
+    });
   });
   // level 0: 5 x 3 pixels, tiles 3 x 2; level 1: 2 x 1, one tile; level 2: 1 x 1
   const tile = (chunk: number, coords: number[], size: number) =>
@@ -228,10 +244,13 @@ describe("tiled chunk headers", () => {
 });
 
 describe("deep chunk headers", () => {
-  const deep = partOf({
-    type: "deepscanline",
-    dataWindow: { min: [0, 0], max: [3, 3] },
-    channels: [{ name: "Z", type: "float" }],
+  let deep: PartRecord;
+  beforeAll(() => {
+    deep = partOf({
+      type: "deepscanline",
+      dataWindow: { min: [0, 0], max: [3, 3] },
+      channels: [{ name: "Z", type: "float" }],
+    });
   });
 
   it("the chunk is the header plus the offset table and the sample data", () => {
@@ -242,5 +261,40 @@ describe("deep chunk headers", () => {
     const check = checkChunk(bytes, { part: 0, chunk: 1, offset: 0 }, deep, 1, false, 2 ** 40, R);
     expect(check).toEqual({ findings: [], chunkBytes: 28 + 2 ** 32 + 16 + 40, fits: true });
     expect(unpackedChunkBytes(deep, R, 0, 1)).toBeNull();
+  });
+});
+
+describe("what the header does not say", () => {
+  it("a part of unknown type: its chunks are not read", () => {
+    const unknown = { ...scanline, type: null };
+    expect(checkChunk(new Uint8Array(0), at, unknown, 1, false, 0, R)).toEqual({
+      findings: [],
+      chunkBytes: null,
+      fits: true,
+    });
+  });
+
+  it("unknown lines per chunk or data window: y is not checked", () => {
+    expect(checkChunk(b().i32(77, 8).build(), at, scanline, null, false, 5000).findings).toEqual([]);
+    const noWindow = { ...scanline, data_window: null };
+    expect(checkChunk(b().i32(77, 8).build(), at, noWindow, 1, false, 5000).findings).toEqual([]);
+  });
+});
+
+describe("tile levels rounded up at powers of two", () => {
+  it("no extra level and no extra pixel when the size divides", () => {
+    expect([0, 1, 2].map((l) => levelSize(4, l, "ROUND_UP"))).toEqual([4, 2, 1]);
+    const t = computeTiling({ min: [0, 0], max: [7, 3] }, 2, 4, "MIPMAP_LEVELS", "ROUND_UP");
+    expect(t.levels.map((l) => [l.width, l.height, l.tiles_x, l.tiles_y])).toEqual([
+      [8, 4, 4, 1],
+      [4, 2, 2, 1],
+      [2, 1, 1, 1],
+      [1, 1, 1, 1],
+    ]);
+    expect(tileCount(t)).toBe(8);
+    const rip = computeTiling({ min: [0, 0], max: [3, 5] }, 2, 2, "RIPMAP_LEVELS", "ROUND_UP");
+    expect([rip.num_x_levels, rip.num_y_levels]).toEqual([3, 4]);
+    expect(tileCount(rip)).toBe(rip.levels.reduce((n, l) => n + l.tiles_x * l.tiles_y, 0));
+    expect(rip.levels[0]).toEqual({ level_x: 0, level_y: 0, width: 4, height: 6, tiles_x: 2, tiles_y: 3 });
   });
 });
