@@ -4,7 +4,9 @@
  * and message (method, path, status and the server's code/message, never a credential).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -45,8 +47,6 @@ import {
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 // EXR_INSPECTOR_PYTHON: set by `npm run test:mutation`, whose sandbox copy of the repo has no .venv
 const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/python");
-const hasSdk =
-  existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0;
 
 const STATUSES = [400, 403, 404, 405, 408, 409, 500, 501, 503, 507];
 const S3_CODES = [null, "SlowDown", "TabularUnsupportedColumnType", "NoSuchKey"];
@@ -84,11 +84,30 @@ const details = (
   s3Message,
 });
 
+const SDK_CACHE = path.join(
+  tmpdir(),
+  `exr-inspector-sdk-error-classes-${createHash("sha256").update(`${PYTHON}\0${SDK_CLASSES}`).digest("hex").slice(0, 16)}.json`,
+);
+/** A cached answer proves the SDK was there (checking again costs seconds per load of this file). */
+const hasSdk =
+  existsSync(SDK_CACHE) ||
+  (existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0);
+
+/**
+ * The SDK's answers, cached in the temp directory per script and interpreter (the Python run takes seconds, and
+ * mutation testing repeats this test for every mutant of errors.ts; the SDK's answer does not depend on our code).
+ */
+function sdkClasses(): Record<string, string> {
+  if (existsSync(SDK_CACHE)) return JSON.parse(readFileSync(SDK_CACHE, "utf8")) as Record<string, string>;
+  const run = spawnSync(PYTHON, ["-c", SDK_CLASSES], { encoding: "utf8", timeout: 60_000 });
+  expect(run.status, run.stderr).toBe(0);
+  writeFileSync(SDK_CACHE, run.stdout);
+  return JSON.parse(run.stdout) as Record<string, string>;
+}
+
 describe.skipIf(!hasSdk)("HTTP errors as the official SDK classifies them", () => {
   it("every status and S3 code maps to the SDK's class", () => {
-    const run = spawnSync(PYTHON, ["-c", SDK_CLASSES], { encoding: "utf8", timeout: 60_000 });
-    expect(run.status, run.stderr).toBe(0);
-    const sdk = JSON.parse(run.stdout) as Record<string, string>;
+    const sdk = sdkClasses();
     expect(Object.keys(sdk)).toHaveLength(STATUSES.length * S3_CODES.length);
     for (const status of STATUSES)
       for (const code of S3_CODES) {
