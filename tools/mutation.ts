@@ -97,6 +97,8 @@ export interface Tally {
   survivedStatic: number;
   noCoverage: number;
   equivalent: number;
+  /** Static mutants skipped by `--ignoreStatic`: not measured, so neither counted nor equivalent. */
+  notRun: number;
   invalid: number;
 }
 
@@ -107,6 +109,7 @@ const emptyTally = (): Tally => ({
   survivedStatic: 0,
   noCoverage: 0,
   equivalent: 0,
+  notRun: 0,
   invalid: 0,
 });
 
@@ -118,11 +121,15 @@ export function tallyOf(mutants: readonly Mutant[], into: Tally = emptyTally()):
       into.survived++;
       if (m.static) into.survivedStatic++;
     } else if (m.status === "NoCoverage") into.noCoverage++;
+    else if (m.status === "Ignored" && skippedStatic(m)) into.notRun++;
     else if (m.status === "Ignored") into.equivalent++;
     else into.invalid++; // CompileError, RuntimeError: not a valid program, not counted
   }
   return into;
 }
+
+/** Stryker marks the static mutants `--ignoreStatic` skipped as Ignored too, with this reason. */
+const skippedStatic = (m: Mutant) => m.status === "Ignored" && /ignoreStatic/.test(m.statusReason ?? "");
 
 /** Score in percent over the non-equivalent valid mutants; null when there are none. */
 export function scoreOf(t: Tally): number | null {
@@ -151,6 +158,16 @@ function row(name: string, t: Tally, goal?: number): string {
   return `| ${name} | ${pct(s)} | ${cells}${verdict || " | "} |`;
 }
 
+/** Static mutants a run skipped (`--ignoreStatic`), per area: unmeasured, to be said next to the score. */
+function notRunLines(areas: Map<string, Tally>): string[] {
+  const lines = [...areas]
+    .filter(([, t]) => t.notRun > 0)
+    .map(
+      ([area, t]) => `- \`${area}\`: ${t.notRun} static mutant(s) not run (--ignoreStatic); not in the score`,
+    );
+  return lines.length > 0 ? ["## Not measured", "", ...lines, ""] : [];
+}
+
 export function summarize(report: Report, stale: readonly string[] = []): { text: string; below: string[] } {
   const areas = new Map<string, Tally>();
   const lines: string[] = [];
@@ -165,7 +182,7 @@ export function summarize(report: Report, stale: readonly string[] = []): { text
     if (area) areas.set(area.area, tallyOf(mutants, areas.get(area.area) ?? emptyTally()));
     lines.push(row(`\`${file}\`${stale.includes(file) ? " (changed since)" : ""}`, t));
     for (const m of mutants) {
-      if (m.status !== "Ignored") continue;
+      if (m.status !== "Ignored" || skippedStatic(m)) continue;
       const at = `${file}:${m.location.start.line}`;
       equivalents.push(`- \`${at}\` ${m.mutatorName}: ${m.statusReason ?? "(no reason given)"}`);
     }
@@ -195,6 +212,7 @@ export function summarize(report: Report, stale: readonly string[] = []): { text
     "",
     ...equivalents,
     "",
+    ...notRunLines(areas),
   ].join("\n");
   return { text, below };
 }

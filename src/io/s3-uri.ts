@@ -12,7 +12,8 @@ export const isRemote = (arg: string) => isS3Uri(arg) || isHttpUrl(arg);
 
 /** Parses `s3://bucket[/key]`; null when it is not one. Keys are kept exactly (case, spaces, `//`). */
 export function parseS3Uri(uri: string): S3Location | null {
-  const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/is.exec(uri);
+  // No `$`: with the s flag `(.*)` takes everything to the end anyway.
+  const m = /^s3:\/\/([^/]+)(?:\/(.*))?/is.exec(uri);
   if (!m) return null;
   return { bucket: m[1]!, key: m[2] ?? "" };
 }

@@ -42,6 +42,8 @@ describe("withRetries (remote sources)", () => {
       message: "cancelled",
       retryable: false,
     });
+    expect(cancelled().name).toBe("SourceError");
+    expect(cancelled()).toBeInstanceOf(Error);
   });
 
   it("waits random × min(cap, base × 2^n) before attempt n + 1, then succeeds", async () => {
