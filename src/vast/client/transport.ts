@@ -125,6 +125,7 @@ export class HttpTransport {
       ...auth,
       host: url.host,
     };
+    // Stryker disable next-line ConditionalExpression: Node sets the same Content-Length for a body sent by one end()
     if (req.body !== undefined) headers["content-length"] = String(req.body.byteLength);
     const pathForErrors = `${url.pathname}${url.search}`;
     const endpointForErrors = url.origin;
