@@ -243,6 +243,32 @@ describe("tiled chunk headers", () => {
   });
 });
 
+describe("rip-map tiles take their own level's size", () => {
+  let rip: PartRecord;
+  beforeAll(() => {
+    rip = partOf({
+      type: "tiledimage",
+      dataWindow: { min: [0, 0], max: [5, 2] },
+      channels: [{ name: "R", type: "half" }],
+      tiles: { x_size: 4, y_size: 4, level_mode: "RIPMAP_LEVELS" },
+    });
+  });
+
+  it("levels (1,0) 3 x 3 and (1,1) 3 x 1, each one tile", () => {
+    // table order: (0,0) chunks 0-1, (1,0) 2, (2,0) 3, (0,1) 4-5, (1,1) 6, (2,1) 7
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((c) => unpackedChunkBytes(rip, R, c, null))).toEqual([
+      4 * 3 * 2,
+      2 * 3 * 2,
+      3 * 3 * 2,
+      1 * 3 * 2,
+      4 * 1 * 2,
+      2 * 1 * 2,
+      3 * 1 * 2,
+      1 * 1 * 2,
+    ]);
+  });
+});
+
 describe("deep chunk headers", () => {
   let deep: PartRecord;
   beforeAll(() => {
