@@ -10,12 +10,13 @@
  * The objects are full-size renders (1080p/2K beauty, utility and Cryptomatte passes with renderer-style
  * headers; their pixel chunks are random bytes of realistic compressed size), copied to `--objects` keys.
  *
- * Designs of ours, same run: `direct` (the default: GETs and listing pages signed by our SigV4 signer, sent on a
- * keep-alive node:http pool), `sdk` (`--s3-gets sdk`: the AWS SDK's GetObject and ListObjectsV2 command stack)
- * and `wide` (`direct` with --concurrency 256 instead of the default 64).
+ * Designs of ours, same run: `direct` (the default: GETs and listing pages signed by our SigV4 signer, sent on
+ * our HTTP/1.1 client, keep-alive, 8 pipelined per connection), `node-http` (`--s3-gets node-http`: the same
+ * signed GETs on a keep-alive node:http agent), `sdk` (`--s3-gets sdk`: the AWS SDK's GetObject and
+ * ListObjectsV2 command stack) and `wide` (`direct` with --concurrency 256 instead of the default 64).
  *
  * Usage: npm run bench:s3 [-- --objects 3000] [-- --seed-files 300] [-- --latencies 1,20] [-- --concurrency N]
- *        [-- --designs direct,sdk,wide] [-- --profile-dir DIR]
+ *        [-- --designs direct,node-http,sdk,wide] [-- --rounds 2] [-- --profile-dir DIR]
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,7 +41,10 @@ const SEED_FILES = Number(arg("--seed-files", "300"));
 const LATENCIES = arg("--latencies", "1,20").split(",").map(Number);
 /** 0: the CLI's default, as a user types the command. */
 const CONCURRENCY = Number(arg("--concurrency", "0"));
-const DESIGNS = arg("--designs", "direct,sdk").split(",");
+const DESIGNS = arg("--designs", "direct,node-http,sdk").split(",");
+/** Passes over the designs at each latency, every other one in reverse order (the first run after the seed's
+ * ran slower in every design: order matters under load). */
+const ROUNDS = Number(arg("--rounds", "2"));
 const DESIGN_LABEL: Record<string, string> = {
   direct: "direct GETs, our HTTP/1.1 client (default)",
   "node-http": "direct GETs on node:http (--s3-gets node-http)",
@@ -285,7 +289,10 @@ try {
       cpu === null ? "?" : ((1000 * cpu) / files).toFixed(2);
     if (seed.opened !== seed.files) console.log(`  (seed: ${seed.opened}/${seed.files} opened)`);
     // The command as a user types it (default flags), then the same with the SDK's own GetObject.
-    for (const design of DESIGNS) {
+    const order = Array.from({ length: ROUNDS }, (_, r) =>
+      r % 2 === 0 ? DESIGNS : [...DESIGNS].reverse(),
+    ).flat();
+    for (const design of order) {
       // `wide`: the default design with 4x the objects in flight (is the run bound by concurrency or by CPU?).
       const extra = DESIGN_ARGS[design] ?? [];
       const concurrency = CONCURRENCY && design !== "wide" ? ["--concurrency", String(CONCURRENCY)] : [];

@@ -1,9 +1,10 @@
 /**
  * Ranged GetObject requests sent directly: the SDK's client still resolves credentials (default chain,
  * refreshed as it refreshes them), region and endpoint (its own endpoint rules, once per bucket); the GET is
- * signed (SigV4, s3-get-signer.ts) and sent as one `http.request` on a keep-alive pool instead of through the
- * SDK's middleware stack, which costs several times more CPU per GET than the GET itself (see
- * docs/BENCHMARKS.md, "Objects over S3"). Buckets whose endpoint asks for another signing scheme
+ * signed (SigV4, s3-get-signer.ts) and sent on our HTTP/1.1 client (http1-pool.ts: keep-alive, pipelined) or,
+ * with transport `node-http`, as one `http.request` on a keep-alive agent, instead of through the SDK's
+ * middleware stack, which costs several times more CPU per GET than the GET itself (see docs/BENCHMARKS.md,
+ * "Objects over S3"). Buckets whose endpoint asks for another signing scheme
  * (S3 Express sessions, SigV4a multi-region access points) are read through the SDK.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";

@@ -24,8 +24,8 @@ function finding(result: InspectionResult, code: string): string | null {
 }
 
 /**
- * Ranged GETs are signed and sent on a keep-alive node:http pool (io/s3-direct-get.ts), not through the SDK's
- * command stack: that stack was the largest CPU cost per event in bench:serve's profile.
+ * Ranged GETs are signed and sent on our keep-alive HTTP/1.1 client (io/s3-direct-get.ts, io/http1-pool.ts),
+ * not through the SDK's command stack: that stack was the largest CPU cost per event in bench:serve's profile.
  */
 export function s3Inspector(s3: ConfiguredS3, maxSockets: number, policy?: RetryPolicy): S3Inspector {
   const { client, credentialSource } = s3;
