@@ -3,23 +3,17 @@
  * without the CLI): each gives up after its timeout with a message naming the operation, the path and the offset,
  * and counts as a stuck operation until the mount lets it go.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileSource } from "../../src/io/file-source.js";
 import { stuckOperations } from "../../src/io/stuck-operations.js";
-
-const canMountFuse =
-  process.getuid?.() === 0 &&
-  existsSync("/dev/fuse") &&
-  existsSync("/proc/filesystems") &&
-  /\bfuse\b/.test(readFileSync("/proc/filesystems", "utf8"));
+import { canMountFuse, mountStallingFs, type StallingMount } from "./stalling-mount.js";
 
 let dir: string;
 let mountpoint: string;
-let server: ChildProcess | null = null;
+let mount: StallingMount | null = null;
 
 beforeAll(async () => {
   if (!canMountFuse) return;
@@ -29,43 +23,16 @@ beforeAll(async () => {
     source,
     Uint8Array.from({ length: 256 }, (_, i) => i),
   );
-  mountpoint = join(dir, "mnt");
-  mkdirSync(mountpoint);
-  const config = join(dir, "fs.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mountpoint,
-      files: [
-        { name: "good.bin", source },
-        { name: "stalled-read.bin", source, stall: "read" },
-        { name: "stalled-open.bin", source, stall: "open" },
-      ],
-    }),
-  );
-  const child = spawn(process.execPath, [resolve("test/io/stalling-fs-server.mjs"), config], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`FUSE server not ready in 10 s: ${stderr}`)), 10_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.on("exit", (code) => fail(new Error(`FUSE server exited (${code}): ${stderr}`)));
-  });
+  mount = await mountStallingFs(dir, [
+    { name: "good.bin", source },
+    { name: "stalled-read.bin", source, stall: "read" },
+    { name: "stalled-open.bin", source, stall: "open" },
+  ]);
+  mountpoint = mount.mountpoint;
 }, 30_000);
 
 afterAll(() => {
-  server?.kill("SIGKILL");
-  if (server) spawnSync("umount", ["-l", mountpoint], { timeout: 10_000 });
+  mount?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,21 +4,16 @@
  * reported with EXR_IO_ERROR after --read-timeout, the other files are inspected, and the command ends
  * (exit 137: Node cannot exit normally while a thread is stuck in the kernel). Before, these commands hung.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectFile } from "../../src/inspect/inspect.js";
 import { ensureBuilt, CLI as MAIN, ndjson, removeTempDirs, tempDir, writeSamples } from "../cli/helpers.js";
-
-const canMountFuse =
-  process.getuid?.() === 0 &&
-  existsSync("/dev/fuse") &&
-  existsSync("/proc/filesystems") &&
-  /\bfuse\b/.test(readFileSync("/proc/filesystems", "utf8"));
+import { canMountFuse, mountStallingFs, type StallingMount } from "./stalling-mount.js";
 
 let mountpoint: string;
-let server: ChildProcess | null = null;
+let mount: StallingMount | null = null;
 let sample: string;
 
 beforeAll(async () => {
@@ -26,48 +21,21 @@ beforeAll(async () => {
   ensureBuilt();
   const { dir, names } = writeSamples();
   sample = join(dir, names[0]!);
-  mountpoint = join(tempDir(), "mnt");
-  mkdirSync(mountpoint);
-  const config = join(dir, "fs.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mountpoint,
-      files: [
-        { name: "good.exr", source: sample },
-        { name: "stalled-read.exr", source: sample, stall: "read" },
-        { name: "stalled-open.exr", source: sample, stall: "open" },
-        // No .exr suffix: directory walks pass it by, only the tests naming it reach it.
-        { name: "stalled-lookup", source: sample, stall: "lookup" },
-        { name: "stalled-lookup-2", source: sample, stall: "lookup" },
-        { name: "stalled-lookup-3", source: sample, stall: "lookup" },
-      ],
-    }),
-  );
-  const child = spawn(process.execPath, [resolve("test/io/stalling-fs-server.mjs"), config], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`FUSE server not ready in 10 s: ${stderr}`)), 10_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.on("exit", (code) => fail(new Error(`FUSE server exited (${code}): ${stderr}`)));
-  });
+  mount = await mountStallingFs(tempDir(), [
+    { name: "good.exr", source: sample },
+    { name: "stalled-read.exr", source: sample, stall: "read" },
+    { name: "stalled-open.exr", source: sample, stall: "open" },
+    // No .exr suffix: directory walks pass it by, only the tests naming it reach it.
+    { name: "stalled-lookup", source: sample, stall: "lookup" },
+    { name: "stalled-lookup-2", source: sample, stall: "lookup" },
+    { name: "stalled-lookup-3", source: sample, stall: "lookup" },
+  ]);
+  mountpoint = mount.mountpoint;
 }, 30_000);
 
 afterAll(() => {
   // Killing the server aborts the connection: every request still pending fails, then the mount can go.
-  server?.kill("SIGKILL");
-  if (server) spawnSync("umount", ["-l", mountpoint], { timeout: 10_000 });
+  mount?.stop();
   removeTempDirs();
 });
 
