@@ -51,6 +51,17 @@ interface BucketTarget {
 const encodeKey = (key: string) => key.split("/").map(encodeRfc3986).join("/");
 
 /** An S3 error answer as the SDK would throw it (name = S3 error code, status), for classifyS3Error. */
+function s3Error(status: number, text: string, headers: unknown): Error {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
+  return Object.assign(new Error(message), {
+    name: code ?? (status === 404 ? "NotFound" : `HTTP${status}`),
+    $metadata: { httpStatusCode: status },
+    $response: { statusCode: status, headers },
+  });
+}
+
+/** The error of a node:http answer, its body read up to MAX_ERROR_BODY. */
 async function errorOf(res: IncomingMessage): Promise<Error> {
   let text = "";
   for await (const chunk of res as AsyncIterable<Buffer>) {
@@ -58,27 +69,16 @@ async function errorOf(res: IncomingMessage): Promise<Error> {
     if (text.length > MAX_ERROR_BODY) break;
   }
   res.destroy();
-  const status = res.statusCode ?? 0;
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
-  return Object.assign(new Error(message), {
-    name: code ?? (status === 404 ? "NotFound" : `HTTP${status}`),
-    $metadata: { httpStatusCode: status },
-    $response: { statusCode: status, headers: res.headers },
-  });
+  return s3Error(res.statusCode ?? 0, text, res.headers);
 }
 
 /** The same, from an answer read whole by the raw client. */
 function errorOfRaw(res: Http1Response): Error {
-  const status = res.status;
-  const text = res.body.toString("utf8", 0, Math.min(res.body.length, MAX_ERROR_BODY));
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
-  return Object.assign(new Error(message), {
-    name: code ?? (status === 404 ? "NotFound" : `HTTP${status}`),
-    $metadata: { httpStatusCode: status },
-    $response: { statusCode: status, headers: res.headers },
-  });
+  return s3Error(
+    res.status,
+    res.body.toString("utf8", 0, Math.min(res.body.length, MAX_ERROR_BODY)),
+    res.headers,
+  );
 }
 
 const header = (res: IncomingMessage, name: string): string | null => {
