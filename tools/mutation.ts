@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { splitMutationArgs } from "./mutation-args.js";
 
 const REPORT = "reports/mutation/mutation.json";
 const SUMMARY = "reports/mutation/scores.md";
@@ -218,14 +219,7 @@ export function summarize(report: Report, stale: readonly string[] = []): { text
 }
 
 function main(argv: string[]): number {
-  const check = argv.includes("--check");
-  const reportOnly = argv.includes("--report-only");
-  const testsAt = argv.indexOf("--tests");
-  const tests = testsAt >= 0 ? argv[testsAt + 1] : undefined;
-  const strykerArgs = argv.filter(
-    (a, i) =>
-      a !== "--check" && a !== "--report-only" && a !== "--last" && i !== testsAt && i !== testsAt + 1,
-  );
+  const { check, reportOnly, last, tests, strykerArgs } = splitMutationArgs(argv);
   const partial = strykerArgs.some((a) => /\.ts:\d/.test(a));
   if (!reportOnly) {
     const bin = join("node_modules", ".bin", process.platform === "win32" ? "stryker.cmd" : "stryker");
@@ -246,7 +240,7 @@ function main(argv: string[]): number {
       writeFileSync(INCREMENTAL, JSON.stringify(merged));
     }
   }
-  const source = existsSync(ACCUMULATED) && !partial && !argv.includes("--last") ? ACCUMULATED : REPORT;
+  const source = existsSync(ACCUMULATED) && !partial && !last ? ACCUMULATED : REPORT;
   const report = JSON.parse(readFileSync(source, "utf8")) as Report;
   const stale = staleFiles(report, (f) => (existsSync(f) ? readFileSync(f, "utf8") : null));
   const { text, below } = summarize(report, stale);
