@@ -257,7 +257,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
     : createServer(onRequest);
-  server.keepAliveTimeout = 60_000;
+  // Long idle keep-alive: a client that computes for minutes between two requests (the official SDK's
+  // test_zip_imports_scale builds a million rows in Python between calls) would otherwise send into a connection the
+  // emulator is closing at that moment and see "Connection reset by peer".
+  server.keepAliveTimeout = 600_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
