@@ -210,9 +210,11 @@ function literalOf(e: Node): SqlLiteral | null {
     if (typeof v === "string" && !/^-?\d+$/.test(v)) return null;
     return { kind: "integer", value: BigInt(v) };
   }
-  if ((type === "DECIMAL" || type === "DOUBLE" || type === "FLOAT") && typeof v === "number") {
-    return { kind: "decimal", value: v };
+  if (type === "DECIMAL" && typeof v === "number") {
+    // The parser writes a DECIMAL constant as its unscaled integer (2.5 is 25 with scale 1).
+    return { kind: "decimal", value: v / 10 ** Number(e.value.type.type_info?.scale ?? 0) };
   }
+  if ((type === "DOUBLE" || type === "FLOAT") && typeof v === "number") return { kind: "decimal", value: v };
   return null;
 }
 
