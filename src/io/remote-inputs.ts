@@ -134,7 +134,12 @@ export class RemoteContext {
 }
 
 function keyFilter(settings: RemoteSettings, allFiles: boolean): (relativeKey: string) => boolean {
-  const glob = (patterns: string[]) => picomatch(patterns, { dot: true, basename: true, nocase: false });
+  // A pattern without `/` matches the key's base name (`*.exr`), one with `/` the key relative to the prefix
+  // (`sub/*`): picomatch's `basename` option alone makes patterns with a slash match nothing.
+  const glob = (patterns: string[]) => {
+    const each = patterns.map((p) => picomatch(p, { dot: true, basename: !p.includes("/") }));
+    return (k: string) => each.some((m) => m(k));
+  };
   const include = settings.include?.length
     ? glob(settings.include)
     : allFiles

@@ -86,7 +86,11 @@ export function classifyS3Error(
     return new SourceError("EXR_SOURCE_UNAVAILABLE", `${where}: endpoint host not found (${message})`);
   // Anything else below HTTP (resets, refused connections, bodies cut short, parse failures of a torn
   // answer) is transient as far as we can tell.
-  return new SourceError("EXR_SOURCE_UNAVAILABLE", `${where}: ${code ?? name ?? "error"}: ${message}`, true);
+  return new SourceError(
+    "EXR_SOURCE_UNAVAILABLE",
+    `${where}: ${code ?? (name || "error")}: ${message}`,
+    true,
+  );
 }
 
 export class S3Source extends RemoteObjectSource {
