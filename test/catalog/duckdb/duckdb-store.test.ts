@@ -1,0 +1,226 @@
+/**
+ * duckdb/duckdb-store.ts beyond the shared contract (contract.ts): the schema version, empty and boundary inputs of
+ * the reads (k of similar, empty path and root lists, roots with and without a trailing slash, unknown sizes and
+ * times), embeddings given with non-finite values, and writes of more than 1,000 files or (file, policy) pairs,
+ * which are deleted in groups of 1,000.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildRecord } from "../../../src/catalog/build-record.js";
+import { DuckDbCatalogStore } from "../../../src/catalog/duckdb/duckdb-store.js";
+import { LATEST_SCHEMA_VERSION } from "../../../src/catalog/duckdb/schema.js";
+import type { PixelStatsSet, ValidationResultRow } from "../../../src/catalog/rows.js";
+import { fixture } from "../fixtures.js";
+
+const T0 = new Date("2026-03-01T10:00:00.000Z");
+const T1 = new Date("2026-03-02T10:00:00.000Z");
+
+let store: DuckDbCatalogStore;
+beforeEach(async () => {
+  store = await DuckDbCatalogStore.open(":memory:");
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function verdict(file_id: string, policy_id: string, at: Date): ValidationResultRow {
+  return {
+    file_id,
+    policy_id,
+    rule_id: "r",
+    severity: "error",
+    outcome: "pass",
+    message: null,
+    expected: null,
+    actual: null,
+    suggested_fix: null,
+    checked_at: at,
+  };
+}
+
+function stats(file_id: string, at: Date, hash: string): PixelStatsSet {
+  return {
+    file_id,
+    stats: [
+      {
+        file_id,
+        part_index: 0,
+        level_x: 0,
+        level_y: 0,
+        channel_name: "R",
+        type: "half",
+        min: 0,
+        max: 1,
+        mean: 0.5,
+        stddev: 0.1,
+        nan_count: 0,
+        inf_count: 0,
+        finite_count: 4,
+        constant: false,
+        computed_at: at,
+      },
+    ],
+    parts: [
+      {
+        file_id,
+        part_index: 0,
+        pixel_hash: hash,
+        monochrome: false,
+        total_samples: null,
+        pixels_with_samples: null,
+        pixels_without_samples: null,
+        samples_histogram: null,
+        min_depth: null,
+        max_depth: null,
+        computed_at: at,
+      },
+    ],
+  };
+}
+
+const count = async (sql: string) => Number((await store.query(sql)).rows[0]?.[0]);
+
+describe("DuckDbCatalogStore specifics", () => {
+  it("schema version 0 before init, the latest after; location and flags", async () => {
+    expect(await store.schemaVersion()).toBe(0);
+    await store.init();
+    expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
+    expect(store.location).toBe(":memory:");
+    expect(store.backend).toBe("duckdb");
+    expect(store.readOnly).toBe(false);
+  });
+
+  it("reads with nothing to look up answer nothing; k of similar is floored, 0 or less is none", async () => {
+    await store.init();
+    const records = ["/k/a.exr", "/k/b.exr", "/k/c.exr"].map((p) =>
+      buildRecord(fixture({ path: p }), { now: T0 }),
+    );
+    await store.upsertBatch(records, T0);
+    expect(await store.knownState([])).toEqual(new Map());
+    expect(await store.knownStatesUnder([])).toEqual({
+      paths: [],
+      sizes: new Float64Array(0),
+      mtimesMs: new Float64Array(0),
+    });
+    expect(await store.knownStatesUnder(["/nothing"])).toEqual({
+      paths: [],
+      sizes: new Float64Array(0),
+      mtimesMs: new Float64Array(0),
+    });
+    const q = { file_id: records[0]!.file.file_id };
+    expect(await store.similar(q, 0)).toEqual([]);
+    expect(await store.similar(q, -3)).toEqual([]);
+    expect(await store.similar(q, 1.9)).toHaveLength(1);
+    expect(await store.similar(q, 2)).toHaveLength(2);
+    expect(await store.similar(q, 50)).toHaveLength(2);
+  });
+
+  it("roots match themselves and what is under them (with or without a trailing slash); unknown size and time are NaN", async () => {
+    await store.init();
+    const known = buildRecord(
+      fixture({ path: "/r/dir/a.exr", sizeBytes: 10, mtime: "2026-01-01T00:00:00.000Z" }),
+      {
+        now: T0,
+      },
+    );
+    const unknown = buildRecord(fixture({ path: "/r/dir/sub/b.exr", mtime: null }), { now: T0 });
+    unknown.file = { ...unknown.file, size_bytes: null };
+    const sibling = buildRecord(fixture({ path: "/r/dirx/c.exr" }), { now: T0 });
+    await store.upsertBatch([known, unknown, sibling], T0);
+    for (const roots of [["/r/dir"], ["/r/dir/"]]) {
+      const s = await store.knownStatesUnder(roots);
+      const order = s.paths.map((p, i) => [p, i] as const).sort();
+      expect(order.map(([p]) => p)).toEqual(["/r/dir/a.exr", "/r/dir/sub/b.exr"]);
+      const [ia, ib] = order.map(([, i]) => i) as [number, number];
+      expect(s.sizes[ia]).toBe(10);
+      expect(s.mtimesMs[ia]).toBe(Date.parse("2026-01-01T00:00:00.000Z"));
+      expect(s.sizes[ib]).toBeNaN();
+      expect(s.mtimesMs[ib]).toBeNaN();
+    }
+    expect((await store.knownStatesUnder(["/r/dir/a.exr", "/r/dirx/c.exr"])).paths.sort()).toEqual([
+      "/r/dir/a.exr",
+      "/r/dirx/c.exr",
+    ]);
+    const state = await store.knownState(["/r/dir/sub/b.exr", "/r/dir/a.exr", "/nope"]);
+    expect(state.get("/r/dir/sub/b.exr")).toEqual({
+      file_path_normalized: "/r/dir/sub/b.exr",
+      file_id: unknown.file.file_id,
+      size_bytes: null,
+      mtime: null,
+      etag: null,
+    });
+    expect(state.get("/r/dir/a.exr")?.size_bytes).toBe(10);
+    expect(state.get("/r/dir/a.exr")?.mtime).toBe("2026-01-01T00:00:00.000Z");
+    expect(state.has("/nope")).toBe(false);
+  });
+
+  it("an embedding query with non-finite values reads them as 0", async () => {
+    await store.init();
+    const a = buildRecord(fixture({ path: "/e/a.exr" }), { now: T0 });
+    const b = buildRecord(fixture({ path: "/e/b.exr", pass: "depth", renderer: "karma" }), { now: T0 });
+    await store.upsertBatch([a, b], T0);
+    const clean = Float32Array.from(a.file.metadata_embedding!);
+    const dirty = Float32Array.from(clean);
+    const zeroed = Float32Array.from(clean);
+    const nonZero = [...clean.keys()].filter((i) => clean[i] !== 0).slice(0, 3);
+    expect(nonZero).toHaveLength(3);
+    nonZero.forEach((i, k) => {
+      dirty[i] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY][k]!;
+      zeroed[i] = 0;
+    });
+    const hits = await store.similar({ embedding: dirty }, 2);
+    expect(hits).toEqual(await store.similar({ embedding: zeroed }, 2));
+    expect(hits.map((h) => h.file_id)).toEqual([a.file.file_id, b.file.file_id]);
+    expect(hits[0]!.distance).toBeGreaterThan(0);
+    expect(await store.similar({ embedding: Array.from(clean) }, 1)).toEqual([
+      { file_id: a.file.file_id, file_path: "/e/a.exr", distance: expect.closeTo(0, 6) },
+    ]);
+  });
+
+  it("more than 1,000 (file, policy) pairs and files with statistics: every group replaced, every file found", async () => {
+    await store.init();
+    const ids = Array.from({ length: 1001 }, (_, i) => `id${String(i).padStart(4, "0")}`);
+    await store.putValidationResults(ids.map((id) => verdict(id, "p", T0)));
+    await store.putValidationResults(ids.map((id) => verdict(id, "p", T1)));
+    expect(await count("SELECT count(*) FROM validation_results")).toBe(1001);
+    expect(
+      await count(
+        `SELECT count(*) FROM validation_results WHERE checked_at = TIMESTAMP '2026-03-02 10:00:00'`,
+      ),
+    ).toBe(1001);
+
+    await store.putPixelStats(ids.map((id) => stats(id, T0, "a")));
+    await store.putPixelStats(ids.map((id) => stats(id, T1, "b")));
+    expect(await count("SELECT count(*) FROM stats")).toBe(1001);
+    expect(await count("SELECT count(*) FROM part_stats WHERE pixel_hash = 'b'")).toBe(1001);
+    const found = await store.filesWithPixelStats([...ids, "none"]);
+    expect(found.size).toBe(1001);
+    expect(found.has(ids[1000]!)).toBe(true);
+    expect(found.has("none")).toBe(false);
+  });
+
+  it("cleanup: a dry run counts and deletes nothing; nothing old is nothing to do", async () => {
+    await store.init();
+    const old = buildRecord(fixture({ path: "/c/old.exr" }), { now: T0 });
+    const cur = buildRecord(fixture({ path: "/c/new.exr" }), { now: T1 });
+    await store.upsertBatch([old], T0);
+    await store.upsertBatch([cur], T1);
+    const expected = {
+      files: 1,
+      parts: old.parts.length,
+      channels: old.channels.length,
+      attributes: old.attributes.length,
+    };
+    expect(await store.cleanup(T1, true)).toEqual(expected);
+    expect((await store.counts()).files).toBe(2);
+    expect(await store.cleanup(T0, false)).toEqual({ files: 0, parts: 0, channels: 0, attributes: 0 });
+    expect(await store.cleanup(T1, false)).toEqual(expected);
+    expect(await store.counts()).toEqual({
+      files: 1,
+      parts: cur.parts.length,
+      channels: cur.channels.length,
+      attributes: cur.attributes.length,
+    });
+    expect(await count("SELECT count(*) FROM exr_metadata.files")).toBe(1);
+  });
+});
