@@ -85,10 +85,6 @@ export class ByteWriter {
     this.view.setBigUint64(at, BigInt.asUintN(64, BigInt(v)), true);
   }
 
-  patchI32(at: number, v: number): void {
-    this.view.setInt32(at, v | 0, true);
-  }
-
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.len);
   }

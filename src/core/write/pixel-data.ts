@@ -1,6 +1,6 @@
+import { floatToHalf } from "../codecs/half.js";
 import { ByteWriter, textBytes } from "./byte-writer.js";
 import { CHANNEL_TYPE_CODES, enumCode } from "./enums.js";
-import { toHalfBits } from "./half.js";
 import type { ChannelSpec, ChunkInfo } from "./spec.js";
 
 export interface ResolvedChannel {
@@ -30,7 +30,7 @@ const mod = (a: number, n: number) => ((a % n) + n) % n;
 
 function writeSample(w: ByteWriter, typeCode: number, v: number): void {
   if (typeCode === 0) w.u32(v);
-  else if (typeCode === 1) w.u16(toHalfBits(v));
+  else if (typeCode === 1) w.u16(floatToHalf(v));
   else w.f32(v);
 }
 

@@ -16,7 +16,7 @@ export function zipEncode(raw: Uint8Array, deflate: Deflate): Uint8Array | null 
   let p = t[0] ?? 0;
   for (let i = 1; i < n; i++) {
     const cur = t[i]!;
-    t[i] = (cur - p + 128 + 256) & 0xff;
+    t[i] = (cur - p + 128) & 0xff;
     p = cur;
   }
   const packed = deflate(t);

@@ -1,6 +1,6 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { toHalfBits } from "../../../src/core/write/half.js";
+import { floatToHalf as toHalfBits } from "../../../src/core/codecs/half.js";
 import {
   buildExr,
   type ExrSpec,
