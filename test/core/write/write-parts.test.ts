@@ -142,7 +142,7 @@ describe("attribute encoding", () => {
         { red: [1, 2], green: [3, 4], blue: [5, 6], white: [7, 8] },
       ],
       [{ name: "a", type: "compression", value: "b44a" }, "b44a"],
-      [{ name: "a", type: "deepImageState", value: "tidy" }, "TIDY"],
+      [{ name: "a", type: "deepImageState", value: "tidy" as never }, "TIDY"],
       [{ name: "a", type: "double", value: 1 / 3 }, 1 / 3],
       [{ name: "a", type: "envmap", value: "CUBE" }, "CUBE"],
       [{ name: "a", type: "float", value: 0.5 }, 0.5],
@@ -320,7 +320,7 @@ describe("attribute encoding", () => {
       }),
     ).toEqual([3, 0, 0, 0, 5, 0, 0, 0, 0x12]);
     expect(bytesOf({ name: "a", type: "compression", value: 200 })).toEqual([200]);
-    expect(bytesOf({ name: "a", type: "envmap", value: "latlong" })).toEqual([0]);
+    expect(bytesOf({ name: "a", type: "envmap", value: "latlong" as never })).toEqual([0]);
   });
 
   it("raw values are written verbatim; a typed value of an unknown type is refused", () => {
