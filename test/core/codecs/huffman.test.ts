@@ -1,0 +1,428 @@
+import { describe, expect, it } from "vitest";
+import { hufDecompress } from "../../../src/core/codecs/huffman.js";
+
+/**
+ * OpenEXR's Huffman streams (internal_huf.c) made by hand: a code table from chosen code lengths, packed as
+ * hufPackEncTable writes it, and symbols written MSB first with OpenEXR's canonical codes. Valid streams decode to
+ * the symbols written; each kind of damage gives its own failure (mutation testing, issue 20). Real streams from the
+ * official encoder are decoded in official-codecs.test.ts (PIZ and DWAA).
+ */
+
+const SHORT_ZEROCODE_RUN = 59;
+const LONG_ZEROCODE_RUN = 63;
+const SHORTEST_LONG_RUN = 6;
+const LONGEST_LONG_RUN = 255 + SHORTEST_LONG_RUN;
+
+class Bits {
+  readonly bits: number[] = [];
+  put(n: number, v: number | bigint): this {
+    const x = BigInt(v);
+    for (let k = n - 1; k >= 0; k--) this.bits.push(Number((x >> BigInt(k)) & 1n));
+    return this;
+  }
+  bytes(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.bits.length; i += 8) {
+      let v = 0;
+      for (let k = 0; k < 8; k++) v = (v << 1) | (this.bits[i + k] ?? 0);
+      out.push(v);
+    }
+    return out;
+  }
+}
+
+/** hufCanonicalCodeTable: per length, consecutive codes in symbol order; longer codes below shorter ones. */
+function canonical(lengths: ReadonlyMap<number, number>): Map<number, bigint> {
+  const n = new Array<bigint>(59).fill(0n);
+  for (const l of lengths.values()) n[l]! += 1n;
+  let c = 0n;
+  for (let i = 58; i > 0; i--) {
+    const nc = (c + n[i]!) >> 1n;
+    n[i] = c;
+    c = nc;
+  }
+  const codes = new Map<number, bigint>();
+  for (const s of [...lengths.keys()].sort((a, b) => a - b)) {
+    const l = lengths.get(s)!;
+    codes.set(s, n[l]!);
+    n[l]! += 1n;
+  }
+  return codes;
+}
+
+/** hufPackEncTable: 6 bits per symbol of [im, iM], runs of zero lengths as short (2–5) or long (6–261) runs. */
+function packTable(lengths: ReadonlyMap<number, number>, im: number, iM: number): Bits {
+  const out = new Bits();
+  for (let s = im; s <= iM; s++) {
+    const l = lengths.get(s) ?? 0;
+    if (l === 0) {
+      let run = 1;
+      while (s < iM && run < LONGEST_LONG_RUN && !lengths.get(s + 1)) {
+        s++;
+        run++;
+      }
+      if (run >= SHORTEST_LONG_RUN) {
+        out.put(6, LONG_ZEROCODE_RUN).put(8, run - SHORTEST_LONG_RUN);
+        continue;
+      }
+      if (run >= 2) {
+        out.put(6, SHORT_ZEROCODE_RUN + run - 2);
+        continue;
+      }
+    }
+    out.put(6, l);
+  }
+  return out;
+}
+
+type Item = number | { run: number };
+
+interface Stream {
+  lengths: Record<number, number>;
+  im: number;
+  /** Also the run-length code. */
+  iM: number;
+  /** Symbols, or runs (the run code then an 8-bit count). */
+  items: Item[];
+  /** Bits appended after the items (counted in nBits). */
+  extra?: (b: Bits) => void;
+  /** nBits in the header instead of the bits written. */
+  nBits?: (written: number) => number;
+  /** Replaces the packed table. */
+  table?: Bits;
+}
+
+function stream(s: Stream): Uint8Array {
+  const lengths = new Map(Object.entries(s.lengths).map(([k, v]) => [Number(k), v]));
+  const codes = canonical(lengths);
+  const table = (s.table ?? packTable(lengths, s.im, s.iM)).bytes();
+  const data = new Bits();
+  for (const item of s.items) {
+    if (typeof item === "number") data.put(lengths.get(item)!, codes.get(item)!);
+    else data.put(lengths.get(s.iM)!, codes.get(s.iM)!).put(8, item.run);
+  }
+  s.extra?.(data);
+  const written = data.bits.length;
+  const nBits = s.nBits ? s.nBits(written) : written;
+  const head = new Uint8Array(20);
+  const dv = new DataView(head.buffer);
+  dv.setUint32(0, s.im, true);
+  dv.setUint32(4, s.iM, true);
+  dv.setUint32(8, table.length, true);
+  dv.setUint32(12, nBits, true);
+  return new Uint8Array([...head, ...table, ...data.bytes()]);
+}
+
+/** What the items decode to: symbols, runs repeating the previous value. */
+function expand(items: Item[]): number[] {
+  const out: number[] = [];
+  for (const item of items) {
+    if (typeof item === "number") out.push(item);
+    else for (let k = 0; k < item.run; k++) out.push(out[out.length - 1]!);
+  }
+  return out;
+}
+
+function decodes(s: Stream, nRaw?: number): number[] | string {
+  const want = expand(s.items);
+  const r = hufDecompress(stream(s), nRaw ?? want.length);
+  return r instanceof Uint16Array ? [...r] : r.failure;
+}
+
+/** Code lengths 1, 2, …, top−1 and two of length `top` (a complete code), on symbols from `first` up. */
+function chain(first: number, top: number): Record<number, number> {
+  const lengths: Record<number, number> = {};
+  for (let l = 1; l < top; l++) lengths[first + l - 1] = l;
+  lengths[first + top - 1] = top;
+  lengths[first + top] = top;
+  return lengths;
+}
+
+/** Every symbol of a table but the run code (the last), repeated, long and short codes next to each other. */
+function mix(lengths: Record<number, number>, times: number): number[] {
+  const syms = Object.keys(lengths)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .slice(0, -1);
+  const out: number[] = [];
+  for (let t = 0; t < times; t++)
+    for (let i = 0; i < syms.length; i++) out.push(syms[(i * 7 + t) % syms.length]!);
+  return out;
+}
+
+// A small table: 3, 4, 5 and the run code 7 have 2-bit codes; 6 has none (one zero length, written as 6 bits).
+const SMALL = { lengths: { 3: 2, 4: 2, 5: 2, 7: 2 }, im: 3, iM: 7 };
+
+describe("Huffman streams made by hand decode to their symbols", () => {
+  it("short codes, literals and runs, in the main loop and in the last bits", () => {
+    const items: Item[] = [
+      3,
+      4,
+      5,
+      5,
+      { run: 3 },
+      4,
+      3,
+      3,
+      5,
+      4,
+      { run: 0 },
+      3,
+      4,
+      5,
+      3,
+      4,
+      4,
+      3,
+      { run: 255 },
+    ];
+    for (let n = 1; n <= items.length; n++) {
+      const part = items.slice(0, n);
+      expect(decodes({ ...SMALL, items: part }), `first ${n}`).toEqual(expand(part));
+    }
+  });
+
+  it("a table starting at symbol 0 and one ending at the last symbol, 65,536", () => {
+    const items = [0, 1, 1, 0, 2, { run: 5 }, 0];
+    expect(decodes({ lengths: { 0: 1, 1: 2, 2: 3, 3: 3 }, im: 0, iM: 3, items })).toEqual(expand(items));
+    const high = [65533, 65534, 65535, 65533, { run: 2 }, 65535];
+    expect(
+      decodes({ lengths: { 65533: 2, 65534: 2, 65535: 2, 65536: 2 }, im: 65533, iM: 65536, items: high }),
+    ).toEqual(expand(high));
+  });
+
+  it("zero-length runs of every size in the table (short runs 2–5, long runs 6–261)", () => {
+    for (const gap of [1, 2, 3, 4, 5, 6, 7, 100, 260, 261, 262, 300, 600]) {
+      const a = 1000;
+      const b = a + gap + 1;
+      const c = b + 1;
+      const lengths = { [a]: 1, [b]: 2, [c]: 2 };
+      const items = [a, b, a, { run: 4 }, b, a];
+      expect(decodes({ lengths, im: a, iM: c, items }), `gap ${gap}`).toEqual(expand(items));
+      // the gap before the first code too
+      expect(decodes({ lengths, im: a - gap, iM: c, items }), `leading gap ${gap}`).toEqual(expand(items));
+    }
+  });
+
+  it("codes of 15–20 bits (second-level tables), next to short codes, at every bit offset", () => {
+    const lengths = chain(100, 20);
+    const syms = Object.keys(lengths).map(Number);
+    const iM = Math.max(...syms);
+    for (let shift = 0; shift < 8; shift++) {
+      const items: Item[] = [...new Array(shift).fill(100), ...mix(lengths, 3), { run: 2 }, 118, 119];
+      expect(decodes({ lengths, im: 100, iM, items }), `shift ${shift}`).toEqual(expand(items));
+    }
+  });
+
+  it("codes of 21–30 bits (the candidate list), and a long code in the stream's last bits", () => {
+    const lengths = chain(200, 30);
+    const syms = Object.keys(lengths).map(Number);
+    const iM = Math.max(...syms);
+    for (let shift = 0; shift < 8; shift++) {
+      const items: Item[] = [...new Array(shift).fill(200), ...mix(lengths, 2), { run: 1 }, 229];
+      expect(decodes({ lengths, im: 200, iM, items }), `shift ${shift}`).toEqual(expand(items));
+      for (const last of [213, 214, 219, 228, 229])
+        expect(decodes({ lengths, im: 200, iM, items: [200, 201, last] }), `last ${last}`).toEqual([
+          200,
+          201,
+          last,
+        ]);
+    }
+  });
+
+  it("codes up to 52 bits decode; a 53-bit code is refused", () => {
+    const lengths = chain(0, 52);
+    const items = [51, 0, 50, 13, 14, 15, 51, 1, 30, 45];
+    expect(decodes({ lengths, im: 0, iM: 52, items })).toEqual(items);
+    expect(decodes({ lengths: chain(0, 53), im: 0, iM: 53, items: [0] })).toBe(
+      "Huffman code length 53 is longer than any real encoder writes",
+    );
+    expect(decodes({ lengths: chain(0, 58), im: 0, iM: 58, items: [0] })).toBe(
+      "Huffman code length 53 is longer than any real encoder writes",
+    );
+    const only58 = { ...chain(0, 52), 52: 0, 53: 58 };
+    expect(decodes({ lengths: only58, im: 0, iM: 53, items: [0] })).toBe(
+      "Huffman code length 58 is longer than any real encoder writes",
+    );
+  });
+
+  it("a second-level table with codes of different lengths under one entry (14 + 1 … 14 + 10 bits)", () => {
+    for (const top of [15, 16, 23, 24, 25]) {
+      const lengths = chain(1000, top);
+      const syms = Object.keys(lengths).map(Number);
+      const iM = Math.max(...syms);
+      const items: Item[] = [...mix(lengths, 4), { run: 3 }, iM - 1, iM - 2];
+      expect(decodes({ lengths, im: 1000, iM, items }), `top ${top}`).toEqual(expand(items));
+    }
+  });
+
+  it("a run that fills the output exactly, and nothing at all", () => {
+    expect(decodes({ ...SMALL, items: [3, { run: 255 }, { run: 255 }] })).toEqual(new Array(511).fill(3));
+    expect(hufDecompress(new Uint8Array(0), 0)).toEqual(new Uint16Array(0));
+    expect(hufDecompress(new Uint8Array(19), 0)).toEqual(new Uint16Array(0));
+  });
+});
+
+describe("damaged Huffman streams fail with their reason", () => {
+  const failure = (src: Uint8Array, nRaw: number) => {
+    const r = hufDecompress(src, nRaw);
+    return r instanceof Uint16Array ? [...r] : r.failure;
+  };
+  const setU32 = (src: Uint8Array, at: number, v: number) => new DataView(src.buffer).setUint32(at, v, true);
+
+  it("headers: cut off, symbols out of range, fewer bytes than the bit count", () => {
+    expect(failure(new Uint8Array(19), 1)).toBe("Huffman header is cut off");
+    const at = (im: number, iM: number) => {
+      const s = stream({ ...SMALL, items: [3] });
+      setU32(s, 0, im);
+      setU32(s, 4, iM);
+      return failure(s, 1);
+    };
+    expect(at(65537, 65537)).toBe("Huffman symbol range is out of bounds");
+    expect(at(3, 65537)).toBe("Huffman symbol range is out of bounds");
+    expect(at(65537, 7)).toBe("Huffman symbol range is out of bounds");
+    const items = [3, 4, 5, 3, 4, 5, 3, 4, 5, 3];
+    const s = stream({ ...SMALL, items });
+    // a 4-byte table (5 lengths of 6 bits), then 3 bytes of data (20 bits): nBits may promise up to 24
+    expect(s.length).toBe(27);
+    expect(failure(s, 10)).toEqual(items);
+    setU32(s, 12, 22);
+    expect(failure(s, 11)).toEqual([...items, 3]);
+    setU32(s, 12, 24);
+    expect(failure(s, 12)).toEqual([...items, 3, 3]);
+    for (const nBits of [25, 56, 57, 1_000_000]) {
+      setU32(s, 12, nBits);
+      expect(failure(s, 10), `${nBits}`).toBe("Huffman data is shorter than its bit count");
+    }
+    // checked before the table: a bit count past the end wins over a cut-off table
+    const cut = s.slice(0, 21);
+    setU32(cut, 12, 9);
+    expect(failure(cut, 10)).toBe("Huffman data is shorter than its bit count");
+    setU32(cut, 12, 8);
+    expect(failure(cut, 10)).toBe("Huffman code table is cut off");
+  });
+
+  it("code tables: cut off inside a length or a long run, runs past the last symbol", () => {
+    /** The stream cut after `bytes` bytes of its table, with no data. */
+    const cut = (bytes: number, s: Stream) => {
+      const full = stream(s);
+      const src = full.slice(0, 20 + bytes);
+      setU32(src, 12, 0);
+      return { table: new DataView(full.buffer).getUint32(8, true), result: failure(src, 0) };
+    };
+    // 6 + 6 + 6 bits of lengths, then a long run (6 + 8 bits) to the last symbol: 32 bits
+    const endsInRun = { lengths: { 0: 1, 1: 2, 2: 2 }, im: 0, iM: 8, items: [0] };
+    expect(cut(4, endsInRun)).toEqual({ table: 4, result: [] });
+    expect(cut(3, endsInRun).result).toBe("Huffman code table is cut off");
+    expect(cut(2, endsInRun).result).toBe("Huffman code table is cut off");
+    // 6 bits, a long run (6 + 8), then two lengths of 6 bits: 32 bits
+    const endsInLength = { lengths: { 0: 1, 7: 2, 8: 2 }, im: 0, iM: 8, items: [0] };
+    expect(cut(4, endsInLength)).toEqual({ table: 4, result: [] });
+    expect(cut(3, endsInLength).result).toBe("Huffman code table is cut off");
+    const runTo = (bits: Bits, iM: number) =>
+      stream({ lengths: { 0: 1 }, im: 0, iM, items: [0], table: bits });
+    // a short run of 3 over the last three symbols is fine, of 4 passes the end
+    expect(failure(runTo(new Bits().put(6, 1).put(6, 60), 3), 1)).toEqual([0]);
+    expect(failure(runTo(new Bits().put(6, 1).put(6, 61), 3), 1)).toBe(
+      "Huffman code table run passes its last symbol",
+    );
+    // a long run of 7 over the last seven symbols is fine, of 8 passes the end
+    expect(failure(runTo(new Bits().put(6, 1).put(6, 63).put(8, 1), 7), 1)).toEqual([0]);
+    expect(failure(runTo(new Bits().put(6, 1).put(6, 63).put(8, 2), 7), 1)).toBe(
+      "Huffman code table run passes its last symbol",
+    );
+  });
+
+  it("code tables whose codes do not fit or collide", () => {
+    expect(decodes({ lengths: { 0: 1, 1: 1, 2: 1 }, im: 0, iM: 2, items: [0] })).toBe(
+      "Huffman code does not fit its length",
+    );
+    // 0 has the 1-bit code 1; 1, 2, 3 have the 2-bit codes 0, 1, 2: code 2 (binary 10) lies under 0's code
+    expect(decodes({ lengths: { 0: 1, 1: 2, 2: 2, 3: 2 }, im: 0, iM: 3, items: [0] })).toBe(
+      "Huffman short codes collide",
+    );
+    // 1-bit codes 0 and 1, a 15-bit code 0: under the first short code, found from either side
+    expect(decodes({ lengths: { 0: 1, 1: 1, 2: 15 }, im: 0, iM: 2, items: [0] })).toBe(
+      "Huffman long code collides with a short code",
+    );
+    expect(decodes({ lengths: { 0: 15, 1: 1, 2: 1 }, im: 0, iM: 2, items: [1] })).toBe(
+      "Huffman short codes collide",
+    );
+  });
+
+  it("bits no code starts with: in the main loop, in a second-level table, in the list, at the end", () => {
+    // 2-bit codes 00 and 01 only: a 1 bit starts no code
+    const half = { lengths: { 0: 2, 1: 2 }, im: 0, iM: 1 };
+    const withOnes = (items: number[], ones: number) =>
+      decodes({ ...half, items, extra: (b) => b.put(ones, (1n << BigInt(ones)) - 1n) }, 40);
+    expect(withOnes([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 16)).toBe("invalid Huffman code");
+    expect(withOnes([0, 0], 2)).toBe("invalid Huffman code at the end of the data");
+    // one 15-bit code, 0: 14 zeros then a 1 matches nothing in its second-level table
+    const bad = (top: number) =>
+      decodes({ lengths: { 0: top }, im: 0, iM: 1, items: [0], extra: (b) => b.put(top, 1).put(16, 0) }, 3);
+    expect(bad(15)).toBe("invalid Huffman code");
+    // one 30-bit code: nothing in the candidate list
+    expect(bad(30)).toBe("invalid Huffman code");
+    // a code longer than the bits left at the end: 0 is "1", 1 is "000"
+    const small = { lengths: { 0: 1, 1: 3, 2: 3, 3: 2 }, im: 0, iM: 3 };
+    const ones = new Array(16).fill(0);
+    expect(decodes({ ...small, items: [...ones, 1] }, 17)).toEqual([...ones, 1]);
+    expect(decodes({ ...small, items: [...ones, 1], nBits: (n) => n - 1 }, 17)).toBe(
+      "invalid Huffman code at the end of the data",
+    );
+  });
+
+  it("runs: cut off, with no value before them, past the end of the output", () => {
+    const head = [3, 4, 5, 3, 4, 5, 3, 4, 5, 3, 4, 5, 3, 4];
+    // in the main loop (14 or more bits buffered)
+    expect(decodes({ ...SMALL, items: [{ run: 2 }, ...head] })).toBe("Huffman run has no value to repeat");
+    expect(decodes({ ...SMALL, items: [3, { run: 9 }, ...head] }, 9)).toBe(
+      "Huffman run passes the end of the output",
+    );
+    expect(decodes({ ...SMALL, items: [3, { run: 9 }, { run: 0 }, { run: 0 }] }, 10)).toEqual(
+      new Array(10).fill(3),
+    );
+    // in the last bits: 28 bits of literals, then the run (10 bits) in a 40-bit stream
+    expect(decodes({ ...SMALL, items: [...head, { run: 4 }] }, head.length + 3)).toBe(
+      "Huffman run passes the end of the output",
+    );
+    expect(decodes({ ...SMALL, items: [...head, { run: 4 }] }, head.length + 4)).toEqual([
+      ...head,
+      4,
+      4,
+      4,
+      4,
+    ]);
+    // the run code with fewer than 8 count bits after it, in the last bits
+    const cutRun = (items: number[], drop: number) =>
+      decodes({ ...SMALL, items: [...items, { run: 1 }], nBits: (n) => n - drop }, 100);
+    expect(cutRun(head, 1)).toBe("Huffman run length is cut off");
+    expect(cutRun(head, 8)).toBe("Huffman run length is cut off");
+    expect(cutRun([3, 4, 5], 4)).toBe("Huffman run length is cut off");
+    expect(cutRun([3, 4, 5], 0)).toBe("Huffman data decodes to 4 values, the chunk holds 100");
+    // a 14-bit run code (0 is "1") ending the stream at a whole byte: the main loop has no count bits left
+    const lengths = chain(0, 14);
+    const ten = new Array(10).fill(0);
+    expect(failure(stream({ lengths, im: 0, iM: 14, items: [...ten, 14] }), 11)).toBe(
+      "Huffman run length is cut off",
+    );
+    expect(failure(stream({ lengths, im: 0, iM: 14, items: [...ten, { run: 1 }] }), 11)).toEqual([...ten, 0]);
+  });
+
+  it("more values than the chunk holds, or fewer", () => {
+    const items = [3, 4, 5, 3, 4, 5, 3, 4, 5, 3, 4, 5, 3, 4];
+    expect(decodes({ ...SMALL, items }, 5)).toBe("Huffman data decodes to more values than the chunk holds");
+    expect(decodes({ ...SMALL, items }, 13)).toBe("Huffman data decodes to more values than the chunk holds");
+    expect(decodes({ ...SMALL, items }, 14)).toEqual(items);
+    expect(decodes({ ...SMALL, items }, 15)).toBe("Huffman data decodes to 14 values, the chunk holds 15");
+    // a long code (second-level table, candidate list) as the value one past the end
+    const sub = chain(100, 20);
+    expect(
+      decodes({ lengths: sub, im: 100, iM: 120, items: [100, 119, 100, 100, 100, 100, 100, 100] }, 1),
+    ).toBe("Huffman data decodes to more values than the chunk holds");
+    const list = chain(200, 30);
+    expect(
+      decodes({ lengths: list, im: 200, iM: 230, items: [200, 229, 200, 200, 200, 200, 200, 200] }, 1),
+    ).toBe("Huffman data decodes to more values than the chunk holds");
+  });
+});
