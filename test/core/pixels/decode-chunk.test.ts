@@ -241,7 +241,7 @@ describe("decodeChunk on written files", () => {
       ],
     ]);
     const z = zip.bytes.slice(zip.offsets[1]!);
-    z[8 + 2] ^= 0xff; // inside the zlib stream
+    z[8 + 2] = z[8 + 2]! ^ 0xff; // inside the zlib stream
     const f = failure(decode(zip, 1, z));
     expect(f.map((x) => [x[0], x[2], x[3], x[4]])).toEqual([["EXR_CHUNK_CORRUPT", 0, 1, zip.offsets[1]!]]);
     expect(f[0]![1]).toMatch(/^chunk 1 \(zip\): zip data /);

@@ -351,8 +351,9 @@ describe("deep statistics", () => {
     const counts: number[] = [];
     for (let y = 5; y <= 7; y++) for (const x of XS) counts.push(count(x, y));
     // the first nearest and the first farthest sample in pixel order (later equal values do not replace them)
-    let min: { value: number; x: number; y: number; sample: number; level: [number, number] } | null = null;
-    let max: typeof min = null;
+    type Extreme = { value: number; x: number; y: number; sample: number; level: [number, number] };
+    let min = null as Extreme | null;
+    let max = null as Extreme | null;
     for (let y = 5; y <= 7; y++)
       for (const x of XS)
         for (let i = 0; i < count(x, y); i++) {
