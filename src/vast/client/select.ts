@@ -16,9 +16,16 @@ import {
 } from "apache-arrow";
 import { INVALID_ROW_ID } from "../protocol/headers.js";
 import { encodeQueryRelation, numberSchemaNodes, type SchemaNode } from "../protocol/query-relation.js";
-import { decodeQueryResponse } from "../protocol/query-response.js";
-import { ApiResponseError, QueryDataInternalError, TooLargeRequest, VastError } from "./errors.js";
+import { type ColumnChunk, QueryResponseDecoder } from "../protocol/query-response.js";
+import {
+  ApiResponseError,
+  ConnectionError,
+  QueryDataInternalError,
+  TooLargeRequest,
+  VastError,
+} from "./errors.js";
 import { compilePredicate, type Predicate, predicateColumns } from "./predicate.js";
+import { replayOf } from "./retry-policy.js";
 import { ROW_ID, type TableRef, type Transaction, tablePath } from "./transaction.js";
 
 const MAX_QUERY_DATA_REQUEST_SIZE = Math.floor(0.9 * (5 << 20));
@@ -159,6 +166,12 @@ async function* mergePages(splits: AsyncGenerator<RecordBatch[]>[]): AsyncGenera
   }
 }
 
+/**
+ * One split's pages, each handed on as soon as its last column has arrived: the answer is read piece by piece and
+ * never held whole (at most the message being received and the columns of the pages still incomplete). A sub-split's
+ * cursor moves only when its page is handed on, so an answer cut off mid-body is replayed (within the operation's
+ * retry budget, like any read) from where the handed-on pages end: nothing is repeated or lost.
+ */
 async function* splitPages(
   tx: Transaction,
   ref: TableRef,
@@ -172,10 +185,10 @@ async function* splitPages(
   const numSubSplits = options.numSubSplits ?? 4;
   const rowsPerPage = options.rowsPerPage ?? 128 * 1024;
   const cursor: bigint[] = Array.from({ length: numSubSplits }, () => 0n);
-  const leafCount = responseSchema.fields.length;
   const transport = tx.session.dataTransports.find((t) => t.endpoint === endpoint) ?? tx.session.transport;
+  const budget = tx.budget ?? transport.newBudget();
+  let replays = 0;
   while (!cursor.every((c) => c === INVALID_ROW_ID)) {
-    const out: RecordBatch[] = [];
     const headers: Record<string, string> = {
       ...tx.headers(),
       "tabular-split": `${splitId},${numSplits},8`,
@@ -188,39 +201,96 @@ async function* splitPages(
     cursor.forEach((c, i) => {
       headers[`tabular-start-row-id-${i}`] = `${i},${c}`;
     });
-    const res = await transport.request({
+    const res = await transport.requestStream({
       method: "GET",
       path: tablePath(ref),
       query: "data",
       headers,
       body,
-      budget: tx.budget,
+      budget,
     });
-    const decoded = decodeQueryResponse(res.body);
-    if (decoded.failed) throw new QueryDataInternalError();
-    // Per sub-split: collect leaf columns until a page (all projected leaves) is complete.
-    const pending = new Map<number, Vector[]>();
-    for (const chunk of decoded.chunks) {
-      if (chunk.streamId >= numSubSplits) {
-        throw new ApiResponseError(`query answer names sub-split ${chunk.streamId} of ${numSubSplits}`);
+    const decoder = new QueryResponseDecoder();
+    const pages = new PageAssembler(responseSchema, numSubSplits);
+    try {
+      for (let piece = await res.body.next(); piece !== null; piece = await res.body.next()) {
+        decoder.push(piece);
+        for (let event = decoder.next(); event !== null; event = decoder.next()) {
+          if (event.kind === "failed") throw new QueryDataInternalError();
+          if (event.kind === "completed") continue;
+          const page = pages.add(event.chunk);
+          if (!page) continue;
+          cursor[page.streamId] = page.nextRowId;
+          if (page.batches.length > 0) yield page.batches;
+        }
       }
-      const columns = pending.get(chunk.streamId) ?? [];
-      const column = new Table(chunk.schema, chunk.batches).getChildAt(0);
-      if (leafCount > 0) {
-        if (!column) throw new ApiResponseError("query answer stream without a column");
-        columns.push(column);
-      }
-      if (leafCount === 0 || columns.length === leafCount) {
-        pending.delete(chunk.streamId);
-        const rows = leafCount === 0 ? chunk.batches.reduce((n, b) => n + b.numRows, 0) : columns[0]!.length;
-        if (rows > 0) out.push(...pageBatches(responseSchema, columns, rows));
-        cursor[chunk.streamId] = chunk.nextRowId;
-      } else {
-        pending.set(chunk.streamId, columns);
-      }
+      decoder.end();
+      pages.end();
+    } catch (err) {
+      const delayMs =
+        err instanceof ConnectionError && replayOf(err, "read", budget.policy) === "request"
+          ? budget.delayAfter(++replays)
+          : null;
+      if (delayMs === null) throw err;
+      transport.onRetry?.({
+        attempt: replays,
+        delayMs,
+        error: err as Error,
+        what: `GET ${tablePath(ref)}?data (the rest of an answer cut off)`,
+      });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    } finally {
+      res.body.close();
     }
-    if (pending.size > 0) throw new ApiResponseError("query answer ended in the middle of a page");
-    if (out.length > 0) yield out;
+  }
+}
+
+/** A sub-split's page once all its columns have come: its rows and the cursor to continue from. */
+interface Page {
+  streamId: number;
+  nextRowId: bigint;
+  batches: RecordBatch[];
+}
+
+/** Collects each sub-split's leaf columns (one stream each, in projection order) into pages. */
+class PageAssembler {
+  readonly #pending = new Map<number, Vector[]>();
+  readonly #leafCount: number;
+
+  constructor(
+    readonly schema: Schema,
+    readonly numSubSplits: number,
+  ) {
+    this.#leafCount = schema.fields.length;
+  }
+
+  /** Adds a finished column stream; returns the page it completes, if it does. */
+  add(chunk: ColumnChunk): Page | null {
+    if (chunk.streamId >= this.numSubSplits) {
+      throw new ApiResponseError(`query answer names sub-split ${chunk.streamId} of ${this.numSubSplits}`);
+    }
+    const columns = this.#pending.get(chunk.streamId) ?? [];
+    const column = new Table(chunk.schema, chunk.batches).getChildAt(0);
+    if (this.#leafCount > 0) {
+      if (!column) throw new ApiResponseError("query answer stream without a column");
+      columns.push(column);
+    }
+    if (this.#leafCount > 0 && columns.length < this.#leafCount) {
+      this.#pending.set(chunk.streamId, columns);
+      return null;
+    }
+    this.#pending.delete(chunk.streamId);
+    const rows =
+      this.#leafCount === 0 ? chunk.batches.reduce((n, b) => n + b.numRows, 0) : columns[0]!.length;
+    return {
+      streamId: chunk.streamId,
+      nextRowId: chunk.nextRowId,
+      batches: rows > 0 ? pageBatches(this.schema, columns, rows) : [],
+    };
+  }
+
+  /** At the end of the answer: throws when a page is incomplete. */
+  end(): void {
+    if (this.#pending.size > 0) throw new ApiResponseError("query answer ended in the middle of a page");
   }
 }
 

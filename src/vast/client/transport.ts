@@ -7,6 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import { decodeS3Error } from "../protocol/s3-error.js";
 import { ConnectionError, errorFromResponse } from "./errors.js";
+import { ResponseBody } from "./response-body.js";
 import {
   type RetryBudget as Budget,
   type CallKind,
@@ -43,6 +44,13 @@ export interface TabularResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+}
+
+/** An answer whose body is read as it arrives (`requestStream`). */
+export interface StreamedResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: ResponseBody;
 }
 
 export interface TransportOptions {
@@ -112,12 +120,38 @@ export class HttpTransport {
     );
   }
 
+  /**
+   * Like `request`, but hands back the body unread once a 200 answer starts (any other status is read whole and
+   * thrown as before): the caller reads it piece by piece and must `close()` it if it stops early. Only the
+   * exchange up to the status is retried here; a failure while reading the body is the caller's to replay.
+   */
+  requestStream(req: TabularRequest): Promise<StreamedResponse> {
+    const budget = req.budget ?? this.newBudget();
+    const call = req.call ?? (READ_ONLY.has(req.method) ? "read" : "write");
+    return withRetries(
+      budget,
+      (err) => replayOf(err, call, budget.policy) === "request",
+      async () => {
+        const res = await this.#open(req);
+        if (res.status === 200 || req.acceptAnyStatus) return res;
+        this.#throwFor(req, res.status, await res.body.all());
+      },
+      this.#onRetry,
+      `${req.method} ${req.path}${req.query ? `?${req.query}` : ""}`,
+    );
+  }
+
   /** One attempt, no retry. */
   async send(req: TabularRequest): Promise<TabularResponse> {
-    const base = req.endpoint ?? this.endpoint;
-    const url = new URL(base.href);
-    url.pathname = joinPath(base.pathname, req.path);
-    url.search = req.query ? `?${req.query}` : "";
+    const res = await this.#open(req);
+    const body = await res.body.all();
+    if (res.status !== 200 && !req.acceptAnyStatus) this.#throwFor(req, res.status, body);
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** Sends the request; resolves once the answer's status and headers have come, its body not yet read. */
+  async #open(req: TabularRequest): Promise<StreamedResponse> {
+    const url = this.#url(req);
     const auth = await this.#signer.sign({ method: req.method, url, body: req.body });
     const headers: Record<string, string> = {
       "user-agent": USER_AGENT,
@@ -127,10 +161,10 @@ export class HttpTransport {
     };
     // Stryker disable next-line ConditionalExpression: Node sets the same Content-Length for a body sent by one end()
     if (req.body !== undefined) headers["content-length"] = String(req.body.byteLength);
-    const pathForErrors = `${url.pathname}${url.search}`;
-    const endpointForErrors = url.origin;
+    const failure = (cause: Error) =>
+      connectionError(url.origin, req.method, `${url.pathname}${url.search}`, cause);
 
-    const res = await new Promise<TabularResponse>((resolve, reject) => {
+    return new Promise<StreamedResponse>((resolve, reject) => {
       const lib = url.protocol === "https:" ? https : http;
       const r = lib.request(
         url,
@@ -141,59 +175,49 @@ export class HttpTransport {
           timeout: this.#timeoutMs,
         },
         (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (c: Buffer) => {
-            chunks.push(c);
-            this.bytesReceived += c.byteLength;
-          });
-          incoming.on("error", (e) =>
-            reject(connectionError(endpointForErrors, req.method, pathForErrors, e)),
+          // From here the body's own timer bounds each wait for bytes (the socket's would also fire while the
+          // reader is busy and the socket paused).
+          r.setTimeout(0);
+          const body = new ResponseBody(
+            incoming,
+            this.#timeoutMs,
+            failure,
+            () => r.destroy(),
+            (n) => {
+              this.bytesReceived += n;
+            },
           );
-          incoming.on("aborted", () =>
-            reject(
-              connectionError(endpointForErrors, req.method, pathForErrors, new Error("response aborted")),
-            ),
-          );
-          incoming.on("end", () => {
-            if (!incoming.complete) {
-              reject(
-                connectionError(
-                  endpointForErrors,
-                  req.method,
-                  pathForErrors,
-                  new Error("incomplete response"),
-                ),
-              );
-              return;
-            }
-            resolve({
-              status: incoming.statusCode ?? 0,
-              headers: incoming.headers,
-              body: Buffer.concat(chunks),
-            });
-          });
+          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body });
         },
       );
       r.on("timeout", () => r.destroy(new Error("request timed out")));
-      r.on("error", (e) => reject(connectionError(endpointForErrors, req.method, pathForErrors, e)));
+      r.on("error", (e) => reject(failure(e)));
       r.end(
         req.body === undefined
           ? undefined
           : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
       );
     });
+  }
 
-    if (res.status !== 200 && !req.acceptAnyStatus) {
-      const parsed = res.body.byteLength <= 64 * 1024 ? decodeS3Error(res.body.toString("utf8")) : null;
-      throw errorFromResponse({
-        method: req.method,
-        path: pathForErrors,
-        status: res.status,
-        s3Code: parsed?.code || null,
-        s3Message: parsed?.message ? this.#scrub(parsed.message) : null,
-      });
-    }
-    return res;
+  #url(req: TabularRequest): URL {
+    const base = req.endpoint ?? this.endpoint;
+    const url = new URL(base.href);
+    url.pathname = joinPath(base.pathname, req.path);
+    url.search = req.query ? `?${req.query}` : "";
+    return url;
+  }
+
+  #throwFor(req: TabularRequest, status: number, body: Buffer): never {
+    const url = this.#url(req);
+    const parsed = body.byteLength <= 64 * 1024 ? decodeS3Error(body.toString("utf8")) : null;
+    throw errorFromResponse({
+      method: req.method,
+      path: `${url.pathname}${url.search}`,
+      status,
+      s3Code: parsed?.code || null,
+      s3Message: parsed?.message ? this.#scrub(parsed.message) : null,
+    });
   }
 
   #scrub(text: string): string {

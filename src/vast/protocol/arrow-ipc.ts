@@ -11,27 +11,51 @@ export const IPC_EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 export class MalformedIpc extends Error {}
 
+/** Largest encapsulated message accepted (metadata or body): far above any answer the tabular API sends. */
+export const MAX_IPC_MESSAGE_BYTES = 1 << 30;
+
+/**
+ * The framing of the encapsulated message at the start of `bytes`: the length of its prefix and metadata
+ * (`headLength`) and of its body, or `eos` for an end-of-stream marker; `needed` (a byte count) when `bytes`
+ * stops before the metadata does. Only the metadata is read, so a message whose body has not arrived yet can be
+ * framed.
+ */
+export type IpcMessageHead =
+  | { needed: number }
+  | { needed?: undefined; eos: boolean; headLength: number; bodyLength: number };
+
+export function ipcMessageHead(bytes: Uint8Array): IpcMessageHead {
+  if (bytes.length < 4) return { needed: 4 };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 4;
+  let len = view.getInt32(0, true);
+  if (len === -1) {
+    if (bytes.length < 8) return { needed: 8 };
+    len = view.getInt32(4, true);
+    pos = 8;
+  }
+  if (len === 0) return { eos: true, headLength: pos, bodyLength: 0 };
+  if (len < 0 || len > MAX_IPC_MESSAGE_BYTES)
+    throw new MalformedIpc(`IPC metadata length ${len} out of range`);
+  if (pos + len > bytes.length) return { needed: pos + len };
+  const bodyLength = Number(FbTable.root(bytes.subarray(pos, pos + len)).i64(3));
+  if (!(bodyLength >= 0 && bodyLength <= MAX_IPC_MESSAGE_BYTES)) {
+    throw new MalformedIpc(`IPC body length ${bodyLength} out of range`);
+  }
+  return { eos: false, headLength: pos + len, bodyLength };
+}
+
 /**
  * Length in bytes of the encapsulated message at the start of `bytes` (metadata + body),
  * 0 for an end-of-stream marker.
  */
 export function ipcMessageLength(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4) throw new MalformedIpc("truncated IPC message");
-  let pos = 0;
-  let len = view.getInt32(pos, true);
-  pos += 4;
-  if (len === -1) {
-    if (pos + 4 > bytes.length) throw new MalformedIpc("truncated IPC message length");
-    len = view.getInt32(pos, true);
-    pos += 4;
-  }
-  if (len === 0) return 0;
-  if (len < 0 || pos + len > bytes.length) throw new MalformedIpc(`IPC metadata length ${len} out of range`);
-  const bodyLength = Number(FbTable.root(bytes.subarray(pos, pos + len)).i64(3));
-  pos += len;
-  if (bodyLength < 0 || pos + bodyLength > bytes.length) throw new MalformedIpc("IPC body out of range");
-  return pos + bodyLength;
+  const head = ipcMessageHead(bytes);
+  if (head.needed !== undefined) throw new MalformedIpc("truncated IPC message");
+  if (head.eos) return 0;
+  const length = head.headLength + head.bodyLength;
+  if (length > bytes.length) throw new MalformedIpc("IPC body out of range");
+  return length;
 }
 
 /** Splits IPC stream bytes into encapsulated messages (metadata + body), stopping at EOS or the end. */

@@ -4,7 +4,8 @@
  * record batches, EOS) per page; special stream ids mark keep-alive (4 bytes only), completion and failure.
  */
 import { type RecordBatch, type Schema, tableFromIPC } from "apache-arrow";
-import { encodeIpcStream, IPC_EOS, ipcMessageLength, MalformedIpc, splitIpcMessages } from "./arrow-ipc.js";
+import { encodeIpcStream, IPC_EOS, ipcMessageHead, MalformedIpc, splitIpcMessages } from "./arrow-ipc.js";
+import { ByteQueue } from "./byte-queue.js";
 import { STREAM_ID_COMPLETED, STREAM_ID_FAILED, STREAM_ID_KEEP_ALIVE } from "./headers.js";
 
 export function encodeFrame(streamId: number, nextRowId: bigint, message: Uint8Array): Uint8Array {
@@ -60,6 +61,117 @@ export interface ColumnChunk {
   batches: RecordBatch[];
 }
 
+/** What the answer holds next: a finished column stream, or its end marker (completed, or failed in the server). */
+export type QueryEvent = { kind: "column"; chunk: ColumnChunk } | { kind: "completed" } | { kind: "failed" };
+
+interface FrameHead {
+  streamId: number;
+  nextRowId: bigint;
+  /** Frame header, message prefix and metadata. */
+  headLength: number;
+  /** The whole frame. */
+  length: number;
+  eos: boolean;
+}
+
+/** Bytes of a frame header: u32 stream id, u64 next row id. */
+const FRAME_HEADER = 12;
+
+/**
+ * Decodes a query-data answer as its bytes arrive: `push` every received piece, take `next()` until it gives null
+ * (more bytes needed), and call `end()` once the body has ended. It holds only the bytes of the frame being
+ * received and the messages of the column streams still open; a finished column stream is handed out at once, its
+ * buffers views of the received bytes (a message that arrived in one piece) or of one copy of exactly the
+ * message (one that spanned pieces).
+ */
+export class QueryResponseDecoder {
+  readonly #queue = new ByteQueue();
+  readonly #open = new Map<number, Uint8Array[]>();
+  /** The framing of the frame at the front, once its metadata has arrived. */
+  #head: FrameHead | null = null;
+  #finished = false;
+
+  push(piece: Uint8Array): void {
+    if (!this.#finished) this.#queue.push(piece);
+  }
+
+  /** The next event, or null until more bytes arrive (and for good after the end marker). */
+  next(): QueryEvent | null {
+    const queue = this.#queue;
+    for (;;) {
+      if (this.#finished || queue.length < 4) return null;
+      if (this.#head === null) {
+        const prefix = queue.peek(4);
+        const streamId = new DataView(prefix.buffer, prefix.byteOffset, 4).getUint32(0, true);
+        if (streamId === STREAM_ID_KEEP_ALIVE) {
+          queue.skip(4);
+          continue;
+        }
+        if (streamId === STREAM_ID_COMPLETED || streamId === STREAM_ID_FAILED) {
+          this.#finished = true;
+          return { kind: streamId === STREAM_ID_COMPLETED ? "completed" : "failed" };
+        }
+        this.#head = this.#frameHead(streamId);
+        if (this.#head === null) return null;
+      }
+      const head = this.#head;
+      if (queue.length < head.length) return null;
+      this.#head = null;
+      queue.skip(FRAME_HEADER);
+      if (head.eos) {
+        queue.skip(head.headLength - FRAME_HEADER);
+        const messages = this.#open.get(head.streamId);
+        if (!messages) throw new MalformedIpc(`EOS for stream ${head.streamId} that was never opened`);
+        this.#open.delete(head.streamId);
+        // The messages as separate chunks: column buffers stay views of them (no joined copy of the stream).
+        const table = tableFromIPC([...messages, IPC_EOS]);
+        return {
+          kind: "column",
+          chunk: {
+            streamId: head.streamId,
+            nextRowId: head.nextRowId,
+            schema: table.schema,
+            batches: table.batches,
+          },
+        };
+      }
+      const message = queue.take(head.length - FRAME_HEADER);
+      const list = this.#open.get(head.streamId);
+      if (list) list.push(message);
+      else this.#open.set(head.streamId, [message]);
+    }
+  }
+
+  /** At the end of the body: throws when it stopped inside a frame or with column streams still open. */
+  end(): void {
+    if (this.#finished) return;
+    if (this.#queue.length > 0) throw new MalformedIpc("response ended inside a frame");
+    if (this.#open.size > 0) throw new MalformedIpc("response ended with open column streams");
+  }
+
+  /** The framing of the data frame at the front once its metadata has arrived, else null. */
+  #frameHead(streamId: number): FrameHead | null {
+    const queue = this.#queue;
+    let want = FRAME_HEADER + 8;
+    for (;;) {
+      const bytes = queue.peek(Math.min(queue.length, want));
+      if (bytes.length < FRAME_HEADER) return null;
+      const head = ipcMessageHead(bytes.subarray(FRAME_HEADER));
+      if (head.needed === undefined) {
+        if (head.eos && head.headLength !== 8) throw new MalformedIpc("frame without an IPC message");
+        const nextRowId = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(
+          4,
+          true,
+        );
+        const headLength = FRAME_HEADER + head.headLength;
+        return { streamId, nextRowId, headLength, length: headLength + head.bodyLength, eos: head.eos };
+      }
+      want = FRAME_HEADER + head.needed;
+      if (queue.length < want) return null;
+    }
+  }
+}
+
 export interface DecodedQueryResponse {
   chunks: ColumnChunk[];
   completed: boolean;
@@ -68,39 +180,14 @@ export interface DecodedQueryResponse {
 
 /** Decodes a whole response body into per-stream leaf-column chunks, in arrival order. */
 export function decodeQueryResponse(body: Uint8Array): DecodedQueryResponse {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const open = new Map<number, Uint8Array[]>();
+  const decoder = new QueryResponseDecoder();
+  decoder.push(body);
   const chunks: ColumnChunk[] = [];
-  let pos = 0;
-  while (pos + 4 <= body.length) {
-    const streamId = view.getUint32(pos, true);
-    pos += 4;
-    if (streamId === STREAM_ID_KEEP_ALIVE) continue;
-    if (streamId === STREAM_ID_COMPLETED) return { chunks, completed: true, failed: false };
-    if (streamId === STREAM_ID_FAILED) return { chunks, completed: false, failed: true };
-    if (pos + 8 > body.length) throw new MalformedIpc("truncated frame header");
-    const nextRowId = view.getBigUint64(pos, true);
-    pos += 8;
-    const rest = body.subarray(pos);
-    const isEos = rest.length >= 8 && view.getInt32(pos, true) === -1 && view.getInt32(pos + 4, true) === 0;
-    if (isEos) {
-      pos += 8;
-      const messages = open.get(streamId);
-      if (!messages) throw new MalformedIpc(`EOS for stream ${streamId} that was never opened`);
-      open.delete(streamId);
-      // The messages as separate chunks: column buffers stay views of the body (no joined copy of the stream).
-      const table = tableFromIPC([...messages, IPC_EOS]);
-      chunks.push({ streamId, nextRowId, schema: table.schema, batches: table.batches });
-      continue;
-    }
-    const length = ipcMessageLength(rest);
-    if (length === 0) throw new MalformedIpc("frame without an IPC message");
-    const message = rest.subarray(0, length);
-    pos += length;
-    const list = open.get(streamId) ?? [];
-    list.push(message);
-    open.set(streamId, list);
+  for (let event = decoder.next(); event !== null; event = decoder.next()) {
+    if (event.kind !== "column")
+      return { chunks, completed: event.kind === "completed", failed: event.kind === "failed" };
+    chunks.push(event.chunk);
   }
-  if (open.size > 0) throw new MalformedIpc("response ended with open column streams");
+  decoder.end();
   return { chunks, completed: false, failed: false };
 }

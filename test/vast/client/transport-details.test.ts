@@ -296,3 +296,97 @@ describe("connection failures", () => {
     expect(err.message).toBe(`GET ${base}/slow: connection failed (request timed out)`);
   });
 });
+
+describe("answers read as they arrive (requestStream)", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("hands the body on piece by piece; a reader busy for longer than the timeout is not timed out", async () => {
+    const { base } = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write("a".repeat(1000));
+      setTimeout(() => res.end("b"), 30);
+    });
+    const t = transport(base, { timeoutMs: 150 });
+    const res = await t.requestStream({ method: "GET", path: "/x" });
+    expect(res.status).toBe(200);
+    await sleep(400);
+    expect((await res.body.all()).toString()).toBe(`${"a".repeat(1000)}b`);
+    expect(t.bytesReceived).toBe(1001);
+    expect(await res.body.next()).toBeNull();
+  });
+
+  it("a server that stops sending in the middle of a body is timed out while the reader waits", async () => {
+    const { base } = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write("partial");
+    });
+    const t = transport(base, { timeoutMs: 150 });
+    const res = await t.requestStream({ method: "GET", path: "/stall" });
+    expect((await res.body.next())?.toString()).toBe("partial");
+    const started = Date.now();
+    const err = (await res.body.next().catch((e: unknown) => e)) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.message).toBe(`GET ${base}/stall: connection failed (request timed out)`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("a non-200 answer is read whole and thrown as its typed error, retried like request()", async () => {
+    const { base, got } = await serve(s3Error(404, "NoSuchKey", "gone"));
+    const e = (await transport(base)
+      .requestStream({ method: "GET", path: "/b" })
+      .catch((x: unknown) => x)) as HttpError;
+    expect(e).toBeInstanceOf(NotFound);
+    expect([e.s3Code, e.s3Message]).toEqual(["NoSuchKey", "gone"]);
+    let calls = 0;
+    const flaky = await serve((_req, res) => {
+      if (++calls === 1) res.writeHead(503).end(encodeS3Error({ code: "SlowDown", message: "later" }));
+      else res.end("ok");
+    });
+    const t = transport(flaky.base, {
+      retry: { ...DEFAULT_RETRY, slowDown: { ...DEFAULT_RETRY.slowDown, baseDelayMs: 1 } },
+    });
+    const res = await t.requestStream({ method: "GET", path: "/b" });
+    expect((await res.body.all()).toString()).toBe("ok");
+    expect(calls).toBe(2);
+    expect(got).toHaveLength(1);
+  });
+
+  it("holds the server back while the reader does not read (the socket paused), and closing cuts the answer off", async () => {
+    const total = 32 << 20;
+    let written = 0;
+    let socketClosed = false;
+    const { base } = await serve((req, res) => {
+      req.socket.on("close", () => {
+        socketClosed = true;
+      });
+      res.writeHead(200, { "content-length": String(total) });
+      const piece = Buffer.alloc(64 * 1024, 1);
+      const more = () => {
+        while (written < total) {
+          written += piece.length;
+          if (!res.write(piece)) {
+            res.once("drain", more);
+            return;
+          }
+        }
+        res.end();
+      };
+      more();
+    });
+    const t = transport(base);
+    const res = await t.requestStream({ method: "GET", path: "/big" });
+    let last = -1;
+    for (let i = 0; i < 100 && written !== last && written < total; i++) {
+      last = written;
+      await sleep(100);
+    }
+    expect(written).toBeLessThan(total / 2);
+    const first = await res.body.next();
+    expect(first!.length).toBeGreaterThan(0);
+    res.body.close();
+    for (let i = 0; i < 50 && !socketClosed; i++) await sleep(20);
+    expect(socketClosed).toBe(true);
+    const err = (await res.body.next().catch((e: unknown) => e)) as ConnectionError;
+    expect(err.message).toMatch(/response not read to its end/);
+  });
+});
