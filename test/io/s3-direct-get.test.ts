@@ -10,6 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RangeAnswer } from "../../src/io/remote-object.js";
 import { createS3Client } from "../../src/io/s3-client.js";
 import { DEFAULT_PIPELINING, DirectRangeGets } from "../../src/io/s3-direct-get.js";
+import { SdkRangeGets } from "../../src/io/s3-sdk-get.js";
+import { S3Source } from "../../src/io/s3-source.js";
 
 interface Request {
   url: string;
@@ -306,5 +308,96 @@ describe("DirectRangeGets without a usable endpoint", () => {
     expect((await failure(g.get("b", "k", 0, 1, null, never()))).message).toMatch(/Region is missing/);
     expect(await g.listPage("b", "", 10, undefined, never())).toBeNull();
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe("SdkRangeGets and S3Source over the SDK's GetObject", () => {
+  const client = () => {
+    const { client: c } = createS3Client({
+      endpointUrl: `http://127.0.0.1:${port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AK", secretAccessKey: "SK" },
+    });
+    cleanups.push(() => c.destroy());
+    return c;
+  };
+
+  it("sends the same ranged GET and reads 206, 200 and 416 answers alike", async () => {
+    answer = (req, res) => {
+      if (req.headers.range === "bytes=10-14")
+        res
+          .writeHead(206, {
+            "content-range": "bytes 10-14/100",
+            "content-length": "5",
+            etag: '"v1"',
+            "last-modified": "Mon, 07 Dec 2026 09:00:00 GMT",
+          })
+          .end("hello");
+      else if (req.headers.range === "bytes=0-3") res.writeHead(200, { "content-length": "5" }).end("whole");
+      else
+        res
+          .writeHead(416, { "content-range": "bytes */100", etag: '"v1"' })
+          .end("<Error><Code>InvalidRange</Code></Error>");
+    };
+    const g = new SdkRangeGets(client());
+    const a = await g.get("renders", "shots/a b.exr", 10, 5, '"v1"', never());
+    expect({ ...a, body: await bodyOf(a), cancel: typeof a.cancel }).toEqual({
+      status: 206,
+      contentRange: "bytes 10-14/100",
+      contentLength: 5,
+      etag: '"v1"',
+      lastModified: new Date("2026-12-07T09:00:00.000Z"),
+      body: "hello",
+      cancel: "function",
+    });
+    expect(requests[0]!.url).toBe("/renders/shots/a%20b.exr?x-id=GetObject");
+    expect(requests[0]!.headers["if-match"]).toBe('"v1"');
+    const whole = await g.get("renders", "k", 0, 4, null, never());
+    expect([whole.status, await bodyOf(whole), whole.etag, whole.contentRange]).toEqual([
+      200,
+      "whole",
+      null,
+      null,
+    ]);
+    expect(requests[1]!.headers["if-match"]).toBeUndefined();
+    const past = await g.get("renders", "k", 200, 4, null, never());
+    expect({ ...past, cancel: undefined }).toEqual({
+      status: 416,
+      contentRange: "bytes */100",
+      contentLength: null,
+      etag: '"v1"',
+      lastModified: null,
+      body: null,
+      cancel: undefined,
+    });
+    past.cancel();
+    a.cancel();
+  });
+
+  it("other errors are thrown; S3Source codes them, naming its credential source", async () => {
+    answer = (_req, res) =>
+      res.writeHead(403).end("<Error><Code>AccessDenied</Code><Message>no</Message></Error>");
+    const c = client();
+    await expect(new SdkRangeGets(c).get("b", "k", 0, 1, null, never())).rejects.toMatchObject({
+      name: "AccessDenied",
+    });
+    const fast = { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 2000 };
+    const viaClient = new S3Source(c, "b", "dir/k.exr", { policy: fast });
+    expect([viaClient.bucket, viaClient.key, viaClient.path]).toEqual(["b", "dir/k.exr", "s3://b/dir/k.exr"]);
+    await expect(viaClient.read(0, 10)).rejects.toMatchObject({
+      code: "EXR_SOURCE_ACCESS_DENIED",
+      message:
+        "s3://b/dir/k.exr: access denied (AccessDenied) with credentials from the AWS SDK default chain",
+    });
+    const named = new S3Source(gets("raw"), "b", "k.exr", { policy: fast, credentialSource: "profile x" });
+    await expect(named.read(0, 10)).rejects.toMatchObject({
+      code: "EXR_SOURCE_ACCESS_DENIED",
+      message: "s3://b/k.exr: access denied (AccessDenied) with credentials from profile x",
+    });
+    answer = (_req, res) => res.writeHead(404).end();
+    await expect(new S3Source(c, "b", "k.exr", { policy: fast }).read(0, 10)).rejects.toMatchObject({
+      code: "EXR_SOURCE_NOT_FOUND",
+      message: "s3://b/k.exr: no such key",
+    });
   });
 });
