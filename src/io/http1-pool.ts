@@ -305,7 +305,8 @@ class Connection {
     this.filled += copied;
     this.remaining -= take;
     if (this.remaining === 0) {
-      this.complete(p, this.body, false);
+      // Every byte arrived (the connection stays usable); those past maxBody were dropped: a cut body.
+      this.complete(p, this.body, this.filled < (this.contentLength ?? 0));
       return data.subarray(take);
     }
     if (this.filled === this.body.length && this.body.length < (this.contentLength ?? 0)) {
