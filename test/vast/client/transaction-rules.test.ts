@@ -373,17 +373,19 @@ describe("Transaction", () => {
       session.retrying(
         async (tx) => {
           const t = await select(tx, ref, await tx.columns(ref), { internalRowId: true });
-          return t.toArray().map((r) => [r[ROW_ID] as bigint, r.name as string, r.n as number]);
+          return t
+            .toArray()
+            .map((r) => ({ id: r[ROW_ID] as bigint, row: [r.name as string, r.n as number] }));
         },
         { commit: false },
       );
     const rows = await read();
-    expect(rows.map((r) => r.slice(1))).toEqual([
+    expect(rows.map((r) => r.row)).toEqual([
       ["a", 1],
       ["b", 2],
       ["c", 3],
     ]);
-    const ids = rows.map((r) => r[0]);
+    const ids = rows.map((r) => r.id);
     const more = await session.transaction((tx) =>
       tx.insert(
         ref,
@@ -412,7 +414,7 @@ describe("Transaction", () => {
     await session.transaction((tx) => tx.delete(ref, []));
     expect(seen.filter((s) => s.url.endsWith("?rows"))).toHaveLength(0);
     await session.transaction((tx) => tx.delete(ref, [more[1]!, ids[1]!]));
-    expect((await read()).map((r) => r.slice(1))).toEqual([
+    expect((await read()).map((r) => r.row)).toEqual([
       ["A", 10],
       ["C", 30],
       ["d", 4],
@@ -438,7 +440,7 @@ describe("importFiles", () => {
   it("imports objects at most 10 per request; nothing to import sends nothing", async () => {
     const ref = await freshTable();
     const put = s3();
-    const objects = [];
+    const objects: { bucket: string; key: string }[] = [];
     try {
       for (let i = 0; i < 12; i++) {
         const key = `imports/${ref.table}/${i}.parquet`;
