@@ -89,7 +89,10 @@ class Winners {
 export async function countWinners(tables: VastTables, tx: Transaction): Promise<TableCounts> {
   const winners = new Winners();
   const pages = (table: "files" | (typeof CHILD_TABLES)[number]) =>
-    tables.stream(tx, table, FILE_KEY_COLUMNS, { rowsPerPage: KEY_PAGE_ROWS });
+    tables.stream(tx, table, FILE_KEY_COLUMNS, {
+      rowsPerPage: KEY_PAGE_ROWS,
+      transientPages: true, // winners and counts copy what they keep (byte-key-table.ts)
+    });
   for await (const batch of pages("files")) {
     const ids = utf8Column(batch, "file_id");
     const tokens = utf8Column(batch, INGEST_TOKEN);

@@ -147,7 +147,10 @@ async function scanNearest(
 ): Promise<Nearest> {
   const nearest = new Nearest(size);
   const distanceTo = cosineDistanceFrom(target);
-  const pages = tables.stream(tx, "files", ["file_id", "metadata_embedding"], { rowsPerPage: PAGE_ROWS });
+  const pages = tables.stream(tx, "files", ["file_id", "metadata_embedding"], {
+    rowsPerPage: PAGE_ROWS,
+    transientPages: true, // each page is ranked before the next is asked for
+  });
   for await (const batch of pages) {
     const ids = batch.getChild("file_id")!;
     const rowIds = batch.getChild(ROW_ID)!;

@@ -128,7 +128,7 @@ export class VastTables {
     tx: Transaction,
     table: StoredTable,
     columns: string[],
-    options: { predicate?: Predicate; rowsPerPage?: number } = {},
+    options: { predicate?: Predicate; rowsPerPage?: number; transientPages?: boolean } = {},
   ): AsyncGenerator<RecordBatch> {
     const schema = (await this.schemas())[table];
     if (!schema) return;
@@ -138,6 +138,7 @@ export class VastTables {
       predicate: options.predicate ?? [],
       internalRowId: true,
       rowsPerPage: options.rowsPerPage,
+      transientPages: options.transientPages,
     });
   }
 

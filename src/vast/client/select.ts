@@ -15,6 +15,7 @@ import {
   type Vector,
 } from "apache-arrow";
 import { INVALID_ROW_ID } from "../protocol/headers.js";
+import { MessagePool } from "../protocol/message-pool.js";
 import { encodeQueryRelation, numberSchemaNodes, type SchemaNode } from "../protocol/query-relation.js";
 import { type ColumnChunk, QueryResponseDecoder } from "../protocol/query-response.js";
 import {
@@ -42,6 +43,12 @@ export interface SelectOptions {
   numSubSplits?: number;
   /** Rows a sub-split returns per request (SDK default 128 Ki). */
   rowsPerPage?: number;
+  /**
+   * The reader is done with each batch before it asks for the next (`selectBatches` only): the buffers of a page's
+   * messages are then reused for later pages instead of allocated afresh (message-pool.ts). A batch must not be
+   * read after the next one was asked for.
+   */
+  transientPages?: boolean;
 }
 
 /** The query-data request body for `options` over `tableSchema`, and the schema of the rows it returns. */
@@ -142,7 +149,11 @@ export async function* selectBatches(
   for await (const page of mergePages(splits)) yield* page;
 }
 
-/** Pages of several splits as they arrive (splits run concurrently, each one request at a time). */
+/**
+ * Pages of several splits as they arrive (splits run concurrently, each one request at a time). A split is asked
+ * for its next page only once the reader has asked for the next one, so a page is never reused under its reader
+ * (`transientPages`) and at most one page per split is decoded ahead.
+ */
 async function* mergePages(splits: AsyncGenerator<RecordBatch[]>[]): AsyncGenerator<RecordBatch[]> {
   if (splits.length === 1) {
     yield* splits[0]!;
@@ -153,11 +164,10 @@ async function* mergePages(splits: AsyncGenerator<RecordBatch[]>[]): AsyncGenera
   try {
     while (pending.size > 0) {
       const { r, i } = await Promise.race(pending.values());
-      if (r.done) {
-        pending.delete(i);
-      } else {
-        pending.set(i, next(i));
+      pending.delete(i);
+      if (!r.done) {
         yield r.value;
+        pending.set(i, next(i));
       }
     }
   } finally {
@@ -187,6 +197,7 @@ async function* splitPages(
   const cursor: bigint[] = Array.from({ length: numSubSplits }, () => 0n);
   const transport = tx.session.dataTransports.find((t) => t.endpoint === endpoint) ?? tx.session.transport;
   const budget = tx.budget ?? transport.newBudget();
+  const pool = options.transientPages ? new MessagePool() : undefined;
   let replays = 0;
   while (!cursor.every((c) => c === INVALID_ROW_ID)) {
     const headers: Record<string, string> = {
@@ -209,7 +220,7 @@ async function* splitPages(
       body,
       budget,
     });
-    const decoder = new QueryResponseDecoder();
+    const decoder = new QueryResponseDecoder(pool);
     const pages = new PageAssembler(responseSchema, numSubSplits);
     try {
       for (let piece = await res.body.next(); piece !== null; piece = await res.body.next()) {
@@ -221,6 +232,8 @@ async function* splitPages(
           if (!page) continue;
           cursor[page.streamId] = page.nextRowId;
           if (page.batches.length > 0) yield page.batches;
+          // The reader has asked for the next page: it is done with this one.
+          pool?.release(page.leases);
         }
       }
       decoder.end();
@@ -249,11 +262,13 @@ interface Page {
   streamId: number;
   nextRowId: bigint;
   batches: RecordBatch[];
+  /** Pool buffers its columns' messages occupy. */
+  leases: Uint8Array[];
 }
 
 /** Collects each sub-split's leaf columns (one stream each, in projection order) into pages. */
 class PageAssembler {
-  readonly #pending = new Map<number, Vector[]>();
+  readonly #pending = new Map<number, { columns: Vector[]; leases: Uint8Array[] }>();
   readonly #leafCount: number;
 
   constructor(
@@ -268,14 +283,16 @@ class PageAssembler {
     if (chunk.streamId >= this.numSubSplits) {
       throw new ApiResponseError(`query answer names sub-split ${chunk.streamId} of ${this.numSubSplits}`);
     }
-    const columns = this.#pending.get(chunk.streamId) ?? [];
+    const pending = this.#pending.get(chunk.streamId) ?? { columns: [], leases: [] };
+    const { columns, leases } = pending;
+    leases.push(...chunk.leases);
     const column = new Table(chunk.schema, chunk.batches).getChildAt(0);
     if (this.#leafCount > 0) {
       if (!column) throw new ApiResponseError("query answer stream without a column");
       columns.push(column);
     }
     if (this.#leafCount > 0 && columns.length < this.#leafCount) {
-      this.#pending.set(chunk.streamId, columns);
+      this.#pending.set(chunk.streamId, pending);
       return null;
     }
     this.#pending.delete(chunk.streamId);
@@ -285,6 +302,7 @@ class PageAssembler {
       streamId: chunk.streamId,
       nextRowId: chunk.nextRowId,
       batches: rows > 0 ? pageBatches(this.schema, columns, rows) : [],
+      leases,
     };
   }
 

@@ -19,13 +19,16 @@ export class ByteQueue {
     this.#length += piece.length;
   }
 
-  /** The first `n` bytes (`n` ≤ `length`), left in the queue. */
-  peek(n: number): Uint8Array {
+  /**
+   * The first `n` bytes (`n` ≤ `length`), left in the queue; bytes that span pieces are copied into
+   * `alloc(n)` (default: a fresh array).
+   */
+  peek(n: number, alloc?: (n: number) => Uint8Array): Uint8Array {
     if (n > this.#length) throw new RangeError(`peek of ${n} bytes with ${this.#length} queued`);
     const first = this.#pieces[0];
     if (first === undefined) return new Uint8Array(0);
     if (this.#offset + n <= first.length) return first.subarray(this.#offset, this.#offset + n);
-    const out = new Uint8Array(n);
+    const out = alloc ? alloc(n) : new Uint8Array(n);
     let filled = 0;
     let offset = this.#offset;
     for (const piece of this.#pieces) {
@@ -56,9 +59,9 @@ export class ByteQueue {
     }
   }
 
-  /** The first `n` bytes (`n` ≤ `length`), removed from the queue. */
-  take(n: number): Uint8Array {
-    const out = this.peek(n);
+  /** The first `n` bytes (`n` ≤ `length`), removed from the queue (copied as `peek` says). */
+  take(n: number, alloc?: (n: number) => Uint8Array): Uint8Array {
+    const out = this.peek(n, alloc);
     this.skip(n);
     return out;
   }

@@ -7,6 +7,7 @@ import { type RecordBatch, type Schema, tableFromIPC } from "apache-arrow";
 import { encodeIpcStream, IPC_EOS, ipcMessageHead, MalformedIpc, splitIpcMessages } from "./arrow-ipc.js";
 import { ByteQueue } from "./byte-queue.js";
 import { STREAM_ID_COMPLETED, STREAM_ID_FAILED, STREAM_ID_KEEP_ALIVE } from "./headers.js";
+import type { MessagePool } from "./message-pool.js";
 
 export function encodeFrame(streamId: number, nextRowId: bigint, message: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + message.length);
@@ -59,6 +60,8 @@ export interface ColumnChunk {
   nextRowId: bigint;
   schema: Schema;
   batches: RecordBatch[];
+  /** Buffers of the decoder's pool its messages were copied into (empty without a pool). */
+  leases: Uint8Array[];
 }
 
 /** What the answer holds next: a finished column stream, or its end marker (completed, or failed in the server). */
@@ -82,14 +85,17 @@ const FRAME_HEADER = 12;
  * (more bytes needed), and call `end()` once the body has ended. It holds only the bytes of the frame being
  * received and the messages of the column streams still open; a finished column stream is handed out at once, its
  * buffers views of the received bytes (a message that arrived in one piece) or of one copy of exactly the
- * message (one that spanned pieces).
+ * message (one that spanned pieces) — or of a buffer from `pool`, listed in the chunk's `leases` for the caller to
+ * give back once it is done with the chunk.
  */
 export class QueryResponseDecoder {
   readonly #queue = new ByteQueue();
-  readonly #open = new Map<number, Uint8Array[]>();
+  readonly #open = new Map<number, { messages: Uint8Array[]; leases: Uint8Array[] }>();
   /** The framing of the frame at the front, once its metadata has arrived. */
   #head: FrameHead | null = null;
   #finished = false;
+
+  constructor(private readonly pool?: MessagePool) {}
 
   push(piece: Uint8Array): void {
     if (!this.#finished) this.#queue.push(piece);
@@ -120,11 +126,11 @@ export class QueryResponseDecoder {
       queue.skip(FRAME_HEADER);
       if (head.eos) {
         queue.skip(head.headLength - FRAME_HEADER);
-        const messages = this.#open.get(head.streamId);
-        if (!messages) throw new MalformedIpc(`EOS for stream ${head.streamId} that was never opened`);
+        const open = this.#open.get(head.streamId);
+        if (!open) throw new MalformedIpc(`EOS for stream ${head.streamId} that was never opened`);
         this.#open.delete(head.streamId);
         // The messages as separate chunks: column buffers stay views of them (no joined copy of the stream).
-        const table = tableFromIPC([...messages, IPC_EOS]);
+        const table = tableFromIPC([...open.messages, IPC_EOS]);
         return {
           kind: "column",
           chunk: {
@@ -132,13 +138,25 @@ export class QueryResponseDecoder {
             nextRowId: head.nextRowId,
             schema: table.schema,
             batches: table.batches,
+            leases: open.leases,
           },
         };
       }
-      const message = queue.take(head.length - FRAME_HEADER);
-      const list = this.#open.get(head.streamId);
-      if (list) list.push(message);
-      else this.#open.set(head.streamId, [message]);
+      let open = this.#open.get(head.streamId);
+      if (!open) {
+        open = { messages: [], leases: [] };
+        this.#open.set(head.streamId, open);
+      }
+      const pool = this.pool;
+      const leases = open.leases;
+      const alloc = pool
+        ? (n: number) => {
+            const buffer = pool.acquire(n);
+            leases.push(buffer);
+            return buffer.subarray(0, n);
+          }
+        : undefined;
+      open.messages.push(queue.take(head.length - FRAME_HEADER, alloc));
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Field, Int64, Schema } from "apache-arrow";
+import { Field, FixedSizeList, Float32, Int64, Schema } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../../src/catalog/vast/arrow-rows.js";
 import { VastConfig } from "../../../src/vast/client/config.js";
@@ -19,6 +19,13 @@ import { type EmulatorHandle, startTestEmulator, testConfig } from "./emulator-h
 const ROWS = 400;
 const schema = new Schema([new Field("n", new Int64(), true)]);
 const ref: TableRef = { bucket: "vastdb", schema: "stream_tests", table: "t" };
+/** 384 floats a row: a page of 50 rows (75 KB) spans socket pieces, so its message is copied (pooled). */
+const wideSchema = new Schema([
+  new Field("n", new Int64(), true),
+  new Field("v", new FixedSizeList(384, new Field("item", new Float32(), false)), true),
+]);
+const wideRef: TableRef = { ...ref, table: "wide" };
+const vector = (i: number) => Float32Array.from({ length: 384 }, (_, j) => i * 1000 + j);
 
 /** What the proxy does to the first `?data` answer: its last 64 bytes held back until released, or cut off. */
 type Mode = "hold" | "cut";
@@ -122,6 +129,14 @@ beforeAll(async () => {
         Array.from({ length: ROWS }, (_, i) => ({ n: BigInt(i) })),
       ),
     );
+    await tx.createTable(wideRef, wideSchema);
+    await tx.insert(
+      wideRef,
+      rowsToBatch(
+        wideSchema,
+        Array.from({ length: ROWS }, (_, i) => ({ n: BigInt(i), v: vector(i) })),
+      ),
+    );
   });
   session.close();
 });
@@ -173,6 +188,43 @@ describe("selectBatches over an answer read as it arrives", () => {
       // The replay starts where the handed-on pages end: three sub-splits moved on, the cut one did not.
       expect(proxy.starts[0]).toEqual(["0,0", "1,0", "2,0", "3,0"]);
       expect(proxy.starts[1]!.filter((s) => s.endsWith(",0"))).toHaveLength(1);
+    } finally {
+      session.close();
+    }
+  });
+
+  it("transientPages: every row read in its turn is exact, and later pages reuse earlier pages' buffers", async () => {
+    proxy.mode = null;
+    const session = await dataSession();
+    try {
+      for (const numSplits of [1, 3]) {
+        await session.transaction(async (tx) => {
+          const seen = new Map<number, Float32Array>();
+          let first: Float32Array | null = null;
+          let firstCopy: number[] = [];
+          for await (const batch of selectBatches(tx, wideRef, wideSchema, {
+            ...options,
+            columns: ["n", "v"],
+            numSplits,
+            transientPages: true,
+          })) {
+            const n = batch.getChild("n")!;
+            const v = batch.getChild("v")!;
+            for (let i = 0; i < batch.numRows; i++) {
+              const row = Number(n.get(i));
+              seen.set(row, Float32Array.from((v.get(i) as { toArray(): Float32Array }).toArray()));
+            }
+            if (!first) {
+              first = v.data[0]!.children[0]!.values as Float32Array;
+              firstCopy = [...first];
+            }
+          }
+          expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: ROWS }, (_, i) => i));
+          for (const [row, got] of seen) expect([...got]).toEqual([...vector(row)]);
+          // The first page's buffer was handed to a later page (read after its turn, it no longer holds it).
+          expect([...first!]).not.toEqual(firstCopy);
+        });
+      }
     } finally {
       session.close();
     }

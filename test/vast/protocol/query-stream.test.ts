@@ -11,6 +11,7 @@ import { buildData } from "../../../src/vast/emulator/cells.js";
 import { MalformedIpc } from "../../../src/vast/protocol/arrow-ipc.js";
 import { ByteQueue } from "../../../src/vast/protocol/byte-queue.js";
 import { INVALID_ROW_ID } from "../../../src/vast/protocol/headers.js";
+import { MessagePool } from "../../../src/vast/protocol/message-pool.js";
 import {
   type ColumnChunk,
   decodeQueryResponse,
@@ -137,6 +138,31 @@ describe("QueryResponseDecoder", () => {
     expect([...spanned!]).toEqual([...values]);
   });
 
+  it("with a pool, copies a message that spans pieces into a pool buffer and lists it in the chunk's leases", () => {
+    const v = new Field("v", new Float32(), false);
+    const floats = new Schema([v]);
+    const values = Float32Array.from({ length: 1000 }, (_, i) => i);
+    const rows = new RecordBatch(
+      floats,
+      makeData({ type: new Struct([v]), length: 1000, children: [makeData({ type: v.type, data: values })] }),
+    );
+    const body = Buffer.concat([...encodeColumnStreamFrames(0, 1n, floats, [rows]), encodeCompletedFrame()]);
+    const pool = new MessagePool();
+    const big = new Uint8Array(1 << 16);
+    pool.release([big]);
+    const decoder = new QueryResponseDecoder(pool);
+    decoder.push(body.subarray(0, body.length / 2));
+    decoder.push(body.subarray(body.length / 2));
+    const event = decoder.next();
+    if (event?.kind !== "column") throw new Error("no column");
+    expect(event.chunk.leases).toEqual([big]);
+    const got = event.chunk.batches[0]!.getChildAt(0)!.data[0]!.values as Float32Array;
+    expect(got.buffer).toBe(big.buffer);
+    expect([...got]).toEqual([...values]);
+    // Without a pool, and for a message inside one piece, nothing is leased.
+    expect(decodeQueryResponse(body).chunks[0]!.leases).toEqual([]);
+  });
+
   it("stops at the failure marker and ignores what follows either marker", () => {
     const decoder = new QueryResponseDecoder();
     decoder.push(
@@ -178,6 +204,21 @@ describe("QueryResponseDecoder", () => {
     const decoder = new QueryResponseDecoder();
     decoder.push(frame);
     expect(() => decoder.next()).toThrow(/metadata length/);
+  });
+});
+
+describe("MessagePool", () => {
+  it("hands out the smallest free buffer that fits, else a fresh one of the size asked; keeps at most maxFree", () => {
+    const pool = new MessagePool(2);
+    const [a, b, c] = [new Uint8Array(10), new Uint8Array(30), new Uint8Array(20)];
+    pool.release([a, b, c]);
+    expect(pool.acquire(15)).toBe(b); // c was not kept: two at most
+    const fresh = pool.acquire(15);
+    expect(fresh).not.toBe(a);
+    expect(fresh.byteLength).toBe(15);
+    expect(pool.acquire(5)).toBe(a);
+    pool.release([new Uint8Array(40), c]);
+    expect(pool.acquire(18)).toBe(c);
   });
 });
 
