@@ -21,6 +21,7 @@ export async function withMirror<T>(
   work: (c: DuckDBConnection) => Promise<T>,
   options: { sandboxed?: boolean } = {},
 ): Promise<T> {
+  // Stryker disable next-line StringLiteral: DuckDB opens "" as an in-memory database too
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
@@ -31,7 +32,7 @@ export async function withMirror<T>(
       const ddl = columns.map((c) => `${c.name} ${SQL_TYPE[c.kind as keyof typeof SQL_TYPE]}`).join(", ");
       await connection.run(`CREATE TABLE ${SCHEMA}.${table} (${ddl})`);
       const data = rows[table as StoredTable];
-      if (data && data.length > 0) await appendRows(connection, SCHEMA, table, columns, data);
+      if (data) await appendRows(connection, SCHEMA, table, columns, data);
     }
     await connection.run(`CREATE VIEW ${SCHEMA}.current_files AS
 SELECT * FROM ${SCHEMA}.files
@@ -60,7 +61,8 @@ const ALWAYS_NEEDED: Partial<Record<StoredTable, string[]>> = {
  * a column when its name appears as a word; `*` pulls every column of the needed tables.
  */
 export function neededColumns(sql: string): Partial<Record<StoredTable, string[]>> {
-  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g));
+  // Stryker disable next-line StringLiteral: whatever count(*) is replaced by, it must only not contain a `*`
   const star = /\*/.test(sql.replace(/count\s*\(\s*\*\s*\)/gi, ""));
   const out: Partial<Record<StoredTable, string[]>> = {};
   for (const [table, columns] of Object.entries(STORED_TABLE_COLUMNS) as [
