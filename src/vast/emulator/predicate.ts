@@ -153,7 +153,11 @@ function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): C
     if (set) return set;
   }
   if (name === "and" || name === "or") {
-    const parts = args.map((a) => compile(a, nodes, access));
+    // Set lookups first: they decide most rows of a key lookup (`between(first, last) and isin(keys)`) without
+    // the range's two string comparisons; three-valued and/or give the same answer in any order.
+    const parts = args
+      .map((a) => compile(a, nodes, access))
+      .sort((a, b) => Number(SET_TESTS.has(b)) - Number(SET_TESTS.has(a)));
     const isAnd = name === "and";
     return (row) => {
       let unknown = false;
@@ -207,6 +211,9 @@ function compile(e: Expr, nodes: readonly SchemaNode[], access: ColumnAccess): C
  * `s = 'a' OR s = 'b' OR …` on one string column (how clients send `IN` lists, e.g. key lookups by id) as one
  * set lookup per row instead of a comparison per literal; null when the `or` is of another shape.
  */
+/** The compiled set lookups (stringSetTest), cheaper per row than any comparison. */
+const SET_TESTS = new WeakSet<Compiled>();
+
 function stringSetTest(
   args: readonly Expr[],
   nodes: readonly SchemaNode[],
@@ -226,10 +233,12 @@ function stringSetTest(
   }
   const { read, type } = fieldReader(nodes, position.position, access);
   if (type.typeId !== Type.Utf8) return null;
-  return (row) => {
+  const test: Compiled = (row) => {
     const v = read(row);
     return v === null ? null : values.has(v as string);
   };
+  SET_TESTS.add(test);
+  return test;
 }
 
 /** Compiles the filter; a missing filter (or an empty `and`) keeps every row. */

@@ -119,6 +119,28 @@ describe("predicate evaluation", () => {
     expect(matching(call("or", call("equal", col(1), str("cherry"))))).toEqual([]);
   });
 
+  it("answers a key lookup (range and IN list) the same in every order of its parts, nulls included", () => {
+    const parts = [
+      call("or", call("greater_equal", col(1), str("ap"))),
+      call("or", call("less_equal", col(1), str("banana"))),
+      call("or", call("equal", col(1), str("banana")), call("equal", col(1), str("apple"))),
+      call("or", call("greater", col(0), lit(LiteralKind.Int64, 0n))),
+    ];
+    const orders = [
+      [0, 1, 2, 3],
+      [2, 0, 1, 3],
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+    ];
+    for (const order of orders) {
+      const and = order.map((i) => parts[i]!);
+      expect(matching(call("and", ...and))).toEqual([0]); // banana's i is null, so its and is null
+      expect(matching(call("or", ...and))).toEqual([0, 1, 2, 3]);
+      const strings = order.filter((i) => i < 3).map((i) => parts[i]!);
+      expect(matching(call("and", ...strings))).toEqual([0, 1]);
+    }
+  });
+
   it("matches substrings", () => {
     expect(matching(call("match_substring", col(1), str("an")))).toEqual([1]);
     expect(matching(call("match_substring", col(1), str("p\u00e9")))).toEqual([2]);
