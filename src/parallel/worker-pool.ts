@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { FILE_READ_TIMEOUT_MS } from "../io/file-source.js";
 import { markStuck } from "../io/stuck-operations.js";
+import { workerEntry } from "./worker-entry.js";
 
 interface Pending<Req, Res> {
   request: Req;
@@ -57,14 +58,17 @@ export class WorkerPool<Req, Res> {
   private closed = false;
   /** Workers that crashed or exited so far. */
   crashes = 0;
+  /** The script each worker starts (the bundled worker when this program runs from the bundle). */
+  private readonly entry: URL;
 
   constructor(
-    private readonly url: URL,
+    url: URL,
     readonly size: number,
     private readonly onCrash: (request: Req, err: unknown) => Res,
     private readonly depth = 2,
     private readonly answerTimeoutMs = 0,
   ) {
+    this.entry = workerEntry(url);
     for (let i = 0; i < size; i++)
       this.slots.push({
         worker: null,
@@ -106,7 +110,7 @@ export class WorkerPool<Req, Res> {
   private start(slot: Slot<Req, Res>): Worker {
     // A fresh counter per worker: 0 until the worker's module has loaded and serveRequests has ticked once.
     slot.progress = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(this.url, { workerData: { progress: slot.progress.buffer } });
+    const worker = new Worker(this.entry, { workerData: { progress: slot.progress.buffer } });
     worker.on("message", (message: { id: number; response: Res }) => {
       const pending = slot.inFlight.get(message.id);
       if (slot.worker !== worker || !pending) return;

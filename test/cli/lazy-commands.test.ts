@@ -19,11 +19,14 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
-/** Runs the CLI and returns what it printed and every ES module it loaded. */
-function run(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
-  const list = join(dir, `loaded-${args.join("_").replace(/\W/g, "_")}.txt`);
+/** The CLI's modules, run without the build's bundle (dist/cli/launch.cjs runs the bundle when there is one). */
+const MODULES = resolve("dist/cli/main.js");
+
+/** Runs the CLI (or `entry`) and returns what it printed and every module it loaded. */
+function run(args: string[], entry = CLI): { status: number | null; stdout: string; loaded: string[] } {
+  const list = join(dir, `loaded-${entry === CLI ? "" : "m-"}${args.join("_").replace(/\W/g, "_")}.txt`);
   writeFileSync(list, "");
-  const r = spawnSync(process.execPath, ["--import", RECORDER, CLI, ...args], {
+  const r = spawnSync(process.execPath, ["--import", RECORDER, entry, ...args], {
     env: { ...process.env, LOADED_MODULES_FILE: list },
     encoding: "utf8",
     timeout: 60_000,
@@ -37,12 +40,22 @@ function run(args: string[]): { status: number | null; stdout: string; loaded: s
 
 describe("commands are loaded on demand", () => {
   it("inspect loads its own module and none of DuckDB, Arrow, the AWS SDK, Kafka or the service's packages", () => {
-    const r = run(["inspect", file]);
+    const r = run(["inspect", file], MODULES);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("scanlineimage");
     expect(r.loaded.some((u) => u.endsWith("/dist/cli/commands/inspect.js"))).toBe(true);
     expect(r.loaded.some((u) => u.endsWith("/dist/cli/commands/scan.js"))).toBe(false);
     expect(r.loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
+  it("so does the bundled CLI (the bin), and --version alone loads no command", () => {
+    const r = run(["inspect", file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("scanlineimage");
+    expect(r.loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+    const version = run(["--version"], MODULES);
+    expect(version.stdout).toBe("0.1.0\n");
+    expect(version.loaded.filter((u) => /\/dist\/cli\/commands\/(?!index\.js$)/.test(u))).toEqual([]);
   });
 
   it("the recorder sees heavy packages where a command uses them (db init loads DuckDB, s3:// the AWS SDK)", () => {
