@@ -6,6 +6,7 @@
  *
  *   validate            `exr-inspector validate PATHS…` with the default -j, and with -j 1 and -j 2
  *   inspect ndjson      `exr-inspector inspect --format ndjson PATHS…`, the same three -j settings
+ *   (each run is the bin, dist/cli/launch.cjs: the bundled CLI when `npm run build` made one)
  *   baseline (optional) the same default-j commands from another build (`--baseline DIR`: a copy of an earlier
  *                       `dist/`, e.g. bench/out/base/dist), to measure a change in the same run
  *
@@ -95,7 +96,8 @@ function main(): void {
   const base = validCorpusFiles(corpus);
   const repeat = Number(arg("--repeat") ?? Math.ceil(22_000 / base.length));
   const files = Array.from({ length: repeat }, () => base).flat();
-  const cli = resolve("dist/cli/main.js");
+  // The bin a user types: dist/cli/launch.cjs runs the bundled CLI with its code cache when the build made one.
+  const cli = resolve("dist/cli/launch.cjs");
   const baseline = arg("--baseline");
   const node = process.execPath;
   const ours = (key: string, label: string, main: string, args: string[]): Contender => ({
@@ -126,7 +128,9 @@ function main(): void {
     ]),
   ];
   if (baseline) {
-    const main = resolve(baseline, "cli/main.js");
+    // An older build without the launcher runs its modules.
+    const launcher = resolve(baseline, "cli/launch.cjs");
+    const main = existsSync(launcher) ? launcher : resolve(baseline, "cli/main.js");
     contenders.push(
       ours("baseValidate", `baseline \`validate\` (default -j; ${baseline})`, main, ["validate"]),
       ours("baseNdjson", "baseline `inspect --format ndjson` (default -j)", main, [

@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const targetMb = Number(arg("--mb") ?? 64);
   // Compiled to bench/out/bench/stats.js: the repository root is three levels up.
   const root = resolve(import.meta.dirname, "../../..");
-  const cli = join(root, "dist/cli/main.js");
+  // The bin a user types (the bundled CLI when `npm run build` made one).
+  const cli = join(root, "dist/cli/launch.cjs");
   const python = join(root, ".venv/bin/python");
   const pyPeer = join(root, "python/bench/stats_numpy.py");
   const iinfo = has("iinfo");

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { groupDigits } from "../output/group-digits.js";
 import { JsonOutput } from "../output/json.js";
 import type { RenderKind } from "../output/render.js";
 import { defaultJobs, exitCodeOf, renderPaths, writeOut } from "../output/run.js";
@@ -46,7 +47,7 @@ export function registerInspect(program: Command): void {
           remote: remoteSettings(opts),
           emit: async ({ text, files }) => {
             done += files;
-            progress.update(`${done.toLocaleString("en-US")} files`);
+            progress.update(`${groupDigits(done)} files`);
             if (files === 0) return;
             if (opts.format === "json") return json.add(text as string, files);
             // Text: a blank line between files (inside a batch the worker put them there).

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import type { Policy } from "../../policy/model.js";
+import { groupDigits } from "../output/group-digits.js";
 import type { RenderKind } from "../output/render.js";
 import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
@@ -94,9 +95,7 @@ export function registerValidate(program: Command): void {
           emit: (batch) => {
             done += batch.files;
             failed += batch.failed;
-            progress.update(
-              `${done.toLocaleString("en-US")} files, ${failed.toLocaleString("en-US")} failed`,
-            );
+            progress.update(`${groupDigits(done)} files, ${groupDigits(failed)} failed`);
             return batch.text.length === 0 ? undefined : writeOut(batch.text);
           },
         }).finally(() => progress.done());

@@ -7,6 +7,7 @@ import type { ChannelRecord, InspectionResult, PartRecord } from "../../core/mod
 import { escapeControl } from "./escape.js";
 import { summarizeFindings } from "./finding-summary.js";
 import { formatAttributeValue } from "./format-value.js";
+import { groupDigits } from "./group-digits.js";
 import { humanBytes } from "./human.js";
 import { formatFinding } from "./text.js";
 
@@ -59,7 +60,7 @@ const LONG_VALUE = 160;
 
 function shortenValue(value: string): string {
   if (value.length <= LONG_VALUE || value.includes("\n")) return value;
-  return `${value.slice(0, LONG_VALUE - 40)}… (${value.length.toLocaleString("en-US")} characters; --verbose prints all)`;
+  return `${value.slice(0, LONG_VALUE - 40)}… (${groupDigits(value.length)} characters; --verbose prints all)`;
 }
 
 /** Attributes summarized elsewhere in the compact view. */
