@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -58,20 +58,26 @@ describe.skipIf(!built)("the bundled CLI", () => {
   });
 
   it("prints what the modules print, byte for byte, on workers too (>256 files)", () => {
-    const paths = Array.from({ length: 300 }, (_, i) => samples[i % samples.length]!);
+    // Small files only (the run is about the programs, not the files), enough of them for a worker.
+    const small = samples.filter((p) => statSync(p).size < 32_768);
+    const paths = Array.from({ length: 300 }, (_, i) => small[i % small.length]!);
     for (const args of [
       ["validate", ...paths],
       ["inspect", "--format", "ndjson", ...paths],
       ["inspect", samples[0]!],
       ["--help"],
       ["--version"],
-      ["frobnicate"],
     ]) {
-      const bundled = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 60_000 });
-      const modules = spawnSync(process.execPath, [resolve("dist/cli/main.js"), ...args], {
-        encoding: "utf8",
-        timeout: 60_000,
-      });
+      const run = (entry: string) =>
+        spawnSync(process.execPath, [entry, ...args], {
+          encoding: "utf8",
+          timeout: 60_000,
+          maxBuffer: 256 << 20,
+        });
+      const bundled = run(CLI);
+      const modules = run(resolve("dist/cli/main.js"));
+      expect(bundled.error).toBeUndefined();
+      expect(modules.error).toBeUndefined();
       expect([bundled.status, bundled.stdout, bundled.stderr]).toEqual([
         modules.status,
         modules.stdout,
