@@ -1,0 +1,140 @@
+/**
+ * Every VAST read keeps only winner rows: per `file_id` the files row with the smallest `$row_id`, and children
+ * carrying that row's `ingest_token`. A small catalog (a few files, keys looked up two per query) with a race
+ * loser, orphaned children of a write that never committed, a file stored only by two racing foreign writers and a
+ * path with two versions; each reader (counts, getRecord, knownState, sql) must answer as if none of the strays
+ * existed. (vast-reads.test.ts checks the same at scale; this one is cheap enough for mutation runs.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRecord } from "../../src/catalog/build-record.js";
+import type { CatalogRecord } from "../../src/catalog/rows.js";
+import { rowsToBatch } from "../../src/catalog/vast/arrow-rows.js";
+import { INGEST_TOKEN, tableSchema } from "../../src/catalog/vast/table-schemas.js";
+import { VastCatalogStore } from "../../src/catalog/vast/vast-store.js";
+import type { VastConfig } from "../../src/vast/client/config.js";
+import { VastSession } from "../../src/vast/client/session.js";
+import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
+import { fixture } from "./fixtures.js";
+
+const T0 = new Date("2026-03-01T00:00:00Z");
+const T1 = new Date("2026-04-01T00:00:00Z");
+
+let emu: EmulatorHandle;
+let config: VastConfig;
+let store: VastCatalogStore;
+
+const rec = (path: string, parts: number, now = T0, hash = "ab") =>
+  buildRecord(fixture({ path, parts, headerHash: hash.repeat(32), sizeBytes: 1000 + parts }), { now });
+
+const a = rec("/w/a.exr", 2);
+const b = rec("/w/b.exr", 1);
+const c = rec("/w/c.exr", 3);
+/** Stored only by foreign writers: d1 first (the winner), then d2 with three parts under the same id. */
+const d1 = rec("/w/d.exr", 1);
+const d2 = withId(rec("/w/d.exr", 3), d1.file.file_id);
+const e0 = rec("/w/e.exr", 1, T0, "cd");
+const e1 = rec("/w/e.exr", 2, T1, "ef");
+
+function withId(r: CatalogRecord, file_id: string): CatalogRecord {
+  const re = <T>(rows: T[]) => rows.map((x) => ({ ...x, file_id }));
+  return {
+    ...r,
+    file: { ...r.file, file_id, size_bytes: 777 },
+    parts: re(r.parts),
+    channels: re(r.channels),
+    attributes: re(r.attributes),
+  };
+}
+
+/** Rows of `r` (children, and the files row unless `withFile` is false) written under `token` in one transaction. */
+async function inject(r: CatalogRecord, token: string, withFile = true, file: object = {}): Promise<void> {
+  const session = await VastSession.connect(config);
+  try {
+    await session.transaction(async (tx) => {
+      const ref = (table: string) => ({ bucket: config.bucket, schema: config.schema, table });
+      for (const table of ["parts", "channels", "attributes"] as const) {
+        const rows = (r[table] as object[]).map((x) => ({ ...x, [INGEST_TOKEN]: token }));
+        await tx.insert(ref(table), rowsToBatch(tableSchema(table), rows));
+      }
+      if (withFile) {
+        await tx.insert(
+          ref("files"),
+          rowsToBatch(tableSchema("files"), [{ ...r.file, ...file, [INGEST_TOKEN]: token }]),
+        );
+      }
+    });
+  } finally {
+    session.close();
+  }
+}
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  config = testConfig(emu.url);
+  store = await VastCatalogStore.open(config, { keysPerQuery: 2 });
+  await store.init();
+  await store.upsertBatch([a, b, c, e0], T0);
+  await store.upsertBatch([e1], T1);
+  await inject(a, "loser-a", true, { size_bytes: 999_999 }); // a race loser of a
+  await inject(b, "orphan-b", false); // children of b whose files row never committed
+  await inject(d1, "d1");
+  await inject(d2, "d2");
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+  await emu?.stop();
+});
+
+describe("VAST readers see winner rows only", () => {
+  it("counts: each file once, children of winning writes only", async () => {
+    const winners = [a, b, c, d1, e0, e1];
+    const sum = (f: (r: CatalogRecord) => number) => winners.reduce((n, r) => n + f(r), 0);
+    expect(await store.counts()).toEqual({
+      files: 6,
+      parts: sum((r) => r.parts.length),
+      channels: sum((r) => r.channels.length),
+      attributes: sum((r) => r.attributes.length),
+    });
+  });
+
+  it("getRecord: the winner's files row and its own children; an unknown id is null", async () => {
+    expect(await store.getRecord(a.file.file_id)).toEqual(a);
+    expect(await store.getRecord(b.file.file_id)).toEqual(b);
+    const d = await store.getRecord(d1.file.file_id);
+    expect(d).toEqual(d1);
+    expect(await store.getRecord("0".repeat(64))).toBeNull();
+  });
+
+  it("knownState: per path the current version's winner row; unknown paths left out", async () => {
+    const known = await store.knownState(["/w/a.exr", "/w/e.exr", "/w/d.exr", "/w/none.exr"]);
+    expect([...known.keys()].sort()).toEqual(["/w/a.exr", "/w/d.exr", "/w/e.exr"]);
+    expect(known.get("/w/a.exr")).toEqual({
+      file_path_normalized: "/w/a.exr",
+      file_id: a.file.file_id,
+      size_bytes: a.file.size_bytes,
+      mtime: "2026-01-02T03:04:05.678Z",
+      etag: null,
+    });
+    expect(known.get("/w/e.exr")?.file_id).toBe(e1.file.file_id);
+    expect(known.get("/w/d.exr")?.size_bytes).toBe(d1.file.size_bytes);
+    expect(await store.knownState([])).toEqual(new Map());
+  });
+
+  it("sql over files and children reads winners only", async () => {
+    const files = await store.query(
+      "SELECT file_path_normalized, size_bytes FROM exr_metadata.files ORDER BY 1, 2",
+    );
+    expect(files.rows).toEqual(
+      [a, b, c, d1, e0, e1].map((r) => [r.file.file_path_normalized, r.file.size_bytes]).sort(),
+    );
+    const parts = await store.query(
+      "SELECT p.file_id, count(*) FROM exr_metadata.parts p GROUP BY 1 ORDER BY 1",
+    );
+    expect(parts.rows).toEqual(
+      [a, b, c, d1, e0, e1]
+        .map((r) => [r.file.file_id, r.parts.length])
+        .sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
+    );
+  });
+});
