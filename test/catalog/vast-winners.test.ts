@@ -2,17 +2,22 @@
  * Every VAST read keeps only winner rows: per `file_id` the files row with the smallest `$row_id`, and children
  * carrying that row's `ingest_token`. A small catalog (a few files, keys looked up two per query) with a race
  * loser, orphaned children of a write that never committed, a file stored only by two racing foreign writers and a
- * path with two versions; each reader (counts, getRecord, knownState, sql) must answer as if none of the strays
- * existed. (vast-reads.test.ts checks the same at scale; this one is cheap enough for mutation runs.)
+ * path with two versions (its current one with a race loser and orphans too); each reader (counts, getRecord,
+ * knownState, export, sql) must answer as if none of the strays existed, and cleanup must sweep them out of storage. (vast-reads.test.ts checks the same at scale; this one is cheap enough for mutation runs.)
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
-import type { CatalogRecord } from "../../src/catalog/rows.js";
+import { pixelStatsSet } from "../../src/catalog/pixel-stats.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../../src/catalog/rows.js";
 import { rowsToBatch } from "../../src/catalog/vast/arrow-rows.js";
 import { INGEST_TOKEN, tableSchema } from "../../src/catalog/vast/table-schemas.js";
 import { VastCatalogStore } from "../../src/catalog/vast/vast-store.js";
 import type { VastConfig } from "../../src/vast/client/config.js";
 import { VastSession } from "../../src/vast/client/session.js";
+import { rawProblems, rawRows } from "../vast/client/catalog-raw.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
 import { fixture } from "./fixtures.js";
 
@@ -79,6 +84,8 @@ beforeAll(async () => {
   await inject(b, "orphan-b", false); // children of b whose files row never committed
   await inject(d1, "d1");
   await inject(d2, "d2");
+  await inject(e1, "orphan-e1", false);
+  await inject(e1, "loser-e1");
 }, 60_000);
 
 afterAll(async () => {
@@ -121,6 +128,22 @@ describe("VAST readers see winner rows only", () => {
     expect(await store.knownState([])).toEqual(new Map());
   });
 
+  it("export writes winners only; importing it into an empty catalog restores them", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "vast-winners-"));
+    const other = await VastCatalogStore.open(testConfig(emu.url), { filesPerTransaction: 4 });
+    try {
+      await store.exportTo(dir);
+      await other.importFrom(dir);
+      expect(await other.counts()).toEqual(await store.counts());
+      expect(await other.getRecord(a.file.file_id)).toEqual(a);
+      expect(await other.getRecord(d1.file.file_id)).toEqual(d1);
+      expect((await other.knownState(["/w/e.exr"])).get("/w/e.exr")?.file_id).toBe(e1.file.file_id);
+    } finally {
+      await other.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("sql over files and children reads winners only", async () => {
     const files = await store.query(
       "SELECT file_path_normalized, size_bytes FROM exr_metadata.files ORDER BY 1, 2",
@@ -137,4 +160,73 @@ describe("VAST readers see winner rows only", () => {
         .sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
     );
   });
+
+  it("cleanup: a dry run only counts; then old files go with their verdicts and statistics, and strays are swept", async () => {
+    const ghost = "f".repeat(64); // verdicts and statistics of a file the catalog does not have
+    await store.putValidationResults([verdict(a.file.file_id), verdict(e1.file.file_id), verdict(ghost)]);
+    await store.putPixelStats([stats(a.file.file_id), stats(e1.file.file_id), stats(ghost)]);
+    const old = [a, b, c, d1, e0];
+    const sum = (rs: CatalogRecord[], f: (r: CatalogRecord) => number) => rs.reduce((n, r) => n + f(r), 0);
+    const removed = {
+      files: old.length,
+      parts: sum(old, (r) => r.parts.length),
+      channels: sum(old, (r) => r.channels.length),
+      attributes: sum(old, (r) => r.attributes.length),
+    };
+    const before = await store.counts();
+    expect(await store.cleanup(T1, true)).toEqual(removed);
+    expect(await store.counts()).toEqual(before);
+    expect(await store.cleanup(T1, false)).toEqual(removed);
+    expect(await store.counts()).toEqual({
+      files: 1,
+      parts: e1.parts.length,
+      channels: e1.channels.length,
+      attributes: e1.attributes.length,
+    });
+    // In storage: e1's winning write only (its race loser and orphans swept), nothing of the old files.
+    const raw = await rawRows(config);
+    expect(rawProblems(raw)).toEqual([]);
+    expect(raw.files.map((f) => f.file_id)).toEqual([e1.file.file_id]);
+    expect(raw.parts).toHaveLength(e1.parts.length);
+    expect(raw.channels).toHaveLength(e1.channels.length);
+    expect(raw.attributes).toHaveLength(e1.attributes.length);
+    expect(await store.filesWithPixelStats([a.file.file_id, e1.file.file_id, ghost])).toEqual(
+      new Set([e1.file.file_id]),
+    );
+    const verdicts = await store.query("SELECT file_id FROM exr_metadata.validation_results");
+    expect(verdicts.rows).toEqual([[e1.file.file_id]]);
+  });
 });
+
+function verdict(file_id: string): ValidationResultRow {
+  return {
+    file_id,
+    policy_id: "p",
+    rule_id: "r",
+    severity: "error",
+    outcome: "pass",
+    message: null,
+    expected: null,
+    actual: null,
+    suggested_fix: null,
+    checked_at: T1,
+  };
+}
+
+function stats(file_id: string): PixelStatsSet {
+  const channel = { name: "R", type: "half" as const, min: 0, max: 1, mean: 0.5, stddev: 0.1, nan_count: 0 };
+  return pixelStatsSet(
+    file_id,
+    [
+      {
+        part_index: 0,
+        levels: [
+          { level: [0, 0], channels: [{ ...channel, inf_count: 0, finite_count: 4, constant: false }] },
+        ],
+        monochrome: null,
+        pixel_hash: null,
+      },
+    ],
+    T1,
+  );
+}
