@@ -8,6 +8,7 @@ import {
   Binary,
   Bool,
   type DataType,
+  Decimal,
   Field,
   FixedSizeList,
   Float16,
@@ -129,6 +130,7 @@ describe("rowsToBatch refuses values a column cannot store", () => {
   it("converts what each column type can store", () => {
     expect(decodedOne(new Utf8(), new Date("2026-03-01T10:00:00.250Z"))).toBe("2026-03-01T10:00:00.250Z");
     expect(decodedOne(new Utf8(), 12)).toBe("12");
+    expect(decodedOne(new Utf8(), Number.NaN)).toBe("NaN");
     expect(decodedOne(new Utf8(), true)).toBe("true");
     expect(decodedOne(new Utf8(), 5n)).toBe("5");
     expect(decodedOne(new Utf8(), ["a", "b"])).toBe('["a","b"]');
@@ -176,6 +178,10 @@ describe("rowsToBatch refuses values a column cannot store", () => {
     );
     expect(() => one(new FixedSizeList(2, new Field("item", new Float64(), false)), [1, 2])).toThrow(
       new RowConversionError("fixed_size_list of Float64 is not a catalog vector column"),
+    );
+    // Not a float at all, though its precision (digits) is 1, as Float32's (SINGLE) is.
+    expect(() => one(new FixedSizeList(2, new Field("item", new Decimal(0, 1, 128), false)), [1, 2])).toThrow(
+      "fixed_size_list of Decimal[1e0] is not a catalog vector column",
     );
   });
 
@@ -245,6 +251,8 @@ describe("reading rows back", () => {
     expect(readColumn(table, "n64", "varchar")).toEqual(["5", null, String(-(2n ** 40n))]);
     expect(readColumn(table, "n64", "bigint")).toEqual([5, null, -(2 ** 40)]);
     expect(readColumn(table, "b8", "boolean")).toEqual([true, false, null]);
+    expect(readColumn(table, "b8", "integer")).toEqual([1, 0, null]);
+    expect(readColumn(table, "n64", "double")).toEqual([5, null, -(2 ** 40)]);
     expect(readColumn(table, "ts", "timestamp")).toEqual([new Date(1_700_000_000_123), null, new Date(-5)]);
     expect(readColumn(table, "tsText", "timestamp")).toEqual([
       new Date("2026-03-01T10:00:00.250Z"),
@@ -307,5 +315,39 @@ describe("reading rows back", () => {
     expect(() => readBigints(table, "missing")).toThrow(
       new RowConversionError("selected table has no column 'missing'"),
     );
+  });
+
+  it("lays out the catalog's types in buffers of exactly the rows' size (apache-arrow's builders pad to 64 bytes)", () => {
+    const vector = new FixedSizeList(4, new Field("item", new Float32(), false));
+    const schema = new Schema([
+      new Field("i64", new Int64(), true),
+      new Field("i32", new Int32(), true),
+      new Field("f64", new Float64(), true),
+      new Field("f32", new Float32(), true),
+      new Field("ts", new TimestampMicrosecond(), true),
+      new Field("s", new Utf8(), true),
+      new Field("b", new Bool(), true),
+      new Field("v", vector, true),
+    ]);
+    const rows = [
+      { i64: 1n, i32: 1, f64: 1, f32: 1, ts: new Date(1), s: "é", b: true, v: [1, 2, 3, 4] },
+      {},
+      { i64: 3n, i32: 3, f64: 3, f32: 3, ts: new Date(3), s: "xyz", b: false, v: [5, 6, 7, 8] },
+    ];
+    const batch = rowsToBatch(schema, rows);
+    const data = (i: number) => batch.getChildAt(i)!.data[0]!;
+    const widths = [8, 4, 8, 4, 8];
+    widths.forEach((width, i) => {
+      expect(data(i).values.byteLength, schema.fields[i]!.name).toBe(3 * width);
+    });
+    expect(data(5).values.byteLength).toBe(5); // "é" + "xyz"
+    expect(data(5).valueOffsets.byteLength).toBe(4 * 4);
+    expect(data(6).values.byteLength).toBe(1);
+    expect(data(7).children[0]!.values.byteLength).toBe(3 * 4 * 4);
+    for (let i = 0; i < schema.fields.length; i++) {
+      expect(data(i).nullCount, schema.fields[i]!.name).toBe(1);
+      expect(data(i).nullBitmap!.byteLength, schema.fields[i]!.name).toBe(1);
+      expect(data(i).nullBitmap![0], schema.fields[i]!.name).toBe(0b101);
+    }
   });
 });

@@ -44,4 +44,49 @@ describe("ByteKeyTable", () => {
     expect(table.add(new Uint8Array(0), 0, 0)).toBe(100_000);
     expect(table.find(new Uint8Array(0), 0, 0)).toBe(100_000);
   });
+
+  it("tells apart keys of equal 32-bit hash by their bytes", () => {
+    // Found by search: both hash to 1989860282 (FNV-1a then the mix), so they probe the same slots.
+    const [first, second] = [utf8.encode("key1039599"), utf8.encode("key1222382")];
+    const table = new ByteKeyTable();
+    expect(table.find(second, 0, second.length)).toBe(-1);
+    expect(table.add(first, 0, first.length)).toBe(0);
+    expect(table.find(second, 0, second.length)).toBe(-1);
+    expect(table.add(second, 0, second.length)).toBe(1);
+    expect(table.find(first, 0, first.length)).toBe(0);
+    expect(table.find(second, 0, second.length)).toBe(1);
+    expect(table.size).toBe(2);
+  });
+
+  it("finds no key it was not given, however full its index", () => {
+    const table = new ByteKeyTable();
+    for (let i = 0; i < 1000; i++) {
+      const k = utf8.encode(`in-${i}`);
+      expect(table.add(k, 0, k.length)).toBe(i);
+    }
+    for (let i = 0; i < 1000; i++) {
+      const k = utf8.encode(`out-${i}`);
+      expect(table.find(k, 0, k.length)).toBe(-1);
+    }
+  });
+
+  it("a key's id does not depend on the bytes around it in its buffer", () => {
+    const table = new ByteKeyTable();
+    const a = utf8.encode("xx/a.exr|yy");
+    const b = utf8.encode("/a.exr#");
+    expect(table.add(a, 2, 8)).toBe(0);
+    expect(table.find(b, 0, 6)).toBe(0);
+    expect(table.add(b, 0, 6)).toBe(0);
+    expect(table.find(a, 2, 7)).toBe(-1); // a prefix is another key
+  });
+
+  it("stores a key longer than twice its arena", () => {
+    const table = new ByteKeyTable();
+    const small = utf8.encode("first");
+    table.add(small, 0, small.length);
+    const big = new Uint8Array(300_000).map((_, i) => i % 251);
+    expect(table.add(big, 0, big.length)).toBe(1);
+    expect(table.find(big.slice(), 0, big.length)).toBe(1);
+    expect(table.find(small, 0, small.length)).toBe(0);
+  });
 });
