@@ -108,7 +108,7 @@ function utf8Data(type: DataType, values: readonly (string | null)[]): Data {
   const valueOffsets = new Int32Array(values.length + 1);
   let total = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+    const v = values[i] as string | null;
     if (v !== null) total += Buffer.byteLength(v);
     valueOffsets[i + 1] = total;
   }
