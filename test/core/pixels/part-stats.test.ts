@@ -213,25 +213,26 @@ describe("pixel hash and statistics of whole parts", () => {
     const value = (_c: string, x: number, y: number) => (x + y * 3) % 200;
     const wide: PartSpec = {
       type: "scanlineimage",
-      dataWindow: { min: [0, 0], max: [2199, 3] },
+      dataWindow: { min: [0, 0], max: [4099, 1] },
       channels: [{ name: "a", type: "float" }],
       pixel: value,
     };
     const { layout, chunks } = chunksOf(wide);
     const want = expectedHash(
-      [{ x0: 0, y0: 0, width: 2200, height: 4 }],
+      [{ x0: 0, y0: 0, width: 4100, height: 2 }],
       [{ name: "a", type: "float" }],
       value,
     );
+    // one line per chunk: a row of 16,400 bytes is one update of its own
     for (const order of [
-      [0, 1, 2, 3],
-      [3, 1, 2, 0],
+      [0, 1],
+      [1, 0],
     ])
       expect(stats(layout, chunks, order).pixel_hash).toBe(want);
-    const narrow: PartSpec = { ...wide, dataWindow: { min: [0, 0], max: [1000, 40] } };
+    const narrow: PartSpec = { ...wide, dataWindow: { min: [0, 0], max: [1000, 8] } };
     const n = chunksOf(narrow);
     const wantNarrow = expectedHash(
-      [{ x0: 0, y0: 0, width: 1001, height: 41 }],
+      [{ x0: 0, y0: 0, width: 1001, height: 9 }],
       [{ name: "a", type: "float" }],
       value,
     );
