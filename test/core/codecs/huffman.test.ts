@@ -152,6 +152,90 @@ describe("Huffman streams made by hand decode to their symbols", () => {
     }
   });
 
+  it("second-level tables under primary entries past the first: 18-bit codes, and 15-17-bit codes in one entry", () => {
+    // complete code: lengths 1..12 once (the 1-bit one is the run code), one of 14, 15 and 16, two of 17, 32 of 18:
+    // the 18-bit codes fill primary entries 0 and 1, the 15-17-bit ones entry 2
+    const lengths: Record<number, number> = {};
+    for (let k = 0; k < 32; k++) lengths[100 + k] = 18;
+    lengths[132] = 17;
+    lengths[133] = 17;
+    lengths[134] = 16;
+    lengths[135] = 15;
+    lengths[136] = 14;
+    for (let l = 12; l >= 1; l--) lengths[137 + 12 - l] = l;
+    const iM = 148;
+    expect(lengths[iM]).toBe(1);
+    for (let shift = 0; shift < 8; shift++) {
+      const items: Item[] = [
+        ...new Array(shift).fill(147),
+        ...mix(lengths, 2),
+        131,
+        { run: 3 },
+        135,
+        132,
+        133,
+        134,
+      ];
+      expect(decodes({ lengths, im: 100, iM, items }), `shift ${shift}`).toEqual(expand(items));
+    }
+    // an 18-bit code cut 2 bits short by the bit count (its missing bits would be zeros): no code matches
+    expect(decodes({ lengths, im: 100, iM, items: [147, 147, 147, 147, 100], nBits: () => 24 }, 5)).toBe(
+      "invalid Huffman code",
+    );
+    expect(decodes({ lengths, im: 100, iM, items: [147, 147, 147, 147, 100] }, 5)).toEqual([
+      147, 147, 147, 147, 100,
+    ]);
+    // a long code whose bits run past the data's end: decoded from the candidate list
+    for (const last of [100, 115, 131, 132, 133, 134, 135])
+      expect(decodes({ lengths, im: 100, iM, items: [147, 147, last] }), `last ${last}`).toEqual([
+        147,
+        147,
+        last,
+      ]);
+  });
+
+  it("a table decoded after a larger one: nothing of the earlier table's symbols is left over", () => {
+    // the first table has codes for 100..103; the second only for 0..1: its canonical codes must not count them
+    const first = {
+      lengths: { 100: 2, 101: 2, 102: 2, 103: 2 },
+      im: 100,
+      iM: 103,
+      items: [100, 101, 102, 100],
+    };
+    const second = { lengths: { 0: 1, 1: 1 }, im: 0, iM: 1, items: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] };
+    expect(decodes(first)).toEqual(first.items);
+    expect(decodes(second)).toEqual(second.items);
+    const longFirst = { lengths: chain(500, 20), im: 500, iM: 520, items: [519, 518, 500, 517] };
+    expect(decodes(longFirst)).toEqual(longFirst.items);
+    const shortAfter = {
+      lengths: { 500: 1, 501: 2, 502: 2 },
+      im: 500,
+      iM: 502,
+      items: [500, 501, 500, 500, 501],
+    };
+    expect(decodes(shortAfter)).toEqual(shortAfter.items);
+  });
+
+  it("exactly 8 count bits left after a 6-bit run code at the stream's last byte; one value too many at the end", () => {
+    const six = { lengths: { 0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 6 }, im: 0, iM: 6 };
+    expect(decodes({ ...six, items: [0, 0, { run: 3 }] })).toEqual([0, 0, 0, 0, 0]);
+    // ten 1-bit values, then a 14-bit code decoded with exactly 14 bits buffered: one past the chunk's 10
+    const lengths = chain(0, 14);
+    const ten = new Array(10).fill(0);
+    expect(decodes({ lengths, im: 0, iM: 14, items: [...ten, 13] }, 11)).toEqual([...ten, 13]);
+    expect(decodes({ lengths, im: 0, iM: 14, items: [...ten, 13] }, 10)).toBe(
+      "Huffman data decodes to more values than the chunk holds",
+    );
+  });
+
+  it("a run count in the last byte's padding is read by the main loop (OpenEXR reads whole bytes)", () => {
+    // five literals (10 bits), the run code at bit 10 with 14 bits to the end of the third byte; nBits stops 1-3 bits
+    // into its count, the rest of the count's bits are the byte's padding
+    const items: Item[] = [3, 4, 5, 3, 4, { run: 2 }];
+    for (const nBits of [17, 18, 19])
+      expect(decodes({ ...SMALL, items, nBits: () => nBits }), `${nBits}`).toEqual([3, 4, 5, 3, 4, 4, 4]);
+  });
+
   it("a run that fills the output exactly, and nothing at all", () => {
     expect(decodes({ ...SMALL, items: [3, { run: 255 }, { run: 255 }] })).toEqual(new Array(511).fill(3));
     expect(hufDecompress(new Uint8Array(0), 0)).toEqual(new Uint16Array(0));
