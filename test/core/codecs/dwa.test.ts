@@ -1,6 +1,8 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { undoDwa } from "../../../src/core/codecs/dwa.js";
+import { dwaToLinearTable } from "../../../src/core/codecs/dwa-tables.js";
+import { floatToHalf } from "../../../src/core/codecs/half.js";
 import type { ChunkGeometry, CodecChannel, SampleType } from "../../../src/core/codecs/types.js";
 import { zlibInflate } from "../../../src/inspect/options.js";
 
@@ -350,6 +352,18 @@ describe("DWA blocks made by hand", () => {
     );
   });
 
+  it("a lossy channel that is not pLinear goes through the nonlinear-to-linear table", () => {
+    const g = geometry([{ name: "Y", type: "half" }], 8, 8);
+    // DC 4.0: the block's samples are 0.5 before the table
+    const src = block({
+      ac: deflate(u16le([0xff00])),
+      dc: deflate(predict(u16le([0x4400]))),
+      counters: { [AC_COMPRESSION]: 1, [AC_COUNT]: 1, [DC_COUNT]: 1 },
+    });
+    expect(decode(g, src)).toEqual(lines(g, () => bytesOf(dwaToLinearTable()[0x3800]!, 2)));
+    expect(dwaToLinearTable()[0x3800]).toBe(floatToHalf(Math.fround(0.5 ** Math.fround(2.2))));
+  });
+
   it("an R'G'B' triple decodes through Y'CbCr; a triple the rules make RLE is refused", () => {
     const g = geometry(
       [
@@ -508,5 +522,28 @@ describe("damaged DWA blocks fail with their reason", () => {
     expect(decode(wrong, block({ unknown: deflate(raw), counters: { [UNKNOWN_UNCOMPRESSED]: 32 } }))).toBe(
       "DWA channel rows do not fill the chunk",
     );
+  });
+});
+
+describe("DWA's nonlinear-to-linear table", () => {
+  it("x^2.2 up to 1, 9.025^(x - 1) above, sign kept, Inf and NaN to 0", () => {
+    const t = dwaToLinearTable();
+    expect(dwaToLinearTable()).toBe(t);
+    const half = (v: number) => floatToHalf(Math.fround(v));
+    const g = Math.fround(2.2);
+    const base = Math.fround(9.02501329156);
+    const at = (v: number) => t[floatToHalf(v)]!;
+    expect(at(0)).toBe(0);
+    expect(t[0x8000]).toBe(0);
+    expect(at(1)).toBe(half(1));
+    expect(at(0.5)).toBe(half(Math.fround(0.5 ** g)));
+    expect(at(-0.5)).toBe(half(-Math.fround(0.5 ** g)));
+    expect(at(0.25)).toBe(half(Math.fround(0.25 ** g)));
+    expect(at(2)).toBe(half(Math.fround(base ** 1)));
+    expect(at(1.5)).toBe(half(Math.fround(base ** 0.5)));
+    expect(at(-3)).toBe(half(-Math.fround(base ** 2)));
+    expect(at(8)).toBe(0x7c00); // 9.025^7 overflows half
+    expect([t[0x7c00], t[0xfc00], t[0x7e00], t[0xfe01]]).toEqual([0, 0, 0, 0]);
+    expect(at(2 ** -24)).toBe(half(Math.fround(2 ** -24) ** g));
   });
 });
