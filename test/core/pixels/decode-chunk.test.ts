@@ -228,6 +228,29 @@ describe("decodeChunk on written files", () => {
     ]);
   });
 
+  it("a compressed chunk storing no bytes is corrupt data, not a negative size", () => {
+    const z = zip.bytes.slice(zip.offsets[1]!);
+    new DataView(z.buffer).setInt32(4, 0, true);
+    expect(failure(decode(zip, 1, z))).toEqual([
+      [
+        "EXR_CHUNK_CORRUPT",
+        "chunk 1 (zip): chunk stores no data; its pixels take 500 bytes",
+        0,
+        1,
+        zip.offsets[1]!,
+      ],
+    ]);
+  });
+
+  it("a raw one-line chunk's planes do not share the file's bytes", () => {
+    const bytes = scan.bytes.slice();
+    const at = scan.offsets[0]!;
+    const c = decoded(decode({ ...scan, bytes }, 0, bytes.subarray(at)));
+    const before = c.planes.map((p) => [...p.data]);
+    bytes.fill(0xee, at, at + 8 + 70);
+    expect(c.planes.map((p) => [...p.data])).toEqual(before);
+  });
+
   it("uncompressed chunks of the wrong size; compressed chunks that do not decode", () => {
     const grow = scan.bytes.slice(scan.offsets[0]!);
     new DataView(grow.buffer).setInt32(4, 69, true);
@@ -323,6 +346,19 @@ describe("planesOf", () => {
     const odd = planesOf(shifted.subarray(1), fl, true);
     expect(odd[0]!.data.buffer).not.toBe(shifted.buffer);
     expect([...odd[0]!.data]).toEqual([...ownView[0]!.data]);
+  });
+
+  it("not owned by default; owned and 4-aligned inside a larger buffer: a view; a short block: zero-filled", () => {
+    const line = new Uint8Array(18).map((_, i) => i + 1);
+    const fl: ChunkGeometry = { ...g(1), channels: [g(1).channels[1]!, g(1).channels[0]!] };
+    expect(planesOf(line, fl)[0]!.data.buffer).not.toBe(line.buffer);
+    const big = new Uint8Array(30);
+    big.set(line, 4);
+    const at4 = planesOf(big.subarray(4, 22), fl, true);
+    expect(at4[0]!.data.buffer).toBe(big.buffer);
+    expect([...at4[1]!.data]).toEqual([0x0e0d, 0x100f, 0x1211]);
+    const short = planesOf(line.subarray(0, 16), fl);
+    expect([...short[1]!.data]).toEqual([0x0e0d, 0x100f, 0]);
   });
 
   it("several lines: each channel's lines gathered; subsampled channels only on their lines", () => {
