@@ -121,6 +121,16 @@ describe("analyzeTables findings", () => {
     expect(r.lastChunk).toEqual({ part: 0, chunk: 4, offset: layout.end + 200 });
   });
 
+  it("a file ending where its tables end: an entry at that offset is past EOF, not before the tables' end", () => {
+    const layout = layoutTables(headerEnd, [1]);
+    const r = analyzeTables(tableBytes([layout.end]), layout, layout.end, scanline, false);
+    expect(located(r.findings, `chunk 0 offset ${layout.end} is past EOF (${layout.end})`)).toEqual([
+      error("EXR_OFFSET_OUT_OF_RANGE", 0, 0, headerEnd),
+    ]);
+    expect(r.stats[0]).toMatchObject({ data_offset_min: null, data_offset_max: null, chunks_present: 0 });
+    expect([r.lastChunk, r.complete]).toEqual([null, false]);
+  });
+
   it("chunks touching exactly fit; one byte closer overlaps; one byte short of EOF is truncated", () => {
     const layout = layoutTables(headerEnd, [3]);
     const e = layout.end;

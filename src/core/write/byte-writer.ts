@@ -96,3 +96,10 @@ const utf8 = new TextEncoder();
 export function textBytes(s: string | Uint8Array): Uint8Array {
   return typeof s === "string" ? utf8.encode(s) : s;
 }
+
+/** One character per byte (code points 0–255): keys that compare in byte order, as the library's std::map of names does. */
+export function byteString(s: string | Uint8Array): string {
+  let out = "";
+  for (const b of textBytes(s)) out += String.fromCharCode(b);
+  return out;
+}

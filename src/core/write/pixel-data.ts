@@ -1,5 +1,5 @@
 import { floatToHalf } from "../codecs/half.js";
-import { ByteWriter, textBytes } from "./byte-writer.js";
+import { ByteWriter, byteString } from "./byte-writer.js";
 import { CHANNEL_TYPE_CODES, enumCode } from "./enums.js";
 import type { ChannelSpec, ChunkInfo } from "./spec.js";
 
@@ -10,14 +10,12 @@ export interface ResolvedChannel {
   ySampling: number;
 }
 
-const latin1 = new TextDecoder("latin1");
-
 /** Channels in the order the library lays out pixel data: sorted by name bytes. */
 export function resolveChannels(channels: ChannelSpec[]): ResolvedChannel[] {
   return channels
     .map((c) => ({
-      key: latin1.decode(textBytes(c.name)),
-      name: typeof c.name === "string" ? c.name : latin1.decode(c.name),
+      key: byteString(c.name),
+      name: typeof c.name === "string" ? c.name : byteString(c.name),
       typeCode: enumCode(CHANNEL_TYPE_CODES, c.type, "channel type"),
       xSampling: c.xSampling ?? 1,
       ySampling: c.ySampling ?? 1,

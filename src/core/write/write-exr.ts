@@ -1,5 +1,5 @@
 import { encodeAttribute } from "./attribute-encoder.js";
-import { ByteWriter, textBytes } from "./byte-writer.js";
+import { ByteWriter, byteString, textBytes } from "./byte-writer.js";
 import { COMPRESSION_CODES, ExrWriteError, enumCode, LINE_ORDER_CODES } from "./enums.js";
 import { enumerateChunks } from "./layout.js";
 import { deepChunkData, flatPixelData, resolveChannels } from "./pixel-data.js";
@@ -25,10 +25,6 @@ export interface ExrLayout {
     chunks: ChunkInfo[];
   }>;
 }
-
-const latin1 = new TextDecoder("latin1");
-/** Names compare by their bytes, as the library's std::map of names does. */
-const nameKey = (name: string | Uint8Array) => latin1.decode(textBytes(name));
 
 const isDeep = (p: PartSpec) => p.type === "deepscanline" || p.type === "deeptile";
 const isTiled = (p: PartSpec) => p.type === "tiledimage" || p.type === "deeptile";
@@ -104,7 +100,7 @@ function partAttributes(
     standard.push({ name: "version", type: "int", value: 1 });
     standard.push({ name: "maxSamplesPerPixel", type: "int", value: spec.maxSamplesPerPixel ?? maxSamples });
   }
-  const key = (a: AttributeSpec) => nameKey(a.name);
+  const key = (a: AttributeSpec) => byteString(a.name);
   const extras = spec.attributes ?? [];
   const overridden = new Set(extras.map(key));
   const omitted = new Set(spec.omit ?? []);
@@ -117,7 +113,7 @@ function partAttributes(
 
 /** The library keeps channel lists sorted by name bytes; an unsorted list must be given as an override. */
 function sortedChannels(channels: ChannelSpec[]): ChannelSpec[] {
-  const key = (c: ChannelSpec) => nameKey(c.name);
+  const key = (c: ChannelSpec) => byteString(c.name);
   return [...channels].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 

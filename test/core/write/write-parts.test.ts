@@ -2,7 +2,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { decodeAttributeValue } from "../../../src/core/attributes/registry.js";
 import { encodeAttribute, encodeAttributeValue } from "../../../src/core/write/attribute-encoder.js";
-import { ByteWriter, textBytes } from "../../../src/core/write/byte-writer.js";
+import { ByteWriter, byteString, textBytes } from "../../../src/core/write/byte-writer.js";
 import {
   CHANNEL_TYPE_CODES,
   COMPRESSION_CODES,
@@ -463,6 +463,17 @@ describe("pixel data", () => {
       { name: "Z", type: "float" },
     ]);
     expect(same.map((c) => c.typeCode)).toEqual([1, 2]);
+  });
+
+  it("names sort by their bytes, 0x80-0x9f included (not by a code page's characters)", () => {
+    const sorted = resolveChannels([
+      { name: Uint8Array.of(0xe9), type: "half" },
+      { name: Uint8Array.of(0x80), type: "half" },
+      { name: "z", type: "half" },
+    ]);
+    expect(sorted.map((c) => c.name)).toEqual(["z", "\u0080", "\u00e9"]);
+    expect(byteString("é")).toBe("\u00c3\u00a9");
+    expect(byteString(Uint8Array.of(0x9f, 0))).toBe("\u009f\u0000");
   });
 
   it("flat data: line by line, channel by channel, subsampled channels only on multiples (negative too)", () => {
