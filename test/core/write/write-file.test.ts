@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { halfToFloatTable } from "../../../src/core/codecs/half.js";
 import { inspectBytes } from "../../../src/core/inspection-plan.js";
 import type { InspectionResult } from "../../../src/core/model.js";
@@ -362,15 +362,12 @@ describe("damage", () => {
 });
 
 describe("sample files", () => {
-  let plain: SampleFile[] = [];
-  let packed: SampleFile[] = [];
+  // Built inside each test (not in beforeAll): a mutant of the catalogue must be active while it is built.
   const get = (list: SampleFile[], name: string) => list.find((f) => f.name === name)!.bytes;
-  beforeAll(() => {
-    plain = sampleFiles();
-    packed = sampleFiles(deflate);
-  });
 
   it("the catalogue, each file valid and complete; only zip/zips differ with deflate", () => {
+    const plain = sampleFiles();
+    const packed = sampleFiles(deflate);
     expect(packed.map((f) => f.name)).toEqual([
       "scanline_rgb_none.exr",
       "scanline_channel_types.exr",
@@ -402,6 +399,7 @@ describe("sample files", () => {
   });
 
   it("every attribute type, with the awkward values it promises", () => {
+    const plain = sampleFiles();
     const r = inspectBytes(get(plain, "every_attribute_type.exr"));
     const got = r.parts[0]!.attributes.filter((a) => a.name.startsWith("a")).map((a) => [
       a.name,
@@ -477,6 +475,7 @@ describe("sample files", () => {
   });
 
   it("scanline samples: the ramp values, channel types, sampling, windows and header values", () => {
+    const plain = sampleFiles();
     const bytes = get(plain, "scanline_rgb_none.exr");
     const r = inspectBytes(bytes);
     expect(r.parts[0]).toMatchObject({ data_window: box(0, 0, 7, 5), compression: "none" });
@@ -529,6 +528,7 @@ describe("sample files", () => {
   });
 
   it("tiled samples: each level mode and rounding over the same 37 x 21 window", () => {
+    const plain = sampleFiles();
     for (const [name, level_mode, rounding_mode] of [
       ["tiled_one_level.exr", "ONE_LEVEL", "ROUND_DOWN"],
       ["tiled_mipmap_down.exr", "MIPMAP_LEVELS", "ROUND_DOWN"],
@@ -551,6 +551,7 @@ describe("sample files", () => {
   });
 
   it("deep samples: counts and values of every pixel as the catalogue defines them", () => {
+    const plain = sampleFiles();
     for (const name of ["deep_scanline.exr", "deep_tiled.exr"]) {
       const bytes = get(plain, name);
       const r = inspectBytes(bytes);
@@ -623,6 +624,7 @@ describe("sample files", () => {
   });
 
   it("multi-part, long-name and huge-header samples", () => {
+    const plain = sampleFiles();
     const multi = inspectBytes(get(plain, "multipart_mixed.exr"));
     expect(multi.parts.map((p) => [p.part_name, p.type, p.display_window])).toEqual([
       ["beauty", "scanlineimage", box(0, 0, 39, 23)],
