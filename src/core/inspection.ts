@@ -4,7 +4,7 @@ import { channelRecords } from "./channels.js";
 import { type ChunkCheck, checkChunk } from "./chunk-header.js";
 import { type FindingCode, FindingSink, finding, statusOf } from "./findings.js";
 import { frameNumberFromPath } from "./frame-number.js";
-import { type DecodedHeader, decodeHeaders } from "./header-decode.js";
+import { decodeHeaders } from "./header-decode.js";
 import type { HeaderScan } from "./header-scan.js";
 import { isoTimestamp } from "./iso-timestamp.js";
 import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
@@ -46,7 +46,8 @@ export interface FileFacts {
  */
 export class Inspection {
   private scan: DoneScan | null = null;
-  private headers: DecodedHeader[] = [];
+  /** The version flags' multi-part bit, once the headers are known (chunk headers then start with a part number). */
+  private multipart = false;
   private derived: DerivedPart[] = [];
   private channels: ChannelRecord[] = [];
   private layout: TableLayout | null = null;
@@ -68,21 +69,21 @@ export class Inspection {
     this.findings.push(...scan.findings);
     if (!scan.flags) return;
     const flags = scan.flags;
+    this.multipart = flags.multipart;
     const decoded = decodeHeaders(buf, scan.headers, this.host);
-    this.headers = decoded.headers;
+    const headers = decoded.headers;
     this.findings.push(...decoded.findings);
-    this.derived = this.headers.map((h, i) => derivePart(h, i, flags));
+    this.derived = headers.map((h, i) => derivePart(h, i, flags));
     // A loop, not flatMap: V8's flatMap was most of this method's time.
-    this.channels = [];
-    for (let i = 0; i < this.headers.length; i++) {
-      const chlist = this.headers[i]!.byName.get("channels");
+    for (let i = 0; i < headers.length; i++) {
+      const chlist = headers[i]!.byName.get("channels");
       for (const c of channelRecords(i, chlist?.type === "chlist" ? chlist.value : undefined))
         this.channels.push(c);
     }
     this.findings.push(
       ...validateFile(
         flags,
-        this.headers,
+        headers,
         this.derived.map((d) => d.record),
         this.channels,
       ),
@@ -118,13 +119,13 @@ export class Inspection {
   }
 
   setTables(bytes: Uint8Array): void {
-    if (!this.layout || !this.scan?.flags) return;
+    if (!this.layout) return;
     this.tables = analyzeTables(
       bytes,
       this.layout,
       this.fileSize,
       this.derived.map((d) => d.record.type),
-      this.scan.flags.multipart,
+      this.multipart,
     );
     this.findings.push(...this.tables.findings);
     this.tables.stats.forEach((s, i) => {
@@ -139,27 +140,28 @@ export class Inspection {
   /** Step 3: the last chunk's header (null: none to check). */
   lastChunkRange(): ByteRange | null {
     const last = this.tables?.lastChunk;
-    const type = last ? this.derived[last.part]?.record.type : null;
-    if (!last || !type || !this.scan?.flags) return null;
-    const length = Math.min(chunkHeaderSize(type, this.scan.flags.multipart), this.fileSize - last.offset);
-    return { offset: last.offset, length };
+    if (!last) return null;
+    // The tables hold only parts of a known type, and name a last chunk only when its header fits before EOF.
+    const type = this.derived[last.part]!.record.type!;
+    return { offset: last.offset, length: chunkHeaderSize(type, this.multipart) };
   }
 
   setLastChunk(bytes: Uint8Array): void {
     const last = this.tables?.lastChunk;
-    if (!last || !this.scan?.flags) return;
+    if (!last) return;
     const d = this.derived[last.part]!;
     this.lastChunk = checkChunk(
       bytes,
       last,
       d.record,
       d.linesPerChunk,
-      this.scan.flags.multipart,
+      this.multipart,
       this.fileSize,
       this.channels.filter((c) => c.part_index === last.part),
     );
     this.findings.push(...this.lastChunk.findings);
-    if (!this.lastChunk.fits && d.record.chunks_present !== null) d.record.chunks_present--;
+    // setTables counted every part of the tables (never null here)
+    if (!this.lastChunk.fits) d.record.chunks_present!--;
   }
 
   /** The path names a FIFO, socket or device: nothing was read. */
@@ -171,19 +173,17 @@ export class Inspection {
   ioError(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code === "string" && SOURCE_CODES.has(code))
-      this.findings.push(finding(code as FindingCode, message));
+    if (SOURCE_CODES.has(code as string)) this.findings.push(finding(code as FindingCode, message));
     else this.findings.push(finding("EXR_IO_ERROR", `read failed: ${message}`));
   }
 
   result(facts: FileFacts): InspectionResult {
     const scan = this.scan;
     const flags = scan?.flags ?? null;
+    // Tables are analysed only after complete headers (and a table layout) were found.
     const complete =
-      scan !== null &&
-      scan.headerEnd !== null &&
       this.layoutComplete &&
-      this.tables?.complete &&
+      this.tables?.complete === true &&
       (this.lastChunk === null || (this.lastChunk.fits && this.lastChunk.findings.length === 0)) &&
       !this.findings.some((f) => f.code === "EXR_IO_ERROR" || SOURCE_CODES.has(f.code));
     const sink = new FindingSink();
@@ -203,7 +203,7 @@ export class Inspection {
         flags,
         multipart_count: parts.length,
         is_deep: (flags?.non_image ?? false) || parts.some((p) => p.is_deep),
-        is_complete: complete === true,
+        is_complete: complete,
         frame_number: frameNumberFromPath(this.path),
       },
       parts,

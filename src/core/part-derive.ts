@@ -51,8 +51,8 @@ export function partTypeOf(h: DecodedHeader, flags: VersionFlags): PartType | nu
   return "scanlineimage";
 }
 
-function nonNegativeInt(v: JsonAttributeValue | undefined): number | null {
-  return typeof v === "number" && Number.isInteger(v) ? v : null;
+function integerOrNull(v: JsonAttributeValue | undefined): number | null {
+  return Number.isInteger(v) ? (v as number) : null;
 }
 
 export interface DerivedPart {
@@ -99,7 +99,7 @@ export function derivePart(h: DecodedHeader, part: number, flags: VersionFlags):
     computed = Math.ceil((dataWindow.max[1] - dataWindow.min[1] + 1) / lpc);
   }
   const storedValue = typedValue(h, "chunkCount", "int");
-  const stored = nonNegativeInt(storedValue);
+  const stored = integerOrNull(storedValue);
   const tableEntries = stored !== null && stored >= 0 ? stored : computed;
 
   const record: PartRecord = {
@@ -138,5 +138,5 @@ function viewsOf(v: JsonAttributeValue | undefined): string[] | null {
 }
 
 function finiteOrNull(v: number | null): number | null {
-  return v !== null && Number.isFinite(v) ? v : null;
+  return Number.isFinite(v) ? (v as number) : null;
 }

@@ -202,7 +202,102 @@ describe("inspectionPlan", () => {
   });
 });
 
+describe("what the plan does not read", () => {
+  it("a range that ends exactly where the prefix ends is taken from it", () => {
+    // empty chunks: the last chunk's header ends at EOF
+    const bytes = writeExr({ parts: [scan({ chunkData: () => new Uint8Array(0) })] });
+    const { ranges, result } = drive(bytes);
+    expect(ranges).toEqual([[0, bytes.length]]);
+    expect(result.parts[0]!.chunks_present).toBe(64);
+  });
+
+  it("no table read after an unfinished header, no chunk read when no entry is valid; neither is an I/O error", () => {
+    const bytes = writeExr({ parts: [scan()] });
+    const cut = drive(bytes.subarray(0, 40));
+    expect(cut.ranges).toEqual([[0, 40]]);
+    expect(codes(cut.result)[0]).toBe("EXR_TRUNCATED_HEADER");
+    expect(codes(cut.result)).not.toContain("EXR_IO_ERROR");
+    const zeros = buildExr({
+      parts: [scan({ dataWindow: box(0, 0, 15, 1) })],
+      damage: { zeroOffsets: [0, 1].map((chunk) => ({ part: 0, chunk })) },
+    });
+    const z = drive(zeros.bytes, { initialReadBytes: 64, maxHeaderBytes: zeros.layout.headerBytes + 300 });
+    expect(z.ranges.at(-1)![0]).toBeLessThan(zeros.layout.parts[0]!.chunkOffsets[0]!);
+    expect(codes(z.result)).toEqual(["EXR_OFFSET_ZERO", "EXR_OFFSET_ZERO"]);
+    expect(z.result.file.is_complete).toBe(false);
+    const garbage = inspectBytes(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+    const scanned = scanHeaders(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), 9, 1 << 20);
+    expect(scanned.kind === "done" && scanned.flags).toBe(null);
+    expect(garbage.validation.findings).toEqual(scanned.kind === "done" ? scanned.findings : []);
+    expect([garbage.parts, garbage.channels]).toEqual([[], []]);
+  });
+});
+
 describe("Inspection result", () => {
+  it("channels of every part, each with its part index", () => {
+    const bytes = writeExr({
+      parts: [
+        scan(),
+        scan({
+          channels: [
+            { name: "A", type: "half" },
+            { name: "B", type: "uint" },
+          ],
+        }),
+      ],
+    });
+    const r = inspectBytes(bytes);
+    expect(r.channels.map((c) => [c.part_index, c.name, c.type])).toEqual([
+      [0, "Y", "float"],
+      [1, "A", "half"],
+      [1, "B", "uint"],
+    ]);
+  });
+
+  it("a part's deep type makes the file deep even without the non-image flag", () => {
+    const bytes = writeExr({ parts: [scan(), scan({ type: "deepscanline" })], versionField: 2 | 0x1000 });
+    expect(inspectBytes(bytes).file.is_deep).toBe(true);
+  });
+
+  it("a read failing at the last chunk's header: incomplete, with the failure's own code", () => {
+    const { bytes, layout } = buildExr({ parts: [scan()] });
+    const last = layout.parts[0]!.chunkOffsets.at(-1)!;
+    for (const code of ["EXR_SOURCE_CHANGED", undefined]) {
+      const { ranges, result } = drive(bytes, { initialReadBytes: 16 }, (o, l, b) => {
+        if (o === last) throw Object.assign(new Error("changed"), code ? { code } : {});
+        return exact(o, l, b);
+      });
+      expect(ranges.at(-1)).toEqual([last, 8]);
+      expect(codes(result)).toEqual([code ?? "EXR_IO_ERROR"]);
+      expect(result.file.is_complete).toBe(false);
+      expect(result.parts[0]!.chunks_present).toBe(64);
+    }
+  });
+
+  it("the last chunk's data size is checked against that part's own channels", () => {
+    const { bytes, layout } = buildExr({
+      parts: [
+        scan({
+          channels: [
+            { name: "A", type: "float" },
+            { name: "B", type: "float" },
+            { name: "C", type: "float" },
+          ],
+        }),
+        scan({ dataWindow: box(0, 0, 15, 0) }),
+      ],
+    });
+    const last = layout.parts[1]!.chunkOffsets[0]!;
+    expect(Math.max(...layout.parts[0]!.chunkOffsets)).toBeLessThan(last);
+    const bad = bytes.slice();
+    // part number, y, then a size of 3 floats per pixel (part 0's channels) instead of 1
+    new DataView(bad.buffer).setInt32(last + 8, 16 * 12, true);
+    const r = inspectBytes(bad.subarray(0, last + 12 + 16 * 4));
+    const found = r.validation.findings.filter((f) => f.code === "EXR_CHUNK_HEADER_INVALID");
+    expect(found.map((f) => [f.part_index, f.chunk_index])).toEqual([[1, 0]]);
+    expect(r.file.is_complete).toBe(false);
+  });
+
   it("the file record: sizes, time, version, flags, part count, deep from the flags or a part", () => {
     const spec: ExrSpec = { parts: [scan(), scan({ type: "deepscanline" })] };
     const bytes = writeExr(spec);

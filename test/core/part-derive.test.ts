@@ -41,7 +41,7 @@ const tiles = (
 const scanline = (extra: Attr[] = []): Attr[] => [
   ["compression", "compression", "zip"],
   ["dataWindow", "box2i", box(-2, 3, 5, 19)],
-  ["displayWindow", "box2i", box(0, 0, 9, 9)],
+  ["displayWindow", "box2i", box(2, 3, 9, 9)],
   ...extra,
 ];
 
@@ -123,11 +123,11 @@ describe("derivePart", () => {
       view_name: "left",
       views: ["left", "right", ""],
       data_window: box(-2, 3, 5, 19),
-      display_window: box(0, 0, 9, 9),
+      display_window: box(2, 3, 9, 9),
       width: 8,
       height: 17,
-      display_width: 10,
-      display_height: 10,
+      display_width: 8,
+      display_height: 7,
       pixel_aspect_ratio: 1.5,
       line_order: "DECREASING_Y",
       compression: "zip",
@@ -158,6 +158,15 @@ describe("derivePart", () => {
     expect(lines(16).record.chunk_count).toBe(1);
     expect(lines(17).record.chunk_count).toBe(2);
     expect(lines(1).record.chunk_count).toBe(1);
+    const offset = derivePart(
+      header([
+        ["compression", "compression", "zip"],
+        ["dataWindow", "box2i", box(0, 10, 0, 25)],
+      ]),
+      0,
+      FLAGS,
+    );
+    expect(offset.record).toMatchObject({ chunk_count: 1, height: 16 });
     expect(lines(1, 3).record).toMatchObject({ compression: null, chunk_count: null });
     expect(lines(1, 3).linesPerChunk).toBeNull();
     expect(lines(0).record).toMatchObject({ chunk_count: null, width: null, height: null });
