@@ -24,8 +24,6 @@ export function resolveChannels(channels: ChannelSpec[]): ResolvedChannel[] {
     .map(({ key: _key, ...c }) => c);
 }
 
-const mod = (a: number, n: number) => ((a % n) + n) % n;
-
 function writeSample(w: ByteWriter, typeCode: number, v: number): void {
   if (typeCode === 0) w.u32(v);
   else if (typeCode === 1) w.u16(floatToHalf(v));
@@ -38,12 +36,13 @@ export function flatPixelData(
   channels: ResolvedChannel[],
   pixel: ((channel: string, x: number, y: number) => number) | undefined,
 ): Uint8Array {
-  const w = new ByteWriter(64 + chunk.width * chunk.height * channels.length * 4);
+  const w = new ByteWriter();
   for (let y = chunk.y0; y < chunk.y0 + chunk.height; y++) {
     for (const c of channels) {
-      if (mod(y, c.ySampling) !== 0) continue;
+      // JS remainders keep the sign (-3 % 2 is -1), and a negative multiple gives -0, which equals 0
+      if (y % c.ySampling !== 0) continue;
       for (let x = chunk.x0; x < chunk.x0 + chunk.width; x++) {
-        if (mod(x, c.xSampling) !== 0) continue;
+        if (x % c.xSampling !== 0) continue;
         writeSample(w, c.typeCode, pixel ? pixel(c.name, x, y) : 0);
       }
     }
@@ -66,7 +65,7 @@ export function deepChunkData(
   sample: ((channel: string, x: number, y: number, index: number) => number) | undefined,
 ): DeepChunkData {
   const counts: number[] = [];
-  const table = new ByteWriter(4 * chunk.width * chunk.height + 16);
+  const table = new ByteWriter();
   let maxSamples = 0;
   for (let y = chunk.y0; y < chunk.y0 + chunk.height; y++) {
     let acc = 0;

@@ -323,6 +323,30 @@ describe("attribute encoding", () => {
     expect(bytesOf({ name: "a", type: "envmap", value: "latlong" as never })).toEqual([0]);
   });
 
+  it("an unknown enumeration name is refused naming what it was for", () => {
+    const bad = (spec: unknown) => thrown(() => encodeAttributeValue(spec as AttributeSpec)).message;
+    expect(bad({ name: "a", type: "compression", value: "zap" })).toBe("unknown compression: zap");
+    expect(bad({ name: "a", type: "deepImageState", value: "zap" })).toBe("unknown deepImageState: zap");
+    expect(bad({ name: "a", type: "envmap", value: "zap" })).toBe("unknown envmap: zap");
+    expect(bad({ name: "a", type: "lineOrder", value: "zap" })).toBe("unknown lineOrder: zap");
+    expect(bad({ name: "a", type: "chlist", value: [{ name: "Y", type: "zap" }] })).toBe(
+      "unknown channel type: zap",
+    );
+    expect(bad({ name: "a", type: "tiledesc", value: { x_size: 1, y_size: 1, level_mode: "zap" } })).toBe(
+      "unknown level mode: zap",
+    );
+    expect(bad({ name: "a", type: "tiledesc", value: { x_size: 1, y_size: 1, rounding_mode: "zap" } })).toBe(
+      "unknown rounding mode: zap",
+    );
+    const tiles = (t: object) =>
+      thrown(() => tileLevels(box(0, 0, 1, 1), { x_size: 1, y_size: 1, ...t })).message;
+    expect(tiles({ level_mode: "zap" })).toBe("unknown level mode: zap");
+    expect(tiles({ rounding_mode: "zap" })).toBe("unknown rounding mode: zap");
+    expect(thrown(() => resolveChannels([{ name: "Y", type: "zap" as never }])).message).toBe(
+      "unknown channel type: zap",
+    );
+  });
+
   it("raw values are written verbatim; a typed value of an unknown type is refused", () => {
     const raw = Uint8Array.of(1, 2);
     expect(encodeAttributeValue({ name: "a", type: "int", raw })).toBe(raw);
@@ -446,14 +470,16 @@ describe("chunk layout", () => {
 });
 
 describe("pixel data", () => {
-  const channels = resolveChannels([
-    { name: "b", type: "float" },
-    { name: Uint8Array.of(0xe9), type: "uint" },
-    { name: "A", type: "half", xSampling: 2, ySampling: 2 },
-  ]);
+  // resolved inside each test (not while the file is collected), so that mutants of resolveChannels are active
+  const channels = () =>
+    resolveChannels([
+      { name: "b", type: "float" },
+      { name: Uint8Array.of(0xe9), type: "uint" },
+      { name: "A", type: "half", xSampling: 2, ySampling: 2 },
+    ]);
 
   it("channels sort by name bytes and resolve their type and sampling", () => {
-    expect(channels).toEqual([
+    expect(channels()).toEqual([
       { name: "A", typeCode: 1, xSampling: 2, ySampling: 2 },
       { name: "b", typeCode: 2, xSampling: 1, ySampling: 1 },
       { name: "é", typeCode: 0, xSampling: 1, ySampling: 1 },
@@ -472,6 +498,8 @@ describe("pixel data", () => {
       { name: "z", type: "half" },
     ]);
     expect(sorted.map((c) => c.name)).toEqual(["z", "\u0080", "\u00e9"]);
+    // a name given as a string is passed to the pixel callbacks as given, whatever its bytes
+    expect(resolveChannels([{ name: "é", type: "half" }])[0]!.name).toBe("é");
     expect(byteString("é")).toBe("\u00c3\u00a9");
     expect(byteString(Uint8Array.of(0x9f, 0))).toBe("\u009f\u0000");
   });
@@ -479,7 +507,7 @@ describe("pixel data", () => {
   it("flat data: line by line, channel by channel, subsampled channels only on multiples (negative too)", () => {
     const chunk: ChunkInfo = { partIndex: 0, chunkIndex: 0, x0: -3, y0: -2, width: 3, height: 2 };
     const value = (c: string, x: number, y: number) => (c === "é" ? 1000 + 10 * x + y : x + y / 4);
-    const got = [...flatPixelData(chunk, channels, value)];
+    const got = [...flatPixelData(chunk, channels(), value)];
     // y = -2: A at x = -2 only, then b and é at x = -3..-1
     expect(got.length).toBe(2 + 3 * 4 + 3 * 4 + 3 * 4 + 3 * 4);
     const dv = new DataView(Uint8Array.from(got).buffer);
@@ -489,7 +517,7 @@ describe("pixel data", () => {
     // y = -1: A is skipped (odd line)
     expect([0, 1, 2].map((i) => dv.getFloat32(26 + 4 * i, true))).toEqual([-3.25, -2.25, -1.25]);
     expect([0, 1, 2].map((i) => dv.getUint32(38 + 4 * i, true))).toEqual([969, 979, 989]);
-    expect([...flatPixelData(chunk, channels, undefined)]).toEqual(new Array(got.length).fill(0));
+    expect([...flatPixelData(chunk, channels(), undefined)]).toEqual(new Array(got.length).fill(0));
   });
 
   it("deep data: cumulative counts restarting per line, then samples line by line, channel by channel", () => {
