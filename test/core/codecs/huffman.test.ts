@@ -236,6 +236,17 @@ describe("Huffman streams made by hand decode to their symbols", () => {
       expect(decodes({ ...SMALL, items, nBits: () => nBits }), `${nBits}`).toEqual([3, 4, 5, 3, 4, 4, 4]);
   });
 
+  it("symbol 0 with a long code through the candidate list; a 20-byte stream reports its table cut off", () => {
+    // 2..29 have lengths 1..28; 0, 1, 30 and 31 (the run code) 30-bit codes, through the candidate list
+    const lengths = { ...chain(2, 29), 0: 30, 1: 30, 30: 30, 31: 30 };
+    const items = [2, 0, 2, 1, 0, 2, 2, 2, 2, 2, 2, 2];
+    expect(decodes({ lengths, im: 0, iM: 31, items })).toEqual(items);
+    const head = new Uint8Array(20);
+    new DataView(head.buffer).setUint32(4, 3, true);
+    const r = hufDecompress(head, 1);
+    expect(r instanceof Uint16Array ? [...r] : r.failure).toBe("Huffman code table is cut off");
+  });
+
   it("a run that fills the output exactly, and nothing at all", () => {
     expect(decodes({ ...SMALL, items: [3, { run: 255 }, { run: 255 }] })).toEqual(new Array(511).fill(3));
     expect(hufDecompress(new Uint8Array(0), 0)).toEqual(new Uint16Array(0));
