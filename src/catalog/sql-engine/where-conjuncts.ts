@@ -225,9 +225,11 @@ export function timestampLiteral(text: string): SqlLiteral | null {
   const m = TIMESTAMP_TEXT.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = ""] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(ms)) return null;
-  const date = new Date(ms);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  date.setUTCHours(Number(h), Number(mi), Number(s));
+  const ms = date.getTime();
   if (date.getUTCDate() !== Number(d) || date.getUTCMonth() !== Number(mo) - 1) return null; // e.g. Feb 30
   return { kind: "timestamp", micros: BigInt(ms) * 1000n + BigInt(frac.padEnd(6, "0")), text: text.trim() };
 }

@@ -221,6 +221,9 @@ describe("timestampLiteral", () => {
     ["2026-03-04 05:06:07.12", Date.UTC(2026, 2, 4, 5, 6, 7), 120_000n],
     ["2024-02-29", Date.UTC(2024, 1, 29), 0n],
     ["2026-12-31 23:59:59.999999", Date.UTC(2026, 11, 31, 23, 59, 59), 999_999n],
+    // Years below 100 are those years (Date.UTC alone would read 0050 as 1950).
+    ["0050-01-01", -60589296000000, 0n],
+    ["0000-03-01 12:00", -62161992000000, 0n], // as DuckDB: epoch_us(TIMESTAMP '0000-03-01 12:00')
   ])("%s", (text, ms, extraMicros) => {
     expect(timestampLiteral(text)).toEqual({
       kind: "timestamp",
