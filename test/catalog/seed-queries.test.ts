@@ -13,7 +13,6 @@ const OLD = new Date("2020-01-01T10:15:00Z");
 const NOW = new Date(Date.now() - 60_000);
 
 let store: DuckDbCatalogStore;
-const answers = new Map<string, QueryResult>();
 
 beforeAll(async () => {
   store = await DuckDbCatalogStore.open(":memory:");
@@ -28,15 +27,16 @@ beforeAll(async () => {
   await store.upsertBatch([old], OLD);
   await store.upsertBatch([a, b], NOW);
   await store.upsertBatch([a], NOW); // a re-inspected: inspection_count 2
-  for (const q of SEED_QUERIES) answers.set(q.id, await store.query(q.sql));
 });
 afterAll(async () => {
   await store?.close();
 });
 
-const answer = (id: string) => {
-  const a = answers.get(id);
-  if (!a) throw new Error(`no query ${id}`);
+/** Runs the seed query inside the test (a failure in a hook would not fail the tests under Stryker). */
+const answer = async (id: string) => {
+  const q = SEED_QUERIES.find((s) => s.id === id);
+  if (!q) throw new Error(`no query ${id}`);
+  const a: QueryResult = await store.query(q.sql);
   return {
     columns: a.columns,
     rows: a.rows.map((r) => r.map((v) => (typeof v === "bigint" ? Number(v) : v))),
@@ -70,18 +70,18 @@ describe("seed queries", () => {
     for (const q of SEED_QUERIES) expect(q.title.length, q.id).toBeGreaterThan(10);
   });
 
-  it("verification: recent inspections, embedding dimensions, parts by compression, files per channel", () => {
-    const recent = answer("recent-inspections");
+  it("verification: recent inspections, embedding dimensions, parts by compression, files per channel", async () => {
+    const recent = await answer("recent-inspections");
     expect(recent.columns).toEqual(["file_id", "file_path", "last_inspected", "inspection_count"]);
     expect(recent.rows.map((r) => r[1])).toHaveLength(3);
     expect(recent.rows[2]![1]).toBe("/s/old.exr");
     expect(recent.rows.find((r) => r[1] === "/s/a.exr")![3]).toBe(2);
 
-    const dims = answer("embedding-dimensions");
+    const dims = await answer("embedding-dimensions");
     expect(dims.columns).toEqual(["file_id", "emb_dim"]);
     expect(dims.rows.map((r) => r[1])).toEqual([384, 384, 384]);
 
-    const byCompression = answer("parts-by-compression");
+    const byCompression = await answer("parts-by-compression");
     expect(byCompression.columns).toEqual(["compression", "count"]);
     expect(new Map(byCompression.rows as [string, number][])).toEqual(
       new Map([
@@ -90,7 +90,7 @@ describe("seed queries", () => {
       ]),
     );
 
-    const perChannel = answer("files-per-channel");
+    const perChannel = await answer("files-per-channel");
     expect(perChannel.columns).toEqual(["channel_name", "files_with_channel"]);
     expect(perChannel.rows[0]![1]).toBe(2);
     expect(perChannel.rows.find((r) => r[0] === "R")).toEqual(["R", 2]);
@@ -99,8 +99,8 @@ describe("seed queries", () => {
     expect(counts).toEqual([...counts].sort((x, y) => y - x));
   });
 
-  it("monitoring: inspections per hour, size percentiles, compression usage", () => {
-    const perHour = answer("inspections-per-hour");
+  it("monitoring: inspections per hour, size percentiles, compression usage", async () => {
+    const perHour = await answer("inspections-per-hour");
     expect(perHour.columns).toEqual(["hour", "total", "new_files"]);
     expect(perHour.rows.map((r) => [r[1], r[2]])).toEqual([
       [2, 1],
@@ -108,11 +108,11 @@ describe("seed queries", () => {
     ]);
     expect(perHour.rows[1]![0]).toEqual(new Date("2020-01-01T10:00:00Z"));
 
-    const sizes = answer("size-percentiles");
+    const sizes = await answer("size-percentiles");
     expect(sizes.columns).toEqual(["median", "p95", "p99"]);
     expect(sizes.rows).toEqual([[200, 290, 298]]);
 
-    const usage = answer("compression-usage");
+    const usage = await answer("compression-usage");
     expect(usage.columns).toEqual(["compression", "count", "total_size"]);
     expect(new Map(usage.rows.map((r) => [r[0], [r[1], r[2]]]))).toEqual(
       new Map([
@@ -123,7 +123,7 @@ describe("seed queries", () => {
   });
 
   it("optimization and maintenance: compression statistics, cleanup candidates; the seed's DELETE is refused", async () => {
-    const stats = answer("compression-stats");
+    const stats = await answer("compression-stats");
     expect(stats.columns).toEqual(["compression", "file_count", "part_count", "tiling_ratio"]);
     expect(new Map(stats.rows.map((r) => [r[0], [r[1], r[2]]]))).toEqual(
       new Map([
@@ -131,7 +131,7 @@ describe("seed queries", () => {
         ["piz", [2, 3]],
       ]),
     );
-    const cleanup = answer("cleanup-candidates");
+    const cleanup = await answer("cleanup-candidates");
     expect(cleanup.columns).toEqual(["file_id"]);
     expect(cleanup.rows).toHaveLength(1);
     await expect(store.query(SEED_CLEANUP_DELETE)).rejects.toThrow(/only SELECT statements/);
