@@ -5,7 +5,9 @@
  * Also the predicates the SDK refuses, refused here with UnsupportedPredicate before anything is sent.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   Binary,
@@ -61,8 +63,22 @@ import { decodeQueryRelation, type Expr } from "../../../src/vast/protocol/query
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 // EXR_INSPECTOR_PYTHON: set by \`npm run test:mutation\`, whose sandbox copy of the repo has no .venv
 const PYTHON = process.env.EXR_INSPECTOR_PYTHON ?? path.join(ROOT, ".venv/bin/python");
+const LITERALS_SCRIPT = path.join(ROOT, "python/vast_interop/sdk_predicate_literals.py");
+/**
+ * The SDK's encodings, cached in the temp directory per interpreter and script (the Python run takes seconds, and
+ * mutation testing loads this file once per mutant; the SDK's answer does not depend on our code).
+ */
+const LITERALS_CACHE = path.join(
+  tmpdir(),
+  `exr-inspector-sdk-predicate-literals-${createHash("sha256")
+    .update(`${PYTHON}\0${existsSync(LITERALS_SCRIPT) ? readFileSync(LITERALS_SCRIPT, "utf8") : ""}`)
+    .digest("hex")
+    .slice(0, 16)}.json`,
+);
+/** A cached answer proves the SDK was there. */
 const hasSdk =
-  existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0;
+  existsSync(LITERALS_CACHE) ||
+  (existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import vastdb"], { stdio: "ignore" }).status === 0);
 
 const SCHEMA = new Schema([
   new Field("i8", new Int8(), true),
@@ -158,11 +174,14 @@ function plainFilter(bytes: Uint8Array) {
 describe.skipIf(!hasSdk)(
   `predicate operators and literal types match the official SDK's${hasSdk ? "" : " (skipped: no .venv with vastdb)"}`,
   () => {
-    const run = hasSdk
-      ? spawnSync(PYTHON, [path.join(ROOT, "python/vast_interop/sdk_predicate_literals.py")], {
-          encoding: "utf8",
-        })
-      : null;
+    const run =
+      hasSdk && existsSync(LITERALS_CACHE)
+        ? { status: 0, stdout: readFileSync(LITERALS_CACHE, "utf8"), stderr: "" }
+        : hasSdk
+          ? spawnSync(PYTHON, [LITERALS_SCRIPT], { encoding: "utf8" })
+          : null;
+    if (run?.status === 0 && run.stderr === "" && !existsSync(LITERALS_CACHE))
+      writeFileSync(LITERALS_CACHE, run.stdout);
     const sdk: Record<string, string> = run?.status === 0 ? JSON.parse(run.stdout) : {};
 
     it("the SDK harness produced every case", () => {
@@ -211,9 +230,17 @@ describe.skipIf(!hasSdk)(
         "import json, sys, struct, warnings\nimport numpy as np\nwarnings.simplefilter('ignore')\n" +
         "vals = [struct.unpack('>d', bytes.fromhex(h))[0] for h in json.load(sys.stdin)]\n" +
         "print(json.dumps([int(np.float16(v).view(np.uint16)) for v in vals]))";
-      const numpy = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(hex), encoding: "utf8" });
-      expect(numpy.status, numpy.stderr).toBe(0);
-      const expected = JSON.parse(numpy.stdout) as number[];
+      // numpy's answer depends only on the script and the values: cached in the temp directory (the Python run
+      // costs seconds, and Stryker loads this file once per mutant).
+      const input = JSON.stringify(hex);
+      const key = createHash("sha256").update(`${PYTHON}\0${script}\0${input}`).digest("hex").slice(0, 16);
+      const cached = path.join(tmpdir(), `exr-inspector-numpy-float16-${key}.json`);
+      if (!existsSync(cached)) {
+        const numpy = spawnSync(PYTHON, ["-c", script], { input, encoding: "utf8" });
+        expect(numpy.status, numpy.stderr).toBe(0);
+        writeFileSync(cached, numpy.stdout);
+      }
+      const expected = JSON.parse(readFileSync(cached, "utf8")) as number[];
       const ours = values.map(float64ToHalfBits);
       const differ = values.flatMap((v, i) => (ours[i] === expected[i] ? [] : [[v, ours[i], expected[i]]]));
       expect(differ).toEqual([]);
