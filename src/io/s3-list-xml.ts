@@ -55,7 +55,7 @@ export function parseListPage(xml: string): ListPage {
       const modified = element(xml, "LastModified", open, close);
       objects.push({
         key,
-        size: size === null ? 0 : Number(size),
+        size: Number(size), // Number(null) is 0
         etag: element(xml, "ETag", open, close),
         lastModified: modified === null ? null : new Date(modified),
       });

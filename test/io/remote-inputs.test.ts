@@ -40,6 +40,7 @@ const KEYS = [
 interface Seen {
   bucket: string;
   query: URLSearchParams;
+  headers: import("node:http").IncomingHttpHeaders;
 }
 let server: Server;
 let endpoint: string;
@@ -54,6 +55,8 @@ function listing(bucket: string, query: URLSearchParams): { status: number; body
       body: "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>",
     };
   if (bucket === "broken") return { status: 200, body: "<html>not a listing</html>" };
+  if (bucket === "denied")
+    return { status: 403, body: "<Error><Code>AccessDenied</Code><Message>no</Message></Error>" };
   const prefix = query.get("prefix") ?? "";
   const max = Number(query.get("max-keys") ?? 1000);
   const start = Number(query.get("continuation-token") ?? 0);
@@ -81,7 +84,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://listing");
     const bucket = decodeURIComponent(url.pathname.split("/")[1] ?? "");
-    seen.push({ bucket, query: url.searchParams });
+    seen.push({ bucket, query: url.searchParams, headers: req.headers });
     const { status, body } = listing(bucket, url.searchParams);
     res.writeHead(status, { "content-type": "application/xml" }).end(body);
   });
@@ -339,6 +342,7 @@ describe("RemoteContext", () => {
       expect([a.bucket, a.key, a.path]).toEqual(["renders", "show/a.exr", "s3://renders/show/a.exr"]);
       for (const bad of ["s3://renders/", "s3://renders", "s3:/x"]) {
         expect(() => context.open(bad)).toThrow(SourceError);
+        expect(() => context.open(bad)).toThrow(expect.objectContaining({ code: "EXR_SOURCE_NOT_FOUND" }));
         expect(() => context.open(bad)).toThrow(`${bad}: not an object URI`);
       }
       const gets = context.rangeGets();
@@ -382,10 +386,54 @@ describe("RemoteContext", () => {
     const results = await Promise.allSettled([0, 1, 2, 3, 4].map((i) => context.limit(task(i))));
     expect(peak).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4]);
-    expect(results[0]).toMatchObject({ status: "rejected" });
+    expect(results[0]).toMatchObject({ status: "rejected", reason: { message: "task 0 failed" } });
     expect(results.slice(1).map((r) => (r as PromiseFulfilledResult<number>).value)).toEqual([1, 2, 3, 4]);
     expect(await context.limit(async () => "after")).toBe("after");
   });
+});
+
+describe("RemoteContext's reads", () => {
+  it("lets any number of requests listen to the command's signal (no listener-leak warning)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      for (const withContext of [true, false]) {
+        warnings.length = 0;
+        const signal = new AbortController().signal;
+        if (withContext) new RemoteContext({}, signal);
+        for (let i = 0; i < 20; i++) signal.addEventListener("abort", () => {});
+        await new Promise((r) => setTimeout(r, 10));
+        expect(warnings.includes("MaxListenersExceededWarning")).toBe(!withContext);
+      }
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it.each([
+    ["direct", undefined],
+    ["node-http", "keep-alive"],
+    ["sdk", "keep-alive"],
+  ] as const)(
+    "objects opened from it read with its policy and credential source (%s GETs)",
+    async (s3Gets, connection) => {
+      const context = new RemoteContext({ endpointUrl: endpoint, s3Gets, retries: 0 });
+      try {
+        const source = context.open("s3://denied/k.exr");
+        await expect(source.read(0, 10)).rejects.toMatchObject({
+          code: "EXR_SOURCE_ACCESS_DENIED",
+          message:
+            "s3://denied/k.exr: access denied (AccessDenied) with credentials from environment variables (AWS_ACCESS_KEY_ID)",
+        });
+        expect(seen.map((r) => r.bucket)).toEqual(["denied"]);
+        // node:http (and the SDK on it) says keep-alive; our own client sends no Connection header.
+        expect(seen[0]!.headers.connection).toBe(connection);
+      } finally {
+        context.close();
+      }
+    },
+  );
 });
 
 describe("createS3Client", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Hash } from "@smithy/core/serde";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
@@ -38,6 +39,10 @@ async function sdkSignature(
 }
 
 describe("S3GetSigner", () => {
+  it("the payload hash of a GET is SHA-256 of nothing", () => {
+    expect(EMPTY_SHA256).toBe(createHash("sha256").update("").digest("hex"));
+  });
+
   const date = new Date("2026-12-07T09:30:05.123Z");
   const cases: {
     region: string;
@@ -66,6 +71,14 @@ describe("S3GetSigner", () => {
       host: "my-bucket.s3.eu-west-1.amazonaws.com",
       path: "/a/b%28c%29%21.exr",
       headers: { range: "bytes=5242880-5242887", "if-match": '"9b2cf535f27731c974343645a3985328"' },
+    },
+    {
+      // Values are trimmed and inner runs of spaces folded to one in the canonical request.
+      region: "us-west-2",
+      credentials: { accessKeyId: "AK", secretAccessKey: "SK" },
+      host: "127.0.0.1:9090",
+      path: "/b/k.exr",
+      headers: { range: "  bytes=0-1  ", "if-match": '"a   b"  ', "x-note": "a \t b" },
     },
   ];
 

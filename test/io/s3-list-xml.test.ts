@@ -57,3 +57,47 @@ describe("ListObjectsV2 answers", () => {
     expect(decodeXmlText("a &amp;amp; &unknown; &#65;&#x42;")).toBe("a &amp; &unknown; AB");
   });
 });
+
+describe("ListObjectsV2 answers: each entry read inside its own <Contents>", () => {
+  it("a field missing from one entry is not taken from the next; an entry without a key is skipped", () => {
+    const xml = page(
+      "<Contents><Key>a.exr</Key></Contents>" +
+        "<Contents><Size>7</Size><ETag>x</ETag></Contents>" +
+        "<Contents></Contents>" +
+        "<Contents><Key>b.exr</Key><Size>9</Size><LastModified>2026-12-07T09:00:00.000Z</LastModified><ETag>e</ETag></Contents>" +
+        "<IsTruncated>false</IsTruncated><NextContinuationToken>ignored</NextContinuationToken>",
+    );
+    expect(parseListPage(xml)).toEqual({
+      objects: [
+        { key: "a.exr", size: 0, etag: null, lastModified: null },
+        { key: "b.exr", size: 9, etag: "e", lastModified: new Date("2026-12-07T09:00:00.000Z") },
+      ],
+      nextToken: undefined,
+    });
+  });
+
+  it("an element closed only after its entry ends is absent from that entry", () => {
+    const xml = page(
+      "<Contents><Key>a.exr</Key><Size>1</Contents><Contents><Key>b</Key><Size>2</Size></Contents>",
+    );
+    expect(parseListPage(xml).objects.map((o) => [o.key, o.size])).toEqual([
+      ["a.exr", 0],
+      ["b", 2],
+    ]);
+  });
+
+  it("a truncated page without a token, and a token on a page that is not truncated, end the listing", () => {
+    expect(parseListPage(page("<IsTruncated>true</IsTruncated>")).nextToken).toBeUndefined();
+    expect(
+      parseListPage(page("<IsTruncated>true</IsTruncated><NextContinuationToken></NextContinuationToken>"))
+        .nextToken,
+    ).toBeUndefined();
+    expect(parseListPage(page("<NextContinuationToken>t</NextContinuationToken>")).nextToken).toBeUndefined();
+  });
+
+  it("decodes every named entity and code points up to U+10FFFF", () => {
+    expect(decodeXmlText("&lt;&gt;&amp;&quot;&apos;")).toBe("<>&\"'");
+    expect(decodeXmlText("&#x10FFFF;&#x110000;&#1114112;")).toBe("\u{10FFFF}&#x110000;&#1114112;");
+    expect(decodeXmlText("plain")).toBe("plain");
+  });
+});
