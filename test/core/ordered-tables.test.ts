@@ -162,6 +162,27 @@ describe("orderedTables (the one-pass path of analyzeTables)", () => {
     expect(orderedTables(tableBytes(tableOrder), layout, fileSize, [12, 0])).toBeNull();
   });
 
+  it("accepts a last chunk header ending exactly at EOF, refuses an offset at EOF, in both orders", () => {
+    const one = layoutTables(headerEnd, [2]);
+    const at = (offsets: number[], size: number, l = one, sizes = [8]) =>
+      orderedTables(tableBytes(offsets), l, size, sizes);
+    expect(at([one.end, one.end + 14], one.end + 22)?.lastChunk).toEqual({
+      part: 0,
+      chunk: 1,
+      offset: one.end + 14,
+    });
+    expect(at([one.end, one.end + 22], one.end + 22)).toBeNull();
+    expect(at([one.end, one.end + 14], one.end + 21)).toBeNull();
+    // round robin over tables of 2 and 1 entries: part 0 chunk 0, part 1 chunk 0, part 0 chunk 1
+    const two = layoutTables(headerEnd, [2, 1]);
+    const e = two.end;
+    const rr = at([e, e + 24, e + 12], e + 36, two, [12, 12]);
+    expect(rr?.lastChunk).toEqual({ part: 0, chunk: 1, offset: e + 24 });
+    expect(rr?.stats.map((s) => s.chunks_present)).toEqual([2, 1]);
+    expect(at([e, e + 36, e + 12], e + 36, two, [12, 12])).toBeNull();
+    expect(at([e, e + 24, e + 12], e + 35, two, [12, 12])).toBeNull();
+  });
+
   it("handles offsets up to 2^31 - 1 and leaves files of 2 GiB or more to the full analysis", () => {
     const layout = layoutTables(headerEnd, [2, 2]);
     const sizes = [12, 12];
@@ -172,6 +193,7 @@ describe("orderedTables (the one-pass path of analyzeTables)", () => {
       analyzeTables(tableBytes(offsets), layout, 0x7fff_ffff, ["scanlineimage", "scanlineimage"], true),
     );
     expect(justBelow?.lastChunk).toEqual({ part: 1, chunk: 1, offset: near + 600 });
+    expect(orderedTables(tableBytes(offsets), layout, 0x8000_0000, sizes)).toBeNull();
     const high = 2 ** 32 + 300;
     const far = [high, high + 400, high + 200, high + 600];
     expect(orderedTables(tableBytes(far), layout, high + 1000, sizes)).toBeNull();

@@ -46,6 +46,12 @@ describe("version field", () => {
     const n = (k: number) => "n".repeat(k);
     expect(flags({ parts: [scan({ channels: [{ name: n(31), type: "half" }] })] })).toBe(2);
     expect(flags({ parts: [scan({ channels: [{ name: n(32), type: "half" }] })] })).toBe(0x402);
+    const mixed = [
+      { name: n(32), type: "half" as const },
+      { name: "Y", type: "half" as const },
+    ];
+    expect(flags({ parts: [scan({ channels: mixed })] })).toBe(0x402);
+    expect(flags({ parts: [scan()], versionField: 0x7fff02 })).toBe(0x7fff02);
     expect(flags({ parts: [scan({ attributes: [{ name: n(31), type: "int", value: 1 }] })] })).toBe(2);
     expect(flags({ parts: [scan({ attributes: [{ name: n(32), type: "int", value: 1 }] })] })).toBe(0x402);
     expect(
