@@ -4,6 +4,8 @@ compares bit for bit). Run: .venv/bin/python python/conformance/codec_fixtures.p
 
 Planes cover what each codec treats specially: random bits (NaN payloads, Inf, -0, denormals), smooth ramps,
 constant 4x4 blocks (B44A's 3-byte blocks), runs (RLE), and sizes that are not multiples of the block or tile size.
+HTJ2K also gets scan-line parts with subsampled channels (coded planar); the bindings write a subsampled channel
+from the first samples of the array they are given and decode it at its own size, which is what we compare.
 Each channel also carries numpy's statistics of the decoded values (what `stats` must report).
 """
 
@@ -14,7 +16,7 @@ import sys
 import numpy as np
 import OpenEXR
 
-COMPRESSIONS = ["NO", "RLE", "ZIPS", "ZIP", "PIZ", "PXR24", "B44", "B44A", "DWAA", "DWAB"]
+COMPRESSIONS = ["NO", "RLE", "ZIPS", "ZIP", "PIZ", "PXR24", "B44", "B44A", "DWAA", "DWAB", "HTJ2K256", "HTJ2K32"]
 BITS = {np.dtype(np.float16): ("half", np.uint16), np.dtype(np.float32): ("float", np.uint32),
         np.dtype(np.uint32): ("uint", np.uint32)}
 
@@ -60,6 +62,26 @@ def stats(arr):
     }
 
 
+def add(out, index, notes, comp, name, header, channels):
+    """Writes one file with the bindings and records the pixels and statistics they decode from it."""
+    path = os.path.join(out, f"{name}.exr")
+    try:
+        OpenEXR.File(header, channels).write(path)
+    except Exception as e:  # the bindings' build may lack a codec
+        notes.append(f"bindings cannot write {name}: {e}")
+        return
+    decoded = OpenEXR.File(path, separate_channels=True).parts[0].channels
+    entry = {"file": f"{name}.exr", "compression": "none" if comp == "NO" else comp.lower(), "channels": []}
+    for cname, ch in decoded.items():
+        arr = np.ascontiguousarray(ch.pixels)
+        kind_name, bits = BITS[arr.dtype]
+        binfile = f"{name}.{cname}.bin"
+        arr.view(bits).astype("<" + np.dtype(bits).str[1:]).tofile(os.path.join(out, binfile))
+        entry["channels"].append({"name": cname, "type": kind_name, "height": arr.shape[0],
+                                  "width": arr.shape[1], "bin": binfile, "stats": stats(arr)})
+    index.append(entry)
+
+
 def main(out):
     rng = np.random.default_rng(20261207)
     os.makedirs(out, exist_ok=True)
@@ -85,23 +107,16 @@ def main(out):
                         else:
                             header["type"] = OpenEXR.scanlineimage
                         name = f"{comp.lower()}_{layout}_{kind}_{style}_{size_name}"
-                        path = os.path.join(out, f"{name}.exr")
-                        try:
-                            OpenEXR.File(header, channels).write(path)
-                        except Exception as e:  # the bindings' build may lack a codec
-                            notes.append(f"bindings cannot write {name}: {e}")
-                            continue
-                        decoded = OpenEXR.File(path, separate_channels=True).parts[0].channels
-                        entry = {"file": f"{name}.exr", "compression": "none" if comp == "NO" else comp.lower(), "channels": []}
-                        for cname, ch in decoded.items():
-                            arr = np.ascontiguousarray(ch.pixels)
-                            kind_name, bits = BITS[arr.dtype]
-                            binfile = f"{name}.{cname}.bin"
-                            arr.view(bits).astype("<" + np.dtype(bits).str[1:]).tofile(os.path.join(out, binfile))
-                            entry["channels"].append({"name": cname, "type": kind_name, "height": arr.shape[0],
-                                                      "width": arr.shape[1], "bin": binfile,
-                                                      "stats": stats(arr)})
-                        index.append(entry)
+                        add(out, index, notes, comp, name, header, channels)
+        if comp.startswith("HTJ2K"):
+            for kind in ("half", "float", "uint", "mixed"):
+                h, w = 46, 66
+                types = {"Y": "half", "BY": "float", "RY": "uint", "A": "half"} if kind == "mixed" else {}
+                full = {n: plane(rng, types.get(n, kind), h, w, "smooth") for n in ("Y", "BY", "RY", "A")}
+                channels = {"Y": OpenEXR.Channel(full["Y"]), "BY": OpenEXR.Channel(full["BY"], 2, 2),
+                            "RY": OpenEXR.Channel(full["RY"], 2, 1), "A": OpenEXR.Channel(full["A"], 1, 2)}
+                header = {"compression": getattr(OpenEXR, f"{comp}_COMPRESSION"), "type": OpenEXR.scanlineimage}
+                add(out, index, notes, comp, f"{comp.lower()}_scanline_{kind}_subsampled", header, channels)
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump({"files": index, "notes": notes}, f, indent=1)
     return 0

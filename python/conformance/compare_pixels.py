@@ -102,8 +102,9 @@ def write_dwa_fixtures(out):
 
 
 def write_htj2k_fixtures(out):
-    """HTJ2K of smooth half images (random bits are stored raw: incompressible), so the codestream path is
-    compared: an R'G'B' triple (reversible colour transform), a layered red/green/blue triple, A and Z."""
+    """HTJ2K of smooth images (random bits are stored raw: incompressible), so the codestream path is
+    compared: a half R'G'B' triple (reversible colour transform), a layered red/green/blue triple, A and Z, and a
+    float and a uint channel (32-bit components)."""
     rng = np.random.default_rng(20261209)
     os.makedirs(out, exist_ok=True)
     h, w = 290, 101
@@ -116,7 +117,8 @@ def write_htj2k_fixtures(out):
                 "R": base.astype(np.float16), "G": (base * 0.7).astype(np.float16), "B": (-base).astype(np.float16),
                 "light.red": (base * 2).astype(np.float16), "light.green": (base / 2).astype(np.float16),
                 "light.blue": (base * base).astype(np.float16), "A": (base > 2).astype(np.float16),
-                "Z": (base * 100).astype(np.float16),
+                "Z": (base * 100).astype(np.float16), "depth": (base * 1e4 - 3e4).astype(np.float32),
+                "id": (base * 1e8).astype(np.uint32),
             }
             header = {"compression": getattr(OpenEXR, f"{comp}_COMPRESSION")}
             if layout == "tiled":

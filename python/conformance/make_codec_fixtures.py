@@ -52,7 +52,7 @@ def write_expected(out, files):
 
 
 def htj2k():
-    """Half channels only: the HTJ2K decoder we use decodes 16-bit components exactly, not 32-bit ones."""
+    """Half, float and uint channels (16- and 32-bit components), full-resolution and subsampled (planar)."""
     out = FIXTURES / "htj2k"
     out.mkdir(parents=True, exist_ok=True)
     base, rng = image(70, 45, 3)
@@ -67,10 +67,18 @@ def htj2k():
             "diffuse.red": base.astype(np.float16), "diffuse.green": (base * 2).astype(np.float16),
             "diffuse.blue": (base / 3).astype(np.float16), "Z": np.where(base > 3, noise, base).astype(np.float16)},
             tiles=(16, 16)),
+        # One float channel (a signed 32-bit component).
+        write(out, "htj2k256_float.exr", OpenEXR.HTJ2K256_COMPRESSION, {"Z": (base[:24, :20] * 100).astype(np.float32)}),
+        # Planar: half Y, float BY sampled 2x2, uint RY sampled 2x1, float Z and uint id at full resolution, in
+        # 32-line chunks. The bindings write a subsampled channel from the first samples of the array given.
+        write(out, "htj2k32_subsampled.exr", OpenEXR.HTJ2K32_COMPRESSION, {
+            "Y": OpenEXR.Channel(base[:40, :44].astype(np.float16)),
+            "BY": OpenEXR.Channel((base[:40, :44] * -7).astype(np.float32), 2, 2),
+            "RY": OpenEXR.Channel((base[:40, :44] * 1000).astype(np.uint32), 2, 1),
+            "Z": OpenEXR.Channel((base[:40, :44] * 1e5).astype(np.float32)),
+            "id": OpenEXR.Channel((base[:40, :44] * 1.5e8).astype(np.uint32))}),
     ]
     write_expected(out, files)
-    # Float: reported as EXR_UNSUPPORTED_COMPRESSION (no expected hashes).
-    write(out, "htj2k256_float.exr", OpenEXR.HTJ2K256_COMPRESSION, {"Z": (base[:6, :8] * 100).astype(np.float32)})
 
 
 def dwa():

@@ -29,11 +29,10 @@ def test_every_fixture_we_decode_is_bit_identical_and_stats_match_numpy(fixtures
     mismatches, counts, _ = compare(paths, str(tmp_path))
     assert mismatches == []
     assert counts["files"] == len(paths)
-    # none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab: scanline + tiled x half/float/uint/mixed,
-    # 3 channels each; HTJ2K256/32 half files too. HTJ2K parts with float or uint channels are listed as not
-    # decoded (EXR_UNSUPPORTED_COMPRESSION: the HTJ2K decoder we use mis-decodes 32-bit components).
-    assert counts["channels"] == 10 * 2 * 4 * 3 + 2 * 2 * 3
-    assert counts["not_decoded_by_us"] == 2 * 2 * 3
+    # none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab, htj2k256, htj2k32: scanline + tiled x
+    # half/float/uint/mixed, 3 channels each, every one decoded.
+    assert counts["channels"] == 12 * 2 * 4 * 3
+    assert counts["not_decoded_by_us"] == 0
 
 
 def test_dwa_of_smooth_images_at_several_levels_is_bit_identical(tmp_path):
@@ -45,12 +44,12 @@ def test_dwa_of_smooth_images_at_several_levels_is_bit_identical(tmp_path):
     assert counts["channels"] == len(paths) * 10
 
 
-def test_htj2k_of_smooth_half_images_is_bit_identical(tmp_path):
+def test_htj2k_of_smooth_images_is_bit_identical(tmp_path):
     paths = write_htj2k_fixtures(str(tmp_path / "htj2k"))
     mismatches, counts, _ = compare(paths, str(tmp_path))
     assert mismatches == []
     assert counts["not_decoded_by_us"] == 0
-    assert counts["channels"] == len(paths) * 8
+    assert counts["channels"] == len(paths) * 10
 
 
 def test_every_valid_corpus_file_is_bit_identical(tmp_path):

@@ -44,33 +44,34 @@ function probe(): Promise<URL | null> {
 }
 
 /**
- * OpenJPH's HTJ2K decoder (WebAssembly, loaded from @cornerstonejs/codec-openjph's own files, no network) running
- * in a worker thread, called synchronously: the caller blocks until the worker answers or `timeoutMs` pass; then
- * the worker is terminated, that decode fails, and the next decode starts a fresh worker (its messages wait in the
- * queue while it loads, inside the same timeout). Null when the decoder cannot be loaded.
+ * OpenJPH's HTJ2K decoder (OpenJPH 0.31.0 compiled to WebAssembly, native/openjph, loaded from our own files, no
+ * network) running in a worker thread, called synchronously: the caller blocks until the worker answers or
+ * `timeoutMs` pass; then the worker is terminated, that decode fails, and the next decode starts a fresh worker (its
+ * messages wait in the queue while it loads, inside the same timeout). Null when the decoder cannot be loaded.
  */
 export async function htj2kDecoder(timeoutMs = HTJ2K_DECODE_TIMEOUT_MS): Promise<Htj2kDecode | null> {
   loadable ??= probe();
   const url = await loadable;
   if (!url) return null;
-  return (codestream: Uint8Array, maxBytes: number): J2kImage => {
+  return (codestream: Uint8Array, planar: boolean, maxSamples: number, maxComponents: number): J2kImage => {
     current ??= spawn(url);
     const w = current;
-    const ctl = new Int32Array(new SharedArrayBuffer(24));
-    const out = new SharedArrayBuffer(Math.max(1, maxBytes));
-    w.postMessage({ codestream, out: out, ctl: ctl.buffer });
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * (5 + 2 * maxComponents)));
+    const out = new SharedArrayBuffer(4 * Math.max(1, maxSamples));
+    w.postMessage({ codestream, planar, maxSamples, out, ctl: ctl.buffer });
     if (Atomics.wait(ctl, 0, 0, timeoutMs) === "timed-out") {
       void w.terminate();
       if (current === w) current = null;
       throw new Error(`decoding took longer than ${timeoutMs} ms`);
     }
     if (ctl[0] !== 1) throw new Error("OpenJPH could not decode it");
+    const components: { width: number; height: number }[] = [];
+    for (let c = 0; c < ctl[3]!; c++) components.push({ width: ctl[5 + 2 * c]!, height: ctl[6 + 2 * c]! });
     return {
       width: ctl[1]!,
       height: ctl[2]!,
-      components: ctl[3]!,
-      bitsPerSample: ctl[4]!,
-      data: new Uint8Array(out, 0, ctl[5]!).slice(),
+      components,
+      samples: new Int32Array(out, 0, ctl[4]!).slice(),
     };
   };
 }

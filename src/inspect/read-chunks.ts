@@ -1,7 +1,6 @@
 import { promisify } from "node:util";
 import { inflate as inflateCallback } from "node:zlib";
 import { DECODABLE_COMPRESSIONS, HTJ2K_COMPRESSIONS } from "../core/codecs/decompress.js";
-import { htj2kUnsupported } from "../core/codecs/htj2k.js";
 import type { Htj2kDecode, Inflate } from "../core/codecs/types.js";
 import { DEEP_COMPRESSIONS } from "../core/compression.js";
 import { finding } from "../core/findings.js";
@@ -78,10 +77,6 @@ async function notDecoded(l: PartLayout): Promise<string | null> {
   if (l.deep) return DEEP_COMPRESSIONS.has(l.compression) ? null : `${what} are not decoded by this version`;
   if (DECODABLE_COMPRESSIONS.has(l.compression)) return null;
   if (!HTJ2K_COMPRESSIONS.has(l.compression)) return `${what} are not decoded by this version`;
-  const unsupported = htj2kUnsupported(
-    l.channels.map((c) => ({ type: c.type, xSampling: c.x_sampling, ySampling: c.y_sampling })),
-  );
-  if (unsupported) return `${what}: ${unsupported}`;
   return (await htj2kDecoder()) ? null : `${what}: the HTJ2K decoder (WebAssembly) could not be loaded`;
 }
 

@@ -49,14 +49,23 @@ export function sampledLine(c: CodecChannel, y: number): boolean {
   return c.ySampling <= 1 || y % c.ySampling === 0;
 }
 
-/** A decoded JPEG 2000 codestream: components interleaved per pixel, little-endian samples. */
+/** A decoded JPEG 2000 codestream: each component's samples as 32-bit integers, components one after another. */
 export interface J2kImage {
   readonly width: number;
   readonly height: number;
-  readonly components: number;
-  readonly bitsPerSample: number;
-  readonly data: Uint8Array;
+  /** Each component's reconstructed size, in codestream order. */
+  readonly components: readonly { readonly width: number; readonly height: number }[];
+  /** Row by row per component; a half sample in the low 16 bits, float and uint samples whole (their bits). */
+  readonly samples: Int32Array;
 }
 
-/** An HTJ2K (JPEG 2000 Part 15) codestream decoder supplied by the host, for at most `maxBytes`; may throw. */
-export type Htj2kDecode = (codestream: Uint8Array, maxBytes: number) => J2kImage;
+/**
+ * An HTJ2K (JPEG 2000 Part 15) codestream decoder supplied by the host, decoding component by component when
+ * `planar`, refusing more than `maxSamples` samples or `maxComponents` components; may throw.
+ */
+export type Htj2kDecode = (
+  codestream: Uint8Array,
+  planar: boolean,
+  maxSamples: number,
+  maxComponents: number,
+) => J2kImage;

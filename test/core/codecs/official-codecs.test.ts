@@ -1,7 +1,9 @@
 /**
  * Every codec against the official OpenEXR bindings: files the bindings write in each compression (scanline and
  * tiled; half, float, uint and mixed channels; noise, smooth and blocky planes; sizes off the block grid) decode
- * with exr-inspector to the bits the bindings decode from them. The files come from
+ * with exr-inspector to the bits the bindings decode from them (HTJ2K also with subsampled channels; its
+ * codestreams go through the WebAssembly OpenJPH worker, which is loaded from dist/: `npm run build` first). The
+ * files come from
  * python/conformance/codec_fixtures.py, generated once per version of that script into the system temp directory
  * (so the mutation run decodes them again for each mutant without re-running Python).
  */
@@ -75,7 +77,21 @@ suite("codecs decode what the official bindings decode", () => {
     files = (JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")) as { files: Fixture[] }).files;
   }, 180_000);
 
-  for (const compression of ["none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab"]) {
+  const codecs = [
+    "none",
+    "rle",
+    "zips",
+    "zip",
+    "piz",
+    "pxr24",
+    "b44",
+    "b44a",
+    "dwaa",
+    "dwab",
+    "htj2k256",
+    "htj2k32",
+  ];
+  for (const compression of codecs) {
     it(`${compression}: every sample of every file, bit for bit`, async () => {
       const mine = files.filter((f) => f.compression === compression);
       expect(mine.length).toBeGreaterThanOrEqual(28);
