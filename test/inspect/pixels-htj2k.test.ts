@@ -74,9 +74,12 @@ describe("HTJ2K256 / HTJ2K32 decode as OpenEXR does", () => {
       "44x32",
     ]);
     expect(before.samples.length).toBe(3 * 44 * 32 + 22 * 16 + 22 * 32);
-    // No time at all: the caller gives up at once and terminates the worker, as after a codestream that loops.
+    // No time at all: the caller gives up at once and terminates the worker, as after a codestream that loops (a
+    // warm worker may still answer a small codestream before the caller looks, so ask until it has not).
     const impatient = (await htj2kDecoder(0))!;
-    expect(() => impatient(good, true, 1 << 20, 5)).toThrow(/longer than 0 ms/);
+    expect(() => {
+      for (let i = 0; i < 100; i++) impatient(good, true, 1 << 20, 5);
+    }).toThrow(/longer than 0 ms/);
     // The production timeout: a fresh worker (WebAssembly compiled again) must answer within it on a loaded machine.
     expect(decode(good, true, 1 << 20, 5)).toEqual(before);
   }, 60_000);

@@ -7,7 +7,7 @@ import {
   HTJ2K_COMPRESSIONS,
 } from "../../../src/core/codecs/decompress.js";
 import { floatToHalf } from "../../../src/core/codecs/half.js";
-import { htj2kUnsupported, undoHtj2k } from "../../../src/core/codecs/htj2k.js";
+import { undoHtj2k } from "../../../src/core/codecs/htj2k.js";
 import { undoPiz } from "../../../src/core/codecs/piz.js";
 import { undoPxr24 } from "../../../src/core/codecs/pxr24.js";
 import { rleExpand, undoRle } from "../../../src/core/codecs/rle.js";
@@ -390,18 +390,22 @@ describe("HTJ2K chunk headers", () => {
     2,
     1,
   );
-  /** "HT", payload size, channel count and map, then a codestream starting with SOC + SIZ of the given size. */
+  /**
+   * "HT", payload size, channel count and map, then a codestream starting with SOC + SIZ of the given size, each
+   * component sampled as `sampling` gives (1x1 when missing).
+   */
   function chunk(
     map: number[],
     siz: { w: number; h: number; c: number } | null,
     extra: number[] = [],
     payload?: number,
+    sampling: [number, number][] = [],
   ): Uint8Array {
     const body = [map.length >> 8, map.length & 0xff, ...map.flatMap((m) => [m >> 8, m & 0xff])];
     const size = payload ?? body.length;
     const cs: number[] = [];
     if (siz) {
-      cs.push(0xff, 0x4f, 0xff, 0x51, 0, 41, 0, 0);
+      cs.push(0xff, 0x4f, 0xff, 0x51, 0, 38 + 3 * siz.c, 0, 0);
       const be32 = (v: number) => [v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
       cs.push(
         ...be32(siz.w + 3),
@@ -412,6 +416,7 @@ describe("HTJ2K chunk headers", () => {
         0,
         siz.c,
       );
+      for (let c = 0; c < siz.c; c++) cs.push(15, ...(sampling[c] ?? [1, 1]));
     }
     return Uint8Array.from([
       0x48,
@@ -433,10 +438,13 @@ describe("HTJ2K chunk headers", () => {
     () => ({
       width: 2,
       height: 1,
-      components: 3,
-      bitsPerSample: 16,
-      // pixel-interleaved: (x0: c0 c1 c2) (x1: c0 c1 c2)
-      data: Uint8Array.from([1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0]),
+      components: [
+        { width: 2, height: 1 },
+        { width: 2, height: 1 },
+        { width: 2, height: 1 },
+      ],
+      // component after component: c0 (x0 x1), c1 (x0 x1), c2 (x0 x1)
+      samples: Int32Array.from([1, 4, 2, 5, 3, 6]),
       ...over,
     });
   const siz = { w: 2, h: 1, c: 3 };
@@ -449,6 +457,100 @@ describe("HTJ2K chunk headers", () => {
     expect(result(undoHtj2k(chunk([0, 1, 2], siz), g, image()))).toEqual([
       1, 0, 4, 0, 2, 0, 5, 0, 3, 0, 6, 0,
     ]);
+  });
+
+  it("half samples are the low 16 bits, float and uint samples all 32 bits, little-endian", () => {
+    const mixed = geometry(
+      [
+        { name: "A", type: "half" },
+        { name: "Z", type: "float" },
+        { name: "id", type: "uint" },
+      ],
+      1,
+      1,
+    );
+    const one = { width: 1, height: 1 };
+    const decode = () => ({
+      width: 1,
+      height: 1,
+      components: [one, one, one],
+      samples: Int32Array.from([0x7fff8001, 0x12343c00, -1]),
+    });
+    // component 0 is Z, 1 is A, 2 is id
+    expect(result(undoHtj2k(chunk([1, 0, 2], { w: 1, h: 1, c: 3 }), mixed, decode))).toEqual([
+      0x00, 0x3c, 0x01, 0x80, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff,
+    ]);
+  });
+
+  it("subsampled channels: planar decode, each component to its own lines", () => {
+    // Y at 2x2, C sampled 2x2 (one sample, on line 0); stored order C, Y: lines are C0 Y0 Y1.
+    const sub: ChunkGeometry = {
+      x0: 0,
+      y0: 0,
+      width: 2,
+      height: 2,
+      channels: [
+        {
+          name: "C",
+          type: "half",
+          bytes: 2,
+          xSampling: 2,
+          ySampling: 2,
+          pLinear: false,
+          width: 1,
+          height: 1,
+        },
+        {
+          name: "Y",
+          type: "half",
+          bytes: 2,
+          xSampling: 1,
+          ySampling: 1,
+          pLinear: false,
+          width: 2,
+          height: 2,
+        },
+      ],
+      unpackedBytes: 10,
+    };
+    const asked: boolean[] = [];
+    const decode = (_cs: Uint8Array, planar: boolean) => {
+      asked.push(planar);
+      return {
+        width: 2,
+        height: 2,
+        components: [
+          { width: 2, height: 2 },
+          { width: 1, height: 1 },
+        ],
+        samples: Int32Array.from([10, 11, 12, 13, 99]),
+      };
+    };
+    const cs = chunk([1, 0], { w: 2, h: 2, c: 2 }, [], undefined, [
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(result(undoHtj2k(cs, sub, decode))).toEqual([99, 0, 10, 0, 11, 0, 12, 0, 13, 0]);
+    expect(asked).toEqual([true]);
+    // The component's sampling must give its channel's size (OpenEXR's check before decoding).
+    const wrong = chunk([1, 0], { w: 2, h: 2, c: 2 }, [], undefined, [
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(result(undoHtj2k(wrong, sub, never))).toBe(
+      "HTJ2K component 1 is sampled 1x2, which does not fit channel C",
+    );
+    const zero = chunk([1, 0], { w: 2, h: 2, c: 2 }, [], undefined, [
+      [1, 1],
+      [0, 2],
+    ]);
+    expect(result(undoHtj2k(zero, sub, never))).toBe(
+      "HTJ2K component 1 is sampled 0x2, which does not fit channel C",
+    );
+    // Lines that do not add up to the chunk's unpacked size.
+    expect(result(undoHtj2k(cs, { ...sub, unpackedBytes: 12 }, never))).toBe(
+      "HTJ2K channels do not fill the chunk",
+    );
   });
 
   it("damage: magic, sizes, the channel map, the codestream's markers and size", () => {
@@ -477,6 +579,10 @@ describe("HTJ2K chunk headers", () => {
     const badSiz = chunk([2, 1, 0], siz);
     badSiz[14 + 3] = 0x52;
     expect(f(badSiz)).toBe("HTJ2K codestream does not start with SOC and SIZ markers");
+    // the SIZ marker cut inside its per-component bytes
+    expect(f(chunk([2, 1, 0], siz).subarray(0, 14 + 42 + 8))).toBe(
+      "HTJ2K codestream does not start with SOC and SIZ markers",
+    );
     for (const s of [
       { w: 3, h: 1, c: 3 },
       { w: 2, h: 2, c: 3 },
@@ -499,36 +605,30 @@ describe("HTJ2K chunk headers", () => {
         throw 3;
       }),
     ).toBe("HTJ2K codestream does not decode: 3");
-    for (const over of [{ width: 3 }, { height: 2 }, { components: 1 }, { bitsPerSample: 8 }])
+    const two = { width: 2, height: 1 };
+    for (const over of [
+      { width: 3 },
+      { height: 2 },
+      { components: [two] },
+      { components: [two, two, { width: 1, height: 1 }] },
+      { components: [two, { width: 2, height: 2 }, two] },
+    ])
       expect(f(image(over)), JSON.stringify(over)).toBe(
         "HTJ2K codestream decodes to another size than the chunk",
       );
-    expect(f(image({ data: new Uint8Array(11) }))).toBe(
+    expect(f(image({ samples: new Int32Array(5) }))).toBe(
       "HTJ2K decoder returned fewer samples than the chunk holds",
     );
-    const asked: number[] = [];
-    undoHtj2k(chunk([2, 1, 0], siz), g, (_cs, max) => {
-      asked.push(max);
+    const asked: unknown[] = [];
+    undoHtj2k(chunk([2, 1, 0], siz), g, (_cs, planar, maxSamples, maxComponents) => {
+      asked.push(planar, maxSamples, maxComponents);
       return image()();
     });
-    expect(asked).toEqual([12]);
-    // a float channel in the geometry: the lines do not add up to the half samples decoded
+    expect(asked).toEqual([false, 6, 3]);
+    // a float channel in the geometry: the lines do not add up to the chunk's unpacked size
     const withFloat = { ...g, unpackedBytes: g.unpackedBytes + 4 };
     expect(result(undoHtj2k(chunk([2, 1, 0], siz), withFloat, image()))).toBe(
       "HTJ2K channels do not fill the chunk",
     );
-  });
-
-  it("which parts the decoder cannot take", () => {
-    const ch = (type: string, xSampling = 1, ySampling = 1) => ({ type, xSampling, ySampling });
-    expect(htj2kUnsupported([ch("half"), ch("half")])).toBeNull();
-    expect(htj2kUnsupported([ch("half"), ch("float")])).toBe(
-      "float and uint channels (32-bit components) are not decoded exactly by the available HTJ2K decoder",
-    );
-    expect(htj2kUnsupported([ch("uint")])).toMatch(/^float and uint/);
-    expect(htj2kUnsupported([ch("half"), ch("half", 2, 1)])).toBe(
-      "subsampled channels (planar HTJ2K) are not decoded by the available HTJ2K decoder",
-    );
-    expect(htj2kUnsupported([ch("half", 1, 2)])).toMatch(/^subsampled/);
   });
 });
