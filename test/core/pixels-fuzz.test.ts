@@ -99,6 +99,8 @@ const CODEC_FIXTURES = [
   "dwa/dwab_tiled.exr",
   "htj2k/htj2k256_scanline.exr",
   "htj2k/htj2k32_tiled.exr",
+  "htj2k/htj2k256_float.exr",
+  "htj2k/htj2k32_subsampled.exr",
 ].map((f) => join(import.meta.dirname, "../fixtures", f));
 
 async function basesOf(name: string, source: ByteSource, limit: number): Promise<Base[]> {
