@@ -5,7 +5,7 @@
 # Generic C++ only (no SIMD files): exact integer decoding does not depend on them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-src="$here/openjph-0.31.0/src/core"
+src="$here/third_party/openjph-0.31.0/src/core"
 files=$(find "$src" -name '*.cpp' -o -name '*.c' | LC_ALL=C sort)
 # shellcheck disable=SC2086
 clang++-14 --target=wasm32-wasi -O2 -std=c++14 -fno-exceptions -fno-rtti \
