@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { appendThrough } from "../../../src/catalog/sql-engine/appenders.js";
 import { neededColumns, withMirror } from "../../../src/catalog/sql-engine/mirror.js";
 import { runReadOnly } from "../../../src/catalog/sql-engine/read-only-query.js";
-import type { ColumnSpec } from "../../../src/catalog/tables.js";
+import { EVERY_KIND_COLUMNS, type EveryKindRow } from "./every-kind.js";
 
 const T1 = new Date(Date.UTC(2026, 0, 1));
 const T2 = new Date(Date.UTC(2026, 0, 2));
@@ -96,30 +96,8 @@ describe("withMirror", () => {
 });
 
 describe("appendThrough (every column kind)", () => {
-  interface R {
-    s: string | null;
-    b: number | null;
-    i: number | null;
-    d: number | null;
-    f: number | null;
-    t: boolean | null;
-    ts: Date | null;
-    l: string[] | null;
-    v: Float32Array | null;
-    w: Float32Array | null;
-  }
-  const columns: ColumnSpec<R>[] = [
-    { name: "s", kind: "varchar" },
-    { name: "b", kind: "bigint" },
-    { name: "i", kind: "integer" },
-    { name: "d", kind: "double" },
-    { name: "f", kind: "float" },
-    { name: "t", kind: "boolean" },
-    { name: "ts", kind: "timestamp" },
-    { name: "l", kind: "varchar[]" },
-    { name: "v", kind: "float[384]" },
-    { name: "w", kind: "float[128]" },
-  ];
+  type R = EveryKindRow;
+  const columns = EVERY_KIND_COLUMNS;
 
   it("round-trips values exactly (float vectors with NaN and ±Infinity too); trailing columns get their defaults", async () => {
     const v = new Float32Array(384);
@@ -131,7 +109,7 @@ describe("appendThrough (every column kind)", () => {
     v[383] = 1.401298464324817e-45;
     const w = Float32Array.from({ length: 128 }, (_, k) => k / 7);
     const rows: R[] = [
-      { s: "x'y", b: 2 ** 53, i: -7, d: 0.1, f: 0.1, t: true, ts: T2, l: ["a", "b"], v, w },
+      { s: "x'y", b: 2 ** 53, i: -7, d: 0.1, f: 0.1, t: true, ts: T2, l: ["a", "b"], v384: v, v128: w },
       {
         s: null,
         b: null,
@@ -141,13 +119,13 @@ describe("appendThrough (every column kind)", () => {
         t: false,
         ts: null,
         l: null,
-        v: null,
-        w: undefined as never,
+        v384: null,
+        v128: undefined as never,
       },
     ];
     const out = await withMirror({}, async (c) => {
       await c.run(
-        "CREATE TABLE main.t (s VARCHAR, b BIGINT, i INTEGER, d DOUBLE, f FLOAT, t BOOLEAN, ts TIMESTAMP, l VARCHAR[], v FLOAT[384], w FLOAT[128], extra INTEGER DEFAULT 42, extra2 VARCHAR DEFAULT 'd')",
+        "CREATE TABLE main.t (s VARCHAR, b BIGINT, i INTEGER, d DOUBLE, f FLOAT, t BOOLEAN, ts TIMESTAMP, l VARCHAR[], v384 FLOAT[384], v128 FLOAT[128], extra INTEGER DEFAULT 42, extra2 VARCHAR DEFAULT 'd')",
       );
       await appendThrough(c, { table: "t", schema: "main" }, columns, rows);
       return (await c.runAndReadAll("SELECT * FROM main.t ORDER BY s NULLS LAST")).getRowsJS();

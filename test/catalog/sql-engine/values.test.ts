@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { sqlList, sqlString, sqlTimestamp } from "../../../src/catalog/sql-engine/sql-literals.js";
 import { columnDdl, SQL_TYPE } from "../../../src/catalog/sql-engine/sql-types.js";
 import { plainValue, rowFromObject } from "../../../src/catalog/sql-engine/values.js";
-import type { ColumnSpec } from "../../../src/catalog/tables.js";
+import { EVERY_KIND_COLUMNS } from "./every-kind.js";
 
 describe("plainValue", () => {
   it("BIGINT → number within ±(2^53 − 1), its decimal text beyond", () => {
@@ -30,30 +30,7 @@ describe("plainValue", () => {
 });
 
 describe("rowFromObject", () => {
-  interface R {
-    s: string | null;
-    b: number | null;
-    i: number | null;
-    d: number | null;
-    f: number | null;
-    t: boolean | null;
-    ts: Date | null;
-    l: string[] | null;
-    v384: Float32Array | null;
-    v128: Float32Array | null;
-  }
-  const columns: ColumnSpec<R>[] = [
-    { name: "s", kind: "varchar" },
-    { name: "b", kind: "bigint" },
-    { name: "i", kind: "integer" },
-    { name: "d", kind: "double" },
-    { name: "f", kind: "float" },
-    { name: "t", kind: "boolean" },
-    { name: "ts", kind: "timestamp" },
-    { name: "l", kind: "varchar[]" },
-    { name: "v384", kind: "float[384]" },
-    { name: "v128", kind: "float[128]" },
-  ];
+  const columns = EVERY_KIND_COLUMNS;
 
   it("each kind becomes the row's type", () => {
     const date = new Date(Date.UTC(2026, 0, 2));
