@@ -13,6 +13,17 @@ import { DEFAULT_PIPELINING, DirectRangeGets } from "../../src/io/s3-direct-get.
 import { SdkRangeGets } from "../../src/io/s3-sdk-get.js";
 import { S3Source } from "../../src/io/s3-source.js";
 
+/** What every GET path answers for bytes 10-14 of a 100-byte object (body read, cancel's type). */
+const HELLO_206 = {
+  status: 206,
+  contentRange: "bytes 10-14/100",
+  contentLength: 5,
+  etag: '"v1"',
+  lastModified: new Date("2026-12-07T09:00:00.000Z"),
+  body: "hello",
+  cancel: "function",
+};
+
 interface Request {
   url: string;
   headers: IncomingHttpHeaders;
@@ -104,15 +115,7 @@ describe.each(["raw", "node-http"] as const)("DirectRangeGets (%s)", (transport)
             .end("hello");
     const g = gets(transport);
     const a = await g.get("renders", "shots/a b/c!(1)*.exr", 10, 5, '"v1"', never());
-    expect({ ...a, body: await bodyOf(a), cancel: typeof a.cancel }).toEqual({
-      status: 206,
-      contentRange: "bytes 10-14/100",
-      contentLength: 5,
-      etag: '"v1"',
-      lastModified: new Date("2026-12-07T09:00:00.000Z"),
-      body: "hello",
-      cancel: "function",
-    });
+    expect({ ...a, body: await bodyOf(a), cancel: typeof a.cancel }).toEqual(HELLO_206);
     expect(requests[0]!.url).toBe("/renders/shots/a%20b/c%21%281%29%2A.exr");
     expect(requests[0]!.headers.range).toBe("bytes=10-14");
     expect(requests[0]!.headers["if-match"]).toBe('"v1"');
@@ -341,15 +344,7 @@ describe("SdkRangeGets and S3Source over the SDK's GetObject", () => {
     };
     const g = new SdkRangeGets(client());
     const a = await g.get("renders", "shots/a b.exr", 10, 5, '"v1"', never());
-    expect({ ...a, body: await bodyOf(a), cancel: typeof a.cancel }).toEqual({
-      status: 206,
-      contentRange: "bytes 10-14/100",
-      contentLength: 5,
-      etag: '"v1"',
-      lastModified: new Date("2026-12-07T09:00:00.000Z"),
-      body: "hello",
-      cancel: "function",
-    });
+    expect({ ...a, body: await bodyOf(a), cancel: typeof a.cancel }).toEqual(HELLO_206);
     expect(requests[0]!.url).toBe("/renders/shots/a%20b.exr?x-id=GetObject");
     expect(requests[0]!.headers["if-match"]).toBe('"v1"');
     const whole = await g.get("renders", "k", 0, 4, null, never());
