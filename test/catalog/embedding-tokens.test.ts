@@ -24,6 +24,16 @@ import {
 } from "../../src/catalog/embeddings/tokens.js";
 import type { InspectionResult } from "../../src/core/model.js";
 
+/** Width/height pairs with a side missing, zero or negative: no bucket. */
+const MISSING_OR_EMPTY_SIDES = [
+  [0, 10],
+  [10, 0],
+  [null, 10],
+  [10, null],
+  [-4, 4],
+  [4, -4],
+] as const;
+
 describe("tokens", () => {
   it("canonical names: lower case, hex-like ids of 6+ characters and digit runs become #", () => {
     expect(canonicalName("cryptomatte/8a2f1c3/name")).toBe("cryptomatte/#/name");
@@ -33,37 +43,20 @@ describe("tokens", () => {
     expect(canonicalName("abcde.R")).toBe("abcde.r");
     expect(canonicalName("beauty123")).toBe("beauty#");
     expect(canonicalName("x.abcdef12")).toBe("x.#");
-    expect(canonicalName("x.abcdef12")).toBe("x.#");
   });
 
   it("resolution buckets: the nearest power of two of each side; none for a missing or empty side", () => {
     expect(resolutionBucket(1920, 1080)).toBe("11x10");
     expect(resolutionBucket(4096, 2160)).toBe("12x11");
     expect(resolutionBucket(1, 1)).toBe("0x0");
-    for (const [w, h] of [
-      [0, 10],
-      [10, 0],
-      [null, 10],
-      [10, null],
-      [-4, 4],
-      [4, -4],
-    ] as const)
-      expect(resolutionBucket(w, h), `${w}x${h}`).toBeNull();
+    for (const [w, h] of MISSING_OR_EMPTY_SIDES) expect(resolutionBucket(w, h), `${w}x${h}`).toBeNull();
   });
 
   it("aspect buckets: width / height to one decimal", () => {
     expect(aspectBucket(1920, 1080)).toBe("1.8");
     expect(aspectBucket(1000, 1000)).toBe("1.0");
     expect(aspectBucket(1000, 3000)).toBe("0.3");
-    for (const [w, h] of [
-      [0, 10],
-      [10, 0],
-      [null, 10],
-      [10, null],
-      [-4, 4],
-      [4, -4],
-    ] as const)
-      expect(aspectBucket(w, h), `${w}x${h}`).toBeNull();
+    for (const [w, h] of MISSING_OR_EMPTY_SIDES) expect(aspectBucket(w, h), `${w}x${h}`).toBeNull();
   });
 });
 
