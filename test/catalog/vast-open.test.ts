@@ -7,6 +7,7 @@ import { buildRecord } from "../../src/catalog/build-record.js";
 import { openVastCatalog } from "../../src/catalog/vast/open-vast.js";
 import type { VastConfig } from "../../src/vast/client/config.js";
 import { VastSession } from "../../src/vast/client/session.js";
+import { rawRows } from "../vast/client/catalog-raw.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
 import { fixture } from "./fixtures.js";
 
@@ -77,6 +78,23 @@ describe("openVastCatalog", () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it("passes filesPerTransaction on to the store: one write token per transaction", async () => {
+    const records = ["/t/a.exr", "/t/b.exr", "/t/c.exr"].map((p) => buildRecord(fixture({ path: p })));
+    const tokensOf = async (options: { filesPerTransaction?: number }) => {
+      const config = testConfig(emu.url);
+      const store = await openVastCatalog({ vast: { ...flags(config), ...options } });
+      try {
+        await store.upsertBatch(records);
+      } finally {
+        await store.close();
+      }
+      return new Set((await rawRows(config)).files.map((f) => f.token)).size;
+    };
+    expect(await tokensOf({ filesPerTransaction: 1 })).toBe(3);
+    expect(await tokensOf({ filesPerTransaction: 2 })).toBe(2);
+    expect(await tokensOf({})).toBe(1);
   });
 
   it("fails with the init's error when the bucket does not exist", async () => {
