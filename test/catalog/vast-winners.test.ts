@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import { pixelStatsSet } from "../../src/catalog/pixel-stats.js";
+import { EmptyQueryError } from "../../src/catalog/query-sandbox.js";
 import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../../src/catalog/rows.js";
 import { rowsToBatch } from "../../src/catalog/vast/arrow-rows.js";
 import { INGEST_TOKEN, tableSchema } from "../../src/catalog/vast/table-schemas.js";
@@ -159,6 +160,39 @@ describe("VAST readers see winner rows only", () => {
         .map((r) => [r.file.file_id, r.parts.length])
         .sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
     );
+  });
+
+  it("sql with a pushed-down WHERE keeps winners only and says what was pushed and read", async () => {
+    const loserSize = await store.query("SELECT file_path, size_bytes FROM files WHERE size_bytes = 999999");
+    expect(loserSize.rows).toEqual([]); // only a's race loser has that size
+    expect(loserSize.notes).toEqual([
+      "vast: pushed down to files: size_bytes = 999999",
+      "vast: columns read: files(file_id, file_path_normalized, last_inspected, inspection_timestamp, file_path, size_bytes)",
+    ]);
+    // Children: d2's parts (a lost write of d) and e1's orphans have a part 1 too; only winning writes count.
+    const parts = await store.query("SELECT file_id, part_index FROM parts WHERE part_index = 1 ORDER BY 1");
+    expect(parts.rows).toEqual(
+      [a, c, e1].map((r) => [r.file.file_id, 1]).sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
+    expect(parts.notes).toEqual([
+      "vast: pushed down to parts: part_index = 1",
+      "vast: columns read: parts(file_id, part_index)",
+    ]);
+    const mixed = await store.query(
+      "SELECT count(*) FROM files WHERE file_path LIKE '/w/%' AND size_bytes > 1001",
+    );
+    expect(mixed.rows).toEqual([[3]]); // a, c, e1 (a's loser is larger, but a counts once)
+    expect(mixed.notes).toEqual([
+      "vast: pushed down to files: size_bytes > 1001",
+      "vast: applied after reading: 1 condition(s) that are not simple column comparisons",
+      "vast: columns read: files(file_id, file_path_normalized, last_inspected, inspection_timestamp, file_path, size_bytes)",
+    ]);
+    const none = await store.query("SELECT 1");
+    expect(none.notes).toEqual([
+      "vast: no condition pushed down (FROM is not a single catalog table (a join or a subquery)); every row of the tables read is fetched",
+      "vast: columns read: none",
+    ]);
+    await expect(store.query("  ")).rejects.toThrow(EmptyQueryError);
   });
 
   it("cleanup: a dry run only counts; then old files go with their verdicts and statistics, and strays are swept", async () => {
