@@ -52,12 +52,18 @@ function withId(r: CatalogRecord, file_id: string): CatalogRecord {
   };
 }
 
-/** Rows of `r` (children, and the files row unless `withFile` is false) written under `token` in one transaction. */
-async function inject(r: CatalogRecord, token: string, withFile = true, file: object = {}): Promise<void> {
-  const session = await VastSession.connect(config);
+/** Rows of `r` (children, and the files row unless `withFile` is false) written under `token` in one transaction into `into`'s schema. */
+async function inject(
+  r: CatalogRecord,
+  token: string,
+  withFile = true,
+  file: object = {},
+  into: VastConfig = config,
+): Promise<void> {
+  const session = await VastSession.connect(into);
   try {
     await session.transaction(async (tx) => {
-      const ref = (table: string) => ({ bucket: config.bucket, schema: config.schema, table });
+      const ref = (table: string) => ({ bucket: into.bucket, schema: into.schema, table });
       for (const table of ["parts", "channels", "attributes"] as const) {
         const rows = (r[table] as object[]).map((x) => ({ ...x, [INGEST_TOKEN]: token }));
         await tx.insert(ref(table), rowsToBatch(tableSchema(table), rows));
@@ -264,3 +270,59 @@ function stats(file_id: string): PixelStatsSet {
     T1,
   );
 }
+
+describe("VAST writes", () => {
+  it("counts repeats in a batch, bumps re-inspected files and sweeps the race losers it meets", async () => {
+    const own = testConfig(emu.url);
+    const writer = await VastCatalogStore.open(own, { keysPerQuery: 2, filesPerTransaction: 2 });
+    try {
+      await writer.init();
+      let committed = 0;
+      const onCommitted = () => committed++;
+      expect(await writer.upsertBatch([], T0, { onCommitted })).toEqual([]);
+      expect(committed).toBe(1);
+      const outcome = (r: CatalogRecord, status: string) => ({
+        file_id: r.file.file_id,
+        file_path_normalized: r.file.file_path_normalized,
+        status,
+      });
+      // Three unique files in transactions of two: onCommitted once, after the last.
+      expect(await writer.upsertBatch([a, b, a, c], T0, { onCommitted })).toEqual([
+        outcome(a, "inserted"),
+        outcome(b, "inserted"),
+        outcome(a, "reinspected"),
+        outcome(c, "inserted"),
+      ]);
+      expect(committed).toBe(2);
+      expect((await writer.getRecord(a.file.file_id))?.file.inspection_count).toBe(2);
+      expect((await writer.getRecord(b.file.file_id))?.file.inspection_count).toBe(1);
+      // A race loser of a (files row and children) and orphaned children of c, then a and c written again.
+      await inject(a, "loser-a", true, { size_bytes: 5 }, own);
+      await inject(c, "orphan-c", false, {}, own);
+      expect(await writer.upsertBatch([c, a, a], T1)).toEqual([
+        outcome(c, "reinspected"),
+        outcome(a, "reinspected"),
+        outcome(a, "reinspected"),
+      ]);
+      const storedA = await writer.getRecord(a.file.file_id);
+      expect(storedA?.file.inspection_count).toBe(4);
+      expect(storedA?.file.last_inspected).toEqual(T1);
+      expect(storedA?.file.size_bytes).toBe(a.file.size_bytes);
+      const storedC = await writer.getRecord(c.file.file_id);
+      expect([storedC?.file.inspection_count, storedC?.file.last_inspected]).toEqual([2, T1]);
+      // a's loser is gone with its children; c's orphans are left to cleanup (readers ignore them).
+      const raw = await rawRows(own);
+      expect(raw.files.map((f) => f.file_id).sort()).toEqual([a, b, c].map((r) => r.file.file_id).sort());
+      expect(raw.parts.filter((p) => p.token === "loser-a")).toEqual([]);
+      expect(raw.parts.filter((p) => p.token === "orphan-c")).toHaveLength(c.parts.length);
+      expect(await writer.counts()).toEqual({
+        files: 3,
+        parts: a.parts.length + b.parts.length + c.parts.length,
+        channels: a.channels.length + b.channels.length + c.channels.length,
+        attributes: a.attributes.length + b.attributes.length + c.attributes.length,
+      });
+    } finally {
+      await writer.close();
+    }
+  });
+});
