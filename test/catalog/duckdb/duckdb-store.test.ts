@@ -4,11 +4,15 @@
  * times), embeddings given with non-finite values, and writes of more than 1,000 files or (file, policy) pairs,
  * which are deleted in groups of 1,000.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../../src/catalog/build-record.js";
 import { DuckDbCatalogStore } from "../../../src/catalog/duckdb/duckdb-store.js";
 import { LATEST_SCHEMA_VERSION } from "../../../src/catalog/duckdb/schema.js";
-import type { PixelStatsSet, ValidationResultRow } from "../../../src/catalog/rows.js";
+import type { CatalogRecord, PixelStatsSet, ValidationResultRow } from "../../../src/catalog/rows.js";
 import { fixture } from "../fixtures.js";
 
 const T0 = new Date("2026-03-01T10:00:00.000Z");
@@ -222,5 +226,72 @@ describe("DuckDbCatalogStore specifics", () => {
       attributes: cur.attributes.length,
     });
     expect(await count("SELECT count(*) FROM exr_metadata.files")).toBe(1);
+  });
+});
+
+describe("DuckDbCatalogStore files left marked by an interrupted cleanup", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "exr-duckdb-pending-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A file catalog holding a and b, with a as a cleanup interrupted between its two transactions leaves it. */
+  async function markedCatalog(name: string): Promise<{ file: string; a: CatalogRecord; b: CatalogRecord }> {
+    const file = path.join(dir, name);
+    const a = buildRecord(fixture({ path: "/p/a.exr" }), { now: T0 });
+    const b = buildRecord(fixture({ path: "/p/b.exr", pass: "depth" }), { now: T0 });
+    const writer = await DuckDbCatalogStore.open(file);
+    await writer.init();
+    await writer.upsertBatch([a, b], T0);
+    await writer.close();
+    const raw = await DuckDBInstance.create(file);
+    const c = await raw.connect();
+    const id = `'${a.file.file_id}'`;
+    for (const table of ["parts", "channels", "attributes"]) {
+      await c.run(`DELETE FROM exr_metadata.${table} WHERE file_id = ${id}`);
+    }
+    await c.run(`UPDATE exr_metadata.files SET pending_delete = true WHERE file_id = ${id}`);
+    c.closeSync();
+    raw.closeSync();
+    return { file, a, b };
+  }
+
+  const paths = async (s: DuckDbCatalogStore) =>
+    (await s.query("SELECT file_path, pending_delete FROM exr_metadata.files ORDER BY 1")).rows;
+
+  it("init deletes them", async () => {
+    const { file } = await markedCatalog("init.duckdb");
+    const reopened = await DuckDbCatalogStore.open(file);
+    try {
+      expect(await paths(reopened)).toEqual([
+        ["/p/a.exr", true],
+        ["/p/b.exr", false],
+      ]);
+      await reopened.init();
+      expect(await paths(reopened)).toEqual([["/p/b.exr", false]]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("an upsert of a marked file deletes the marked row and inserts the file anew", async () => {
+    const { file, a } = await markedCatalog("upsert.duckdb");
+    const reopened = await DuckDbCatalogStore.open(file);
+    try {
+      const again = buildRecord(fixture({ path: "/p/a.exr" }), { now: T1 });
+      expect(again.file.file_id).toBe(a.file.file_id);
+      expect((await reopened.upsertBatch([again], T1)).map((o) => o.status)).toEqual(["inserted"]);
+      expect(await paths(reopened)).toEqual([
+        ["/p/a.exr", false],
+        ["/p/b.exr", false],
+      ]);
+      expect(await reopened.getRecord(a.file.file_id)).toEqual(again);
+      expect((await reopened.knownState(["/p/a.exr"])).get("/p/a.exr")?.file_id).toBe(a.file.file_id);
+    } finally {
+      await reopened.close();
+    }
   });
 });
