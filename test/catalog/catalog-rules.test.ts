@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest";
 import { jsonValue, typedValue } from "../../src/catalog/attribute-values.js";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import { currentFirst, currentFirstSql, newerVersionSql } from "../../src/catalog/current-version.js";
-import { ATTRIBUTE_KEYS, CHANNEL_KEYS, encodeChildren } from "../../src/catalog/encoded-children.js";
+import {
+  ATTRIBUTE_KEYS,
+  CHANNEL_KEYS,
+  encodeChildren,
+  encodedBuffers,
+} from "../../src/catalog/encoded-children.js";
 import { catalogHeaderHash, fileIdFor } from "../../src/catalog/identity.js";
 import { normalizePath } from "../../src/catalog/normalize-path.js";
 import { inRecordOrder } from "../../src/catalog/record-order.js";
@@ -445,5 +450,28 @@ describe("encoded child rows", () => {
     plain.attributes = [{ ...first, value_text: "\\ud800 only as text" }];
     encodeChildren(plain);
     expect(JSON.parse(new TextDecoder().decode(plain.encoded!.attributes))[0].s).toBe("\\ud800 only as text");
+  });
+
+  it("each encoded text in an ArrayBuffer of its own, listed for transfer in record order; plain records add none", () => {
+    const records = ["/b1.exr", "/b2.exr", "/b3.exr"].map((p) =>
+      buildRecord(fixture({ path: p }), { now: new Date(0), cwd: "/" }),
+    );
+    encodeChildren(records[0]!);
+    encodeChildren(records[2]!);
+    const buffers = encodedBuffers(records);
+    expect(buffers).toEqual([
+      records[0]!.encoded!.channels.buffer,
+      records[0]!.encoded!.attributes.buffer,
+      records[2]!.encoded!.channels.buffer,
+      records[2]!.encoded!.attributes.buffer,
+    ]);
+    expect(buffers[0]).toBe(records[0]!.encoded!.channels.buffer);
+    expect(buffers[3]).toBe(records[2]!.encoded!.attributes.buffer);
+    expect(new Set(buffers).size).toBe(4);
+    for (const [i, b] of buffers.entries()) {
+      const view = [records[0]!, records[0]!, records[2]!, records[2]!][i]!.encoded!;
+      expect(b.byteLength, `buffer ${i}`).toBe((i % 2 ? view.attributes : view.channels).byteLength);
+    }
+    expect(encodedBuffers([records[1]!])).toEqual([]);
   });
 });

@@ -203,6 +203,33 @@ describe("DuckDbCatalogStore specifics", () => {
     expect(found.has("none")).toBe(false);
   });
 
+  it("a batch re-inspecting several catalogued files, some more than once: each count rises by its occurrences", async () => {
+    await store.init();
+    const [a, b, c, d] = ["/i/a.exr", "/i/b.exr", "/i/c.exr", "/i/d.exr"].map((p) =>
+      buildRecord(fixture({ path: p }), { now: T0 }),
+    ) as [CatalogRecord, CatalogRecord, CatalogRecord, CatalogRecord];
+    await store.upsertBatch([a, b, c], T0);
+    const outcomes = await store.upsertBatch([a, b, a, c, d, d, d], T1);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "reinspected",
+      "reinspected",
+      "reinspected",
+      "reinspected",
+      "inserted",
+      "reinspected",
+      "reinspected",
+    ]);
+    const rows = await store.query(
+      "SELECT file_path, inspection_count, last_inspected FROM files ORDER BY file_path",
+    );
+    expect(rows.rows).toEqual([
+      ["/i/a.exr", 3, T1],
+      ["/i/b.exr", 2, T1],
+      ["/i/c.exr", 2, T1],
+      ["/i/d.exr", 3, T0],
+    ]);
+  });
+
   it("cleanup: a dry run counts and deletes nothing; nothing old is nothing to do", async () => {
     await store.init();
     const old = buildRecord(fixture({ path: "/c/old.exr" }), { now: T0 });
