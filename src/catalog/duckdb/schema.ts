@@ -40,6 +40,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
+    // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
     name: "seed tables with keys, additions, current_files view",
     statements: [
       `CREATE TABLE ${SCHEMA}.files (
@@ -113,6 +114,7 @@ WHERE f.file_id = s.file_id`;
 
 MIGRATIONS.push({
   version: 2,
+  // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
   name: "SimHash sketch of metadata_embedding for fast similar on large catalogs",
   statements: [
     `CREATE TABLE ${SCHEMA}.embedding_planes (bit INTEGER PRIMARY KEY, plane FLOAT[384] NOT NULL)`,
@@ -124,6 +126,7 @@ MIGRATIONS.push({
 
 MIGRATIONS.push({
   version: 3,
+  // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
   name: "files.etag: the ETag of an inspected object (scan s3:// skips unchanged objects by ETag and size)",
   // Databases created from version 3 on get the column from FILE_COLUMNS in migration 1.
   statements: [`ALTER TABLE ${SCHEMA}.files ADD COLUMN IF NOT EXISTS etag VARCHAR`],
@@ -131,6 +134,7 @@ MIGRATIONS.push({
 
 MIGRATIONS.push({
   version: 4,
+  // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
   name: "validation_results: policy verdicts per file, policy and rule (scan --policy)",
   // No foreign key to files: cleanup deletes a file's verdicts with its children (see the note above).
   statements: [
@@ -166,6 +170,7 @@ function keylessChildDdl(table: string, columns: readonly ColumnSpec<unknown>[])
 
 MIGRATIONS.push({
   version: 5,
+  // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
   name: "child tables without indexes (keys held by construction, checked by `db check`); channel_fingerprint FLOAT[]",
   // Measured (docs/notes/catalog-bench.md): the children's primary and foreign keys (four ART indexes over ~45 rows
   // per file) doubled the bulk insert and took two thirds of the catalog file; a NULL FLOAT[128] stores 128 null
@@ -184,6 +189,7 @@ MIGRATIONS.push({
 
 MIGRATIONS.push({
   version: 6,
+  // Stryker disable next-line StringLiteral: a label recorded in schema_migrations for people reading it; no code reads it back
   name: "stats and part_stats: pixel statistics per channel and level, pixel hash per part (scan --stats)",
   // No foreign key to files, as for validation_results: cleanup deletes a file's statistics with its children.
   statements: [

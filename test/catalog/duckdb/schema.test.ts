@@ -201,4 +201,30 @@ describe("duckdb schema migrations", () => {
       await store.close();
     }
   });
+
+  it("a migration that fails is rolled back whole: the version and tables stay as they were, the connection usable", async () => {
+    const raw = await DuckDBInstance.create(":memory:");
+    const c = await raw.connect();
+    try {
+      await c.run("CREATE SCHEMA exr_metadata");
+      for (const sql of MIGRATIONS[0]!.statements) await c.run(sql);
+      await c.run(
+        "CREATE TABLE exr_metadata.schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
+      );
+      await c.run(
+        "INSERT INTO exr_metadata.schema_migrations VALUES (1, 'v1', TIMESTAMP '2026-01-01 00:00:00')",
+      );
+      // Migration 2 adds a column that is already there: its ALTER fails after its first two statements ran.
+      await c.run("ALTER TABLE exr_metadata.files ADD COLUMN embedding_sketch UBIGINT");
+      await expect(migrate(c)).rejects.toThrow(/embedding_sketch/);
+      const state = await c.runAndReadAll(
+        `SELECT (SELECT max(version) FROM exr_metadata.schema_migrations),
+                (SELECT count(*) FROM information_schema.tables WHERE table_name = 'embedding_planes')`,
+      );
+      expect(state.getRowsJS()).toEqual([[1, 0n]]);
+    } finally {
+      c.closeSync();
+      raw.closeSync();
+    }
+  });
 });
