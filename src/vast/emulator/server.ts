@@ -63,7 +63,13 @@ const QUERY_FAILED_ERROR_CODE = 500n;
 /** Request bodies above this are refused (S3 PUTs and parts; tabular requests are limited to 5 MiB). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+const NO_BODY = new Uint8Array(0);
+
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  // Neither header: the request has no body (RFC 9112 §6.3), and nothing is left to read. node:http drains an
+  // unread request when the answer finishes, so the GET path skips the stream iterator it would set up.
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+    return NO_BODY;
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > MAX_BODY_BYTES)
     throw new EmulatorError(400, "EntityTooLarge", `body over ${MAX_BODY_BYTES} bytes`);
@@ -208,7 +214,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = req.method ?? "GET";
-    const s3Request = !url.pathname.startsWith(ADMIN_PREFIX) && !isTabularRequest(url);
+    const admin = url.pathname.startsWith(ADMIN_PREFIX);
+    const tabular = !admin && isTabularRequest(url);
+    const s3Request = !admin && !tabular;
     if (s3Request) {
       s3InFlight++;
       objects.traffic.max_in_flight = Math.max(objects.traffic.max_in_flight, s3InFlight);
@@ -216,7 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     void (async () => {
       try {
-        if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(req, res, url.pathname);
+        if (admin) return await handleAdmin(req, res, url.pathname);
         const latency = faults.current.latency_ms;
         if (latency > 0) await new Promise((r) => setTimeout(r, latency));
         // A HEAD answer has no body to carry the S3 error code, so only drops apply to it.
@@ -236,7 +244,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           credentials,
           options.verifySignatures !== false,
         );
-        const tabular = isTabularRequest(url);
         if (tabular && body.length > MAX_TABULAR_BODY_BYTES)
           throw new EmulatorError(
             400,
@@ -245,7 +252,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           );
         const reply = tabular
           ? await handlers.handle(method, url, req.headers, body)
-          : await objects.handle(method, req.url ?? "/", req.headers, body);
+          : await objects.handle(method, req.url ?? "/", req.headers, body, url);
         await sendReply(res, reply);
       } catch (err) {
         if (err instanceof EmulatorError) return sendError(res, err, method);

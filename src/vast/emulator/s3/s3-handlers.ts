@@ -75,7 +75,13 @@ function etagListMatches(list: string, etag: string): boolean {
   return list.split(",").some((e) => e.trim() === "*" || bareETag(e) === bareETag(etag));
 }
 
-const httpDate = (d: Date) => d.toUTCString();
+/** The last date formatted: a GET formats its object's Last-Modified, and most GETs read the same few objects. */
+let lastHttpDate = { ms: Number.NaN, text: "" };
+const httpDate = (d: Date) => {
+  const ms = d.getTime();
+  if (ms !== lastHttpDate.ms) lastHttpDate = { ms, text: d.toUTCString() };
+  return lastHttpDate.text;
+};
 
 function dateHeader(headers: IncomingHttpHeaders, name: string): number | null {
   const raw = header(headers, name);
@@ -223,8 +229,9 @@ export class S3Handlers {
     rawUrl: string,
     headers: IncomingHttpHeaders,
     body: Uint8Array,
+    /** `rawUrl` parsed (the server has it already). */
+    url = new URL(rawUrl, "http://emulator"),
   ): Promise<Reply> {
-    const url = new URL(rawUrl, "http://emulator");
     const { bucket, key } = splitPath(rawUrl);
     const q = url.searchParams;
     this.traffic.requests++;
@@ -233,8 +240,16 @@ export class S3Handlers {
       this.traffic.get_requests++;
       this.traffic.bytes_served += Number(reply.headers?.["Content-Length"] ?? 0);
     }
-    reply.headers = { "x-amz-request-id": randomBytes(8).toString("hex").toUpperCase(), ...reply.headers };
+    reply.headers = { "x-amz-request-id": this.requestId(), ...reply.headers };
     return reply;
+  }
+
+  /** Unique per request, as S3's are: a random prefix per emulator and a counter (random bytes per request
+   * cost more than the rest of a ranged GET's handling). */
+  private readonly requestIdPrefix = randomBytes(4).toString("hex").toUpperCase();
+  private requestCount = 0;
+  private requestId(): string {
+    return `${this.requestIdPrefix}${(++this.requestCount).toString(16).toUpperCase().padStart(8, "0")}`;
   }
 
   private dispatch(

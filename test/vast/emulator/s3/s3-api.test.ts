@@ -191,6 +191,31 @@ describe("emulator S3 API through @aws-sdk/client-s3 (SigV4 verified)", () => {
     await res.arrayBuffer();
   });
 
+  it("gives every answer its own request id, and each object its own Last-Modified", async () => {
+    const e = await start({ credentials: new Map() });
+    const s3 = client(e);
+    await s3.send(new PutObjectCommand({ Bucket: "vastdb", Key: "a", Body: new Uint8Array(4) }));
+    // Last-Modified has whole seconds: the second object is written in a later second.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    await s3.send(new PutObjectCommand({ Bucket: "vastdb", Key: "b", Body: new Uint8Array(4) }));
+    const ids = new Set<string>();
+    const modified: Record<string, string | null> = {};
+    for (const key of ["a", "b", "a", "b"]) {
+      const res = await fetch(`${e.url}/vastdb/${key}`, { headers: { range: "bytes=0-1" } });
+      await res.arrayBuffer();
+      ids.add(res.headers.get("x-amz-request-id") ?? "");
+      if (modified[key] === undefined) modified[key] = res.headers.get("last-modified");
+      else expect(res.headers.get("last-modified")).toBe(modified[key]);
+    }
+    expect(ids.size).toBe(4);
+    for (const id of ids) expect(id).toMatch(/^[0-9A-F]{16}$/);
+    const head = async (key: string) =>
+      (await s3.send(new HeadObjectCommand({ Bucket: "vastdb", Key: key }))).LastModified!.getTime();
+    expect(Date.parse(modified.a!)).toBe(await head("a"));
+    expect(Date.parse(modified.b!)).toBe(await head("b"));
+    expect(Date.parse(modified.b!)).toBeGreaterThan(Date.parse(modified.a!));
+  });
+
   it("lists with prefix, delimiter, continuation tokens and max-keys", async () => {
     const s3 = client(await start());
     const keys = ["a/1", "a/2", "a/b/3", "a/b/4", "a/c/5", "b/6", "c", "é", "\u{1F600}", "\uFFFD"];
