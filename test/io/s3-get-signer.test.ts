@@ -80,6 +80,14 @@ describe("S3GetSigner", () => {
       path: "/b/k.exr",
       headers: { range: "  bytes=0-1  ", "if-match": '"a   b"  ', "x-note": "a \t b" },
     },
+    {
+      // One trailing or leading space, a lone tab, single inner spaces: only the first three change.
+      region: "us-east-1",
+      credentials: { accessKeyId: "AK", secretAccessKey: "SK" },
+      host: "127.0.0.1:9090",
+      path: "/b/k.exr",
+      headers: { range: "bytes=0-1 ", "if-match": ' "e"', "x-tab": "a\tb", "x-note": "a b c" },
+    },
   ];
 
   it.each(cases)("signs a ranged GET exactly as the SDK's SignatureV4 ($region)", async (c) => {
