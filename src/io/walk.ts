@@ -58,6 +58,15 @@ export async function* walkPaths(
   }
 }
 
+/**
+ * The entries `walkPaths(args)` yields, without walking, when expanding them needs no I/O: every argument names a
+ * `*.exr` file (no directory to list, no `-` to read). Null otherwise. A shell glob of files takes this path.
+ */
+export function listedFiles(args: readonly string[]): WalkEntry[] | null {
+  for (const arg of args) if (arg === "-" || !isExr(arg)) return null;
+  return args.map((path) => ({ path }));
+}
+
 async function* expand(
   path: string,
   match: (name: string) => boolean,

@@ -60,6 +60,8 @@ export class WorkerPool<Req, Res> {
   crashes = 0;
   /** The script each worker starts (the bundled worker when this program runs from the bundle). */
   private readonly entry: URL;
+  /** Workers requests go to (the first `active` slots); `useWorkers` raises it up to `size`. */
+  private active: number;
 
   constructor(
     url: URL,
@@ -69,6 +71,7 @@ export class WorkerPool<Req, Res> {
     private readonly answerTimeoutMs = 0,
   ) {
     this.entry = workerEntry(url);
+    this.active = size;
     for (let i = 0; i < size; i++)
       this.slots.push({
         worker: null,
@@ -85,6 +88,17 @@ export class WorkerPool<Req, Res> {
       this.queue.push({ request, resolve });
       this.pump();
     });
+  }
+
+  /** Sends requests to the first `count` workers only (at least 1, at most `size`); a worker starts when a request needs it. */
+  useWorkers(count: number): void {
+    this.active = Math.max(1, Math.min(this.size, count));
+    this.pump();
+  }
+
+  /** How many workers requests go to. */
+  get workers(): number {
+    return this.active;
   }
 
   async close(): Promise<void> {
@@ -167,7 +181,8 @@ export class WorkerPool<Req, Res> {
     if (this.closed) return;
     // Fill the least loaded worker first, so every worker gets work before any gets a second request.
     for (let load = 0; load < this.depth; load++) {
-      for (const slot of this.slots) {
+      for (let i = 0; i < this.active; i++) {
+        const slot = this.slots[i]!;
         if (slot.inFlight.size > load) continue;
         const next = this.queue.shift();
         if (!next) return;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { type WalkEntry, walkPaths } from "../../src/io/walk.js";
+import { listedFiles, type WalkEntry, walkPaths } from "../../src/io/walk.js";
 
 async function collect(gen: AsyncIterable<WalkEntry>): Promise<WalkEntry[]> {
   const out: WalkEntry[] = [];
@@ -93,4 +93,21 @@ describe("walkPaths", () => {
       }
     },
   );
+});
+
+describe("listedFiles", () => {
+  it("is what the walk yields when every argument names a *.exr file, without touching the disk", async () => {
+    const root = tree(["a.exr"]);
+    const args = [join(root, "a.exr"), join(root, "missing.EXR"), join(root, "a.exr")];
+    expect(listedFiles(args)).toEqual(await collect(walkPaths(args)));
+  });
+
+  it.each([
+    ["a directory", (root: string) => [join(root, "a.exr"), root]],
+    ["stdin", (root: string) => [join(root, "a.exr"), "-"]],
+    ["a file not named *.exr", (root: string) => [join(root, "notes.txt")]],
+  ])("is null when an argument needs the walk (%s)", (_, args) => {
+    const root = tree(["a.exr", "notes.txt"]);
+    expect(listedFiles(args(root))).toBeNull();
+  });
 });

@@ -16,7 +16,8 @@ function echoWorker(): URL {
   const file = join(tempDir("exr-pool-"), "echo-worker.mjs");
   writeFileSync(
     file,
-    `import { serveRequests } from ${JSON.stringify(serve)};
+    `import { threadId } from "node:worker_threads";
+import { serveRequests } from ${JSON.stringify(serve)};
 serveRequests((r, tick) => {
   if (r === "ticking") {
     // Busy for 1.5 s, ticking every 100 ms: a long request that is working.
@@ -25,6 +26,7 @@ serveRequests((r, tick) => {
     return "TICKED";
   }
   if (r === "exit") process.exit(3);
+  if (r === "thread") { const end = Date.now() + 20; while (Date.now() < end) {} return String(threadId); }
   if (r === "throw") setTimeout(() => { throw new Error("boom"); });
   if (r === "hang") { const end = Date.now() + 3000; while (Date.now() < end) {} }
   if (r === "exit" || r === "throw") return new Promise(() => {});
@@ -79,6 +81,19 @@ describe("WorkerPool", () => {
     expect(await Promise.all(words.map((w) => pool.run(w)))).toEqual(words.map((w) => w.toUpperCase()));
     await pool.close();
     await expect(pool.run("late")).rejects.toThrow(/closed/);
+  });
+
+  it("sends requests to the first useWorkers(n) workers only, and to more once raised", async () => {
+    const pool = new WorkerPool<string, string>(echoWorker(), 2, () => "crashed");
+    pool.useWorkers(1);
+    expect(pool.workers).toBe(1);
+    const threads = async () =>
+      new Set(await Promise.all(Array.from({ length: 12 }, () => pool.run("thread"))));
+    expect((await threads()).size).toBe(1);
+    pool.useWorkers(5);
+    expect(pool.workers).toBe(2);
+    expect((await threads()).size).toBe(2);
+    await pool.close();
   });
 
   it.each(["exit", "throw"])(
@@ -198,5 +213,20 @@ describe("renderPaths with workers", () => {
     expect(inThread.texts).toHaveLength(args.length);
     expect(inWorkers.summary.failed).toBeGreaterThanOrEqual(2);
     expect(JSON.parse(inThread.texts[2 * paths.length]!).file.path).toBe(join(dir, "none.exr"));
+  });
+});
+
+describe("workersFor", () => {
+  it("gives one worker to a short run and never more than one per CPU or 8, whatever the kind", async () => {
+    const { workersFor } = await import("../../src/cli/output/run.js");
+    const { availableParallelism } = await import("node:os");
+    for (const kind of ["ndjson", "findings-line"] as const) {
+      expect(workersFor(300, kind)).toBe(1);
+      const most = workersFor(10_000_000, kind);
+      expect(most).toBeGreaterThanOrEqual(1);
+      expect(most).toBeLessThanOrEqual(Math.min(8, availableParallelism()));
+      // More files never mean fewer workers.
+      expect(workersFor(50_000, kind)).toBeLessThanOrEqual(most);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { groupDigits } from "../output/group-digits.js";
 import { JsonOutput } from "../output/json.js";
 import type { RenderKind } from "../output/render.js";
-import { defaultJobs, exitCodeOf, renderPaths, writeOut } from "../output/run.js";
+import { exitCodeOf, renderPaths, writeOut } from "../output/run.js";
 import { progressLine } from "../progress-line.js";
 import { addRemoteOptions, type RemoteCliOptions, remoteSettings } from "../remote-options.js";
 
@@ -67,7 +67,8 @@ export function registerInspect(program: Command): void {
 export interface ReadOptions {
   maxHeaderBytes?: number;
   io: "sync" | "async";
-  jobs: number;
+  /** Unset: sized from the run (workersFor). */
+  jobs?: number;
   /** Seconds (--read-timeout). */
   readTimeout?: number;
 }
@@ -75,7 +76,7 @@ export interface ReadOptions {
 export interface RunReadOptions {
   maxHeaderBytes?: number;
   io: "sync" | "async";
-  jobs: number;
+  jobs?: number;
   readTimeoutMs?: number;
 }
 
@@ -93,10 +94,10 @@ export function ioOption(): Option {
 export function jobsOption(): Option {
   return new Option(
     "-j, --jobs <n>",
-    "worker threads inspecting files in parallel with --io sync (started when there are more than a few hundred files)",
-  )
-    .argParser(parsePositiveInt)
-    .default(defaultJobs(), "one per CPU but one, at least 1, at most 8");
+    "worker threads inspecting files in parallel with --io sync (started when there are more than a few hundred " +
+      "files; default: one, and one more per 12,000 files (inspect) or 24,000 (validate) up to one per CPU and 8, " +
+      "one on a busy machine)",
+  ).argParser(parsePositiveInt);
 }
 
 /** `--read-timeout`: how long one open, stat or read of a file may take (shared by inspect, validate and scan). */
@@ -113,7 +114,7 @@ export function readOptions(opts: ReadOptions): RunReadOptions {
   return {
     ...(opts.maxHeaderBytes ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
     io: opts.io,
-    jobs: opts.jobs,
+    ...(opts.jobs ? { jobs: opts.jobs } : {}),
     ...(opts.readTimeout ? { readTimeoutMs: opts.readTimeout * 1000 } : {}),
   };
 }

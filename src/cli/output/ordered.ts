@@ -3,7 +3,7 @@
  * A slow item holds back later output (not later work beyond the limit), which keeps memory bounded.
  */
 export async function* mapOrdered<T, R>(
-  input: AsyncIterable<T>,
+  input: AsyncIterable<T> | Iterable<T>,
   fn: (item: T) => Promise<R>,
   limit: number,
 ): AsyncGenerator<R> {

@@ -1,11 +1,18 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { isRemote } from "../../io/s3-uri.js";
-import { type WalkEntry, walkPaths } from "../../io/walk.js";
+import { listedFiles, type WalkEntry, walkPaths } from "../../io/walk.js";
 import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../../parallel/worker-pool.js";
 import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
-import { BatchBuilder, batchOf, type Rendered, type RenderedBatch, render } from "./render.js";
+import {
+  BatchBuilder,
+  batchOf,
+  type Rendered,
+  type RenderedBatch,
+  type RenderKind,
+  render,
+} from "./render.js";
 import type { RenderRequest } from "./render-files.js";
 import type { RunOptions, RunSummary } from "./run-types.js";
 
@@ -53,22 +60,42 @@ export function renderWorkersAvailable(): boolean {
 }
 
 /**
- * One worker per CPU but one (the main thread, which walks and writes, keeps that one), at least 1, at most 8.
- * Every worker pays V8's warm-up again (~0.7 s of CPU here before it reaches full speed), so on two CPUs a second
- * worker costs more than it brings on runs of tens of thousands of files: measured in docs/notes/inspect-speed.md.
+ * One worker per CPU but one (the calling thread keeps that one), at least 1, at most 8: the pixel commands' default.
+ * `inspect`/`validate` size their pool from the run instead (`workersFor`).
  */
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, availableParallelism() - 1));
+}
+
+/**
+ * Files a run needs per worker before another worker pays for itself. Every worker is a fresh V8 isolate that pays
+ * its own warm-up (~0.4–0.5 s of TurboFan compiling, slow first files) before it is fast, so a second worker only
+ * shortens runs long enough to amortise it; `inspect`'s heavier files (JSON, hashes) amortise it sooner. Measured
+ * on 2 CPUs: docs/notes/inspect-speed.md, Session 10.
+ */
+const FILES_PER_WORKER: Record<"inspect" | "validate", number> = { inspect: 12_000, validate: 24_000 };
+
+/**
+ * Default workers of an `inspect`/`validate` run of `files` paths so far: one per FILES_PER_WORKER files, at least
+ * one, at most one per CPU (the main thread only walks and writes) and 8. A busy machine (load average at least twice
+ * the CPUs) gets one: there a second isolate's warm-up is paid in CPU the run cannot get back.
+ */
+export function workersFor(files: number, kind: RenderKind): number {
+  const cpus = availableParallelism();
+  if (loadavg()[0]! >= 2 * cpus) return 1;
+  const per = kind.startsWith("findings-") ? FILES_PER_WORKER.validate : FILES_PER_WORKER.inspect;
+  return Math.max(1, Math.min(8, cpus, Math.floor(files / per)));
+}
+
+/** The most workers `workersFor` gives on this machine: the size of a default pool. */
+function maxWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
 }
 
 /** Expands the paths, inspects and renders every file, and emits the rendered files in input order. */
 export async function renderPaths(options: RunOptions): Promise<RunSummary> {
   // Objects need the AWS SDK: loaded only by runs that name one.
   if (options.paths.some(isRemote)) return (await import("./run-remote.js")).renderMixedPaths(options);
-  const entries = walkPaths(options.paths, {
-    ...(options.stdin ? { stdin: options.stdin } : {}),
-    ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
-  });
   const summary: RunSummary = { files: 0, failed: 0, warned: 0 };
   const emit = async (batch: RenderedBatch) => {
     await options.emit(batch);
@@ -76,39 +103,66 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
     summary.failed += batch.failed;
     summary.warned = (summary.warned ?? 0) + batch.warned;
   };
+  const walk = () =>
+    walkPaths(options.paths, {
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
+    });
   if (options.io === "async") {
+    await renderInThread(walk(), options, emit);
+    return summary;
+  }
+  // A list of named files is known without I/O; otherwise read ahead until the run is known to be long enough for
+  // workers. Short runs stay on this thread.
+  const listed = listedFiles(options.paths);
+  const head: WalkEntry[] = listed ?? [];
+  let rest: AsyncIterator<WalkEntry> | null = null;
+  if (!listed) {
+    rest = walk()[Symbol.asyncIterator]();
+    while (rest && head.length <= WORKERS_AFTER_FILES) {
+      const next = await rest.next();
+      if (next.done) rest = null;
+      else head.push(next.value);
+    }
+  }
+  const short = rest === null && head.length <= WORKERS_AFTER_FILES;
+  // An explicit -j is kept; the default grows with the run as the walk counts it (workersFor).
+  const growing = options.jobs === undefined && !options.pool;
+  const pool =
+    options.pool ??
+    (short
+      ? null
+      : await startedPool(
+          options.jobs ?? maxWorkers(),
+          options.jobs ?? workersFor(head.length, options.kind),
+          options.readTimeoutMs,
+        ));
+  const entries = rest ? prepend(head, rest) : head;
+  if (!pool) {
     await renderInThread(entries, options, emit);
     return summary;
   }
-  // Short runs stay on this thread: read ahead until the run is known to be long enough for workers.
-  const input = entries[Symbol.asyncIterator]();
-  const head: WalkEntry[] = [];
-  let ended = false;
-  while (!ended && head.length <= WORKERS_AFTER_FILES) {
-    const next = await input.next();
-    if (next.done) ended = true;
-    else head.push(next.value);
-  }
-  const all = prepend(head, input);
-  const pool =
-    options.pool ?? (ended ? null : await startedPool(options.jobs ?? defaultJobs(), options.readTimeoutMs));
-  if (!pool) {
-    await renderInThread(all, options, emit);
-    return summary;
-  }
   try {
-    await renderInWorkers(all, pool, options, emit);
+    await renderInWorkers(entries, pool, options, emit, growing);
   } finally {
     if (!options.pool) await pool.close();
   }
   return summary;
 }
 
-/** Workers that have all loaded (they answered an empty request), or null when they cannot start (e.g. a broken install). */
-async function startedPool(jobs: number, readTimeoutMs?: number): Promise<RenderPool | null> {
+/**
+ * A pool of up to `size` workers, of which the first `workers` have loaded (they answered an empty request), or null
+ * when they cannot start (e.g. a broken install).
+ */
+async function startedPool(
+  size: number,
+  workers: number,
+  readTimeoutMs?: number,
+): Promise<RenderPool | null> {
   if (!renderWorkersAvailable()) return null;
-  const pool = createRenderPool(jobs, readTimeoutMs);
-  await Promise.all(Array.from({ length: jobs }, () => pool.run({ paths: [], kind: "ndjson" })));
+  const pool = createRenderPool(size, readTimeoutMs);
+  pool.useWorkers(workers);
+  await Promise.all(Array.from({ length: workers }, () => pool.run({ paths: [], kind: "ndjson" })));
   if (pool.crashes === 0) return pool;
   await pool.close();
   return null;
@@ -117,15 +171,20 @@ async function startedPool(jobs: number, readTimeoutMs?: number): Promise<Render
 /**
  * This thread only walks, hands the workers batches of paths and writes their answers: each worker owns a batch
  * at a time and answers with its printed form. Output is in input order; a window of several batches per worker
- * lets a faster worker run ahead of a slower one instead of waiting for the oldest batch.
+ * lets a faster worker run ahead of a slower one instead of waiting for the oldest batch. With `growing`, workers are
+ * added as the walk finds more files (workersFor).
  */
 async function renderInWorkers(
-  entries: AsyncIterable<WalkEntry>,
+  entries: AsyncIterable<WalkEntry> | WalkEntry[],
   pool: RenderPool,
   options: RunOptions,
   emit: (batch: RenderedBatch) => Promise<void>,
+  growing: boolean,
 ): Promise<void> {
+  let files = 0;
   const request = (batch: WalkEntry[]): RenderRequest => {
+    files += batch.length;
+    if (growing && pool.workers < pool.size) pool.useWorkers(workersFor(files, options.kind));
     const req: RenderRequest = { paths: batch.map((e) => e.path), kind: options.kind };
     if (options.maxHeaderBytes) req.maxHeaderBytes = options.maxHeaderBytes;
     if (options.policy) req.policy = options.policy;
@@ -137,7 +196,8 @@ async function renderInWorkers(
     });
     return req;
   };
-  for await (const batch of mapOrdered(batchesOf(entries, BATCH), (b) => pool.run(request(b)), pool.size * 4))
+  const batches = Array.isArray(entries) ? slicesOf(entries, BATCH) : batchesOf(entries, BATCH);
+  for await (const batch of mapOrdered(batches, (b) => pool.run(request(b)), pool.size * 4))
     await emit(batch);
 }
 
@@ -146,7 +206,7 @@ async function renderInWorkers(
  * workers cannot start): this thread never blocks on a read, since a hung mount would hang the run with no way out.
  */
 async function renderInThread(
-  entries: AsyncIterable<WalkEntry>,
+  entries: AsyncIterable<WalkEntry> | WalkEntry[],
   options: RunOptions,
   emit: (batch: RenderedBatch) => Promise<void>,
 ): Promise<void> {
@@ -171,6 +231,11 @@ async function renderInThread(
 async function* prepend<T>(head: T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
   yield* head;
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/** Consecutive slices of `items`, `size` long (the last one shorter). */
+function* slicesOf<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Groups a stream into arrays of up to `size` items. */
