@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkChunk } from "../../src/core/chunk-header.js";
 import { unpackedChunkBytes } from "../../src/core/chunk-size.js";
 import { inspectBytes } from "../../src/core/inspection-plan.js";
@@ -26,9 +26,10 @@ const channel = (name: string, type: string, xs = 1, ys = 1): ChannelRecord => (
   p_linear: false,
 });
 
-// built in beforeAll, not at collection: Stryker switches a mutant on only after the files are collected
+// built before each test, not at collection or in beforeAll: Stryker switches a mutant on only after the files are
+// collected, and code run in beforeAll counts as static (every test file of the run re-runs for its mutants)
 let scanline: PartRecord;
-beforeAll(() => {
+beforeEach(() => {
   scanline = partOf({
     type: "scanlineimage",
     dataWindow: { min: [0, 0], max: [3, 9] },
@@ -118,7 +119,7 @@ describe("scan-line chunk headers", () => {
 
 describe("compressed chunks and subsampled channels", () => {
   let zip: PartRecord;
-  beforeAll(() => {
+  beforeEach(() => {
     zip = partOf({
       type: "scanlineimage",
       compression: "zip",
@@ -180,7 +181,7 @@ describe("compressed chunks and subsampled channels", () => {
 
 describe("tiled chunk headers", () => {
   let tiled: PartRecord;
-  beforeAll(() => {
+  beforeEach(() => {
     tiled = partOf({
       type: "tiledimage",
       dataWindow: { min: [10, 20], max: [14, 22] },
@@ -245,7 +246,7 @@ describe("tiled chunk headers", () => {
 
 describe("rip-map tiles take their own level's size", () => {
   let rip: PartRecord;
-  beforeAll(() => {
+  beforeEach(() => {
     rip = partOf({
       type: "tiledimage",
       dataWindow: { min: [0, 0], max: [5, 2] },
@@ -271,7 +272,7 @@ describe("rip-map tiles take their own level's size", () => {
 
 describe("deep chunk headers", () => {
   let deep: PartRecord;
-  beforeAll(() => {
+  beforeEach(() => {
     deep = partOf({
       type: "deepscanline",
       dataWindow: { min: [0, 0], max: [3, 3] },
