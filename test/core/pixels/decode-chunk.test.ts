@@ -251,6 +251,30 @@ describe("decodeChunk on written files", () => {
     expect(c.planes.map((p) => [...p.data])).toEqual(before);
   });
 
+  it("a raw one-line chunk without padding, 4-aligned in the caller's bytes, is still copied out of them", () => {
+    const w = written({
+      parts: [
+        {
+          type: "scanlineimage",
+          dataWindow: { min: [0, 0], max: [2, 1] },
+          channels: [
+            { name: "Z", type: "float" },
+            { name: "id", type: "uint" },
+          ],
+          pixel: (c, x, y) => (c === "id" ? Math.abs(value(c, x, y)) : value(c, x, y)),
+        },
+      ],
+    });
+    const size = 8 + 3 * 8;
+    const own = w.bytes.slice(w.offsets[1]!, w.offsets[1]! + size);
+    expect(own.byteOffset).toBe(0);
+    const c = decoded(decodeChunk(w.layout, 1, own, w.offsets[1]!, zlibInflate));
+    const before = c.planes.map((p) => [...p.data]);
+    expect(before).toEqual([expected("Z", "float", 0, 1, 3, 1), expected("id", "uint", 0, 1, 3, 1)]);
+    own.fill(0xee, 8);
+    expect(c.planes.map((p) => [...p.data])).toEqual(before);
+  });
+
   it("uncompressed chunks of the wrong size; compressed chunks that do not decode", () => {
     const grow = scan.bytes.slice(scan.offsets[0]!);
     new DataView(grow.buffer).setInt32(4, 69, true);

@@ -304,6 +304,27 @@ describe("decodeDeepChunk", () => {
     ).toMatch(/^deep chunk 0 sample-count table: zip data does not inflate: /);
   });
 
+  it("a count going down on a chunk's second line names that line's pixel", () => {
+    const z = parts(zip, 0);
+    const table = z.table.slice(); // the writer stores deep blocks raw: 3 lines of cumulative counts
+    expect(table.length).toBe(4 * XS.length * 3);
+    const dv = new DataView(table.buffer, table.byteOffset);
+    const at = XS.length + 2; // pixel (4, 6); (3, 6) holds 3 samples after an empty (2, 6)
+    expect([count(2, 6), count(3, 6)]).toEqual([0, 3]);
+    dv.setInt32(4 * at, 2, true);
+    expect(
+      failure(decodeDeepChunk(zip.layout, 0, chunk(z.y, table, z.data, z.unpacked), 40, zlibInflate)),
+    ).toEqual([
+      [
+        "EXR_DEEP_SAMPLE_COUNTS_INVALID",
+        "deep chunk 0: cumulative sample count 2 at pixel (4, 6) is below 3",
+        0,
+        0,
+        40,
+      ],
+    ]);
+  });
+
   it("sample data: nothing where none is expected, packed data that does not unpack", () => {
     const p = parts(raw, 0);
     const zeros = new Uint8Array(4 * XS.length);

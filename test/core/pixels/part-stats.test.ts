@@ -318,3 +318,141 @@ describe("pixel hash and statistics of whole parts", () => {
     expect(mono([...rgb(), { name: "Y", type: "half" }], (c, x, y) => (c === "G" ? 1 : x + y))).toBe(false);
   });
 });
+
+describe("PartStats on hand-made layouts and chunks", () => {
+  const BGR = (type: "half" | "float" = "half"): ChannelSpec[] => [
+    { name: "B", type },
+    { name: "G", type },
+    { name: "R", type },
+  ];
+  const zero = () => 0;
+
+  it("levelShapes of a scan-line part: the whole data window", () => {
+    const { layout } = chunksOf({
+      type: "scanlineimage",
+      dataWindow: { min: [-2, 3], max: [4, 6] },
+      channels: [{ name: "Y", type: "half" }],
+      pixel: zero,
+    });
+    expect(levelShapes(layout)).toEqual([{ level: [0, 0], x0: -2, y0: 3, width: 7, height: 4 }]);
+  });
+
+  it("monochrome is false for R, G, B of different types or sampling even when every sample's bits agree", () => {
+    const mono = (channels: ChannelSpec[]) => {
+      const { layout, chunks } = chunksOf({
+        type: "scanlineimage",
+        dataWindow: { min: [0, 0], max: [3, 1] },
+        channels,
+        pixel: zero,
+      });
+      return stats(layout, chunks, [0, 1]).monochrome;
+    };
+    expect(mono(BGR())).toBe(true);
+    // 0.0 is all-zero bits as half and as float
+    expect(mono([{ name: "B", type: "float" }, ...BGR().slice(1)])).toBe(false);
+    expect(mono([...BGR().slice(0, 2), { name: "R", type: "half", xSampling: 2 }])).toBe(false);
+  });
+
+  it("R, G and B found wherever they are in the channel list (a file may store them unsorted)", () => {
+    const { layout, chunks } = chunksOf({
+      type: "scanlineimage",
+      dataWindow: { min: [0, 0], max: [2, 0] },
+      channels: BGR(),
+      pixel: (_c, x) => x,
+    });
+    const [b, g, r] = layout.channels;
+    const c = chunks[0]!;
+    const [pb, pg, pr] = c.planes;
+    for (const [channels, planes] of [
+      [
+        [r!, g!, b!],
+        [pr!, pg!, pb!],
+      ],
+      [
+        [g!, r!, b!],
+        [pg!, pr!, pb!],
+      ],
+    ] as const) {
+      const s = new PartStats({ ...layout, channels }, undefined);
+      s.add({ ...c, planes });
+      const rec = s.record();
+      expect(rec.monochrome).toBe(true);
+      expect(rec.levels[0]!.channels.map((x) => x.name)).toEqual(channels.map((x) => x.name));
+    }
+  });
+
+  it("a part with no chunk to place (empty data window): no hash, no failure", () => {
+    const { layout } = chunksOf({
+      type: "scanlineimage",
+      dataWindow: { min: [0, 0], max: [1, 1] },
+      channels: [{ name: "Y", type: "half" }],
+      pixel: zero,
+    });
+    const empty = {
+      ...layout,
+      part: { ...layout.part, data_window: { min: [0, 1], max: [1, 0] } },
+    } as PartLayout;
+    const rec = new PartStats(empty, sha256).record();
+    expect(rec.pixel_hash).toBeNull();
+    expect(rec.levels.map((l) => l.channels.map((c) => c.finite_count))).toEqual([[0]]);
+  });
+
+  it("deep chunks: per rip-map level, unknown levels ignored, no hasher needed, R/G/B compared sample by sample", () => {
+    const { layout } = chunksOf({
+      type: "tiledimage",
+      dataWindow: { min: [0, 0], max: [3, 3] },
+      tiles: { x_size: 2, y_size: 2, level_mode: "RIPMAP_LEVELS" },
+      channels: BGR(),
+      pixel: zero,
+    });
+    const deep: PartLayout = { ...layout, deep: true };
+    const shapes = levelShapes(deep).map((l) => l.level.join(","));
+    const chunk = (level: [number, number], b: number[], g: number[], r: number[]) => ({
+      partIndex: 0,
+      chunkIndex: 0,
+      level,
+      tile: [0, 0] as [number, number],
+      x0: 0,
+      y0: 0,
+      width: 1,
+      height: 1,
+      counts: Uint32Array.of(b.length),
+      totalSamples: b.length,
+      channels: [
+        { name: "B", type: "half" as const, data: Uint16Array.from(b) },
+        { name: "G", type: "half" as const, data: Uint16Array.from(g) },
+        { name: "R", type: "half" as const, data: Uint16Array.from(r) },
+      ],
+    });
+    const one = 0x3c00;
+    const two = 0x4000;
+    const s = new PartStats(deep, undefined);
+    s.addDeep(chunk([0, 1], [one, two], [one, two], [one, two]));
+    s.addDeep(chunk([1, 0], [two, two, two], [two, two, two], [two, two, two]));
+    s.addDeep(chunk([9, 9], [one], [two], [one]));
+    const rec = s.record();
+    const counts = (lv: string) => rec.levels[shapes.indexOf(lv)]!.channels.map((c) => c.finite_count);
+    expect(counts("0,1")).toEqual([2, 2, 2]);
+    expect(counts("1,0")).toEqual([3, 3, 3]);
+    expect(counts("0,0")).toEqual([0, 0, 0]);
+    expect(rec.levels[shapes.indexOf("0,1")]!.channels[2]).toMatchObject({ min: 1, max: 2 });
+    expect(rec.monochrome).toBe(true);
+    expect(rec.pixel_hash).toBeNull();
+    expect(rec.deep!.total_samples).toBe(5);
+    // one sample of G or of B differs
+    for (const [g, b] of [
+      [
+        [one, one],
+        [one, two],
+      ],
+      [
+        [one, two],
+        [two, two],
+      ],
+    ]) {
+      const t = new PartStats(deep, undefined);
+      t.addDeep(chunk([0, 0], b!, g!, [one, two]));
+      expect(t.record().monochrome).toBe(false);
+    }
+  });
+});
