@@ -14,11 +14,20 @@
  *   serve (batched, narrow) = design `narrow`: the earlier defaults, 5 ms of waiting and two batches at once
  *   baseline = serve (batched) of another build (`--baseline DIR`: a checkout with `dist/` built), for a same-run
  *              comparison of this build's write path against an earlier one
+ *   node:FLAGS = serve (batched) with extra node/V8 flags for its process (`+`-separated), e.g.
+ *              `node:--max-semi-space-size=32`
+ * The senders are cheap on purpose (events encoded before the clock starts, keep-alive node:http): they share the
+ * 2 cores with serve and the emulator. Besides events/s and latency, each serve run prints CPU per event of serve,
+ * the emulator and the senders, and the batches written (count, files per batch).
  * Usage: npm run bench:serve [-- --events 200] [-- --concurrency 1,8,64] [-- --designs batched,unbatched,seed,wide,narrow]
- *        [-- --profile-dir DIR] [-- --baseline DIR --designs batched,baseline,seed]
+ *        [-- --profile-dir DIR] [-- --perf-dir DIR] [-- --baseline DIR --designs batched,baseline,seed]
+ *        [-- --serve-node-args "--trace-opt --trace-deopt"]; BENCH_SERVE_STDOUT=FILE appends the child processes'
+ *        stdout (serve's V8 traces) to FILE.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -37,6 +46,10 @@ const CONCURRENCY = arg("--concurrency", "1,8,64").split(",").map(Number);
 const DESIGNS = arg("--designs", "batched,unbatched,seed").split(",");
 /** Directory for V8 CPU profiles of the serve processes and (under `emulator/`) the emulator, when given. */
 const PROFILE_DIR = arg("--profile-dir", "");
+/** Directory for `perf record -g` data of each serve process (every thread, V8's included), when given. */
+const PERF_DIR = arg("--perf-dir", "");
+/** Extra node options for the serve processes (e.g. V8 tracing flags), space-separated. */
+const SERVE_NODE_ARGS = arg("--serve-node-args", "").split(" ").filter(Boolean);
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
 const CLI = resolve(REPO, "dist/cli/launch.cjs");
@@ -75,6 +88,19 @@ async function cpuSeconds(pid: number | undefined): Promise<number> {
 const cpuNote = (n: number, ingest: number, emulator: number) =>
   `CPU per event: ingest ${((ingest / n) * 1000).toFixed(1)} ms, emulator ${((emulator / n) * 1000).toFixed(1)} ms`;
 
+/** CPU seconds (user + system) of this process: the senders' side of a serve run. */
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Batches written and files in them, from serve's `/metrics` (the `exr_serve_batch_size` histogram). */
+async function batchSizes(base: string): Promise<{ batches: number; files: number }> {
+  const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return { batches: value("exr_serve_batch_size_count"), files: value("exr_serve_batch_size_sum") };
+}
+
 let emulatorPid: number | undefined;
 
 interface Uploaded {
@@ -96,6 +122,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 
 async function startChild(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  if (process.env.BENCH_SERVE_STDOUT)
+    child.stdout!.pipe(createWriteStream(process.env.BENCH_SERVE_STDOUT, { flags: "a" }));
   let err = "";
   child.stderr!.on("data", (d: Buffer) => {
     err += d.toString();
@@ -181,6 +209,36 @@ function vastEnvironment(url: string, schema: string): NodeJS.ProcessEnv {
   };
 }
 
+/** One POST on `agent`'s keep-alive connections: the status and the body as text. */
+function post(
+  url: string,
+  agent: Agent,
+  message: { headers: Record<string, string>; body: Buffer },
+): Promise<{ status: number; text: string }> {
+  return new Promise((done, fail) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { ...message.headers, "content-length": String(message.body.length) },
+        timeout: 120_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", fail);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("no answer within 120 s")));
+    req.on("error", fail);
+    req.end(message.body);
+  });
+}
+
 let schemaCounter = 0;
 const freshSchema = (design: string, c: number) => `bench_${design}_${c}_${process.pid}_${schemaCounter++}`;
 
@@ -198,12 +256,35 @@ async function runServe(
         ? "serve (batched, wide)"
         : variant === "narrow"
           ? "serve (batched, narrow)"
-          : "serve (batched)"
+          : variant.startsWith("node:")
+            ? `serve (batched, node ${variant.slice(5)})`
+            : "serve (batched)"
     : "serve (unbatched)";
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const perf = PERF_DIR
+    ? [
+        "record",
+        "-e",
+        "cpu-clock",
+        "-F",
+        "999",
+        "-g",
+        "-o",
+        join(
+          PERF_DIR,
+          `serve-${(variant || (batched ? "batched" : "unbatched")).replace(/[^\w-]+/g, "_")}-${concurrency}.perf`,
+        ),
+        "--",
+        process.execPath,
+        "--perf-basic-prof",
+      ]
+    : [];
   const child = await startChild(
-    process.execPath,
+    PERF_DIR ? "perf" : process.execPath,
     [
+      ...perf,
+      ...SERVE_NODE_ARGS,
+      ...(variant.startsWith("node:") ? variant.slice(5).split("+") : []),
       ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []),
       variant === "baseline" ? BASELINE_CLI : CLI,
       "serve",
@@ -229,32 +310,39 @@ async function runServe(
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  // Under perf, serve is perf's child.
+  const servePid = PERF_DIR
+    ? Number((await readFile(`/proc/${child.pid}/task/${child.pid}/children`, "utf8")).trim().split(" ")[0])
+    : child.pid;
   const emulatorCpu = await cpuSeconds(emulatorPid);
-  const serveCpu = await cpuSeconds(child.pid);
+  const serveCpu = await cpuSeconds(servePid);
+  const senderCpu = ownCpuSeconds();
   const split = { inspect: 0, persist: 0, bytes: 0 };
+  // The events are encoded before the clock starts (as the trigger has them ready when it sends) and posted on
+  // keep-alive node:http connections, one per sender: the senders share the 2 cores with serve and the
+  // emulator, so what they cost is kept small (fetch + encoding each event took ~2 ms of CPU per event).
+  const messages = objects.map((o) => {
+    const message = HTTP.binary(
+      objectCreatedEvent({
+        bucket: BUCKET,
+        key: o.key,
+        size: o.size,
+        etag: o.etag,
+        eventName: "ObjectCreated:Put",
+        time: new Date(),
+      }),
+    );
+    return { headers: message.headers as Record<string, string>, body: Buffer.from(String(message.body)) };
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < objects.length) {
-        const o = objects[next++]!;
-        const message = HTTP.binary(
-          objectCreatedEvent({
-            bucket: BUCKET,
-            key: o.key,
-            size: o.size,
-            etag: o.etag,
-            eventName: "ObjectCreated:Put",
-            time: new Date(),
-          }),
-        );
+      while (next < messages.length) {
+        const message = messages[next++]!;
         const t0 = performance.now();
-        const res = await fetch(base, {
-          method: "POST",
-          headers: message.headers as Record<string, string>,
-          body: String(message.body),
-          signal: AbortSignal.timeout(120_000),
-        });
-        const body = (await res.json()) as {
+        const { status, text } = await post(base, agent, message);
+        const body = JSON.parse(text) as {
           persistence: { inserted: boolean };
           stats: { inspect_ms: number; persist_ms: number; bytes_read: number };
         };
@@ -262,22 +350,25 @@ async function runServe(
         split.inspect += body.stats.inspect_ms;
         split.persist += body.stats.persist_ms;
         split.bytes += body.stats.bytes_read;
-        if (res.status !== 200 || !body.persistence.inserted) failures++;
+        if (status !== 200 || !body.persistence.inserted) failures++;
       }
     }),
   );
+  agent.destroy();
   const seconds = (performance.now() - started) / 1000;
+  const senderMs = ((ownCpuSeconds() - senderCpu) / objects.length) * 1000;
   const cpu = cpuNote(
     objects.length,
-    (await cpuSeconds(child.pid)) - serveCpu,
+    (await cpuSeconds(servePid)) - serveCpu,
     (await cpuSeconds(emulatorPid)) - emulatorCpu,
   );
-  child.kill("SIGTERM");
+  const batches = batched ? await batchSizes(base) : null;
+  process.kill(servePid!, "SIGTERM");
   await new Promise((r) => child.once("exit", r));
   if (failures) throw new Error(`${design}: ${failures} events not inserted`);
   const n = objects.length;
   console.log(
-    `      (${design}, ${concurrency}: mean inspect ${(split.inspect / n).toFixed(1)} ms, mean wait for the commit ${(split.persist / n).toFixed(1)} ms, ${(split.bytes / n / 1024).toFixed(0)} KiB read per object; ${cpu})`,
+    `      (${design}, ${concurrency}: mean inspect ${(split.inspect / n).toFixed(1)} ms, mean wait for the commit ${(split.persist / n).toFixed(1)} ms, ${(split.bytes / n / 1024).toFixed(0)} KiB read per object; ${cpu}, senders ${senderMs.toFixed(1)} ms${batches ? `; ${batches.batches} batches, ${(batches.files / Math.max(1, batches.batches)).toFixed(1)} files per batch` : ""})`,
   );
   latencies.sort((a, b) => a - b);
   return {

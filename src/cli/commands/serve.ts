@@ -8,6 +8,7 @@ import { ServeMetrics } from "../../serve/metrics.js";
 import { objectInspector } from "../../serve/object-inspector.js";
 import { s3Inspector } from "../../serve/s3-inspector.js";
 import { s3ClientOptionsFrom } from "../../serve/s3-settings.js";
+import { tierUpOnlyHotFunctions } from "../../serve/v8-tiering.js";
 import { addCatalogOptions, type CatalogCliOptions, catalogOptionsFrom } from "../catalog-options.js";
 
 function integer(min: number) {
@@ -66,6 +67,7 @@ export function registerServe(program: Command): void {
         "S3 endpoint for object events (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, $S3_ENDPOINT, else the VAST endpoint)",
       ),
   ).action(async (options: ServeCliOptions) => {
+    tierUpOnlyHotFunctions();
     const logger = createLogger();
     const metrics = new ServeMetrics();
     const catalog = catalogOptionsFrom(options, { init: true });
