@@ -69,9 +69,8 @@ function amzDateMs(amzDate: string): number {
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.NaN;
 }
 
-export function accessKeyOf(authorization: string | undefined): string | null {
-  const parsed = parseAuthorization(authorization);
-  if (parsed) return parsed.accessKey;
+/** The access key of an Authorization header that is not a well-formed SigV4 one. */
+function looseAccessKey(authorization: string | undefined): string | null {
   const loose = /Credential=([^/,\s]+)\//.exec(authorization ?? "");
   return loose ? loose[1]! : null;
 }
@@ -177,7 +176,9 @@ export function checkAccess(
   const authorization = req.headers.authorization;
   if (authorization === undefined && checkPresignedV2(req, keys, verifySignatures)) return;
   const presigned = authorization === undefined ? parsePresigned(req.rawUrl) : null;
-  const key = presigned ? presigned.accessKey : accessKeyOf(authorization);
+  // Parsed once: the access key and, when signatures are verified, the rest.
+  const parsed = presigned ?? parseAuthorization(authorization);
+  const key = parsed ? parsed.accessKey : looseAccessKey(authorization);
   if (key === null) throw new EmulatorError(403, "AccessDenied", "request is not signed");
   const secret = keys.get(key);
   if (secret === undefined) throw new EmulatorError(403, "InvalidAccessKeyId", `unknown access key ${key}`);
@@ -186,7 +187,6 @@ export function checkAccess(
     if (!(Date.now() <= expiresAt)) throw new EmulatorError(403, "AccessDenied", "Request has expired");
   }
   if (!verifySignatures) return;
-  const parsed = presigned ?? parseAuthorization(authorization);
   if (!parsed || !signatureMatches(req, parsed, secret))
     throw new EmulatorError(403, "SignatureDoesNotMatch", "the request signature does not match");
 }
