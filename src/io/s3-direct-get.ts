@@ -13,7 +13,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { Http1Pool, type Http1Response } from "./http1-pool.js";
 import type { RangeAnswer } from "./remote-object.js";
-import { encodeRfc3986, queryString, S3GetSigner } from "./s3-get-signer.js";
+import { encodeRfc3986, type GetCredentials, queryString, S3GetSigner } from "./s3-get-signer.js";
 import { type ListPage, parseListPage } from "./s3-list-xml.js";
 import { type S3RangeGets, SdkRangeGets } from "./s3-sdk-get.js";
 
@@ -36,6 +36,11 @@ export interface DirectGetOptions {
 }
 
 export const DEFAULT_PIPELINING = 8;
+
+/** Credentials expiring within this long are asked for again (the SDK's own refresh window). */
+const CREDENTIALS_REFRESH_MS = 300_000;
+
+type ResolvedCredentials = GetCredentials & { expiration?: Date };
 
 interface BucketTarget {
   https: boolean;
@@ -86,8 +91,40 @@ const header = (res: IncomingMessage, name: string): string | null => {
   return typeof v === "string" ? v : null;
 };
 
+/** A ranged GET's path and headers (before signing). */
+function rangeRequest(
+  target: BucketTarget,
+  key: string,
+  offset: number,
+  length: number,
+  ifMatch: string | null,
+): { path: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
+  if (ifMatch) headers["if-match"] = ifMatch;
+  return { path: `${target.basePath}/${encodeKey(key)}`, headers };
+}
+
+/** Enough for the range, or for its end when a server ignores Range and sends the object from byte 0. */
+const rangeMaxBody = (offset: number, length: number) => Math.max(offset + length, MAX_ERROR_BODY);
+
+const sign = (
+  target: BucketTarget,
+  credentials: GetCredentials,
+  path: string,
+  headers: Record<string, string>,
+  query: Record<string, string> | undefined,
+) =>
+  target.signer.sign(
+    { host: target.host, path, headers, date: new Date(), ...(query ? { query } : {}) },
+    credentials,
+  );
+
 export class DirectRangeGets implements S3RangeGets {
   private readonly targets = new Map<string, Promise<BucketTarget | null>>();
+  /** The targets resolved so far: a GET to a known bucket does not wait on a promise for it. */
+  private readonly resolvedTargets = new Map<string, BucketTarget | null>();
+  /** The credentials last given by the SDK's provider, used until they come within its refresh window. */
+  private credentials: ResolvedCredentials | null = null;
   private readonly sdk: SdkRangeGets;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
@@ -114,7 +151,10 @@ export class DirectRangeGets implements S3RangeGets {
       found = this.resolve(bucket);
       this.targets.set(bucket, found);
       // A failed resolution is not kept: the SDK path reports it, and the next object tries again.
-      found.catch(() => this.targets.delete(bucket));
+      found.then(
+        (target) => this.resolvedTargets.set(bucket, target),
+        () => this.targets.delete(bucket),
+      );
     }
     return found;
   }
@@ -146,7 +186,33 @@ export class DirectRangeGets implements S3RangeGets {
     };
   }
 
-  async get(
+  get(
+    bucket: string,
+    key: string,
+    offset: number,
+    length: number,
+    ifMatch: string | null,
+    signal: AbortSignal,
+  ): Promise<RangeAnswer> {
+    const target = this.resolvedTargets.get(bucket);
+    const credentials = this.currentCredentials();
+    if (this.transport === "raw" && target && credentials) {
+      // The bucket's target and the credentials are known: signed and sent at once, no promise waited on before.
+      const { path, headers } = rangeRequest(target, key, offset, length, ifMatch);
+      return this.sendRawNow(
+        target,
+        credentials,
+        path,
+        headers,
+        undefined,
+        rangeMaxBody(offset, length),
+        signal,
+      ).then((res) => this.rawAnswer(res));
+    }
+    return this.getWaiting(bucket, key, offset, length, ifMatch, signal);
+  }
+
+  private async getWaiting(
     bucket: string,
     key: string,
     offset: number,
@@ -157,19 +223,9 @@ export class DirectRangeGets implements S3RangeGets {
     // No target (another auth scheme) or none resolvable (no region, …): the SDK sends it and reports its error.
     const target = await this.target(bucket).catch(() => null);
     if (target === null) return this.sdk.get(bucket, key, offset, length, ifMatch, signal);
-    const path = `${target.basePath}/${encodeKey(key)}`;
-    const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
-    if (ifMatch) headers["if-match"] = ifMatch;
+    const { path, headers } = rangeRequest(target, key, offset, length, ifMatch);
     if (this.transport === "raw") {
-      // Enough for the range, or for its end when a server ignores Range and sends the object from byte 0.
-      const res = await this.sendRaw(
-        target,
-        path,
-        headers,
-        undefined,
-        Math.max(offset + length, MAX_ERROR_BODY),
-        signal,
-      );
+      const res = await this.sendRaw(target, path, headers, undefined, rangeMaxBody(offset, length), signal);
       return this.rawAnswer(res);
     }
     const res = await this.send(target, path, headers, undefined, signal);
@@ -266,6 +322,15 @@ export class DirectRangeGets implements S3RangeGets {
     return parseListPage(Buffer.concat(chunks).toString("utf8"));
   }
 
+  /** The credentials last resolved, unless they expire within the SDK's refresh window (or none yet). */
+  private currentCredentials(): ResolvedCredentials | null {
+    const c = this.credentials;
+    if (c === null) return null;
+    const expiration = c.expiration;
+    if (expiration !== undefined && expiration.getTime() - Date.now() < CREDENTIALS_REFRESH_MS) return null;
+    return c;
+  }
+
   private async signed(
     target: BucketTarget,
     path: string,
@@ -273,11 +338,8 @@ export class DirectRangeGets implements S3RangeGets {
     query: Record<string, string> | undefined,
   ): Promise<Record<string, string>> {
     // The SDK's provider: cached, and refreshed before expiry, by the SDK.
-    const credentials = await this.client.config.credentials();
-    return target.signer.sign(
-      { host: target.host, path, headers, date: new Date(), ...(query ? { query } : {}) },
-      credentials,
-    );
+    this.credentials = await this.client.config.credentials();
+    return sign(target, this.credentials, path, headers, query);
   }
 
   /** A signed GET on our HTTP/1.1 client; resolves with the whole answer (body at most `maxBody`). */
@@ -289,7 +351,20 @@ export class DirectRangeGets implements S3RangeGets {
     maxBody: number,
     signal: AbortSignal,
   ): Promise<Http1Response> {
-    const signed = await this.signed(target, path, headers, query);
+    this.credentials = await this.client.config.credentials();
+    return this.sendRawNow(target, this.credentials, path, headers, query, maxBody, signal);
+  }
+
+  private sendRawNow(
+    target: BucketTarget,
+    credentials: GetCredentials,
+    path: string,
+    headers: Record<string, string>,
+    query: Record<string, string> | undefined,
+    maxBody: number,
+    signal: AbortSignal,
+  ): Promise<Http1Response> {
+    const signed = sign(target, credentials, path, headers, query);
     const port = target.port ?? (target.https ? 443 : 80);
     const id = `${target.https ? "https" : "http"}://${target.hostname}:${port}`;
     let pool = this.pools.get(id);

@@ -292,6 +292,46 @@ describe("DirectRangeGets, raw transport", () => {
   });
 });
 
+describe.each(["raw", "node-http"] as const)("DirectRangeGets credentials (%s)", (transport) => {
+  /** The access keys the GETs were signed with, for credentials expiring `expiresInMs` after each call. */
+  async function keysSigned(expiresInMs: number): Promise<{ keys: string[]; calls: number }> {
+    answer = (_req, res) => res.writeHead(206, { "content-range": "bytes 0-0/1" }).end("x");
+    let calls = 0;
+    const client = new S3Client({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: async () => {
+        calls++;
+        return {
+          accessKeyId: `AK${calls}`,
+          secretAccessKey: "SK",
+          expiration: new Date(Date.now() + expiresInMs),
+        };
+      },
+    });
+    const g = new DirectRangeGets(client, 64, { transport });
+    cleanups.push(() => {
+      g.close();
+      client.destroy();
+    });
+    for (let i = 0; i < 3; i++) await g.get("b", "k", 0, 1, null, never());
+    const keys = requests.map((r) => /Credential=([^/]+)\//.exec(String(r.headers.authorization))![1]!);
+    return { keys, calls };
+  }
+
+  it("uses the SDK's credentials while they are valid for more than 5 minutes", async () => {
+    expect(await keysSigned(3_600_000)).toEqual({ keys: ["AK1", "AK1", "AK1"], calls: 1 });
+  });
+
+  it("asks the SDK again for credentials expiring within 5 minutes, and signs with the new ones", async () => {
+    // (the SDK may ask once more for itself, resolving the endpoint)
+    const { keys, calls } = await keysSigned(240_000);
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[2]).toBe(`AK${calls}`);
+  });
+});
+
 describe("DirectRangeGets without a usable endpoint", () => {
   it("hands the GET to the SDK (which reports the error) and lists through the SDK", async () => {
     const client = new S3Client({
