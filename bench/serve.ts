@@ -50,6 +50,8 @@ const PROFILE_DIR = arg("--profile-dir", "");
 const PERF_DIR = arg("--perf-dir", "");
 /** Extra node options for the serve processes (e.g. V8 tracing flags), space-separated. */
 const SERVE_NODE_ARGS = arg("--serve-node-args", "").split(" ").filter(Boolean);
+/** Extra node options for the emulator process, space-separated. */
+const EMULATOR_NODE_ARGS = arg("--emulator-node-args", "").split(" ").filter(Boolean);
 const REPO = resolve(import.meta.dirname, "../../..");
 const PYTHON = arg("--python", resolve(REPO, ".venv/bin/python"));
 const CLI = resolve(REPO, "dist/cli/launch.cjs");
@@ -138,6 +140,7 @@ async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
   const child = await startChild(
     process.execPath,
     [
+      ...EMULATOR_NODE_ARGS,
       ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/emulator`] : []),
       EMULATOR,
       "--port",

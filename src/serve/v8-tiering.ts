@@ -16,6 +16,8 @@ const SERVE_INTERRUPT_BUDGET = 4 * 67_584;
  * at run time, after the CLI's code cache was loaded, because the cache is only accepted under the flags it was
  * made with.
  */
-export function tierUpOnlyHotFunctions(): void {
+export function tierUpOnlyHotFunctions(execArgv: readonly string[] = process.execArgv): void {
+  // A budget given on node's command line wins (to compare settings).
+  if (execArgv.some((a) => a.startsWith("--interrupt-budget"))) return;
   setFlagsFromString(`--interrupt-budget=${SERVE_INTERRUPT_BUDGET}`);
 }
