@@ -50,7 +50,9 @@ export async function* walkPaths(
       });
       for await (const line of lines) {
         const path = line.trim();
-        if (path) yield* expand(path, match, timeoutMs);
+        // A named *.exr is what expand would yield, without a generator per line (a piped list is often all of them).
+        if (isExr(path)) yield { path };
+        else if (path) yield* expand(path, match, timeoutMs);
       }
     } else {
       yield* expand(arg, match, timeoutMs);

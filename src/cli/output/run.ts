@@ -137,13 +137,18 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
           options.jobs ?? workersFor(head.length, options.kind),
           options.readTimeoutMs,
         ));
-  const entries = rest ? prepend(head, rest) : head;
   if (!pool) {
-    await renderInThread(entries, options, emit);
+    await renderInThread(rest ? prepend(head, rest) : head, options, emit);
     return summary;
   }
   try {
-    await renderInWorkers(entries, pool, options, emit, growing);
+    await renderInWorkers(
+      rest ? batchesFrom(head, rest, BATCH) : slicesOf(head, BATCH),
+      pool,
+      options,
+      emit,
+      growing,
+    );
   } finally {
     if (!options.pool) await pool.close();
   }
@@ -175,7 +180,7 @@ async function startedPool(
  * added as the walk finds more files (workersFor).
  */
 async function renderInWorkers(
-  entries: AsyncIterable<WalkEntry> | WalkEntry[],
+  batches: AsyncIterable<WalkEntry[]> | Iterable<WalkEntry[]>,
   pool: RenderPool,
   options: RunOptions,
   emit: (batch: RenderedBatch) => Promise<void>,
@@ -196,7 +201,6 @@ async function renderInWorkers(
     });
     return req;
   };
-  const batches = Array.isArray(entries) ? slicesOf(entries, BATCH) : batchesOf(entries, BATCH);
   for await (const batch of mapOrdered(batches, (b) => pool.run(request(b)), pool.size * 4))
     await emit(batch);
 }
@@ -238,11 +242,18 @@ function* slicesOf<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-/** Groups a stream into arrays of up to `size` items. */
-async function* batchesOf<T>(input: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+/** `head` then the rest of `rest`, in arrays of `size` items (the last one shorter). */
+async function* batchesFrom<T>(head: T[], rest: AsyncIterator<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  for await (const item of input) {
+  for (const item of head) {
     batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  for (let next = await rest.next(); !next.done; next = await rest.next()) {
+    batch.push(next.value);
     if (batch.length >= size) {
       yield batch;
       batch = [];
