@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ChunkGeometry } from "../../../src/core/codecs/types.js";
 import { inspectBytes } from "../../../src/core/inspection-plan.js";
 import {
@@ -87,7 +87,8 @@ let zip: Written;
 let tiled: Written;
 let multi: Written;
 
-beforeAll(() => {
+// before each test, not once: code run in beforeAll counts as static for Stryker (every mutant it reaches re-runs all tests)
+beforeEach(() => {
   const pixel = (c: string, x: number, y: number) => (c === "id" ? Math.abs(value(c, x, y)) : value(c, x, y));
   scan = written({
     parts: [{ type: "scanlineimage", dataWindow: { min: [-2, 3], max: [4, 6] }, channels, pixel }],

@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { inspectBytes } from "../../../src/core/inspection-plan.js";
 import type { ChunkFailure } from "../../../src/core/pixels/decode-chunk.js";
 import { type DecodedDeepChunk, decodeDeepChunk } from "../../../src/core/pixels/decode-deep.js";
@@ -167,7 +167,8 @@ let zip: Written;
 let rle: Written;
 let none: Written;
 
-beforeAll(() => {
+// before each test, not once: code run in beforeAll counts as static for Stryker (every mutant it reaches re-runs all tests)
+beforeEach(() => {
   raw = written(deep("zips"));
   zip = written(deep("zip"));
   rle = written(deep("rle"));
