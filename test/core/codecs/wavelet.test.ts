@@ -88,7 +88,7 @@ function values(count: number, limit: number, seed: number): Uint16Array {
   let s = seed >>> 0;
   for (let i = 0; i < count; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s % limit;
+    out[i] = (s >>> 16) % limit; // the high bits: an LCG's low bits repeat with a short period
   }
   return out;
 }
@@ -107,6 +107,10 @@ const SIZES: [number, number][] = [
   [17, 9],
   [9, 17],
   [33, 12],
+  // an even width with an odd height: the last row's last pair sits exactly at the row's end
+  [2, 3],
+  [6, 7],
+  [12, 9],
 ];
 
 describe("wav2DDecode undoes OpenEXR's wav2Encode exactly", () => {
