@@ -326,6 +326,17 @@ describe("Inspection result", () => {
     });
   });
 
+  it("a header finding does not make a file with every chunk present incomplete", () => {
+    const bytes = writeExr({
+      parts: [scan({ attributes: [{ name: "odd", type: "int", raw: Uint8Array.of(1, 2, 3) }] })],
+    });
+    const r = inspectBytes(bytes);
+    expect(r.validation.findings.map((f) => [f.code, f.attribute])).toEqual([
+      ["EXR_ATTRIBUTE_SIZE_MISMATCH", "odd"],
+    ]);
+    expect(r.file.is_complete).toBe(true);
+  });
+
   it("a part without a chunk count stops the table layout there, located at that part", () => {
     const bytes = writeExr({
       parts: [scan(), scan({ omit: ["dataWindow", "chunkCount"] }), scan()],
