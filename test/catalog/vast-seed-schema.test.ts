@@ -6,6 +6,7 @@
 import { Bool, Field, Float32, Int32, Int64, List, Schema, Utf8 } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
+import { nearestFiles } from "../../src/catalog/similarity.js";
 import { VastCatalogStore } from "../../src/catalog/vast/vast-store.js";
 import { VastSession } from "../../src/vast/client/session.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
@@ -85,6 +86,31 @@ describe("VAST adapter on tables in the seed's schema", () => {
       expect(await store.getRecord(rec.file.file_id)).toEqual(rec);
       const q = await store.query("SELECT typeof(mtime) AS t, mtime FROM files");
       expect(q.rows[0]![0]).toBe("TIMESTAMP");
+      // similar over variable-length float lists: the same answer as the in-memory rule; a list of another
+      // length than the query's is no candidate.
+      const at = (path: string, embedding: number[]) => {
+        const r = buildRecord(fixture({ path }), { now: new Date("2026-05-05T05:05:05.5Z") });
+        r.file.metadata_embedding = Float32Array.from(
+          { length: 384 },
+          (_, i) => embedding[i % embedding.length]!,
+        );
+        return r;
+      };
+      const others = [at("/seed/b.exr", [1, 2]), at("/seed/c.exr", [2, 1]), at("/seed/d.exr", [1, 1, 3])];
+      const short = buildRecord(fixture({ path: "/seed/e.exr" }), {
+        now: new Date("2026-05-05T05:05:05.5Z"),
+      });
+      short.file.metadata_embedding = new Float32Array([1, 2, 3]);
+      await store.upsertBatch([...others, short], new Date("2026-05-05T05:05:05.5Z"));
+      const query = { embedding: others[0]!.file.metadata_embedding! };
+      const hits = await store.similar(query, 10);
+      expect(hits).toEqual(nearestFiles([rec.file, ...others.map((r) => r.file), short.file], query, 10));
+      expect(hits.map((h) => h.file_path)).toEqual([
+        "/seed/b.exr",
+        "/seed/d.exr",
+        "/seed/c.exr",
+        "/seed/a.exr",
+      ]);
     } finally {
       await store.close();
       session.close();
