@@ -326,3 +326,71 @@ describe("VAST writes", () => {
     }
   });
 });
+
+describe("VAST at more than 1,024 files (winners by one streamed scan)", () => {
+  it("counts, pushed-down sql, cleanup and verdict rewrites keep winners only", async () => {
+    const own = testConfig(emu.url);
+    const big = await VastCatalogStore.open(own, { keysPerQuery: 64 });
+    try {
+      await big.init();
+      const template = rec("/big/x.exr", 1, T1).file;
+      const id = (i: number) => `${String(i).padStart(4, "0")}${"b".repeat(60)}`;
+      const files = Array.from({ length: 1030 }, (_, i) => ({
+        ...template,
+        file_id: id(i),
+        file_path: `/big/${i}.exr`,
+        file_path_normalized: `/big/${i}.exr`,
+        size_bytes: i + 1,
+        metadata_embedding: null,
+        [INGEST_TOKEN]: i === 1 ? null : "bulk", // file 1 was stored by a tool that sets no token
+      }));
+      // A race loser of file 0, older and larger than its winner.
+      const loser = { ...files[0]!, size_bytes: 5000, last_inspected: T0, [INGEST_TOKEN]: "loser" };
+      const part = (file_id: string, token: string | null) => ({
+        ...rec("/big/x.exr", 1, T1).parts[0]!,
+        file_id,
+        [INGEST_TOKEN]: token,
+      });
+      const session = await VastSession.connect(own);
+      try {
+        await session.transaction(async (tx) => {
+          const ref = (table: string) => ({ bucket: own.bucket, schema: own.schema, table });
+          await tx.insert(ref("files"), rowsToBatch(tableSchema("files"), [...files, loser]));
+          await tx.insert(
+            ref("parts"),
+            rowsToBatch(tableSchema("parts"), [
+              part(id(0), "bulk"),
+              part(id(0), "loser"),
+              part(id(1), null),
+              part(id(1), "bulk"),
+              part("f".repeat(64), null),
+            ]),
+          );
+        });
+      } finally {
+        session.close();
+      }
+      expect(await big.counts()).toEqual({ files: 1030, parts: 2, channels: 0, attributes: 0 });
+      const pushed = await big.query("SELECT count(*), sum(size_bytes) FROM files WHERE size_bytes > 0");
+      expect(pushed.rows).toEqual([[1030, (1030 * 1031) / 2]]);
+      expect(pushed.notes?.[0]).toBe("vast: pushed down to files: size_bytes > 0");
+      const parts = await big.query("SELECT file_id FROM parts WHERE part_index = 0 ORDER BY 1");
+      expect(parts.rows).toEqual([[id(0)], [id(1)]]);
+      // The loser was inspected before the cutoff, its winner not: nothing is old.
+      expect(await big.cleanup(T1, true)).toEqual({ files: 0, parts: 0, channels: 0, attributes: 0 });
+      // A verdict write replaces the earlier rows of its (file, policy) pairs only.
+      await big.putValidationResults([verdict(id(0)), { ...verdict(id(0)), policy_id: "q" }, verdict(id(2))]);
+      await big.putValidationResults([{ ...verdict(id(0)), rule_id: "r2" }]);
+      const verdicts = await big.query(
+        "SELECT file_id, policy_id, rule_id FROM exr_metadata.validation_results ORDER BY 1, 2",
+      );
+      expect(verdicts.rows).toEqual([
+        [id(0), "p", "r2"],
+        [id(0), "q", "r"],
+        [id(2), "p", "r"],
+      ]);
+    } finally {
+      await big.close();
+    }
+  });
+});

@@ -24,7 +24,7 @@ export async function cleanup(tables: VastTables, cutoff: Date, dryRun: boolean)
 }
 
 /** Deletes non-winning files rows, child rows whose (file_id, ingest_token) is no winner's, verdicts of no file. */
-async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
+async function sweepOnce(tables: VastTables, tx: Transaction): Promise<void> {
   // Verdicts before files: a scan stores a file before its verdicts, so every verdict read here has its file.
   const verdicts = await tables.select(tx, "validation_results", ["file_id"]);
   const stats = await Promise.all(PIXEL_STATS_TABLES.map((t) => tables.select(tx, t, ["file_id"])));
@@ -32,7 +32,6 @@ async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
   const versions = files ? versionsOf(files) : [];
   const winners = pickWinners(versions);
   const losers = versions.filter((v) => winners.get(v.file_id) !== v).map((v) => v.rowId);
-  let removed = losers.length;
   for (const table of CHILD_TABLES) {
     const children = await tables.select(tx, table, FILE_KEY_COLUMNS);
     if (!children) continue;
@@ -43,13 +42,11 @@ async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
       })
       .map((c) => c.rowId);
     await tx.delete(tables.ref(table), stray);
-    removed += stray.length;
   }
   if (verdicts) {
     const ids = readStrings(verdicts, "file_id");
     const orphans = readBigints(verdicts, ROW_ID).filter((_, i) => !winners.has(ids[i] ?? ""));
     await tx.delete(tables.ref("validation_results"), orphans);
-    removed += orphans.length;
   }
   for (const [k, table] of PIXEL_STATS_TABLES.entries()) {
     const rows = stats[k];
@@ -57,10 +54,8 @@ async function sweepOnce(tables: VastTables, tx: Transaction): Promise<number> {
     const ids = readStrings(rows, "file_id");
     const orphans = readBigints(rows, ROW_ID).filter((_, i) => !winners.has(ids[i] ?? ""));
     await tx.delete(tables.ref(table), orphans);
-    removed += orphans.length;
   }
   await tx.delete(tables.ref("files"), losers);
-  return removed;
 }
 
 async function cleanupOnce(

@@ -21,7 +21,13 @@ export async function putValidationResults(tables: VastTables, rows: ValidationR
   const fileIds = [...new Set(fresh.map((r) => r.file_id))];
   await tables.session.retrying(async (tx) => {
     const earlier: bigint[] = [];
-    for (const t of await tables.selectIn(tx, "validation_results", ["policy_id"], "file_id", fileIds)) {
+    for (const t of await tables.selectIn(
+      tx,
+      "validation_results",
+      ["file_id", "policy_id"],
+      "file_id",
+      fileIds,
+    )) {
       const files = readStrings(t, "file_id");
       const policies = readStrings(t, "policy_id");
       readBigints(t, ROW_ID).forEach((rowId, i) => {
