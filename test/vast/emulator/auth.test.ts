@@ -12,6 +12,7 @@ async function signed(
   rawUrl: string,
   body: Uint8Array,
   secret = "secret",
+  extraHeaders: Record<string, string> = {},
 ): Promise<SignedRequest> {
   const signer = new SignatureV4({
     service: "s3",
@@ -32,7 +33,7 @@ async function signed(
       port: 9090,
       path: url.pathname,
       query,
-      headers: { host: "127.0.0.1:9090", "x-amz-content-sha256": payloadHash },
+      headers: { host: "127.0.0.1:9090", "x-amz-content-sha256": payloadHash, ...extraHeaders },
     },
     { signingDate: new Date("2026-01-02T03:04:05Z") },
   );
@@ -58,6 +59,19 @@ describe("SigV4 checks", () => {
     expect(code(() => checkAccess(req, keys, true))).toBe("ok");
     const probe = await signed("GET", "/?transaction", new Uint8Array(0));
     expect(code(() => checkAccess(probe, keys, true))).toBe("ok");
+  });
+
+  it("canonicalizes signed header values as SigV4 does: trimmed, runs of whitespace as one space", async () => {
+    const empty = new Uint8Array(0);
+    const values = ["bytes=0-1", " bytes=0-1", "bytes=0-1 ", "a  b", "a\tb", '"e" , "f"', "a b c"];
+    for (const value of values) {
+      const req = await signed("GET", "/b/k.exr", empty, "secret", { range: value });
+      expect(parseAuthorization(req.headers.authorization)?.signedHeaders).toContain("range");
+      expect([value, code(() => checkAccess(req, keys, true))]).toEqual([value, "ok"]);
+      // The same signature does not cover another value.
+      const changed = { ...req, headers: { ...req.headers, range: `${value}0` } };
+      expect([value, code(() => checkAccess(changed, keys, true))]).toEqual([value, "SignatureDoesNotMatch"]);
+    }
   });
 
   it("refuses a wrong secret, a tampered body or path, and unknown keys", async () => {
