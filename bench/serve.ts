@@ -268,22 +268,15 @@ async function runServe(
             : "serve (batched)"
     : "serve (unbatched)";
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const perfName = `serve-${quiet ? "warmup" : (variant || (batched ? "batched" : "unbatched")).replace(/[^\w-]+/g, "_")}-${concurrency}`;
   const perf = PERF_DIR
     ? [
-        "record",
-        "-e",
-        "cpu-clock",
-        "-F",
-        "999",
-        "-g",
-        "-o",
-        join(
-          PERF_DIR,
-          `serve-${(variant || (batched ? "batched" : "unbatched")).replace(/[^\w-]+/g, "_")}-${concurrency}.perf`,
-        ),
-        "--",
+        ...["record", "-e", "cpu-clock", "-F", "999", "-g", "-o", join(PERF_DIR, `${perfName}.perf`), "--"],
         process.execPath,
         "--perf-basic-prof",
+        // (V8's log, which --perf-basic-prof turns on, goes beside the data instead of the working directory.)
+        `--logfile=${join(PERF_DIR, `${perfName}.v8.log`)}`,
+        "--no-logfile-per-isolate",
       ]
     : [];
   const child = await startChild(
