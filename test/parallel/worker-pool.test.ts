@@ -217,16 +217,24 @@ describe("renderPaths with workers", () => {
 });
 
 describe("workersFor", () => {
-  it("gives one worker to a short run and never more than one per CPU or 8, whatever the kind", async () => {
+  it("gives an idle 2-CPU machine a second worker from 14,000 files (inspect) or 24,000 (validate)", async () => {
     const { workersFor } = await import("../../src/cli/output/run.js");
-    const { availableParallelism } = await import("node:os");
-    for (const kind of ["ndjson", "findings-line"] as const) {
-      expect(workersFor(300, kind)).toBe(1);
-      const most = workersFor(10_000_000, kind);
-      expect(most).toBeGreaterThanOrEqual(1);
-      expect(most).toBeLessThanOrEqual(Math.min(8, availableParallelism()));
-      // More files never mean fewer workers.
-      expect(workersFor(50_000, kind)).toBeLessThanOrEqual(most);
-    }
+    const idle = { cpus: 2, load: 2.2 };
+    expect(workersFor(300, "ndjson", idle)).toBe(1);
+    expect(workersFor(13_999, "ndjson", idle)).toBe(1);
+    expect(workersFor(14_000, "ndjson", idle)).toBe(2);
+    expect(workersFor(22_016, "text", idle)).toBe(2);
+    expect(workersFor(22_016, "findings-line", idle)).toBe(1);
+    expect(workersFor(24_000, "findings-ndjson", idle)).toBe(2);
+    expect(workersFor(88_064, "findings-text", idle)).toBe(2);
+  });
+
+  it("never more than one per CPU and 8, and one on a busy machine", async () => {
+    const { workersFor } = await import("../../src/cli/output/run.js");
+    expect(workersFor(10_000_000, "ndjson", { cpus: 2, load: 0 })).toBe(2);
+    expect(workersFor(10_000_000, "ndjson", { cpus: 32, load: 0 })).toBe(8);
+    expect(workersFor(10_000_000, "ndjson", { cpus: 2, load: 4 })).toBe(1);
+    expect(workersFor(10_000_000, "findings-line", { cpus: 16, load: 31.9 })).toBe(8);
+    expect(workersFor(42_000, "ndjson", { cpus: 16, load: 0 })).toBe(4);
   });
 });

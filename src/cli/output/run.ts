@@ -69,22 +69,33 @@ export function defaultJobs(): number {
 
 /**
  * Files a run needs per worker before another worker pays for itself. Every worker is a fresh V8 isolate that pays
- * its own warm-up (~0.4–0.5 s of TurboFan compiling, slow first files) before it is fast, so a second worker only
+ * its own warm-up (~0.3 s, and 0.45–1.2 s of CPU for a second isolate) before it is fast, so a second worker only
  * shortens runs long enough to amortise it; `inspect`'s heavier files (JSON, hashes) amortise it sooner. Measured
- * on 2 CPUs: docs/notes/inspect-speed.md, Session 10.
+ * on 2 CPUs (the second worker breaks even at ~21k paths for validate, ~14k for inspect): docs/notes/inspect-speed.md,
+ * Session 10.
  */
-const FILES_PER_WORKER: Record<"inspect" | "validate", number> = { inspect: 12_000, validate: 24_000 };
+const FILES_PER_WORKER: Record<"inspect" | "validate", number> = { inspect: 14_000, validate: 24_000 };
+
+/** What `workersFor` reads of the machine. */
+export interface MachineLoad {
+  cpus: number;
+  /** 1-minute load average. */
+  load: number;
+}
+
+function thisMachine(): MachineLoad {
+  return { cpus: availableParallelism(), load: loadavg()[0]! };
+}
 
 /**
- * Default workers of an `inspect`/`validate` run of `files` paths so far: one per FILES_PER_WORKER files, at least
- * one, at most one per CPU (the main thread only walks and writes) and 8. A busy machine (load average at least twice
- * the CPUs) gets one: there a second isolate's warm-up is paid in CPU the run cannot get back.
+ * Default workers of an `inspect`/`validate` run of `files` paths so far: one, and one more per FILES_PER_WORKER
+ * files, at most one per CPU (the main thread only walks and writes) and 8. A busy machine (load average at least
+ * twice the CPUs) gets one: there a second isolate's warm-up is paid in CPU the run cannot get back.
  */
-export function workersFor(files: number, kind: RenderKind): number {
-  const cpus = availableParallelism();
-  if (loadavg()[0]! >= 2 * cpus) return 1;
+export function workersFor(files: number, kind: RenderKind, machine: MachineLoad = thisMachine()): number {
+  if (machine.load >= 2 * machine.cpus) return 1;
   const per = kind.startsWith("findings-") ? FILES_PER_WORKER.validate : FILES_PER_WORKER.inspect;
-  return Math.max(1, Math.min(8, cpus, Math.floor(files / per)));
+  return Math.max(1, Math.min(8, machine.cpus, 1 + Math.floor(files / per)));
 }
 
 /** The most workers `workersFor` gives on this machine: the size of a default pool. */
