@@ -26,7 +26,10 @@ export function decodeHeaders(
 ): { headers: DecodedHeader[]; findings: Finding[] } {
   const inflate = host.inflate;
   const findings: Finding[] = [];
-  const out = headers.map((h, part) => {
+  // Built by push, not Array#map: see Inspection.setHeaders.
+  const out: DecodedHeader[] = [];
+  for (let part = 0; part < headers.length; part++) {
+    const h = headers[part]!;
     const attributes: AttributeRecord[] = [];
     const byName = new Map<string, AttributeRecord>();
     for (const a of h.attributes) {
@@ -77,7 +80,7 @@ export function decodeHeaders(
         byName.set(a.name, record);
       }
     }
-    return { offset: h.offset, terminated: h.terminated, attributes, byName };
-  });
+    out.push({ offset: h.offset, terminated: h.terminated, attributes, byName });
+  }
   return { headers: out, findings };
 }

@@ -7,7 +7,13 @@ import { frameNumberFromPath } from "./frame-number.js";
 import { decodeHeaders } from "./header-decode.js";
 import type { HeaderScan } from "./header-scan.js";
 import { isoTimestamp } from "./iso-timestamp.js";
-import { type ChannelRecord, type Finding, type InspectionResult, SCHEMA_VERSION } from "./model.js";
+import {
+  type ChannelRecord,
+  type Finding,
+  type InspectionResult,
+  type PartRecord,
+  SCHEMA_VERSION,
+} from "./model.js";
 import { analyzeTables, chunkHeaderSize, layoutTables } from "./offset-tables.js";
 import { type DerivedPart, derivePart } from "./part-derive.js";
 import type { TableAnalysis, TableLayout } from "./table-layout.js";
@@ -73,21 +79,18 @@ export class Inspection {
     const decoded = decodeHeaders(buf, scan.headers, this.host);
     const headers = decoded.headers;
     this.findings.push(...decoded.findings);
-    this.derived = headers.map((h, i) => derivePart(h, i, flags));
+    // Arrays read by optimized code are built by push, not Array#map: TurboFan's inlined map makes holey arrays
+    // and the other tiers packed ones, so their readers met two maps and were deoptimized and compiled again,
+    // late in a run (docs/BENCHMARKS.md, "Objects over S3").
+    this.derived = [];
+    for (let i = 0; i < headers.length; i++) this.derived.push(derivePart(headers[i]!, i, flags));
     // A loop, not flatMap: V8's flatMap was most of this method's time.
     for (let i = 0; i < headers.length; i++) {
       const chlist = headers[i]!.byName.get("channels");
       for (const c of channelRecords(i, chlist?.type === "chlist" ? chlist.value : undefined))
         this.channels.push(c);
     }
-    this.findings.push(
-      ...validateFile(
-        flags,
-        headers,
-        this.derived.map((d) => d.record),
-        this.channels,
-      ),
-    );
+    this.findings.push(...validateFile(flags, headers, this.records(), this.channels));
     if (scan.headerEnd === null) return;
 
     // A table can be located only if every earlier table's length is known.
@@ -118,13 +121,20 @@ export class Inspection {
     return { offset: this.layout.start, length: Math.max(0, end - this.layout.start) };
   }
 
+  /** The parts' records, in a packed array (see setHeaders). */
+  private records(): PartRecord[] {
+    const out: PartRecord[] = [];
+    for (const d of this.derived) out.push(d.record);
+    return out;
+  }
+
   setTables(bytes: Uint8Array): void {
     if (!this.layout) return;
     this.tables = analyzeTables(
       bytes,
       this.layout,
       this.fileSize,
-      this.derived.map((d) => d.record.type),
+      this.records().map((r) => r.type),
       this.multipart,
     );
     this.findings.push(...this.tables.findings);
@@ -189,7 +199,7 @@ export class Inspection {
     const sink = new FindingSink();
     sink.addAll(this.findings);
     const findings = sink.finish();
-    const parts = this.derived.map((d) => d.record);
+    const parts = this.records();
     return {
       schema_version: SCHEMA_VERSION,
       file: {
