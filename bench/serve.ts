@@ -21,7 +21,8 @@
  * the emulator and the senders, and the batches written (count, files per batch).
  * Usage: npm run bench:serve [-- --events 200] [-- --concurrency 1,8,64] [-- --designs batched,unbatched,seed,wide,narrow]
  *        [-- --profile-dir DIR] [-- --perf-dir DIR] [-- --baseline DIR --designs batched,baseline,seed]
- *        [-- --warmup-events 64 (unmeasured events through serve first, to warm the emulator; 0: none)]
+ *        [-- --warmup-events 128 --warmup-senders 1 (unmeasured events through serve first, to warm the emulator up;
+ *        0 events: none)]
  *        [-- --serve-node-args "--trace-opt --trace-deopt"]; BENCH_SERVE_STDOUT=FILE appends the child processes'
  *        stdout (serve's V8 traces) to FILE.
  */
@@ -62,7 +63,9 @@ const EMULATOR = resolve(REPO, "dist/vast/emulator/main.js");
 /** Design `wide`: larger group commits than the default (up to 256 files). */
 const WIDE_BATCHES = ["--batch-max", "256"];
 /** Events of the unmeasured pass that warms the emulator up before the measured runs. */
-const WARMUP_EVENTS = Number(arg("--warmup-events", "64"));
+const WARMUP_EVENTS = Number(arg("--warmup-events", "128"));
+/** Senders of the warm-up pass: one, so each event is a transaction of its own (the emulator's busiest path). */
+const WARMUP_SENDERS = Number(arg("--warmup-senders", "1"));
 /** Design `narrow`: the group-commit settings before 2026-12-07 (5 ms of waiting, two batches at once). */
 const NARROW_BATCHES = ["--batch-wait-ms", "5", "--batch-concurrency", "2"];
 const ACCESS = "BenchAK";
@@ -432,8 +435,17 @@ async function main(): Promise<void> {
     // The emulator stands in for a cluster that is always warm: one unmeasured serve pass first, so its JIT warm-up
     // on the GET and tabular paths (~2x its CPU per event) is not charged to whichever design runs first.
     if (WARMUP_EVENTS > 0) {
-      const warmup = await runServe(emulator.url, objects.slice(0, WARMUP_EVENTS), 8, true, "", true);
-      console.log(`  (emulator warm-up: ${warmup.events} events through serve, not counted)`);
+      const warmup = await runServe(
+        emulator.url,
+        objects.slice(0, WARMUP_EVENTS),
+        WARMUP_SENDERS,
+        true,
+        "",
+        true,
+      );
+      console.log(
+        `  (emulator warm-up: ${warmup.events} events through serve from ${WARMUP_SENDERS} sender(s), not counted)`,
+      );
     }
     const results: Result[] = [];
     for (const c of CONCURRENCY) {
