@@ -158,3 +158,66 @@ describe("DirectRangeGets (node-http): answers without a Content-Length", () => 
     expect(Buffer.concat(parts).toString()).toBe("hello");
   });
 });
+
+describe("DirectRangeGets: transports and their answers", () => {
+  it("the raw client is the default: pipelined, 8 requests a connection; node:http opens one per request", async () => {
+    const port = await serve("127.0.0.1", (res) =>
+      setTimeout(() => res.writeHead(206, { "content-range": "bytes 0-0/1" }).end("x"), 30),
+    );
+    const many = (g: DirectRangeGets) =>
+      Promise.all(Array.from({ length: 16 }, () => g.get("b", "k", 0, 1, null, never())));
+    const byDefault = new DirectRangeGets(custom(`http://127.0.0.1:${port}`), 16);
+    cleanups.push(() => byDefault.close());
+    await many(byDefault);
+    expect(connections).toBe(2);
+    connections = 0;
+    await many(direct(custom(`http://127.0.0.1:${port}`), "node-http"));
+    expect(connections).toBe(16);
+  });
+
+  it.each([
+    ["raw", undefined],
+    ["node-http", "keep-alive"],
+  ] as const)("a listing goes out on the chosen transport (%s)", async (transport, connection) => {
+    const g = direct(custom(`http://127.0.0.1:${v4port}`), transport);
+    await g.listPage("b", "", 1, undefined, never());
+    expect(requests.map((r) => r.headers.connection)).toEqual([connection]);
+  });
+
+  it("node-http: cancel() ends an answer not read to its end (its connection closed)", async () => {
+    const port = await serve("127.0.0.1", (res) => {
+      res.writeHead(206, { "content-range": "bytes 0-9/10", "content-length": "10" });
+      res.write("12345");
+    });
+    const g = direct(custom(`http://127.0.0.1:${port}`), "node-http");
+    const a = await g.get("b", "k", 0, 10, null, never());
+    await new Promise((r) => setTimeout(r, 20));
+    const before = sockets.size;
+    a.cancel();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(before - sockets.size).toBe(1);
+  });
+
+  it("node-http: a refused connection rejects with the socket's error", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const g = direct(custom(`http://127.0.0.1:${port}`), "node-http");
+    await expect(g.get("b", "k", 0, 1, null, never())).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+
+  it("node-http: an error answer is read past its first piece, up to 64 KiB", async () => {
+    const port = await serve("127.0.0.1", (res) => {
+      res.writeHead(500);
+      res.write(`<Error>${" ".repeat(30_000)}`);
+      setTimeout(() => res.end("<Code>Late</Code><Message>m</Message></Error>"), 30);
+    });
+    const g = direct(custom(`http://127.0.0.1:${port}`), "node-http");
+    const err = await g.get("b", "k", 0, 1, null, never()).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect([err!.name, err!.message]).toEqual(["Late", "m"]);
+  });
+});
