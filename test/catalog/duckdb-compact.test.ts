@@ -63,6 +63,32 @@ describe("db compact (compactCatalogFile)", () => {
     }
   });
 
+  it("a copy left beside the file by an interrupted compaction is replaced, not copied into", async () => {
+    const file = path.join(dir, "again.duckdb");
+    const store = await DuckDbCatalogStore.open(file);
+    await store.init();
+    const record = buildRecord(fixture({ path: "/c/again.exr" }), { now: new Date(1_000_000) });
+    await store.upsertBatch([record], new Date(1_000_000));
+    await store.close();
+    // What an interrupted run leaves: a database under the copy's name already holding the catalog's schema.
+    const left = await DuckDBInstance.create(`${file}.compact-${process.pid}`);
+    const c = await left.connect();
+    await c.run("CREATE SCHEMA exr_metadata");
+    await c.run("CREATE TABLE exr_metadata.files (stale INTEGER)");
+    c.closeSync();
+    left.closeSync();
+
+    const r = await compactCatalogFile(file);
+    expect(r.formatAfter).toBe("v1.3.0+");
+    expect(existsSync(`${file}.compact-${process.pid}`)).toBe(false);
+    const reopened = await DuckDbCatalogStore.open(file, { readOnly: true });
+    try {
+      expect(await reopened.getRecord(record.file.file_id)).toEqual(record);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("leaves the original untouched when the copy fails", async () => {
     const file = path.join(dir, "not-a-catalog.duckdb");
     const { writeFile, readFile } = await import("node:fs/promises");
