@@ -94,6 +94,24 @@ describe("DuckDbCatalogStore specifics", () => {
     expect(store.readOnly).toBe(false);
   });
 
+  it("an in-memory catalog: session in UTC, checkpoints at 64 MB of WAL, written in storage v1.3, no memory limit of its own", async () => {
+    await store.init();
+    const settings = await store.query(
+      `SELECT current_setting('TimeZone'), current_setting('checkpoint_threshold'),
+              current_setting('storage_compatibility_version'), current_setting('memory_limit'),
+              current_setting('search_path')`,
+    );
+    const [zone, checkpoint, storage, memory, searchPath] = settings.rows[0]!;
+    expect([zone, checkpoint, storage, searchPath]).toEqual([
+      "UTC",
+      "61.0 MiB",
+      "v1.3.0",
+      "exr_metadata,main",
+    ]);
+    // 256MB is the file catalogs' buffer pool (spilling to <db>.tmp); a memory catalog has no file to spill to.
+    expect(memory).not.toBe("244.1 MiB");
+  });
+
   it("reads with nothing to look up answer nothing; k of similar is floored, 0 or less is none", async () => {
     await store.init();
     const records = ["/k/a.exr", "/k/b.exr", "/k/c.exr"].map((p) =>
