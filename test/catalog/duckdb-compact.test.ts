@@ -89,6 +89,33 @@ describe("db compact (compactCatalogFile)", () => {
     }
   });
 
+  it("a file whose name holds a double quote; a write-ahead log left by a crash is carried into the copy and not left beside it", async () => {
+    const file = path.join(dir, 'my "best" catalog.duckdb');
+    const store = await DuckDbCatalogStore.open(file);
+    await store.init();
+    const record = buildRecord(fixture({ path: "/c/wal.exr" }), { now: new Date(1_000_000) });
+    await store.upsertBatch([record], new Date(1_000_000));
+    await store.close();
+    // A crash after a commit: the row is only in the log.
+    const crashed = await DuckDBInstance.create(file);
+    const c = await crashed.connect();
+    await c.run("PRAGMA disable_checkpoint_on_shutdown");
+    await c.run("UPDATE exr_metadata.files SET inspection_count = 7");
+    c.closeSync();
+    crashed.closeSync();
+    expect(existsSync(`${file}.wal`)).toBe(true);
+
+    const r = await compactCatalogFile(file);
+    expect(r.formatAfter).toBe("v1.3.0+");
+    expect(existsSync(`${file}.wal`)).toBe(false);
+    const reopened = await DuckDbCatalogStore.open(file, { readOnly: true });
+    try {
+      expect((await reopened.getRecord(record.file.file_id))?.file.inspection_count).toBe(7);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("leaves the original untouched when the copy fails", async () => {
     const file = path.join(dir, "not-a-catalog.duckdb");
     const { writeFile, readFile } = await import("node:fs/promises");

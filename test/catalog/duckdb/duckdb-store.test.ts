@@ -248,6 +248,60 @@ describe("DuckDbCatalogStore specifics", () => {
     ]);
   });
 
+  it("an empty batch writes nothing and answers nothing; knownState gives a stored ETag", async () => {
+    await store.init();
+    expect(await store.upsertBatch([], T0)).toEqual([]);
+    const s3 = buildRecord(fixture({ path: "s3://b/k.exr" }), { now: T0 });
+    s3.file = { ...s3.file, etag: '"0123abcd"' };
+    await store.upsertBatch([s3], T0);
+    expect(await store.counts()).toEqual({
+      files: 1,
+      parts: s3.parts.length,
+      channels: s3.channels.length,
+      attributes: s3.attributes.length,
+    });
+    expect(
+      (await store.knownState([s3.file.file_path_normalized])).get(s3.file.file_path_normalized),
+    ).toEqual({
+      file_path_normalized: s3.file.file_path_normalized,
+      file_id: s3.file.file_id,
+      size_bytes: s3.file.size_bytes,
+      mtime: s3.file.mtime === null ? null : new Date(s3.file.mtime).toISOString(),
+      etag: '"0123abcd"',
+    });
+  });
+
+  it("write buffer: a commit once the buffer is full (not one file later), none early for files already committed", async () => {
+    await store.init();
+    const rec = (p: string) => buildRecord(fixture({ path: p }), { now: T0 });
+    const known = async (...ps: string[]) => [...(await store.knownState(ps)).keys()].sort();
+    store.setWriteBuffer(2);
+    await store.upsertBatch([rec("/w/x.exr")], T0);
+    await store.upsertBatch([rec("/w/y.exr")], T0);
+    // The third batch returns once the second is written, and the commit queued when the buffer held 2 with it.
+    await store.upsertBatch([rec("/w/z.exr")], T0);
+    expect(await known("/w/x.exr", "/w/y.exr", "/w/z.exr")).toEqual(["/w/x.exr", "/w/y.exr"]);
+    await store.flush();
+
+    store.setWriteBuffer(100);
+    await store.upsertBatch([rec("/w/c.exr")], T0);
+    // x was committed: re-inspecting it commits nothing else (c stays buffered).
+    expect((await store.upsertBatch([rec("/w/x.exr")], T0)).map((o) => o.status)).toEqual(["reinspected"]);
+    expect(await known("/w/c.exr")).toEqual([]);
+    // c is buffered: a batch holding it and a new file commits c first, so c is a re-inspection.
+    const outcomes = await store.upsertBatch([rec("/w/c.exr"), rec("/w/d.exr")], T0);
+    expect(outcomes.map((o) => o.status)).toEqual(["reinspected", "inserted"]);
+    await store.flush();
+    const counts = await store.query("SELECT file_path, inspection_count FROM files ORDER BY 1");
+    expect(counts.rows).toEqual([
+      ["/w/c.exr", 2],
+      ["/w/d.exr", 1],
+      ["/w/x.exr", 2],
+      ["/w/y.exr", 1],
+      ["/w/z.exr", 1],
+    ]);
+  });
+
   it("cleanup: a dry run counts and deletes nothing; nothing old is nothing to do", async () => {
     await store.init();
     const old = buildRecord(fixture({ path: "/c/old.exr" }), { now: T0 });
