@@ -61,7 +61,6 @@ export class BulkWriter {
     const byIncrement = new Map<number, string[]>();
     for (const id of existingIds) {
       const n = occurrences.get(id) ?? 1;
-      // Stryker disable next-line ArrayDeclaration: a seeded group adds an id no file has to the UPDATE's IN list
       byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
     }
     for (const [n, group] of byIncrement) {
@@ -73,7 +72,6 @@ export class BulkWriter {
     const fresh = unique.filter((r) => !existingIds.has(r.file.file_id));
     for (const r of fresh) {
       const n = occurrences.get(r.file.file_id) ?? 1;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: for n = 1 the copy adds n - 1 = 0
       if (n > 1) r.file = { ...r.file, inspection_count: r.file.inspection_count + n - 1 };
     }
     for (const r of unique) {
@@ -111,7 +109,6 @@ export class BulkWriter {
         await task();
       } catch (error) {
         this.failure ??= { error };
-        // Stryker disable next-line ConditionalExpression: a ROLLBACK without an open transaction fails and is ignored (.catch below)
         if (this.transactionOpen) {
           this.transactionOpen = false;
           await this.writer.run("ROLLBACK").catch(() => undefined);

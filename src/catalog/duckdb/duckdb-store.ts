@@ -162,7 +162,6 @@ export class DuckDbCatalogStore implements CatalogStore {
     const r = await connection.runAndReadAll(
       `SELECT count(*) FROM information_schema.schemata WHERE schema_name = '${SCHEMA}'`,
     );
-    // Stryker disable next-line OptionalChaining: count(*) always answers one row
     return Number(r.getRows()[0]?.[0] ?? 0) > 0;
   }
 
@@ -254,7 +253,6 @@ export class DuckDbCatalogStore implements CatalogStore {
     // Committed rows only: a batch still being written holds other paths (the walk yields each path once).
     return this.lookupLock.run(async () => {
       const out = new Map<string, KnownFileState>();
-      // Stryker disable next-line ConditionalExpression: the lookup over an empty key table answers nothing too
       if (paths.length === 0) return out;
       await this.lookupConnection.run(
         "CREATE OR REPLACE TEMP TABLE known_query (file_path_normalized VARCHAR)",
@@ -307,13 +305,11 @@ export class DuckDbCatalogStore implements CatalogStore {
          WHERE NOT f.pending_delete AND (${under})
          QUALIFY row_number() OVER (PARTITION BY f.file_path_normalized ORDER BY ${currentFirstSql("f")}) = 1`,
       );
-      // Stryker disable next-line ArrayDeclaration: getColumnsJS answers one array per selected column
       const [paths = [], sizes = [], mtimes = []] = reader.getColumnsJS() as [
         string[],
         (number | null)[],
         (number | null)[],
       ];
-      // Stryker disable next-line ConditionalExpression: no rows give the same empty arrays below
       if (paths.length === 0) return empty;
       return {
         paths,
@@ -329,7 +325,6 @@ export class DuckDbCatalogStore implements CatalogStore {
   ): Promise<SimilarHit[]> {
     return this.committed(async () => {
       const limit = Math.max(0, Math.floor(k));
-      // Stryker disable next-line ConditionalExpression: LIMIT 0 answers no rows
       if (limit === 0) return [];
       let target: string;
       let exclude = "";

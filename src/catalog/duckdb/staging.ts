@@ -21,7 +21,6 @@ import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
  */
 const STAGING_CATALOG = "temp";
 
-// Stryker disable next-line ConditionalExpression,StringLiteral: a vector column not recognised is staged in its own SQL type through the appender, which stores the same values (text or the binary vectors table were chosen for speed)
 const isVector = (kind: ColumnKind) => kind === "float[384]" || kind === "float[128]";
 
 /** One catalog table's staging within a generation: DDL, move statement, appending the rows of some records. */
@@ -50,7 +49,6 @@ function stagedTable<Row>(
 ): StagedTable {
   const name = `${table}_${generation}`;
   const qualified = `${STAGING_CATALOG}.main.${name}`;
-  // Stryker disable next-line ArrowFunction,ConditionalExpression: without the join the embedding is staged as text and cast by the move: the same values (the join was chosen for speed)
   const joined = (c: ColumnSpec<Row>) => vectorsJoin !== undefined && isVector(c.kind);
   // Stryker disable next-line MethodExpression: an extra staged column the move does not read
   const staged = columns.filter((c) => !joined(c));
@@ -126,7 +124,6 @@ export class StagingGeneration {
 
   /** Appends the rows of new files (file ids not in the catalog nor in this generation) to the staging tables. */
   async append(connection: DuckDBConnection, records: readonly CatalogRecord[]): Promise<void> {
-    // Stryker disable next-line ConditionalExpression: with no records every table's append returns on no rows and the moves copy nothing
     if (records.length === 0) return;
     if (!this.created) {
       for (const t of this.tables) await connection.run(t.ddl);

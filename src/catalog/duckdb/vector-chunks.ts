@@ -36,7 +36,6 @@ export async function appendVectors(
   if (records.length === 0) return;
   const appender = await connection.createAppender(target.table, target.schema, target.catalog);
   try {
-    // Stryker disable next-line EqualityOperator: at start = length (a multiple of 2,048) the extra pass appends an empty chunk
     for (let start = 0; start < records.length; start += CHUNK_ROWS) {
       const slice = records.slice(start, start + CHUNK_ROWS);
       const chunk = DuckDBDataChunk.create(TYPES, slice.length);
