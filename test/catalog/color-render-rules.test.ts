@@ -213,6 +213,14 @@ describe("render software", () => {
   it("prefixes count only at the start and with their separator", () => {
     for (const name of [
       "my/arnold/x",
+      "my/rman/x",
+      "my/renderman:x",
+      "my/redshift/x",
+      "my/karma:x",
+      "my/cycles/x",
+      "my/blender:x",
+      "my/mantra/x",
+      "my/octane/x",
       "arnold",
       "rman",
       "rmanx/y",
