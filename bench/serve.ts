@@ -16,8 +16,8 @@
  *              comparison of this build's write path against an earlier one
  *   node:FLAGS = serve (batched) with extra node/V8 flags for its process (`+`-separated), e.g.
  *              `node:--max-semi-space-size=32`
- * The senders are cheap on purpose (events encoded before the clock starts, keep-alive node:http): they share the
- * 2 cores with serve and the emulator. Besides events/s and latency, each serve run prints CPU per event of serve,
+ * The senders are cheap on purpose (requests encoded before the clock starts, one raw keep-alive HTTP/1.1
+ * connection each, bench/lib/http1-sender.ts): they share the 2 cores with serve and the emulator. Besides events/s and latency, each serve run prints CPU per event of serve,
  * the emulator and the senders, and the batches written (count, files per batch).
  * Usage: npm run bench:serve [-- --events 200] [-- --concurrency 1,8,64] [-- --designs batched,unbatched,seed,wide,narrow]
  *        [-- --profile-dir DIR] [-- --perf-dir DIR] [-- --baseline DIR --designs batched,baseline,seed]
