@@ -1,4 +1,4 @@
-import { deflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { halfToFloatTable } from "../../../src/core/codecs/half.js";
 import { inspectBytes } from "../../../src/core/inspection-plan.js";
@@ -480,6 +480,19 @@ describe("sample files", () => {
     );
   });
 
+  it("the ID manifest is the official bindings' zlib stream: it inflates to its 152 bytes naming the 4 entries", () => {
+    const bytes = get(sampleFiles(), "every_attribute_type.exr");
+    const label = new TextEncoder().encode("aIdManifest\0idmanifest\0");
+    const at = Buffer.from(bytes).indexOf(Buffer.from(label)) + label.length;
+    const size = new DataView(bytes.buffer, bytes.byteOffset + at).getInt32(0, true);
+    expect(size).toBe(8 + 124);
+    const text = inflateSync(bytes.subarray(at + 4 + 8, at + 4 + size)).toString("latin1");
+    expect(text.length).toBe(152);
+    // later paths share their prefix with the one before (OpenEXR stores only the new suffix)
+    for (const s of ["objectId", "MurmurHash3_32", "chair", "/set/chair", "lamp", "table", "floor"])
+      expect(text).toContain(s);
+  });
+
   it("scanline samples: the ramp values, channel types, sampling, windows and header values", () => {
     const plain = sampleFiles();
     const bytes = get(plain, "scanline_rgb_none.exr");
@@ -567,6 +580,7 @@ describe("sample files", () => {
         data_window: box(2, 3, 9, 8),
         ...(tiled ? { tiling: { x_size: 4, y_size: 4 } } : {}),
       });
+      expect("tiles" in attrs(r), name).toBe(tiled);
       expect(r.channels.map((c) => [c.name, c.type])).toEqual([
         ["A", "half"],
         ["Z", "float"],
