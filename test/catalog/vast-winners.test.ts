@@ -198,6 +198,15 @@ describe("VAST readers see winner rows only", () => {
       "vast: no condition pushed down (FROM is not a single catalog table (a join or a subquery)); every row of the tables read is fetched",
       "vast: columns read: none",
     ]);
+    const two = await store.query(
+      "SELECT count(*) FROM files WHERE size_bytes > 1001 AND size_bytes < 1003 AND file_path LIKE '/w/%'",
+    );
+    expect(two.rows).toEqual([[2]]); // a and e1 (1002 bytes); a's loser is larger
+    expect(two.notes?.[0]).toBe("vast: pushed down to files: size_bytes > 1001 AND size_bytes < 1003");
+    const joined = await store.query("SELECT count(*) FROM files JOIN parts USING (file_id)");
+    expect(joined.notes?.at(-1)).toBe(
+      "vast: columns read: files(file_id, file_path_normalized, last_inspected, inspection_timestamp), parts(file_id)",
+    );
     await expect(store.query("  ")).rejects.toThrow(EmptyQueryError);
   });
 
