@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import { pixelStatsSet } from "../../src/catalog/pixel-stats.js";
 import { EmptyQueryError } from "../../src/catalog/query-sandbox.js";
@@ -80,7 +80,25 @@ async function inject(
   }
 }
 
+/**
+ * A failure while the catalog is built is kept and fails every test (beforeEach): a failing beforeAll only skips the
+ * tests, and Stryker's vitest runner takes a file whose tests were all skipped for a surviving mutant.
+ */
+let setupError: unknown = null;
+
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
+  try {
+    await buildCatalog();
+  } catch (err) {
+    setupError = err;
+  }
+}, 60_000);
+
+async function buildCatalog(): Promise<void> {
   emu = await startTestEmulator();
   config = testConfig(emu.url);
   store = await VastCatalogStore.open(config, { keysPerQuery: 2 });
@@ -93,7 +111,7 @@ beforeAll(async () => {
   await inject(d2, "d2");
   await inject(e1, "orphan-e1", false);
   await inject(e1, "loser-e1");
-}, 60_000);
+}
 
 afterAll(async () => {
   await store?.close();
