@@ -5,7 +5,7 @@
  * superseded versions nearer the query than the first pass's heap holds, race losers (one exactly at the query),
  * a file without an embedding, a zero vector, two files at the same distance. vast-reads.test.ts checks it at scale.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import type { CatalogRecord, FileRow } from "../../src/catalog/rows.js";
 import { nearestFiles } from "../../src/catalog/similarity.js";
@@ -68,7 +68,22 @@ async function injectCopy(rec: CatalogRecord, file: Partial<FileRow>): Promise<v
   }
 }
 
+/** A failure while the catalog is built fails every test (a failing beforeAll only skips them; see vast-winners). */
+let setupError: unknown = null;
+
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
+  try {
+    await buildCatalog();
+  } catch (err) {
+    setupError = err;
+  }
+}, 120_000);
+
+async function buildCatalog(): Promise<void> {
   emu = await startTestEmulator();
   config = testConfig(emu.url);
   store = await VastCatalogStore.open(config, { keysPerQuery: 4 });
@@ -97,7 +112,7 @@ beforeAll(async () => {
   await injectCopy(current[5]!, { metadata_embedding: query });
   await injectCopy(current[0]!, {});
   await injectCopy(stale[2]!, {});
-}, 120_000);
+}
 
 afterAll(async () => {
   await store?.close();
