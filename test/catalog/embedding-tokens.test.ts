@@ -8,6 +8,7 @@ import {
   addGroup,
   cosineSimilarity,
   featureHash,
+  hash32,
   l2Normalize,
   type WeightedToken,
 } from "../../src/catalog/embeddings/feature-hashing.js";
@@ -208,6 +209,27 @@ describe("hashed vectors", () => {
     );
     expect(s).toBeCloseTo(2 / 3, 1);
     expect(cosineSimilarity(featureHash(base, dims), featureHash(base, dims))).toBeCloseTo(1, 6);
+  });
+
+  it("each token's weight lands at hash32(token) mod dimensions, signed by the low bit of its seeded hash", () => {
+    const tokens: WeightedToken[] = [
+      { token: "renderer:arnold", weight: 1 },
+      { token: "parts:2", weight: 0.5 },
+      { token: "channel:diffuse.r", weight: 2 },
+      { token: "compression:zip", weight: 0.25 },
+      { token: "colorspace:acescg", weight: 1.5 },
+    ];
+    const dimensions = 16;
+    const expected = new Float64Array(dimensions);
+    for (const { token, weight } of tokens) {
+      expected[hash32(token) % dimensions]! += (hash32(token, 0x9e3779b9) & 1 ? 1 : -1) * weight;
+    }
+    const norm = Math.hypot(...expected);
+    const actual = featureHash(tokens, dimensions);
+    expect(actual).toHaveLength(dimensions);
+    expected.forEach((v, i) => expect(actual[i], `dimension ${i}`).toBeCloseTo(v / norm, 6));
+    // Both signs occur among these tokens, so a flipped sign bit would show.
+    expect(new Set(tokens.map((t) => hash32(t.token, 0x9e3779b9) & 1)).size).toBe(2);
   });
 
   it("cosine similarity: exact on small vectors, 0 when one is zero", () => {

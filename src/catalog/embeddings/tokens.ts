@@ -15,6 +15,7 @@ export function canonicalName(name: string): string {
       .replace(/\b[0-9a-f]{6,}\b/g, "#")
       .replace(/\d+/g, "#");
     // Names repeat across the files of a scan (channels, layers, attributes): memoized, bounded.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the memo's bound; clearing it sooner, later or never gives the same answers
     if (canonicalNames.size >= MEMO_LIMIT) canonicalNames.clear();
     canonicalNames.set(name, canonical);
   }
