@@ -383,6 +383,13 @@ describe("DWA blocks made by hand", () => {
       counters: { [AC_COMPRESSION]: 1, [AC_COUNT]: 3, [DC_COUNT]: 3 },
     });
     expect(decode(g, src)).toEqual(lines(g, () => bytesOf(0x3c00, 2)));
+    // the triple's AC values run out at its third channel
+    const short = block({
+      ac: deflate(u16le([0xff00, 0xff00])),
+      dc: deflate(predict(dc)),
+      counters: { [AC_COMPRESSION]: 1, [AC_COUNT]: 2, [DC_COUNT]: 3 },
+    });
+    expect(decode(g, short)).toBe("DWA AC coefficients run out");
     const asRle = rules([
       ["R", (1 << 4) | (2 << 2), 1],
       ["G", (2 << 4) | (2 << 2), 1],
