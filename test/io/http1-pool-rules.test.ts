@@ -465,7 +465,7 @@ describe("Http1Pool: malformed answers, each with its error", () => {
 
   it("a request target not starting with / is refused before sending", async () => {
     const server = await rawServer(() => {});
-    const err = await outcome(poolFor(server.port).get("x/y", host, 10, never()));
+    const err = await outcome(poolFor(server.port).get("x/y", host, 10, AbortSignal.timeout(1000)));
     expect([err!.code, err!.message]).toEqual(["EHTTP_REQUEST", "request target is not encoded"]);
     expect(server.connections()).toBe(0);
   });
