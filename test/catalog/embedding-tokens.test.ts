@@ -227,7 +227,7 @@ describe("hashed vectors", () => {
     const norm = Math.hypot(...expected);
     const actual = featureHash(tokens, dimensions);
     expect(actual).toHaveLength(dimensions);
-    expected.forEach((v, i) => expect(actual[i], `dimension ${i}`).toBeCloseTo(v / norm, 6));
+    for (const [i, v] of expected.entries()) expect(actual[i], `dimension ${i}`).toBeCloseTo(v / norm, 6);
     // Both signs occur among these tokens, so a flipped sign bit would show.
     expect(new Set(tokens.map((t) => hash32(t.token, 0x9e3779b9) & 1)).size).toBe(2);
   });
