@@ -31,6 +31,9 @@ let server: Server;
 let url = "";
 let serverHeader = "vast 5.4.0.0";
 let nextTxid = 100;
+let probeStatus = 200;
+let beginFailures = 0;
+const urls: string[] = [];
 const calls: Call[] = [];
 const sockets = new Set<Socket>();
 /** Scripted answers, consumed in order; an empty script answers 200. */
@@ -58,14 +61,21 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const txid = req.headers["tabular-txid"];
     calls.push({ method: req.method ?? "", txid: Array.isArray(txid) ? txid[0] : txid });
+    urls.push(req.url ?? "");
     res.setHeader("Server", serverHeader);
     if (req.url !== "/?transaction") {
       res.statusCode = 404;
       res.end();
       return;
     }
-    if (req.method === "GET") res.end();
-    else if (req.method === "POST") {
+    if (req.method === "GET") {
+      res.statusCode = probeStatus;
+      res.end();
+    } else if (req.method === "POST" && beginFailures > 0) {
+      beginFailures--;
+      res.statusCode = 500;
+      res.end();
+    } else if (req.method === "POST") {
       res.setHeader("tabular-txid", String(nextTxid++));
       res.end();
     } else if (req.method === "PUT") reply(res, req, commits.shift());
@@ -88,6 +98,9 @@ afterAll(async () => {
 });
 beforeEach(() => {
   calls.length = 0;
+  urls.length = 0;
+  probeStatus = 200;
+  beginFailures = 0;
   commits.length = 0;
   rollbacks.length = 0;
   serverHeader = "vast 5.4.0.0";
@@ -340,6 +353,19 @@ describe("VastSession.connect", () => {
   it("probes with GET /?transaction without the tabular headers", async () => {
     await withSession(async () => undefined);
     expect(calls).toEqual([{ method: "GET", txid: undefined }]);
+    expect(urls).toEqual(["/?transaction"]);
+  });
+
+  it("the probe accepts any status: only its Server header counts", async () => {
+    probeStatus = 403;
+    expect(await withSession(async (s) => s.version)).toEqual([5, 4, 0, 0]);
+  });
+
+  it("a begin answered 500 is sent again in place (a begin may be replayed)", async () => {
+    beginFailures = 1;
+    const tx = await withSession((s) => s.begin());
+    expect(tx.txid).toBeGreaterThan(0n);
+    expect(methods()).toEqual(["GET", "POST", "POST"]);
   });
 
   it("a refused server's connection is closed, not kept alive", async () => {
