@@ -26,6 +26,8 @@ const CASES: { method: string; url: string; body?: Uint8Array }[] = [
   { method: "GET", url: "http://vast.example/bucket/a/b?schema" },
   { method: "PUT", url: "http://vast.example/b/s/t?table&tabular-new-table-name=s%2Fnew" },
   { method: "HEAD", url: "https://vast.example/bucket" },
+  // Parameters out of order: the canonical query sorts them.
+  { method: "GET", url: "http://vast.example/bucket/s/t?tabular-schema&columns&b=2&a=1" },
 ];
 
 async function signAll(secret: string) {
@@ -63,6 +65,18 @@ describe.skipIf(!hasAuthLib)(
 
     it("rejects signatures made with another secret", async () => {
       expect(verify(await signAll(`${SECRET}x`))).toEqual(CASES.map(() => false));
+    });
+
+    it("dates the request in the basic ISO form, to the second, and scopes it to that day", async () => {
+      const signer = new RequestSigner("AKIDEXAMPLE", SECRET, "");
+      const headers = await signer.sign({
+        method: "GET",
+        url: new URL("http://vast.example/bucket"),
+        body: undefined,
+        date: new Date("2026-12-08T00:45:50.123Z"),
+      });
+      expect(headers["x-amz-date"]).toBe("20261208T004550Z");
+      expect(headers.authorization).toContain("Credential=AKIDEXAMPLE/20261208//s3/aws4_request,");
     });
 
     it("signs for service s3 with the empty region, as the SDK does", async () => {
