@@ -4,68 +4,12 @@
  * while queued and while on a connection, closing the pool. Each case asserts the whole outcome (status, body,
  * cut, error code and message).
  */
-import type { AddressInfo } from "node:net";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Http1Error, Http1Pool } from "../../src/io/http1-pool.js";
+import { Http1Error } from "../../src/io/http1-pool.js";
+import { host, never, outcome, poolFor, rawServer, runCleanups, tick } from "./raw-http-server.js";
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-interface Raw {
-  port: number;
-  connections: () => number;
-  requests: string[];
-}
-
-/** A raw server: `answer(socket, n, head)` for the n-th request head (over all connections). */
-async function rawServer(answer: (socket: Socket, n: number, head: string) => void): Promise<Raw> {
-  let n = 0;
-  let connections = 0;
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    let buffered = "";
-    socket.on("data", (d) => {
-      buffered += d.toString("latin1");
-      while (buffered.includes("\r\n\r\n")) {
-        const head = buffered.slice(0, buffered.indexOf("\r\n\r\n"));
-        buffered = buffered.slice(head.length + 4);
-        requests.push(head);
-        answer(socket, n++, head);
-      }
-    });
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, connections: () => connections, requests };
-}
-
-function poolFor(port: number, options: ConstructorParameters<typeof Http1Pool>[1] = {}): Http1Pool {
-  const pool = new Http1Pool({ https: false, hostname: "127.0.0.1", port }, options);
-  cleanups.push(() => pool.close());
-  return pool;
-}
-const never = () => new AbortController().signal;
-const host = { host: "h" };
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: unknown) => e as Error & { code?: string },
-  );
-const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
+afterEach(runCleanups);
 
 /** Writes `bytes` in pieces of the given sizes, a tick apart (the rest in one piece). */
 async function writeInPieces(s: Socket, bytes: string, sizes: number[]): Promise<void> {
@@ -83,7 +27,7 @@ describe("Http1Pool: request heads", () => {
     const server = await rawServer((s) => s.write("HTTP/1.1 204 No Content\r\n\r\n"));
     const r = await poolFor(server.port).get("/a/b?c=d", { host: "h:1", "x-y": "z w" }, 10, never());
     expect([r.status, r.body.length, r.contentLength, r.cut]).toEqual([204, 0, null, false]);
-    expect(server.requests).toEqual(["GET /a/b?c=d HTTP/1.1\r\nhost: h:1\r\nx-y: z w"]);
+    expect(server.requests.map((r) => r.head)).toEqual(["GET /a/b?c=d HTTP/1.1\r\nhost: h:1\r\nx-y: z w"]);
   });
 
   it.each([
@@ -438,7 +382,7 @@ describe("Http1Pool: connections", () => {
     expect((await outcome(a))!.name).toBe("AbortError");
     const rb = await b;
     expect(rb.status).toBe(200);
-    expect(server.requests.map((r) => r.split(" ")[1])).toEqual(["/a", "/b", "/b"]);
+    expect(server.requests.map((r) => r.head.split(" ")[1])).toEqual(["/a", "/b", "/b"]);
   });
 
   it("close() fails queued and later requests with 'client closed'", async () => {

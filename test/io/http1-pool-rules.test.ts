@@ -8,75 +8,16 @@
 import { execFileSync } from "node:child_process";
 import { getEventListeners } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { Http1Pool } from "../../src/io/http1-pool.js";
+import { cleanups, host, never, outcome, poolFor, rawServer, runCleanups, tick } from "./raw-http-server.js";
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
-interface Raw {
-  port: number;
-  connections: () => number;
-  /** Request heads with the index of the connection they came on (0-based, in order of connecting). */
-  requests: { head: string; conn: number }[];
-}
-
-/** A raw server: `answer(socket, n, head, conn, nth)` for the n-th request head (nth on its connection). */
-async function rawServer(
-  answer: (socket: Socket, n: number, head: string, conn: number, nth: number) => void,
-): Promise<Raw> {
-  let n = 0;
-  let connections = 0;
-  const requests: { head: string; conn: number }[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    const conn = connections++;
-    let nth = 0;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    let buffered = "";
-    socket.on("data", (d) => {
-      buffered += d.toString("latin1");
-      while (buffered.includes("\r\n\r\n")) {
-        const head = buffered.slice(0, buffered.indexOf("\r\n\r\n"));
-        buffered = buffered.slice(head.length + 4);
-        requests.push({ head, conn });
-        answer(socket, n++, head, conn, nth++);
-      }
-    });
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, connections: () => connections, requests };
-}
-
-function poolFor(port: number, options: ConstructorParameters<typeof Http1Pool>[1] = {}): Http1Pool {
-  const pool = new Http1Pool({ https: false, hostname: "127.0.0.1", port }, options);
-  cleanups.push(() => pool.close());
-  return pool;
-}
-const never = () => new AbortController().signal;
-const host = { host: "h" };
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: unknown) => e as Error & { code?: string; cause?: unknown },
-  );
-const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
 const OK = (body = "x") => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 const pathOf = (head: string) => head.split(" ")[1];
 
