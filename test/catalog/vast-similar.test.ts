@@ -5,7 +5,7 @@
  * superseded versions nearer the query than the first pass's heap holds, race losers (one exactly at the query),
  * a file without an embedding, a zero vector, two files at the same distance. vast-reads.test.ts checks it at scale.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import type { CatalogRecord, FileRow } from "../../src/catalog/rows.js";
 import { nearestFiles } from "../../src/catalog/similarity.js";
@@ -16,6 +16,7 @@ import type { VastConfig } from "../../src/vast/client/config.js";
 import { VastSession } from "../../src/vast/client/session.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
 import { fixture } from "./fixtures.js";
+import { setUpOnceOrFailEach } from "./setup-once.js";
 
 const T0 = new Date("2026-03-01T00:00:00Z");
 const T1 = new Date("2026-04-01T00:00:00Z");
@@ -68,20 +69,7 @@ async function injectCopy(rec: CatalogRecord, file: Partial<FileRow>): Promise<v
   }
 }
 
-/** A failure while the catalog is built fails every test (a failing beforeAll only skips them; see vast-winners). */
-let setupError: unknown = null;
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-beforeAll(async () => {
-  try {
-    await buildCatalog();
-  } catch (err) {
-    setupError = err;
-  }
-}, 120_000);
+setUpOnceOrFailEach(buildCatalog, 120_000);
 
 async function buildCatalog(): Promise<void> {
   emu = await startTestEmulator();

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../src/catalog/build-record.js";
 import { pixelStatsSet } from "../../src/catalog/pixel-stats.js";
 import { EmptyQueryError } from "../../src/catalog/query-sandbox.js";
@@ -21,6 +21,7 @@ import { VastSession } from "../../src/vast/client/session.js";
 import { rawProblems, rawRows } from "../vast/client/catalog-raw.js";
 import { type EmulatorHandle, startTestEmulator, testConfig } from "../vast/client/emulator-harness.js";
 import { fixture } from "./fixtures.js";
+import { setUpOnceOrFailEach } from "./setup-once.js";
 
 const T0 = new Date("2026-03-01T00:00:00Z");
 const T1 = new Date("2026-04-01T00:00:00Z");
@@ -80,23 +81,7 @@ async function inject(
   }
 }
 
-/**
- * A failure while the catalog is built is kept and fails every test (beforeEach): a failing beforeAll only skips the
- * tests, and Stryker's vitest runner takes a file whose tests were all skipped for a surviving mutant.
- */
-let setupError: unknown = null;
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-beforeAll(async () => {
-  try {
-    await buildCatalog();
-  } catch (err) {
-    setupError = err;
-  }
-}, 60_000);
+setUpOnceOrFailEach(buildCatalog, 60_000);
 
 async function buildCatalog(): Promise<void> {
   emu = await startTestEmulator();
