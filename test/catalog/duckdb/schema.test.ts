@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRecord } from "../../../src/catalog/build-record.js";
 import { DuckDbCatalogStore } from "../../../src/catalog/duckdb/duckdb-store.js";
@@ -51,6 +51,16 @@ function expectedSketch(embedding: Float32Array): bigint {
 
 const asBigInt = (v: unknown) => BigInt(v as bigint | number | string);
 
+/** The schema as migration 1 left it: its tables and a migrations table that records version 1. */
+async function createVersion1Schema(c: DuckDBConnection): Promise<void> {
+  await c.run("CREATE SCHEMA exr_metadata");
+  for (const sql of MIGRATIONS[0]!.statements) await c.run(sql);
+  await c.run(
+    "CREATE TABLE exr_metadata.schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
+  );
+  await c.run("INSERT INTO exr_metadata.schema_migrations VALUES (1, 'v1', TIMESTAMP '2026-01-01 00:00:00')");
+}
+
 describe("duckdb schema migrations", () => {
   it("a version-1 catalog with rows upgrades to the latest: rows kept, sketches backfilled, children keyless in key order", async () => {
     const recs = records();
@@ -65,14 +75,7 @@ describe("duckdb schema migrations", () => {
     const oldFile = path.join(dir, "v1.duckdb");
     const raw = await DuckDBInstance.create(oldFile);
     const c = await raw.connect();
-    await c.run("CREATE SCHEMA exr_metadata");
-    for (const sql of MIGRATIONS[0]!.statements) await c.run(sql);
-    await c.run(
-      "CREATE TABLE exr_metadata.schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
-    );
-    await c.run(
-      "INSERT INTO exr_metadata.schema_migrations VALUES (1, 'v1', TIMESTAMP '2026-01-01 00:00:00')",
-    );
+    await createVersion1Schema(c);
     await c.run(`ATTACH '${sourceFile}' AS src (READ_ONLY)`);
     await c.run(
       "INSERT INTO exr_metadata.files BY NAME SELECT * EXCLUDE (embedding_sketch) FROM src.exr_metadata.files ORDER BY file_id DESC",
@@ -206,14 +209,7 @@ describe("duckdb schema migrations", () => {
     const raw = await DuckDBInstance.create(":memory:");
     const c = await raw.connect();
     try {
-      await c.run("CREATE SCHEMA exr_metadata");
-      for (const sql of MIGRATIONS[0]!.statements) await c.run(sql);
-      await c.run(
-        "CREATE TABLE exr_metadata.schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
-      );
-      await c.run(
-        "INSERT INTO exr_metadata.schema_migrations VALUES (1, 'v1', TIMESTAMP '2026-01-01 00:00:00')",
-      );
+      await createVersion1Schema(c);
       // Migration 2 adds a column that is already there: its ALTER fails after its first two statements ran.
       await c.run("ALTER TABLE exr_metadata.files ADD COLUMN embedding_sketch UBIGINT");
       await expect(migrate(c)).rejects.toThrow(/embedding_sketch/);
