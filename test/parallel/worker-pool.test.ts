@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RenderedBatch } from "../../src/cli/output/render.js";
@@ -214,18 +215,62 @@ describe("renderPaths with workers", () => {
     expect(inWorkers.summary.failed).toBeGreaterThanOrEqual(2);
     expect(JSON.parse(inThread.texts[2 * paths.length]!).file.path).toBe(join(dir, "none.exr"));
   });
+  it("renders a long piped list (read ahead of the workers) exactly as this thread does when no worker can start", async () => {
+    const { dir, names } = writeSamples();
+    const paths = names.map((n) => join(dir, n));
+    // Past the read-ahead of 257 entries that decides between this thread and workers, with a missing file inside.
+    const list = [
+      ...Array.from({ length: Math.ceil(600 / paths.length) }, () => paths).flat(),
+      join(dir, "none.exr"),
+    ];
+    list.splice(300, 0, join(dir, "gone.exr"));
+    const built = (await import(
+      pathToFileURL(resolve("dist/cli/output/run.js")).href
+    )) as typeof import("../../src/cli/output/run.js");
+    // From the TypeScript sources there is no compiled worker: the run falls back to this thread.
+    const sources = await import("../../src/cli/output/run.js");
+    expect(sources.renderWorkersAvailable()).toBe(false);
+    const collect = async (run: typeof sources, jobs?: number) => {
+      const texts: string[] = [];
+      const summary = await run.renderPaths({
+        paths: ["-"],
+        stdin: Readable.from([`${list.join("\n")}\n`]),
+        kind: "findings-ndjson",
+        ...(jobs ? { jobs } : {}),
+        emit: ({ text }) => {
+          texts.push(Buffer.from(text).toString("utf8"));
+        },
+      });
+      return { text: texts.join(""), summary, emits: texts.length };
+    };
+    const inWorkers = await collect(built, 2);
+    const byDefault = await collect(built);
+    const inThread = await collect(sources);
+    expect(inThread.emits).toBe(list.length);
+    expect(inWorkers.emits).toBeLessThan(list.length);
+    expect(inWorkers.text).toEqual(inThread.text);
+    expect(byDefault.text).toEqual(inThread.text);
+    expect(inWorkers.summary).toEqual(inThread.summary);
+    expect(inThread.summary.files).toBe(list.length);
+    const printed = inThread.text
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { path: string }).path);
+    expect(printed).toEqual(list);
+  });
 });
 
 describe("workersFor", () => {
-  it("gives an idle 2-CPU machine a second worker from 14,000 files (inspect) or 24,000 (validate)", async () => {
+  it("gives an idle 2-CPU machine a second worker from 9,000 files (inspect) or 18,000 (validate)", async () => {
     const { workersFor } = await import("../../src/cli/output/run.js");
     const idle = { cpus: 2, load: 2.2 };
     expect(workersFor(300, "ndjson", idle)).toBe(1);
-    expect(workersFor(13_999, "ndjson", idle)).toBe(1);
-    expect(workersFor(14_000, "ndjson", idle)).toBe(2);
-    expect(workersFor(22_016, "text", idle)).toBe(2);
-    expect(workersFor(22_016, "findings-line", idle)).toBe(1);
-    expect(workersFor(24_000, "findings-ndjson", idle)).toBe(2);
+    expect(workersFor(8_999, "ndjson", idle)).toBe(1);
+    expect(workersFor(9_000, "ndjson", idle)).toBe(2);
+    expect(workersFor(9_000, "text", idle)).toBe(2);
+    expect(workersFor(17_999, "findings-line", idle)).toBe(1);
+    expect(workersFor(18_000, "findings-ndjson", idle)).toBe(2);
+    expect(workersFor(22_016, "findings-line", idle)).toBe(2);
     expect(workersFor(88_064, "findings-text", idle)).toBe(2);
   });
 
@@ -235,6 +280,7 @@ describe("workersFor", () => {
     expect(workersFor(10_000_000, "ndjson", { cpus: 32, load: 0 })).toBe(8);
     expect(workersFor(10_000_000, "ndjson", { cpus: 2, load: 4 })).toBe(1);
     expect(workersFor(10_000_000, "findings-line", { cpus: 16, load: 31.9 })).toBe(8);
-    expect(workersFor(42_000, "ndjson", { cpus: 16, load: 0 })).toBe(4);
+    expect(workersFor(42_000, "ndjson", { cpus: 16, load: 0 })).toBe(5);
+    expect(workersFor(42_000, "findings-line", { cpus: 16, load: 0 })).toBe(3);
   });
 });

@@ -95,7 +95,7 @@ export function jobsOption(): Option {
   return new Option(
     "-j, --jobs <n>",
     "worker threads inspecting files in parallel with --io sync (started when there are more than a few hundred " +
-      "files; default: one, and one more per 14,000 files (inspect) or 24,000 (validate) up to one per CPU and 8, " +
+      "files; default: one, and one more per 9,000 files (inspect) or 18,000 (validate) up to one per CPU and 8, " +
       "one on a busy machine)",
   ).argParser(parsePositiveInt);
 }

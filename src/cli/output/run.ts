@@ -5,6 +5,7 @@ import { WorkerPool, workerAnswerTimeoutMs, workerModuleExists } from "../../par
 import { EXIT } from "../exit-codes.js";
 import { failedResult, internalFailure } from "./failed-result.js";
 import { mapOrdered } from "./ordered.js";
+import { ReadAhead } from "./read-ahead.js";
 import {
   BatchBuilder,
   batchOf,
@@ -25,6 +26,11 @@ export const DEFAULT_CONCURRENCY = 16;
 const BATCH = 512;
 /** Runs this short stay on this thread (timed reads): starting a worker would cost more than it saves. */
 const WORKERS_AFTER_FILES = 256;
+/**
+ * Batches a walk may run ahead of the workers (64k paths): far enough to size the pool from the run's length early
+ * (a piped list is read long before its files are inspected), bounded so memory stays small.
+ */
+const AHEAD_BATCHES = 128;
 /** The compiled worker beside this module (absent when running from TypeScript sources, e.g. under vitest). */
 const RENDER_WORKER = new URL("./render-worker.js", import.meta.url);
 
@@ -69,12 +75,12 @@ export function defaultJobs(): number {
 
 /**
  * Files a run needs per worker before another worker pays for itself. Every worker is a fresh V8 isolate that pays
- * its own warm-up (~0.3 s, and 0.45–1.2 s of CPU for a second isolate) before it is fast, so a second worker only
- * shortens runs long enough to amortise it; `inspect`'s heavier files (JSON, hashes) amortise it sooner. Measured
- * on 2 CPUs (the second worker breaks even at ~21k paths for validate, ~14k for inspect): docs/notes/inspect-speed.md,
- * Session 10.
+ * its own warm-up (~0.15 s of its thread and ~0.4 s of V8's compiler threads) before it is fast, so a second worker
+ * only shortens runs long enough to amortise it; `inspect`'s heavier files (JSON, hashes) amortise it sooner. The
+ * break-even of a second worker on 2 CPUs, from the quiet bench:cli runs at 22k and 88k paths: ~18k paths for
+ * validate, ~9k for inspect (docs/notes/inspect-speed.md, Session 11).
  */
-const FILES_PER_WORKER: Record<"inspect" | "validate", number> = { inspect: 14_000, validate: 24_000 };
+const FILES_PER_WORKER: Record<"inspect" | "validate", number> = { inspect: 9_000, validate: 18_000 };
 
 /** What `workersFor` reads of the machine. */
 export interface MachineLoad {
@@ -137,8 +143,9 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
     }
   }
   const short = rest === null && head.length <= WORKERS_AFTER_FILES;
-  // An explicit -j is kept; the default grows with the run as the walk counts it (workersFor).
-  const growing = options.jobs === undefined && !options.pool;
+  // A long walk runs on while the workers load: its count sizes the pool (a piped list is known long before its files
+  // are inspected).
+  const ahead = rest ? new ReadAhead(prepend(head, rest), BATCH, AHEAD_BATCHES) : null;
   const pool =
     options.pool ??
     (short
@@ -149,17 +156,16 @@ export async function renderPaths(options: RunOptions): Promise<RunSummary> {
           options.readTimeoutMs,
         ));
   if (!pool) {
-    await renderInThread(rest ? prepend(head, rest) : head, options, emit);
+    await renderInThread(ahead ? itemsOf(ahead.batches()) : rest ? prepend(head, rest) : head, options, emit);
     return summary;
   }
+  // An explicit -j is kept; the default grows with the run as the walk counts it (workersFor).
+  if (ahead && options.jobs === undefined && !options.pool)
+    ahead.onPulled((files) => {
+      if (pool.workers < pool.size) pool.useWorkers(Math.max(pool.workers, workersFor(files, options.kind)));
+    });
   try {
-    await renderInWorkers(
-      rest ? batchesFrom(head, rest, BATCH) : slicesOf(head, BATCH),
-      pool,
-      options,
-      emit,
-      growing,
-    );
+    await renderInWorkers(ahead ? ahead.batches() : slicesOf(head, BATCH), pool, options, emit);
   } finally {
     if (!options.pool) await pool.close();
   }
@@ -187,20 +193,15 @@ async function startedPool(
 /**
  * This thread only walks, hands the workers batches of paths and writes their answers: each worker owns a batch
  * at a time and answers with its printed form. Output is in input order; a window of several batches per worker
- * lets a faster worker run ahead of a slower one instead of waiting for the oldest batch. With `growing`, workers are
- * added as the walk finds more files (workersFor).
+ * lets a faster worker run ahead of a slower one instead of waiting for the oldest batch.
  */
 async function renderInWorkers(
   batches: AsyncIterable<WalkEntry[]> | Iterable<WalkEntry[]>,
   pool: RenderPool,
   options: RunOptions,
   emit: (batch: RenderedBatch) => Promise<void>,
-  growing: boolean,
 ): Promise<void> {
-  let files = 0;
   const request = (batch: WalkEntry[]): RenderRequest => {
-    files += batch.length;
-    if (growing && pool.workers < pool.size) pool.useWorkers(workersFor(files, options.kind));
     const req: RenderRequest = { paths: batch.map((e) => e.path), kind: options.kind };
     if (options.maxHeaderBytes) req.maxHeaderBytes = options.maxHeaderBytes;
     if (options.policy) req.policy = options.policy;
@@ -253,24 +254,9 @@ function* slicesOf<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-/** `head` then the rest of `rest`, in arrays of `size` items (the last one shorter). */
-async function* batchesFrom<T>(head: T[], rest: AsyncIterator<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for (const item of head) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  for (let next = await rest.next(); !next.done; next = await rest.next()) {
-    batch.push(next.value);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
+/** The items of `batches`, one at a time. */
+async function* itemsOf<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /**
