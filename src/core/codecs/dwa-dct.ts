@@ -210,8 +210,12 @@ function zeroedRowsOf(lastNonZero: number): number {
 }
 
 /** F16C's vcvtps2ph on float32 bits (round to nearest even): float_to_half, except that NaN is quieted. */
-function f16c(bits: number): number {
-  if ((bits & 0x7fffffff) > 0x7f800000) return ((bits >>> 16) & 0x8000) | 0x7e00 | ((bits & 0x7fffff) >>> 13);
+export function f16c(bits: number): number {
+  const ui = bits & 0x7fffffff;
+  // Results that are normal halves (nearly every sample) first: float_to_half's rounding without its range tests.
+  if ((ui - 0x38800000) >>> 0 <= 0x0effefff)
+    return ((bits >>> 16) & 0x8000) | ((ui - 0x38000000 + 0xfff + ((ui >>> 13) & 1)) >>> 13);
+  if (ui > 0x7f800000) return ((bits >>> 16) & 0x8000) | 0x7e00 | ((bits & 0x7fffff) >>> 13);
   return halfOfFloatBits(bits);
 }
 
@@ -229,9 +233,26 @@ export interface Coefficients {
   dcPos: number;
 }
 
+/** The identity table: channels stored linear (pLinear) go through the same write loop as the others. */
+let identity: Uint16Array | null = null;
+function identityTable(): Uint16Array {
+  if (identity) return identity;
+  identity = new Uint16Array(65536);
+  for (let i = 0; i < 65536; i++) identity[i] = i;
+  return identity;
+}
+
+/** Per channel of a call: the block's floats, their bits, and where each row starts in `out` (in halves). */
+interface Lane {
+  readonly data: Float32Array;
+  readonly bits: Uint32Array;
+  readonly row16: Int32Array;
+}
+
 /**
  * LossyDctDecoder_execute for one channel or one R'G'B' triple (`channels.length` 1 or 3) of `width` x `height`
- * samples, writing little-endian halves (floats for float channels) at each row's offset in `out`.
+ * samples, writing little-endian halves (floats for float channels) at each row's offset in `out`. Each block's
+ * float -> half -> linear samples go straight to their rows (OpenEXR stages a row of blocks first: same values).
  */
 export function decodeLossyDct(
   out: Uint8Array,
@@ -246,29 +267,34 @@ export function decodeLossyDct(
   const blocksY = Math.floor((height + 7) / 8);
   const leftoverX = width - (blocksX - 1) * 8;
   const leftoverY = height - (blocksY - 1) * 8;
-  const fullBlocksX = Math.floor(width / 8);
   const blocks = blocksX * blocksY;
   if (k.dc.length - k.dcPos < numComp * blocks) return fail("DWA DC coefficients run out");
   const ac = k.ac;
   const acEnd = ac.length;
+  const dcs = k.dc;
   let acPos = k.acPos;
-  const dct = channels.map(() => new Float32Array(64));
-  const dctBits = dct.map((d) => new Uint32Array(d.buffer));
+  const table = toLinear ?? identityTable();
   // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
   const out16 = new Uint16Array(out.buffer, out.byteOffset, out.length >> 1);
-  const rowBlock = channels.map(() => new Uint16Array(blocksX * 64));
+  const lanes: Lane[] = channels.map((ch) => {
+    const data = new Float32Array(64);
+    const row16 = new Int32Array(height);
+    for (let y = 0; y < height; y++) row16[y] = ch.rows[y]! >> 1;
+    return { data, bits: new Uint32Array(data.buffer), row16 };
+  });
   const dcAt = channels.map((_, c) => k.dcPos + c * blocks);
   for (let by = 0; by < blocksY; by++) {
     const maxY = by === blocksY - 1 ? leftoverY : 8;
-    let maxX = 8;
     for (let bx = 0; bx < blocksX; bx++) {
+      const maxX = bx === blocksX - 1 ? leftoverX : 8;
       let constant = true;
-      if (bx === blocksX - 1) maxX = leftoverX;
       for (let c = 0; c < numComp; c++) {
-        const data = dct[c]!;
-        const dc = halfToFloatTable[k.dc[dcAt[c]!++]!]!;
-        // Coefficients go straight to their row-major place, as floats (un-zigzag and dequantise in one step).
-        data.fill(0);
+        const lane = lanes[c]!;
+        const data = lane.data;
+        const bits = lane.bits;
+        const dc = halfToFloatTable[dcs[dcAt[c]!++]!]!;
+        // Coefficients go straight to their row-major place, as float bits (un-zigzag and dequantise in one step).
+        bits.fill(0);
         data[0] = dc;
         let comp = 1;
         let lastNonZero = 0;
@@ -280,7 +306,7 @@ export function decodeLossyDct(
             comp += count === 0 ? 64 : count;
           } else {
             lastNonZero = comp;
-            data[UNZIGZAG[comp++]!] = halfToFloatTable[v]!;
+            bits[UNZIGZAG[comp++]!] = HALF_TO_FLOAT_BITS[v]!;
           }
         }
         if (lastNonZero === 0) {
@@ -291,9 +317,9 @@ export function decodeLossyDct(
         }
       }
       if (numComp === 3) {
-        const r = dct[0]!;
-        const g = dct[1]!;
-        const b = dct[2]!;
+        const r = lanes[0]!.data;
+        const g = lanes[1]!.data;
+        const b = lanes[2]!.data;
         const n = constant ? 1 : 64;
         for (let i = 0; i < n; i++) {
           const y = r[i]!;
@@ -304,25 +330,23 @@ export function decodeLossyDct(
           b[i] = f(f(CSC_B_CB * cb) + y);
         }
       }
+      const x0 = bx * 8;
       for (let c = 0; c < numComp; c++) {
-        const dst = rowBlock[c]!;
-        const bits = dctBits[c]!;
-        const at = bx * 64;
-        if (constant) dst.fill(halfOfFloatBits(bits[0]!), at, at + 64);
-        else for (let i = 0; i < 64; i++) dst[at + i] = f16c(bits[i]!);
-      }
-    }
-    for (let c = 0; c < numComp; c++) {
-      const src = rowBlock[c]!;
-      const rows = channels[c]!.rows;
-      for (let y = 8 * by; y < 8 * by + maxY; y++) {
-        let o = rows[y]! >> 1;
-        const line = (y & 7) * 8;
-        for (let bx = 0; bx < blocksX; bx++) {
-          const n = bx < fullBlocksX ? 8 : maxX;
-          const from = bx * 64 + line;
-          if (toLinear) for (let i = 0; i < n; i++) out16[o++] = toLinear[src[from + i]!]!;
-          else for (let i = 0; i < n; i++) out16[o++] = src[from + i]!;
+        const lane = lanes[c]!;
+        const bits = lane.bits;
+        const row16 = lane.row16;
+        if (constant) {
+          const h = table[halfOfFloatBits(bits[0]!)]!;
+          for (let y = 0; y < maxY; y++) {
+            const o = row16[8 * by + y]! + x0;
+            for (let x = 0; x < maxX; x++) out16[o + x] = h;
+          }
+        } else {
+          for (let y = 0; y < maxY; y++) {
+            const o = row16[8 * by + y]! + x0;
+            const from = y * 8;
+            for (let x = 0; x < maxX; x++) out16[o + x] = table[f16c(bits[from + x]!)]!;
+          }
         }
       }
     }

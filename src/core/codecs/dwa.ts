@@ -160,6 +160,7 @@ export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): Co
 
   // Where each channel's rows start in the unpacked block (lines of channels, as every codec writes them).
   const out = new Uint8Array(outSize);
+  const out16 = new Uint16Array(out.buffer, out.byteOffset, outSize >> 1);
   const rows: number[][] = g.channels.map(() => []);
   let o = 0;
   for (let y = g.y0; y < g.y0 + g.height; y++) {
@@ -201,9 +202,12 @@ export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): Co
       const plane = c.width * c.height;
       let s = rlePos;
       for (const row of rows[i]!) {
-        for (let byte = 0; byte < c.bytes; byte++) {
-          let from = s + byte * plane;
-          for (let o = row + byte, end = row + lineBytes; o < end; o += c.bytes) out[o] = rle[from++]!;
+        // Two byte planes make one 16-bit word (rows start even: samples are 2 or 4 bytes).
+        for (let pair = 0; pair < c.bytes; pair += 2) {
+          const lo = s + pair * plane;
+          const hi = lo + plane;
+          let o = (row >> 1) + (pair >> 1);
+          for (let x = 0; x < c.width; x++, o += c.bytes >> 1) out16[o] = rle[lo + x]! | (rle[hi + x]! << 8);
         }
         s += c.width;
       }
