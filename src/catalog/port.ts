@@ -77,7 +77,7 @@ export interface CatalogStore {
   readonly backend: string;
   /** Where the catalog lives, for messages: a database file, an endpoint and bucket/schema, … */
   readonly location: string;
-  /** The store takes records whose channel and attribute rows are JSON texts (`CatalogRecord.encoded`). */
+  /** The store takes records whose channel and attribute rows are encoded texts (`CatalogRecord.encoded`). */
   readonly acceptsEncodedChildren?: boolean;
   /** Create or migrate the schema (idempotent). */
   init(): Promise<void>;

@@ -161,7 +161,7 @@ export interface CatalogRecord {
   attributes: AttributeRow[];
   /**
    * Set only by the scan, for a store that declares `acceptsEncodedChildren` (DuckDB): the channel and attribute
-   * rows as JSON texts in UTF-8 (catalog/encoded-children.ts), `channels` and `attributes` then being empty.
+   * rows as encoded UTF-8 texts (catalog/encoded-children.ts), `channels` and `attributes` then being empty.
    */
   encoded?: EncodedChildren;
   /** Set only by `scan --policy`: the file's verdicts, stored after the file with `putValidationResults`. */
@@ -170,8 +170,13 @@ export interface CatalogRecord {
   pixel_stats?: PixelStatsSet;
 }
 
-/** UTF-8 bytes of JSON texts: they cross from a scan worker without a copy and stay off the JS heap. */
+/**
+ * UTF-8 bytes of the child rows (catalog/encoded-children.ts): they cross from a scan worker without a copy and
+ * stay off the JS heap. "columns": one text per table, its columns and values separated by control characters;
+ * "json": one JSON array of row objects per table (for the rare file whose strings hold those characters).
+ */
 export interface EncodedChildren {
+  format: "columns" | "json";
   channels: Uint8Array;
   attributes: Uint8Array;
 }

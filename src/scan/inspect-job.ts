@@ -14,7 +14,7 @@ export interface InspectJob {
   /** Epoch milliseconds. */
   now: number;
   cwd: string;
-  /** Channel and attribute rows as JSON texts (CatalogRecord.encoded), for a store that accepts them. */
+  /** Channel and attribute rows as encoded texts (CatalogRecord.encoded), for a store that accepts them. */
   encodeChildren?: boolean;
   /** `scan --policy`: judge each file against it too (its verdicts ride on the record). */
   policy?: Policy;

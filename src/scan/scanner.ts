@@ -132,7 +132,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     writer,
     jobSize: Math.max(1, options.jobSize ?? (options.stats ? 1 : Math.min(32, writer.handoff))),
     cwd,
-    // Workers hand DuckDB its child rows as JSON texts: far less work on the main thread (see catalog/encoded-children.ts).
+    // Workers hand DuckDB its child rows as encoded texts: far less work on the main thread (see catalog/encoded-children.ts).
     encodeChildren: options.store.acceptsEncodedChildren === true,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.stats ? { stats: true } : {}),

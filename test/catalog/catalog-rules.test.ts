@@ -11,8 +11,11 @@ import { currentFirst, currentFirstSql, newerVersionSql } from "../../src/catalo
 import {
   ATTRIBUTE_KEYS,
   CHANNEL_KEYS,
+  COLUMN_SEPARATOR,
   encodeChildren,
   encodedBuffers,
+  NULL_STRING,
+  VALUE_SEPARATOR,
 } from "../../src/catalog/encoded-children.js";
 import { catalogHeaderHash, fileIdFor } from "../../src/catalog/identity.js";
 import { normalizePath } from "../../src/catalog/normalize-path.js";
@@ -389,47 +392,134 @@ describe("validation results", () => {
   });
 });
 
+/** The columnar encoding read back: one array of texts per column (null for a NULL string). */
+function columnsOf(bytes: Uint8Array): (string | null)[][] {
+  const text = new TextDecoder().decode(bytes);
+  if (text === "") return [];
+  return text
+    .split(COLUMN_SEPARATOR)
+    .map((column) => column.split(VALUE_SEPARATOR).map((v) => (v === NULL_STRING ? null : v)));
+}
+
 describe("encoded child rows", () => {
-  it("every column under its one-letter key, value_number as text, -0 and non-finite kept", () => {
+  it("columnar: every column in key order, numbers as text, -0 and non-finite kept, NULL strings marked", () => {
     const rec = buildRecord(fixture({ path: "/e.exr" }), { now: new Date(0), cwd: "/" });
     const channels = rec.channels.map((c) => ({ ...c }));
     const first = rec.attributes[0]!;
     rec.attributes = [
       { ...first, value_number: -0, value_text: null },
       { ...first, value_number: Number.NaN, value_text: null },
-      { ...first, value_number: 0.1, value_text: null },
+      { ...first, value_number: 0.1, value_text: null, part_index: null },
       { ...first, value_number: null, value_text: "t" },
+      { ...first, value_number: null, value_text: "" },
     ];
     const attributes = rec.attributes.map((a) => ({ ...a }));
     encodeChildren(rec);
     expect(rec.channels).toEqual([]);
     expect(rec.attributes).toEqual([]);
-    const decodedChannels = JSON.parse(new TextDecoder().decode(rec.encoded!.channels)) as Record<
-      string,
-      unknown
-    >[];
-    expect(decodedChannels).toHaveLength(channels.length);
-    decodedChannels.forEach((row, i) => {
-      const c = channels[i]!;
-      for (const [column, key] of Object.entries(CHANNEL_KEYS)) {
+    expect(rec.encoded!.format).toBe("columns");
+    const channelColumns = columnsOf(rec.encoded!.channels);
+    expect(channelColumns).toHaveLength(Object.keys(CHANNEL_KEYS).length);
+    Object.keys(CHANNEL_KEYS).forEach((column, k) => {
+      expect(channelColumns[k], column).toHaveLength(channels.length);
+      channels.forEach((c, i) => {
         const want = c[column as keyof typeof c];
-        expect(row[key], column).toEqual(want instanceof Float32Array ? Array.from(want) : want);
-      }
-      expect(Object.keys(row).sort()).toEqual(Object.values(CHANNEL_KEYS).sort());
+        const text =
+          want === null
+            ? ["channel_name", "channel_type", "layer_name", "component_name"].includes(column)
+              ? null
+              : ""
+            : want instanceof Float32Array
+              ? `[${Array.from(want).join(",")}]`
+              : String(want);
+        expect(channelColumns[k]![i], `${column} of row ${i}`).toBe(text);
+      });
     });
-    expect(decodedChannels[0]!.f).toHaveLength(128);
-    expect(decodedChannels[1]!.f).toBeNull();
-    const decodedAttributes = JSON.parse(new TextDecoder().decode(rec.encoded!.attributes)) as Record<
-      string,
-      unknown
-    >[];
-    expect(decodedAttributes.map((r) => r[ATTRIBUTE_KEYS.value_number])).toEqual(["-0", "NaN", "0.1", null]);
-    decodedAttributes.forEach((row, i) => {
-      const a = attributes[i]!;
-      for (const [column, key] of Object.entries(ATTRIBUTE_KEYS))
-        if (column !== "value_number") expect(row[key], column).toEqual(a[column as keyof typeof a]);
-      expect(Object.keys(row).sort()).toEqual(Object.values(ATTRIBUTE_KEYS).sort());
-    });
+    expect(JSON.parse(channelColumns[5]![0]!)).toHaveLength(128);
+    expect(channelColumns[5]![1]).toBe("");
+    const attributeColumns = columnsOf(rec.encoded!.attributes);
+    expect(attributeColumns).toHaveLength(Object.keys(ATTRIBUTE_KEYS).length);
+    const column = (name: keyof typeof ATTRIBUTE_KEYS) =>
+      attributeColumns[Object.keys(ATTRIBUTE_KEYS).indexOf(name)];
+    expect(column("value_number")).toEqual(["-0", "NaN", "0.1", "", ""]);
+    expect(column("value_text")).toEqual([null, null, null, "t", ""]);
+    expect(column("part_index")).toEqual(["0", "0", "", "0", "0"]);
+    expect(column("attribute_index")).toEqual(attributes.map((a) => String(a.attribute_index)));
+    expect(column("attribute_name")).toEqual(attributes.map((a) => a.attribute_name));
+    expect(column("attribute_value")).toEqual(attributes.map((a) => a.attribute_value));
+  });
+
+  it("a file with no channel or attribute rows encodes them as empty texts", () => {
+    const rec = buildRecord(fixture({ path: "/none.exr" }), { now: new Date(0), cwd: "/" });
+    rec.channels = [];
+    rec.attributes = [];
+    encodeChildren(rec);
+    expect(rec.encoded!.format).toBe("columns");
+    expect(rec.encoded!.channels).toHaveLength(0);
+    expect(rec.encoded!.attributes).toHaveLength(0);
+  });
+
+  it.each([
+    ["a NUL", "a\u0000b"],
+    ["the column separator", "a\u001eb"],
+    ["exactly the NULL marker", "\u0001"],
+  ])(
+    "a file with a string holding %s is encoded as JSON, every column under its one-letter key",
+    (_, awkward) => {
+      const rec = buildRecord(fixture({ path: "/j.exr" }), { now: new Date(0), cwd: "/" });
+      const channels = rec.channels.map((c) => ({ ...c }));
+      const first = rec.attributes[0]!;
+      rec.attributes = [
+        { ...first, value_number: -0, value_text: null },
+        { ...first, value_number: Number.NaN, value_text: null },
+        { ...first, value_number: 0.1, value_text: null },
+        { ...first, value_number: null, value_text: awkward },
+        { ...first, value_number: null, value_text: "\u0001 not alone" },
+      ];
+      const attributes = rec.attributes.map((a) => ({ ...a }));
+      encodeChildren(rec);
+      expect(rec.encoded!.format).toBe("json");
+      const decodedChannels = JSON.parse(new TextDecoder().decode(rec.encoded!.channels)) as Record<
+        string,
+        unknown
+      >[];
+      expect(decodedChannels).toHaveLength(channels.length);
+      decodedChannels.forEach((row, i) => {
+        const c = channels[i]!;
+        for (const [column, key] of Object.entries(CHANNEL_KEYS)) {
+          const want = c[column as keyof typeof c];
+          expect(row[key], column).toEqual(want instanceof Float32Array ? Array.from(want) : want);
+        }
+        expect(Object.keys(row).sort()).toEqual(Object.values(CHANNEL_KEYS).sort());
+      });
+      expect(decodedChannels[0]!.f).toHaveLength(128);
+      expect(decodedChannels[1]!.f).toBeNull();
+      const decodedAttributes = JSON.parse(new TextDecoder().decode(rec.encoded!.attributes)) as Record<
+        string,
+        unknown
+      >[];
+      expect(decodedAttributes.map((r) => r[ATTRIBUTE_KEYS.value_number])).toEqual([
+        "-0",
+        "NaN",
+        "0.1",
+        null,
+        null,
+      ]);
+      decodedAttributes.forEach((row, i) => {
+        const a = attributes[i]!;
+        for (const [column, key] of Object.entries(ATTRIBUTE_KEYS))
+          if (column !== "value_number") expect(row[key], column).toEqual(a[column as keyof typeof a]);
+        expect(Object.keys(row).sort()).toEqual(Object.values(ATTRIBUTE_KEYS).sort());
+      });
+    },
+  );
+
+  it("a string in a channel row decides the encoding as one in an attribute row does", () => {
+    const rec = buildRecord(fixture({ path: "/c.exr" }), { now: new Date(0), cwd: "/" });
+    rec.channels[0] = { ...rec.channels[0]!, layer_name: "x\u0000y" };
+    encodeChildren(rec);
+    expect(rec.encoded!.format).toBe("json");
+    expect(JSON.parse(new TextDecoder().decode(rec.encoded!.channels))[0].l).toBe("x\u0000y");
   });
 
   it("lone surrogates become U+FFFD (as the appender stores them); pairs and plain text are kept", () => {
@@ -441,15 +531,25 @@ describe("encoded child rows", () => {
       { ...first, value_text: "pair \u{1F600}" },
       { ...first, value_text: "\\ud800 is text here" },
     ];
+    const json = buildRecord(fixture({ path: "/sj.exr" }), { now: new Date(0), cwd: "/" });
+    json.attributes = [...rec.attributes, { ...first, value_text: "forces JSON \u0000" }];
     encodeChildren(rec);
-    const texts = (JSON.parse(new TextDecoder().decode(rec.encoded!.attributes)) as { s: string }[]).map(
+    encodeChildren(json);
+    expect(rec.encoded!.format).toBe("columns");
+    const texts = columnsOf(rec.encoded!.attributes)[Object.keys(ATTRIBUTE_KEYS).indexOf("value_text")];
+    const want = ["lone \uFFFD high", "lone \uFFFD low", "pair \u{1F600}", "\\ud800 is text here"];
+    expect(texts).toEqual(want);
+    expect(json.encoded!.format).toBe("json");
+    const jsonTexts = (JSON.parse(new TextDecoder().decode(json.encoded!.attributes)) as { s: string }[]).map(
       (r) => r.s,
     );
-    expect(texts).toEqual(["lone \uFFFD high", "lone \uFFFD low", "pair \u{1F600}", "\\ud800 is text here"]);
+    expect(jsonTexts).toEqual([...want, "forces JSON \u0000"]);
     const plain = buildRecord(fixture({ path: "/p.exr" }), { now: new Date(0), cwd: "/" });
-    plain.attributes = [{ ...first, value_text: "\\ud800 only as text" }];
+    plain.attributes = [{ ...first, value_text: "\\ud800 only as text \u0000" }];
     encodeChildren(plain);
-    expect(JSON.parse(new TextDecoder().decode(plain.encoded!.attributes))[0].s).toBe("\\ud800 only as text");
+    expect(JSON.parse(new TextDecoder().decode(plain.encoded!.attributes))[0].s).toBe(
+      "\\ud800 only as text \u0000",
+    );
   });
 
   it("each encoded text in an ArrayBuffer of its own, listed for transfer in record order; plain records add none", () => {

@@ -10,7 +10,7 @@ import {
   FILE_COLUMNS,
   PART_COLUMNS,
 } from "../tables.js";
-import { encodedMoveSql } from "./child-json-sql.js";
+import { encodedColumnsMoveSql, encodedMoveSql } from "./child-json-sql.js";
 import { catalogSqlType, sketchesOf } from "./schema.js";
 import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
 
@@ -94,7 +94,7 @@ export class StagingGeneration {
   private created = false;
   private readonly tables: StagedTable[];
   private readonly vectorsName: string;
-  /** Encoded child rows (CatalogRecord.encoded): file_id, file_path and one UTF-8 JSON text (BLOB) per child table. */
+  /** Encoded child rows (CatalogRecord.encoded): file_id, file_path, one UTF-8 text (BLOB) per child table, its format. */
   private readonly encodedName: string;
   private readonly encodedMoves: string[];
 
@@ -103,6 +103,8 @@ export class StagingGeneration {
     this.encodedName = `encoded_${generation}`;
     const encoded = `${STAGING_CATALOG}.main.${this.encodedName}`;
     this.encodedMoves = [
+      encodedColumnsMoveSql(schema, "channels", encoded),
+      encodedColumnsMoveSql(schema, "attributes", encoded),
       encodedMoveSql(schema, "channels", encoded),
       encodedMoveSql(schema, "attributes", encoded),
     ];
@@ -129,7 +131,7 @@ export class StagingGeneration {
       for (const t of this.tables) await connection.run(t.ddl);
       await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${this.vectorsName} (${VECTOR_STAGING_COLUMNS})`);
       await connection.run(
-        `CREATE TEMP TABLE IF NOT EXISTS ${this.encodedName} (file_id VARCHAR, file_path VARCHAR, channels BLOB, attributes BLOB)`,
+        `CREATE TEMP TABLE IF NOT EXISTS ${this.encodedName} (file_id VARCHAR, file_path VARCHAR, channels BLOB, attributes BLOB, columnar BOOLEAN)`,
       );
       this.created = true;
     }
@@ -156,6 +158,7 @@ export class StagingGeneration {
         appender.appendVarchar(r.file.file_path);
         appender.appendBlob(r.encoded.channels);
         appender.appendBlob(r.encoded.attributes);
+        appender.appendBoolean(r.encoded.format === "columns");
         appender.endRow();
       }
       appender.flushSync();
