@@ -14,9 +14,9 @@ import {
   type Schema,
   Struct,
   Type,
-  tableFromIPC,
 } from "apache-arrow";
-import { encodeSchemaMessage } from "../protocol/arrow-ipc.js";
+import { encodeSchemaMessage, splitIpcMessages } from "../protocol/arrow-ipc.js";
+import { readIpcMessages } from "../protocol/ipc-reader.js";
 import { TooWideRow, VastError } from "./errors.js";
 
 export const MAX_TABULAR_REQUEST_SIZE = 5 << 20;
@@ -49,8 +49,7 @@ export function batchStream(batch: RecordBatch): Uint8Array {
 
 /** Reads an IPC stream answer (insert row ids, list-columns schema). */
 export function readStream(bytes: Uint8Array): { schema: Schema; batches: RecordBatch[] } {
-  const table = tableFromIPC(bytes);
-  return { schema: table.schema, batches: table.batches };
+  return readIpcMessages(splitIpcMessages(bytes), bytes);
 }
 
 /**

@@ -108,6 +108,15 @@ export class FbTable {
     return v ? this.bb.bytes().subarray(v.start, v.start + v.length) : null;
   }
 
+  /** A vector of `elemSize`-byte structs as a view of its bytes (empty when absent). */
+  structs(slot: number, elemSize: number): DataView {
+    const v = this.vector(slot, elemSize);
+    const bytes = this.bb.bytes();
+    return v
+      ? new DataView(bytes.buffer, bytes.byteOffset + v.start, v.length * elemSize)
+      : new DataView(bytes.buffer, bytes.byteOffset, 0);
+  }
+
   table(slot: number): FbTable | null {
     const o = this.scalar(slot, 4);
     if (!o) return null;

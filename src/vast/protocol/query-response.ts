@@ -3,10 +3,11 @@
  * one Arrow IPC message`. For every projected leaf column the server sends one IPC stream (schema message,
  * record batches, EOS) per page; special stream ids mark keep-alive (4 bytes only), completion and failure.
  */
-import { type RecordBatch, type Schema, tableFromIPC } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import { encodeIpcStream, IPC_EOS, ipcMessageHead, MalformedIpc, splitIpcMessages } from "./arrow-ipc.js";
 import { ByteQueue } from "./byte-queue.js";
 import { STREAM_ID_COMPLETED, STREAM_ID_FAILED, STREAM_ID_KEEP_ALIVE } from "./headers.js";
+import { readIpcMessages } from "./ipc-reader.js";
 import type { MessagePool } from "./message-pool.js";
 
 export function encodeFrame(streamId: number, nextRowId: bigint, message: Uint8Array): Uint8Array {
@@ -130,14 +131,14 @@ export class QueryResponseDecoder {
         if (!open) throw new MalformedIpc(`EOS for stream ${head.streamId} that was never opened`);
         this.#open.delete(head.streamId);
         // The messages as separate chunks: column buffers stay views of them (no joined copy of the stream).
-        const table = tableFromIPC([...open.messages, IPC_EOS]);
+        const { schema, batches } = readIpcMessages(open.messages);
         return {
           kind: "column",
           chunk: {
             streamId: head.streamId,
             nextRowId: head.nextRowId,
-            schema: table.schema,
-            batches: table.batches,
+            schema,
+            batches,
             leases: open.leases,
           },
         };
