@@ -130,21 +130,20 @@ export class Inspection {
 
   setTables(bytes: Uint8Array): void {
     if (!this.layout) return;
-    this.tables = analyzeTables(
-      bytes,
-      this.layout,
-      this.fileSize,
-      this.records().map((r) => r.type),
-      this.multipart,
-    );
+    // Arrays built by push, not `map`: see setHeaders.
+    const partTypes: PartRecord["type"][] = [];
+    for (const d of this.derived) partTypes.push(d.record.type);
+    this.tables = analyzeTables(bytes, this.layout, this.fileSize, partTypes, this.multipart);
     this.findings.push(...this.tables.findings);
-    this.tables.stats.forEach((s, i) => {
+    const stats = this.tables.stats;
+    for (let i = 0; i < stats.length; i++) {
+      const s = stats[i]!;
       const rec = this.derived[i]!.record;
       rec.offset_table_offset = s.offset_table_offset;
       rec.data_offset_min = s.data_offset_min;
       rec.data_offset_max = s.data_offset_max;
       rec.chunks_present = s.chunks_present;
-    });
+    }
   }
 
   /** Step 3: the last chunk's header (null: none to check). */

@@ -221,12 +221,16 @@ export function analyzeTables(
       lastChunk = { part, chunk: chunkOf[i]!, offset };
     }
   }
-  const stats: PartTableStats[] = tables.map((t, part) => ({
-    offset_table_offset: t.start,
-    data_offset_min: maxs[part]! >= 0 ? mins[part]! : null,
-    data_offset_max: maxs[part]! >= 0 ? maxs[part]! : null,
-    chunks_present: present[part]!,
-  }));
+  // Built by push, not `map`: an array from `map` is packed or holey depending on which tier ran `map`, and its
+  // optimized readers then deoptimize ("wrong map") and are compiled again (see Inspection.setHeaders).
+  const stats: PartTableStats[] = [];
+  for (let part = 0; part < tables.length; part++)
+    stats.push({
+      offset_table_offset: tables[part]!.start,
+      data_offset_min: maxs[part]! >= 0 ? mins[part]! : null,
+      data_offset_max: maxs[part]! >= 0 ? maxs[part]! : null,
+      chunks_present: present[part]!,
+    });
   return { stats, findings, lastChunk, complete };
 }
 

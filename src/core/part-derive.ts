@@ -134,7 +134,10 @@ export function derivePart(h: DecodedHeader, part: number, flags: VersionFlags):
 
 function viewsOf(v: JsonAttributeValue | undefined): string[] | null {
   if (!Array.isArray(v)) return null;
-  return v.map((s) => textOf(s) ?? "");
+  // Built by push, not `map` (see Inspection.setHeaders).
+  const views: string[] = [];
+  for (const s of v) views.push(textOf(s) ?? "");
+  return views;
 }
 
 function finiteOrNull(v: number | null): number | null {

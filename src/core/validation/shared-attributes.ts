@@ -5,23 +5,29 @@ import type { FileRule } from "./rule.js";
 const SHARED_REQUIRED = ["displayWindow", "pixelAspectRatio"] as const;
 const SHARED_OPTIONAL = ["timeCode", "chromaticities"] as const;
 
+/** The shared attributes, required first (the order findings come in). */
+const SHARED: readonly string[] = [...SHARED_REQUIRED, ...SHARED_OPTIONAL];
+
+function keyOf(h: DecodedHeader, name: string): string | null {
+  const a = h.byName.get(name);
+  return a ? `${a.type}:${JSON.stringify(a.value)}` : null;
+}
+
 /** Attributes every part of a multi-part file must share. */
 export const sharedAttributes: FileRule = ({ headers, out }) => {
   if (headers.length < 2) return;
   const first = headers[0]!;
-  const key = (h: DecodedHeader, name: string) => {
-    const a = h.byName.get(name);
-    return a ? `${a.type}:${JSON.stringify(a.value)}` : null;
-  };
-  const names = [...SHARED_REQUIRED, ...SHARED_OPTIONAL];
-  const firstKeys = names.map((name) => key(first, name));
-  headers.slice(1).forEach((h, k) => {
-    const p = k + 1;
-    names.forEach((name, n) => {
+  // Built by push, not `map`: the reads below deoptimized on a mapped array's second map (see Inspection.setHeaders).
+  const firstKeys: (string | null)[] = [];
+  for (const name of SHARED) firstKeys.push(keyOf(first, name));
+  for (let p = 1; p < headers.length; p++) {
+    const h = headers[p]!;
+    for (let n = 0; n < SHARED.length; n++) {
+      const name = SHARED[n]!;
       const a = firstKeys[n] ?? null;
-      const b = key(h, name);
+      const b = keyOf(h, name);
       const optional = (SHARED_OPTIONAL as readonly string[]).includes(name);
-      if (a === b || (!optional && (a === null || b === null))) return;
+      if (a === b || (!optional && (a === null || b === null))) continue;
       out.push(
         finding(
           "EXR_SHARED_ATTRIBUTE_MISMATCH",
@@ -31,6 +37,6 @@ export const sharedAttributes: FileRule = ({ headers, out }) => {
           { part_index: p, attribute: name, byte_offset: h.byName.get(name)?.offset ?? null },
         ),
       );
-    });
-  });
+    }
+  }
 };
