@@ -1,3 +1,4 @@
+import { BLOCK_BYTES, type DctKernels, dctKernels } from "./dwa-idct-wasm.js";
 import { halfOfFloatBits, halfToFloatTable } from "./half.js";
 import { type CodecFailure, fail } from "./types.js";
 
@@ -261,6 +262,7 @@ export function decodeLossyDct(
   height: number,
   k: Coefficients,
   toLinear: Uint16Array | null,
+  kernels: DctKernels | null = dctKernels(),
 ): CodecFailure | null {
   const numComp = channels.length;
   const blocksX = Math.floor((width + 7) / 8);
@@ -276,11 +278,14 @@ export function decodeLossyDct(
   const table = toLinear ?? identityTable();
   // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
   const out16 = new Uint16Array(out.buffer, out.byteOffset, out.length >> 1);
-  const lanes: Lane[] = channels.map((ch) => {
-    const data = new Float32Array(64);
+  // The blocks live in the WebAssembly kernels' memory when the host has WebAssembly (dwa-idct-wasm.ts); without
+  // it (or with `kernels` null) the same operations run in JavaScript.
+  const blockMemory = kernels ? kernels.buffer : new ArrayBuffer(3 * BLOCK_BYTES);
+  const lanes: Lane[] = channels.map((ch, c) => {
+    const data = new Float32Array(blockMemory, c * BLOCK_BYTES, 64);
     const row16 = new Int32Array(height);
     for (let y = 0; y < height; y++) row16[y] = ch.rows[y]! >> 1;
-    return { data, bits: new Uint32Array(data.buffer), row16 };
+    return { data, bits: new Uint32Array(data.buffer, data.byteOffset, 64), row16 };
   });
   const dcAt = channels.map((_, c) => k.dcPos + c * blocks);
   for (let by = 0; by < blocksY; by++) {
@@ -313,10 +318,15 @@ export function decodeLossyDct(
           data.fill(f(f(dc * A) * A));
         } else {
           constant = false;
-          inverseDct8x8(data, zeroedRowsOf(lastNonZero));
+          const zeroedRows = zeroedRowsOf(lastNonZero);
+          if (kernels) kernels.idct[7 - zeroedRows]!(c * BLOCK_BYTES);
+          else inverseDct8x8(data, zeroedRows);
         }
       }
-      if (numComp === 3) {
+      if (numComp === 3 && kernels) {
+        if (constant) kernels.csc1();
+        else kernels.csc64();
+      } else if (numComp === 3) {
         const r = lanes[0]!.data;
         const g = lanes[1]!.data;
         const b = lanes[2]!.data;

@@ -1,0 +1,305 @@
+/**
+ * DWA's inverse DCT and Y'CbCr -> R'G'B' conversion as a small WebAssembly module, assembled here at first use
+ * (no toolchain, no file). JavaScript has no float32 arithmetic: each operation of dwa-dct.ts is a float64
+ * operation plus a `Math.fround`, which doubles the cost of the DCT; WebAssembly's f32 add/sub/mul are IEEE
+ * binary32 operations, the same as OpenEXR's AVX/SSE2 ones and as float64-then-fround (one rounding of an exact
+ * product or sum), so the module computes the same bits in the same order as dwa-dct.ts's JavaScript path.
+ *
+ * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512.
+ * Exports: `idct1` ... `idct8` (block at byte offset `base`, rows at and past n known zero), `csc1` and `csc64`
+ * (the first or all 64 samples of the three blocks), `memory`.
+ */
+
+/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+export interface DctKernels {
+  /** The memory holding the three blocks (never grown: views on it stay valid). */
+  readonly buffer: ArrayBuffer;
+  /** idct[n - 1](base): dctInverse8x8 of the block at byte `base`, rows at and past n (1..8) known zero. */
+  readonly idct: readonly ((base: number) => void)[];
+  readonly csc1: () => void;
+  readonly csc64: () => void;
+}
+
+export const BLOCK_BYTES = 256;
+
+const f = Math.fround;
+const A = f(3.535536e-1);
+const B = f(4.903927e-1);
+const C = f(4.619398e-1);
+const D = f(4.157349e-1);
+const E = f(2.777855e-1);
+const F = f(1.913422e-1);
+const G = f(9.754573e-2);
+const CSC_R_CR = f(1.5747);
+const CSC_G_CB = f(-0.1873);
+const CSC_G_CR = f(-0.4682);
+const CSC_B_CB = f(1.8556);
+
+const OP = {
+  end: 0x0b,
+  i32Const: 0x41,
+  localGet: 0x20,
+  localSet: 0x21,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  f32Const: 0x43,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+} as const;
+const I32 = 0x7f;
+const F32 = 0x7d;
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const constBytes = new Float32Array(1);
+const constU8 = new Uint8Array(constBytes.buffer);
+
+/** A value on the way to the stack: emitting it pushes one f32. */
+type Value = () => void;
+
+/** Straight-line f32 code of one function whose parameter 0 is the block's byte offset. */
+class Body {
+  readonly code: number[] = [];
+  private locals = 0;
+  private readonly base: number;
+
+  constructor(hasBase: boolean) {
+    this.base = hasBase ? 0 : -1;
+  }
+
+  private addr(): void {
+    if (this.base < 0) this.code.push(OP.i32Const, 0);
+    else this.code.push(OP.localGet, this.base);
+  }
+
+  load(index: number): Value {
+    return () => {
+      this.addr();
+      this.code.push(OP.f32Load, 2, ...leb(4 * index));
+    };
+  }
+
+  store(index: number, v: Value): void {
+    this.addr();
+    v();
+    this.code.push(OP.f32Store, 2, ...leb(4 * index));
+  }
+
+  constant(x: number): Value {
+    return () => {
+      constBytes[0] = x;
+      this.code.push(OP.f32Const, ...constU8);
+    };
+  }
+
+  private op(code: number, a: Value, b: Value): Value {
+    return () => {
+      a();
+      b();
+      this.code.push(code);
+    };
+  }
+
+  mul(a: Value, x: number): Value {
+    return this.op(OP.f32Mul, a, this.constant(x));
+  }
+  /** x * a, for the conversion that multiplies with the constant first (same value; kept as OpenEXR writes it). */
+  mulFirst(x: number, a: Value): Value {
+    return this.op(OP.f32Mul, this.constant(x), a);
+  }
+  add(a: Value, b: Value): Value {
+    return this.op(OP.f32Add, a, b);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.op(OP.f32Sub, a, b);
+  }
+
+  /** Evaluates `v` once into a new local and returns the local. */
+  keep(v: Value): Value {
+    const index = (this.base < 0 ? 0 : 1) + this.locals++;
+    v();
+    this.code.push(OP.localSet, ...leb(index));
+    return () => this.code.push(OP.localGet, ...leb(index));
+  }
+
+  /** The function body: local declarations, code, end. */
+  bytes(): number[] {
+    const decl = this.locals > 0 ? [1, ...leb(this.locals), F32] : [0];
+    const body = [...decl, ...this.code, OP.end];
+    return [...leb(body.length), ...body];
+  }
+}
+
+/** dwa-dct.ts idctRow, same operations in the same order. */
+function row(b: Body, o: number): void {
+  const v = Array.from({ length: 8 }, (_, i) => b.keep(b.load(o + i)));
+  const [v0, v1, v2, v3, v4, v5, v6, v7] = v as [Value, Value, Value, Value, Value, Value, Value, Value];
+  const v0a = b.keep(b.mul(v0, A));
+  const e0 = b.keep(b.add(b.add(v0a, b.mul(v2, C)), b.add(b.mul(v4, A), b.mul(v6, F))));
+  const e1 = b.keep(b.add(b.add(v0a, b.mul(v2, F)), b.add(b.mul(v4, -A), b.mul(v6, -C))));
+  const e2 = b.keep(b.add(b.add(v0a, b.mul(v2, -F)), b.add(b.mul(v4, -A), b.mul(v6, C))));
+  const e3 = b.keep(b.add(b.add(v0a, b.mul(v2, -C)), b.add(b.mul(v4, A), b.mul(v6, -F))));
+  const o0 = b.keep(b.add(b.add(b.mul(v1, B), b.mul(v3, D)), b.add(b.mul(v5, E), b.mul(v7, G))));
+  const o1 = b.keep(b.add(b.add(b.mul(v1, D), b.mul(v3, -G)), b.add(b.mul(v5, -B), b.mul(v7, -E))));
+  const o2 = b.keep(b.add(b.add(b.mul(v1, E), b.mul(v3, -B)), b.add(b.mul(v5, G), b.mul(v7, D))));
+  const o3 = b.keep(b.add(b.add(b.mul(v1, G), b.mul(v3, -E)), b.add(b.mul(v5, D), b.mul(v7, -B))));
+  b.store(o, b.add(e0, o0));
+  b.store(o + 1, b.add(e1, o1));
+  b.store(o + 2, b.add(e2, o2));
+  b.store(o + 3, b.add(e3, o3));
+  b.store(o + 4, b.sub(e3, o3));
+  b.store(o + 5, b.sub(e2, o2));
+  b.store(o + 6, b.sub(e1, o1));
+  b.store(o + 7, b.sub(e0, o0));
+}
+
+/** dwa-dct.ts idctColumn for rows at and past n known zero, same operations in the same order. */
+function column(b: Body, j: number, n: number): void {
+  const r = Array.from({ length: 8 }, (_, i) => (i < n ? b.keep(b.load(8 * i + j)) : null));
+  const at = (i: number) => r[i]!;
+  let o0 = b.mul(at(1), B);
+  if (n > 3) o0 = b.add(o0, b.mul(at(3), D));
+  if (n > 5) o0 = b.add(o0, n > 7 ? b.add(b.mul(at(5), E), b.mul(at(7), G)) : b.mul(at(5), E));
+  let o1 = b.mul(at(1), D);
+  if (n > 3) o1 = b.sub(o1, n > 5 ? b.add(b.mul(at(5), B), b.mul(at(3), G)) : b.mul(at(3), G));
+  if (n > 7) o1 = b.sub(o1, b.mul(at(7), E));
+  let o2 = b.mul(at(1), E);
+  if (n > 3) o2 = b.sub(o2, b.mul(at(3), B));
+  if (n > 5) o2 = b.add(o2, b.mul(at(5), G));
+  if (n > 7) o2 = b.add(o2, b.mul(at(7), D));
+  let o3 = b.mul(at(1), G);
+  if (n > 5) o3 = b.add(o3, b.mul(at(5), D));
+  if (n > 3) o3 = b.sub(o3, n > 7 ? b.add(b.mul(at(7), B), b.mul(at(3), E)) : b.mul(at(3), E));
+  const [k0, k1, k2, k3] = [b.keep(o0), b.keep(o1), b.keep(o2), b.keep(o3)];
+  const r0a = b.keep(b.mul(at(0), A));
+  let s = r0a;
+  let dd = r0a;
+  if (n > 4) {
+    const r4a = b.keep(b.mul(at(4), A));
+    s = b.keep(b.add(s, r4a));
+    dd = b.keep(b.sub(dd, r4a));
+  }
+  let [e0, e1, e2, e3] = [s, dd, dd, s];
+  if (n > 2) {
+    const t = b.keep(n > 6 ? b.add(b.mul(at(2), C), b.mul(at(6), F)) : b.mul(at(2), C));
+    const u = b.keep(n > 6 ? b.sub(b.mul(at(2), F), b.mul(at(6), C)) : b.mul(at(2), F));
+    e0 = b.keep(b.add(s, t));
+    e3 = b.keep(b.sub(s, t));
+    e1 = b.keep(b.add(dd, u));
+    e2 = b.keep(b.sub(dd, u));
+  }
+  b.store(j, b.add(e0, k0));
+  b.store(8 + j, b.add(e1, k1));
+  b.store(16 + j, b.add(e2, k2));
+  b.store(24 + j, b.add(e3, k3));
+  b.store(32 + j, b.sub(e3, k3));
+  b.store(40 + j, b.sub(e2, k2));
+  b.store(48 + j, b.sub(e1, k1));
+  b.store(56 + j, b.sub(e0, k0));
+}
+
+/** dwa-dct.ts inverseDct8x8 for n = 8 - zeroedRows. */
+function idctBody(n: number): Body {
+  const b = new Body(true);
+  if (n === 1) {
+    row(b, 0);
+    for (let j = 0; j < 8; j++) {
+      const v = b.keep(b.mul(b.load(j), A));
+      for (let i = 0; i < 64; i += 8) b.store(i + j, v);
+    }
+    return b;
+  }
+  for (let i = 0; i < n; i++) row(b, 8 * i);
+  for (let j = 0; j < 8; j++) column(b, j, n);
+  return b;
+}
+
+/** decodeLossyDct's Y'CbCr -> R'G'B' over the first `count` samples of the blocks at 0, 256 and 512. */
+function cscBody(count: number): Body {
+  const b = new Body(false);
+  const R = 0;
+  const Gb = BLOCK_BYTES / 4;
+  const Bb = (2 * BLOCK_BYTES) / 4;
+  for (let i = 0; i < count; i++) {
+    const y = b.keep(b.load(R + i));
+    const cb = b.keep(b.load(Gb + i));
+    const cr = b.keep(b.load(Bb + i));
+    b.store(R + i, b.add(y, b.mul(cr, CSC_R_CR)));
+    b.store(Gb + i, b.add(b.add(b.mul(cb, CSC_G_CB), y), b.mul(cr, CSC_G_CR)));
+    b.store(Bb + i, b.add(b.mulFirst(CSC_B_CB, cb), y));
+  }
+  return b;
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...leb(content.length), ...content];
+}
+
+function name(s: string): number[] {
+  return [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+/** The module's bytes: types (i32) -> () and () -> (), eight idct functions, two csc functions, one memory page. */
+export function dctModuleBytes(): Uint8Array {
+  const bodies = [...Array.from({ length: 8 }, (_, i) => idctBody(i + 1)), cscBody(1), cscBody(64)];
+  const types = [2, 0x60, 1, I32, 0, 0x60, 0, 0];
+  const funcs = [bodies.length, ...bodies.map((_, i) => (i < 8 ? 0 : 1))];
+  const names = [...Array.from({ length: 8 }, (_, i) => `idct${i + 1}`), "csc1", "csc64"];
+  const exports = [
+    names.length + 1,
+    ...names.flatMap((n, i) => [...name(n), 0x00, i]),
+    ...name("memory"),
+    0x02,
+    0,
+  ];
+  const code = [bodies.length, ...bodies.flatMap((b) => b.bytes())];
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, types),
+    ...section(3, funcs),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, exports),
+    ...section(10, code),
+  ]);
+}
+
+let kernels: DctKernels | null | undefined;
+
+/** The compiled kernels, or null where the host has no WebAssembly (dwa-dct.ts then computes in JavaScript). */
+export function dctKernels(): DctKernels | null {
+  if (kernels !== undefined) return kernels;
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  kernels = null;
+  if (api) {
+    const e = new api.Instance(new api.Module(dctModuleBytes())).exports;
+    kernels = {
+      buffer: (e.memory as { buffer: ArrayBuffer }).buffer,
+      idct: Array.from({ length: 8 }, (_, i) => e[`idct${i + 1}`] as (base: number) => void),
+      csc1: e.csc1 as () => void,
+      csc64: e.csc64 as () => void,
+    };
+  }
+  return kernels;
+}
