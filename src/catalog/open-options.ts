@@ -10,6 +10,11 @@ export interface CatalogOptions {
   readOnly?: boolean;
   /** Create/migrate the schema after opening (default true for writable stores). */
   init?: boolean;
+  /**
+   * Threads the embedded database may use (DuckDB's `threads`; default: one per core). `scan` leaves it the cores
+   * its inspection workers do not use.
+   */
+  databaseThreads?: number;
   /** VAST backend settings; each overrides its `VAST_DB_*` environment variable. */
   vast?: VastConfigInput & { filesPerTransaction?: number; bulkImport?: boolean };
 }

@@ -50,6 +50,8 @@ import { BACKFILL_SKETCHES, migrate, SCHEMA } from "./schema.js";
 export interface DuckDbStoreOptions {
   /** Open the database file read-only (sql, similar, report, export). */
   readOnly?: boolean;
+  /** DuckDB's `threads` (default: one per core). */
+  threads?: number;
 }
 
 const CHILD_TABLES = ["attributes", "channels", "parts"] as const;
@@ -69,9 +71,11 @@ export const STORAGE_VERSION = "v1.3.0";
  * DuckDB's buffer pool for a writable catalog file (its default is 80 % of RAM). Rows a scan commits stay in
  * memory until a checkpoint writes them to the file; above the limit they spill to `<db>.tmp`. Measured on a
  * 20,000-file scan (2026-12-07, load ≈ 24): DuckDB's own memory 170–450 MB by default, 50–170 MB at 200 MB, the
- * same CPU time.
+ * same CPU time. With the columnar child rows (2026-12-08, load 6–8): the scan's peak RSS 768–785 MB at 256 MB,
+ * 617–639 MB at 128 MB (CPU +0.7 s of ≈ 13); 64 MB ran out of memory (the open generation's rows cannot be
+ * evicted).
  */
-const MEMORY_LIMIT = "256MB";
+const MEMORY_LIMIT = "128MB";
 /**
  * DuckDB hands memory back to the system (jemalloc) after a task once its peak passed this (its default: 128 MB,
  * kept as reserve between tasks). Measured on a 20,000-file scan (2026-12-07, load ≈ 22): peak RSS 849 → 714 MB
@@ -134,6 +138,7 @@ export class DuckDbCatalogStore implements CatalogStore {
         ? { access_mode: "READ_ONLY" }
         : {
             storage_compatibility_version: STORAGE_VERSION,
+            ...(options.threads ? { threads: String(options.threads) } : {}),
             ...(dbPath === ":memory:"
               ? {}
               : { memory_limit: MEMORY_LIMIT, allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD }),

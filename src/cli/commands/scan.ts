@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { FILE_READ_TIMEOUT_MS, withTimeout } from "../../io/file-source.js";
 import { formatSummary, progressReporter } from "../../scan/progress.js";
 import { type ScanSummary, scan } from "../../scan/scanner.js";
+import { databaseThreadsBeside } from "../../scan/worker-pool.js";
 import { holderNote } from "../catalog-holder.js";
 import { addCatalogOptions, type CatalogCliOptions, duckDbFileOf, withCatalog } from "../catalog-options.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -115,7 +116,8 @@ export function registerScan(program: Command): void {
     let note: ReturnType<typeof holderNote> | null = null;
     let summary: ScanSummary;
     try {
-      summary = await withCatalog(options, { init: true }, (store) => {
+      const databaseThreads = databaseThreadsBeside(options.jobs, availableParallelism());
+      summary = await withCatalog(options, { init: true, databaseThreads }, (store) => {
         if (dbFile) note = holderNote(dbFile, `exr-inspector scan ${paths.join(" ")}`);
         return scan({
           inputs: paths,

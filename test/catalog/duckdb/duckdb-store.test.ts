@@ -5,9 +5,9 @@
  * which are deleted in groups of 1,000.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildRecord } from "../../../src/catalog/build-record.js";
 import { DuckDbCatalogStore } from "../../../src/catalog/duckdb/duckdb-store.js";
@@ -108,8 +108,33 @@ describe("DuckDbCatalogStore specifics", () => {
       "v1.3.0",
       "exr_metadata,main",
     ]);
-    // 256MB is the file catalogs' buffer pool (spilling to <db>.tmp); a memory catalog has no file to spill to.
-    expect(memory).not.toBe("244.1 MiB");
+    // 128MB is the file catalogs' buffer pool (spilling to <db>.tmp); a memory catalog has no file to spill to.
+    expect(memory).not.toBe("122.0 MiB");
+  });
+
+  it("a writable catalog file: a 128 MB buffer pool, and DuckDB's threads as asked (default one per core)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "exr-duckdb-settings-"));
+    try {
+      const setting = async (file: string, threads?: number) => {
+        const s = await DuckDbCatalogStore.open(path.join(dir, file), threads ? { threads } : {});
+        try {
+          // The store's own instance (query() answers from a read-only sandbox instance of its own).
+          const { connection } = s as unknown as { connection: DuckDBConnection };
+          const r = await connection.runAndReadAll(
+            `SELECT current_setting('memory_limit'), current_setting('threads')::INTEGER`,
+          );
+          return r.getRows()[0]!;
+        } finally {
+          await s.close();
+        }
+      };
+      expect(await setting("one.duckdb", 1)).toEqual(["122.0 MiB", 1]);
+      expect(await setting("three.duckdb", 3)).toEqual(["122.0 MiB", 3]);
+      const [, cores] = await setting("default.duckdb");
+      expect(cores).toBe(availableParallelism());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads with nothing to look up answer nothing; k of similar is floored, 0 or less is none", async () => {
