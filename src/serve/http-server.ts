@@ -40,27 +40,46 @@ const RESULT_SOURCE = "exr-inspector/serve";
 
 class BodyTooLarge extends Error {}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The request body, read with 'data' / 'end' listeners (an async iterator over the request costs a stream iterator
+ * and promises per event).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new BodyTooLarge(`event body over ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge(`event body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (declared > limit) return Promise.reject(new BodyTooLarge(`event body over ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        reject(new BodyTooLarge(`event body over ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once("error", reject);
+    req.once("aborted", () => reject(new Error("request aborted")));
+  });
 }
 
 /** The event as a plain object (attributes, extensions, data), or why it is not a CloudEvent. */
 function parseEvent(headers: IncomingMessage["headers"], body: Buffer): EventLike | string {
+  // The SDK builds two ValidationErrors up front for every JSON payload it parses, each capturing a stack trace
+  // (half of its parse time); only an error's message is ever used here.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const parsed = HTTP.toEvent({ headers, body: body.toString("utf8") });
     if (Array.isArray(parsed)) return "batched CloudEvents are not accepted: send one event per request";
     return parsed as unknown as EventLike;
   } catch (err) {
     return `not a valid CloudEvent: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -152,8 +171,9 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningServ
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? "/", "http://serve").pathname;
+    if (req.method === "POST") return handleEvent(req, res);
     if (req.method === "GET" || req.method === "HEAD") {
+      const path = new URL(req.url ?? "/", "http://serve").pathname;
       if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
       if (path === "/readyz") {
         if (draining) return sendJson(res, 503, { status: "draining" });
@@ -169,7 +189,6 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningServ
       }
       return sendJson(res, 404, { error: `no resource ${path}` });
     }
-    if (req.method === "POST") return handleEvent(req, res);
     return sendJson(res, 405, { error: `method ${req.method} not allowed` }, { Allow: "GET, POST" });
   };
 

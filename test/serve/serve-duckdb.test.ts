@@ -109,6 +109,19 @@ describe.skipIf(!cliBuilt)("serve on DuckDB", () => {
       expect(s3.status).toBe(503);
       expect(s3.headers.get("retry-after")).toBeTruthy();
       expect(persistenceOf(s3)).toMatchObject({ status: "error" });
+      // A body over 1 MiB: refused from its declared length, and (sent chunked, no length) once it runs past it.
+      for (const chunked of [false, true]) {
+        const half = Buffer.alloc(600 * 1024, 0x20);
+        const oversized = await postRaw(serve.url, [half, half], chunked);
+        expect(oversized.status, `chunked: ${chunked}`).toBe(413);
+        expect(JSON.parse(oversized.body).persistence).toMatchObject({ status: "skipped" });
+        expect(JSON.parse(oversized.body).persistence.message).toMatch(/over 1048576 bytes/);
+      }
+      // A body read in several pieces is joined whole.
+      const event = HTTP.binary(cloudEvent({ path: path.join(dir, "gone.exr") }));
+      const body = Buffer.from(String(event.body));
+      const pieces = await postRaw(serve.url, [body.subarray(0, 10), body.subarray(10)], true, event.headers);
+      expect(pieces.status).toBe(404);
     } finally {
       expect(await serve.stop()).toBe(0);
     }
@@ -240,3 +253,30 @@ describe.skipIf(!cliBuilt)("serve on DuckDB", () => {
     expect(rows).toEqual([{ n: files.length }]);
   });
 });
+
+/** POSTs `pieces` (one write each), with a Content-Length or chunked; the status and body of the answer. */
+function postRaw(
+  url: string,
+  pieces: Buffer[],
+  chunked: boolean,
+  headers: Record<string, unknown> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: "POST",
+      headers: {
+        ...(headers as Record<string, string>),
+        ...(chunked ? {} : { "content-length": String(pieces.reduce((n, p) => n + p.length, 0)) }),
+      },
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    // The server may close the connection before all of an oversized body is sent.
+    req.on("error", (err) => (req.writableEnded ? undefined : reject(err)));
+    for (const piece of pieces) req.write(piece);
+    req.end();
+  });
+}
