@@ -1,4 +1,5 @@
-import { BLOCK_BYTES, type DctKernels, dctKernels } from "./dwa-idct-wasm.js";
+import { BAND, BLOCK_BYTES, type DctKernels, dctKernels } from "./dwa-idct-wasm.js";
+import { f16c } from "./f16c.js";
 import { halfOfFloatBits, halfToFloatTable } from "./half.js";
 import { type CodecFailure, fail } from "./types.js";
 
@@ -210,16 +211,6 @@ function zeroedRowsOf(lastNonZero: number): number {
   return 0;
 }
 
-/** F16C's vcvtps2ph on float32 bits (round to nearest even): float_to_half, except that NaN is quieted. */
-export function f16c(bits: number): number {
-  const ui = bits & 0x7fffffff;
-  // Results that are normal halves (nearly every sample) first: float_to_half's rounding without its range tests.
-  if ((ui - 0x38800000) >>> 0 <= 0x0effefff)
-    return ((bits >>> 16) & 0x8000) | ((ui - 0x38000000 + 0xfff + ((ui >>> 13) & 1)) >>> 13);
-  if (ui > 0x7f800000) return ((bits >>> 16) & 0x8000) | 0x7e00 | ((bits & 0x7fffff) >>> 13);
-  return halfOfFloatBits(bits);
-}
-
 /** One lossy channel of the chunk: where each of its rows starts in the output, and whether it is float. */
 export interface DctChannel {
   readonly rows: readonly number[];
@@ -262,7 +253,7 @@ export function decodeLossyDct(
   height: number,
   k: Coefficients,
   toLinear: Uint16Array | null,
-  kernels: DctKernels | null = dctKernels(),
+  kernelsIfAny: DctKernels | null = dctKernels(),
 ): CodecFailure | null {
   const numComp = channels.length;
   const blocksX = Math.floor((width + 7) / 8);
@@ -278,9 +269,14 @@ export function decodeLossyDct(
   const table = toLinear ?? identityTable();
   // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
   const out16 = new Uint16Array(out.buffer, out.byteOffset, out.length >> 1);
-  // The blocks live in the WebAssembly kernels' memory when the host has WebAssembly (dwa-idct-wasm.ts); without
-  // it (or with `kernels` null) the same operations run in JavaScript.
-  const blockMemory = kernels ? kernels.buffer : new ArrayBuffer(3 * BLOCK_BYTES);
+  // The blocks live in the WebAssembly kernels' memory when the host has WebAssembly (dwa-idct-wasm.ts), and the
+  // kernels write each row of blocks as eight lines of a band there; without WebAssembly (`kernelsIfAny` null) or
+  // for a band too wide for the kernels' memory, the same operations run in JavaScript and write the rows directly.
+  const stride = blocksX * 16;
+  const tableAt = kernelsIfAny ? kernelsIfAny.prepare(numComp * 8 * stride, toLinear) : -1;
+  const kernels = tableAt >= 0 ? kernelsIfAny : null;
+  const blockMemory = kernels ? kernels.buffer() : new ArrayBuffer(3 * BLOCK_BYTES);
+  const band = kernels ? new Uint16Array(blockMemory, BAND, (numComp * 8 * stride) >> 1) : null;
   const lanes: Lane[] = channels.map((ch, c) => {
     const data = new Float32Array(blockMemory, c * BLOCK_BYTES, 64);
     const row16 = new Int32Array(height);
@@ -341,6 +337,17 @@ export function decodeLossyDct(
         }
       }
       const x0 = bx * 8;
+      if (band && kernels) {
+        for (let c = 0; c < numComp; c++) {
+          const at = (c * 8 * stride) >> 1;
+          if (constant) {
+            const h = table[halfOfFloatBits(lanes[c]!.bits[0]!)]!;
+            for (let y = 0; y < 8; y++)
+              band.fill(h, at + (y * stride) / 2 + x0, at + (y * stride) / 2 + x0 + 8);
+          } else kernels.halves(c * BLOCK_BYTES, BAND + 2 * at + 2 * x0, stride, tableAt);
+        }
+        continue;
+      }
       for (let c = 0; c < numComp; c++) {
         const lane = lanes[c]!;
         const bits = lane.bits;
@@ -357,6 +364,15 @@ export function decodeLossyDct(
             const from = y * 8;
             for (let x = 0; x < maxX; x++) out16[o + x] = table[f16c(bits[from + x]!)]!;
           }
+        }
+      }
+    }
+    if (band) {
+      for (let c = 0; c < numComp; c++) {
+        const row16 = lanes[c]!.row16;
+        for (let y = 0; y < maxY; y++) {
+          const from = (c * 8 * stride + y * stride) >> 1;
+          out16.set(band.subarray(from, from + width), row16[8 * by + y]!);
         }
       }
     }

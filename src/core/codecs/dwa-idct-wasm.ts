@@ -5,27 +5,55 @@
  * binary32 operations, the same as OpenEXR's AVX/SSE2 ones and as float64-then-fround (one rounding of an exact
  * product or sum), so the module computes the same bits in the same order as dwa-dct.ts's JavaScript path.
  *
- * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512.
+ * It also turns a block's floats into halves (F16C's rounding; the rare results that are not normal halves call
+ * back into f16c.ts) and looks them up in the nonlinear-to-linear table, writing eight lines of a band that
+ * decodeLossyDct copies to the rows.
+ *
+ * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512; the nonlinear table
+ * last loaded at LINEAR_TABLE, the identity table at IDENTITY_TABLE, the band from BAND (grown as needed).
  * Exports: `idct1` ... `idct8` (block at byte offset `base`, rows at and past n known zero), `csc1` and `csc64`
- * (the first or all 64 samples of the three blocks), `memory`.
+ * (the first or all 64 samples of the three blocks), `halves(src, dst, stride, table)`, `memory`.
  */
+import { f16c } from "./f16c.js";
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 
 export interface DctKernels {
-  /** The memory holding the three blocks (never grown: views on it stay valid). */
-  readonly buffer: ArrayBuffer;
+  /**
+   * Makes room for a band of `bandBytes` and loads `toLinear` (null: the identity) as the lookup table; returns the
+   * table's address for `halves`, or -1 when the band would pass MAX_BAND_BYTES or the memory cannot grow (the
+   * caller then decodes in JavaScript). It may grow the memory: take views of `buffer()` after it.
+   */
+  prepare(bandBytes: number, toLinear: Uint16Array | null): number;
+  /** The memory (blocks at 0, 256, 512; the band at BAND). */
+  buffer(): ArrayBuffer;
   /** idct[n - 1](base): dctInverse8x8 of the block at byte `base`, rows at and past n (1..8) known zero. */
   readonly idct: readonly ((base: number) => void)[];
   readonly csc1: () => void;
   readonly csc64: () => void;
+  /**
+   * The 64 floats at byte `src` to halves through the table at `table`, stored as 8 lines of 8 at byte `dst`,
+   * `stride` bytes apart.
+   */
+  readonly halves: (src: number, dst: number, stride: number, table: number) => void;
 }
 
 export const BLOCK_BYTES = 256;
+const PAGE = 65536;
+const LINEAR_TABLE = PAGE;
+const IDENTITY_TABLE = 3 * PAGE;
+export const BAND = 5 * PAGE;
+/** WebAssembly memory never shrinks: bands past this (lines of ~1.4 million samples) are decoded in JavaScript. */
+export const MAX_BAND_BYTES = 64 << 20;
 
 const f = Math.fround;
 const A = f(3.535536e-1);
@@ -41,7 +69,21 @@ const CSC_G_CR = f(-0.4682);
 const CSC_B_CB = f(1.8556);
 
 const OP = {
+  if: 0x04,
+  else: 0x05,
   end: 0x0b,
+  call: 0x10,
+  localTee: 0x22,
+  i32Load: 0x28,
+  i32Load16U: 0x2f,
+  i32Store16: 0x3b,
+  i32LeU: 0x4d,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32And: 0x71,
+  i32Or: 0x72,
+  i32Shl: 0x74,
+  i32ShrU: 0x76,
   i32Const: 0x41,
   localGet: 0x20,
   localSet: 0x21,
@@ -64,6 +106,21 @@ function leb(n: number): number[] {
     out.push(b);
   } while (n !== 0);
   return out;
+}
+
+/** Signed LEB128 of a 32-bit integer (i32.const). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
 }
 
 const constBytes = new Float32Array(1);
@@ -246,6 +303,35 @@ function cscBody(count: number): Body {
   return b;
 }
 
+/**
+ * halves(src, dst, stride, table): f16c.ts's f16c on each float's bits (the normal-half case inline, the others
+ * through the imported f16c), then table[half], stored line by line. Parameters 0-3, locals 4 (bits), 5 (|bits|),
+ * 6 (the line's address).
+ */
+function halvesBody(): number[] {
+  const [SRC, DST, STRIDE, TABLE, BITS, ABS, LINE] = [0, 1, 2, 3, 4, 5, 6];
+  const c: number[] = [OP.localGet, DST, OP.localSet, LINE];
+  const i32 = (n: number) => [OP.i32Const, ...sleb(n)];
+  for (let y = 0; y < 8; y++) {
+    if (y > 0) c.push(OP.localGet, LINE, OP.localGet, STRIDE, OP.i32Add, OP.localSet, LINE);
+    for (let x = 0; x < 8; x++) {
+      c.push(OP.localGet, LINE, OP.localGet, TABLE);
+      c.push(OP.localGet, SRC, OP.i32Load, 2, ...leb(4 * (8 * y + x)), OP.localTee, BITS);
+      c.push(...i32(0x7fffffff), OP.i32And, OP.localTee, ABS);
+      c.push(...i32(0x38800000), OP.i32Sub, ...i32(0x0effefff), OP.i32LeU, OP.if, I32);
+      c.push(OP.localGet, BITS, ...i32(16), OP.i32ShrU, ...i32(0x8000), OP.i32And);
+      c.push(OP.localGet, ABS, ...i32(0x38000000), OP.i32Sub, ...i32(0xfff), OP.i32Add);
+      c.push(OP.localGet, ABS, ...i32(13), OP.i32ShrU, ...i32(1), OP.i32And, OP.i32Add);
+      c.push(...i32(13), OP.i32ShrU, OP.i32Or);
+      c.push(OP.else, OP.localGet, BITS, OP.call, 0, OP.end);
+      c.push(...i32(1), OP.i32Shl, OP.i32Add, OP.i32Load16U, 1, 0);
+      c.push(OP.i32Store16, 1, ...leb(2 * x));
+    }
+  }
+  const body = [1, 3, I32, ...c, OP.end];
+  return [...leb(body.length), ...body];
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...leb(content.length), ...content];
 }
@@ -254,20 +340,25 @@ function name(s: string): number[] {
   return [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** The module's bytes: types (i32) -> () and () -> (), eight idct functions, two csc functions, one memory page. */
+/**
+ * The module's bytes: f16c imported as k.f16c (function 0), eight idct functions, two csc functions, halves, and a
+ * memory of BAND bytes to start with.
+ */
 export function dctModuleBytes(): Uint8Array {
   const bodies = [...Array.from({ length: 8 }, (_, i) => idctBody(i + 1)), cscBody(1), cscBody(64)];
-  const types = [2, 0x60, 1, I32, 0, 0x60, 0, 0];
-  const funcs = [bodies.length, ...bodies.map((_, i) => (i < 8 ? 0 : 1))];
-  const names = [...Array.from({ length: 8 }, (_, i) => `idct${i + 1}`), "csc1", "csc64"];
+  // types: 0 (i32) -> (), 1 () -> (), 2 (i32) -> (i32), 3 (i32 i32 i32 i32) -> ()
+  const types = [4, 0x60, 1, I32, 0, 0x60, 0, 0, 0x60, 1, I32, 1, I32, 0x60, 4, I32, I32, I32, I32, 0];
+  const imports = [1, ...name("k"), ...name("f16c"), 0x00, 2];
+  const funcs = [bodies.length + 1, ...bodies.map((_, i) => (i < 8 ? 0 : 1)), 3];
+  const names = [...Array.from({ length: 8 }, (_, i) => `idct${i + 1}`), "csc1", "csc64", "halves"];
   const exports = [
     names.length + 1,
-    ...names.flatMap((n, i) => [...name(n), 0x00, i]),
+    ...names.flatMap((n, i) => [...name(n), 0x00, i + 1]),
     ...name("memory"),
     0x02,
     0,
   ];
-  const code = [bodies.length, ...bodies.flatMap((b) => b.bytes())];
+  const code = [bodies.length + 1, ...bodies.flatMap((b) => b.bytes()), ...halvesBody()];
   return Uint8Array.from([
     0x00,
     0x61,
@@ -278,8 +369,9 @@ export function dctModuleBytes(): Uint8Array {
     0x00,
     0x00,
     ...section(1, types),
+    ...section(2, imports),
     ...section(3, funcs),
-    ...section(5, [1, 0x00, 1]),
+    ...section(5, [1, 0x00, BAND / PAGE]),
     ...section(7, exports),
     ...section(10, code),
   ]);
@@ -293,12 +385,34 @@ export function dctKernels(): DctKernels | null {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   kernels = null;
   if (api) {
-    const e = new api.Instance(new api.Module(dctModuleBytes())).exports;
+    const e = new api.Instance(new api.Module(dctModuleBytes()), { k: { f16c } }).exports;
+    const memory = e.memory as WasmMemory;
+    const identity = new Uint16Array(memory.buffer, IDENTITY_TABLE, 65536);
+    for (let i = 0; i < 65536; i++) identity[i] = i;
+    let loaded: Uint16Array | null = null;
     kernels = {
-      buffer: (e.memory as { buffer: ArrayBuffer }).buffer,
+      prepare(bandBytes, toLinear) {
+        if (bandBytes > MAX_BAND_BYTES) return -1;
+        const short = BAND + bandBytes - memory.buffer.byteLength;
+        if (short > 0) {
+          try {
+            memory.grow(Math.ceil(short / PAGE));
+          } catch {
+            return -1;
+          }
+        }
+        if (!toLinear) return IDENTITY_TABLE;
+        if (toLinear !== loaded) {
+          new Uint16Array(memory.buffer, LINEAR_TABLE, 65536).set(toLinear.subarray(0, 65536));
+          loaded = toLinear;
+        }
+        return LINEAR_TABLE;
+      },
+      buffer: () => memory.buffer,
       idct: Array.from({ length: 8 }, (_, i) => e[`idct${i + 1}`] as (base: number) => void),
       csc1: e.csc1 as () => void,
       csc64: e.csc64 as () => void,
+      halves: e.halves as DctKernels["halves"],
     };
   }
   return kernels;

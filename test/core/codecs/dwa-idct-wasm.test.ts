@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { decodeLossyDct, inverseDct8x8 } from "../../../src/core/codecs/dwa-dct.js";
-import { BLOCK_BYTES, dctKernels, dctModuleBytes } from "../../../src/core/codecs/dwa-idct-wasm.js";
+import {
+  BAND,
+  BLOCK_BYTES,
+  dctKernels,
+  dctModuleBytes,
+  MAX_BAND_BYTES,
+} from "../../../src/core/codecs/dwa-idct-wasm.js";
 import { dwaToLinearTable } from "../../../src/core/codecs/dwa-tables.js";
+import { f16c } from "../../../src/core/codecs/f16c.js";
 import { floatToHalf } from "../../../src/core/codecs/half.js";
 
 /**
@@ -39,7 +46,7 @@ describe("dwa-idct-wasm: the assembled module", () => {
     const k = dctKernels();
     expect(k).not.toBeNull();
     expect(k!.idct).toHaveLength(8);
-    expect(k!.buffer.byteLength).toBeGreaterThanOrEqual(3 * BLOCK_BYTES);
+    expect(k!.buffer().byteLength).toBeGreaterThanOrEqual(3 * BLOCK_BYTES);
   });
 
   for (let n = 1; n <= 8; n++)
@@ -50,9 +57,9 @@ describe("dwa-idct-wasm: the assembled module", () => {
         const base = (t % 3) * BLOCK_BYTES;
         const block = new Float32Array(64);
         for (let i = 0; i < 8 * n; i++) block[i] = sample(r);
-        const memory = new Float32Array(k.buffer, base, 64);
+        const memory = new Float32Array(k.buffer(), base, 64);
         memory.set(block);
-        const other = new Float32Array(k.buffer, ((t + 1) % 3) * BLOCK_BYTES, 64);
+        const other = new Float32Array(k.buffer(), ((t + 1) % 3) * BLOCK_BYTES, 64);
         other.fill(7);
         inverseDct8x8(block, 8 - n);
         k.idct[n - 1]!(base);
@@ -61,6 +68,49 @@ describe("dwa-idct-wasm: the assembled module", () => {
         expect(Array.from(other)).toEqual(new Array(64).fill(7));
       }
     });
+});
+
+describe("dwa-idct-wasm: halves", () => {
+  /** Float bit patterns of every class f16c tells apart, and their neighbours. */
+  const patterns = [
+    0x3f800000, 0xbf800000, 0x3f801000, 0x3f803000, 0x3f801001, 0x38800000, 0x387fffff, 0x38000000,
+    0xb3800000, 0x33000000, 0x33000001, 0x477fefff, 0x477ff000, 0x7f800000, 0xff800000, 0x7f800001,
+    0xffc02000, 0, 0x80000000, 0x3e7a0000, 0x42c80000, 0xc2c80000, 0x40490fdb,
+  ];
+
+  for (const linear of [false, true])
+    it(`is f16c then the ${linear ? "identity" : "nonlinear"} table, line by line at the stride`, () => {
+      const k = dctKernels()!;
+      const stride = 40;
+      const table = k.prepare(8 * stride, linear ? null : dwaToLinearTable());
+      const r = random(linear ? 5 : 6);
+      const bits = Array.from({ length: 64 }, (_, i) =>
+        i < patterns.length ? patterns[i]! : (r() * 2 ** 32) >>> 0,
+      );
+      new Uint32Array(k.buffer(), 2 * BLOCK_BYTES, 64).set(bits);
+      const band = new Uint16Array(k.buffer(), BAND, (8 * stride) / 2);
+      band.fill(0xabcd);
+      k.halves(2 * BLOCK_BYTES, BAND + 6, stride, table);
+      const lookup = linear ? (h: number) => h : (h: number) => dwaToLinearTable()[h]!;
+      for (let y = 0; y < 8; y++) {
+        const line = Array.from(band.subarray((y * stride) / 2, ((y + 1) * stride) / 2));
+        const want = Array.from({ length: stride / 2 }, (_, x) =>
+          x >= 3 && x < 11 ? lookup(f16c(bits[8 * y + x - 3]!)) : 0xabcd,
+        );
+        expect(line, `line ${y}`).toEqual(want);
+      }
+    });
+
+  it("prepare grows the memory for a wide band, and halves writes past the first pages", () => {
+    const k = dctKernels()!;
+    const bandBytes = 3 * 8 * 16 * 4096;
+    const table = k.prepare(bandBytes, null);
+    expect(k.buffer().byteLength).toBeGreaterThanOrEqual(BAND + bandBytes);
+    new Float32Array(k.buffer(), 0, 64).fill(0.5);
+    const last = BAND + bandBytes - 7 * 1024 - 16;
+    k.halves(0, last, 1024, table);
+    expect(new Uint16Array(k.buffer(), last + 7 * 1024, 8)).toEqual(new Uint16Array(8).fill(0x3800));
+  });
 });
 
 /** A finite half coefficient of either sign, |value| < 2^9 (no infinities: they would make NaNs in the DCT). */
@@ -89,6 +139,30 @@ function stream(r: () => number, blocks: number) {
 }
 
 describe("decodeLossyDct: WebAssembly kernels and JavaScript give the same bytes", () => {
+  it("a line too wide for the kernels' band is decoded in JavaScript, as the narrow one is with the kernels", () => {
+    const k = dctKernels()!;
+    const blocksX = MAX_BAND_BYTES / 128 + 1;
+    expect(k.prepare(blocksX * 128, null)).toBe(-1);
+    expect(k.prepare(MAX_BAND_BYTES, null)).toBeGreaterThanOrEqual(0);
+    const decodeLine = (width: number) => {
+      const blocks = Math.ceil(width / 8);
+      const dc = Uint16Array.from({ length: blocks }, (_, i) => floatToHalf(1 + (i % 3)));
+      const out = new Uint8Array(2 * width);
+      const coefficients = { ac: new Uint16Array(blocks).fill(0xff00), acPos: 0, dc, dcPos: 0 };
+      expect(
+        decodeLossyDct(out, [{ rows: [0], isFloat: false }], width, 1, coefficients, null, k),
+      ).toBeNull();
+      return new Uint16Array(out.buffer);
+    };
+    const wide = decodeLine(blocksX * 8 - 3);
+    const narrow = decodeLine(29);
+    expect(Array.from(wide.subarray(0, 24))).toEqual(Array.from(narrow.subarray(0, 24)));
+    expect(new Set(narrow).size).toBe(3);
+    expect(wide[wide.length - 1]).toBe(
+      narrow[(blocksX - 1) % 3 === 0 ? 0 : (blocksX - 1) % 3 === 1 ? 8 : 16],
+    );
+  });
+
   for (const numComp of [1, 3])
     for (const linear of [false, true])
       it(`${numComp === 3 ? "an R'G'B' triple" : "one channel"}, ${linear ? "pLinear" : "through the nonlinear table"}, partial blocks`, () => {
