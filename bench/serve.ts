@@ -16,6 +16,7 @@
  *              comparison of this build's write path against an earlier one
  *   node:FLAGS = serve (batched) with extra node/V8 flags for its process (`+`-separated), e.g.
  *              `node:--max-semi-space-size=32`
+ *   serve:ARGS = serve (batched) with extra serve options (`+`-separated), e.g. `serve:--batch-wait-ms+100`
  * The senders are cheap on purpose (requests encoded before the clock starts, one raw keep-alive HTTP/1.1
  * connection each, bench/lib/http1-sender.ts): they share the 2 cores with serve and the emulator. Besides events/s and latency, each serve run prints CPU per event of serve,
  * the emulator and the senders, and the batches written (count, files per batch).
@@ -238,7 +239,9 @@ async function runServe(
           ? "serve (batched, narrow)"
           : variant.startsWith("node:")
             ? `serve (batched, node ${variant.slice(5)})`
-            : "serve (batched)"
+            : variant.startsWith("serve:")
+              ? `serve (batched, ${variant.slice(6).replaceAll("+", " ")})`
+              : "serve (batched)"
     : "serve (unbatched)";
   const port = 20000 + Math.floor(Math.random() * 20000);
   const perfName = `serve-${quiet ? "warmup" : (variant || (batched ? "batched" : "unbatched")).replace(/[^\w-]+/g, "_")}-${concurrency}`;
@@ -267,6 +270,7 @@ async function runServe(
       String(port),
       ...(batched ? [] : ["--no-batching"]),
       ...(variant === "wide" ? WIDE_BATCHES : variant === "narrow" ? NARROW_BATCHES : []),
+      ...(variant.startsWith("serve:") ? variant.slice(6).split("+") : []),
     ],
     vastEnvironment(url, freshSchema(batched ? "b" : "u", concurrency)),
   );

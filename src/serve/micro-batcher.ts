@@ -1,7 +1,11 @@
 /**
  * Group commit: items submitted close together are handed to `run` as one batch — when `maxItems` are waiting,
  * or `maxWaitMs` after the first of them arrived, or as soon as nothing else is on its way (`upcoming` says 0:
- * waiting would only delay), or as soon as a running batch finishes if items piled up meanwhile. At most
+ * waiting would only delay), or as soon as a running batch finishes if items piled up meanwhile. While items are
+ * on their way, the wait after the first is stretched to as long as the last batch took to write (at most
+ * `MAX_ADAPTIVE_WAIT_MS`): under load, when writes are slow, a batch then takes in the items being prepared
+ * instead of leaving them to a batch of their own (each batch has a fixed cost), and an item waits no longer than
+ * it would have behind a running batch anyway. At most
  * `maxConcurrent` batches run at once; a batch stops counting when `run` calls its `release` (its writing is
  * done, only a check the outcomes wait for is left) or when it finishes. Each submitter's promise settles with its
  * own item's outcome when its batch finishes (a batch that throws rejects every item in it).
@@ -13,6 +17,11 @@ export interface BatcherOptions {
   /** Items being prepared that will be submitted soon (e.g. events being inspected); default: not known. */
   upcoming?: () => number;
 }
+
+/** The longest a batch waits for items on their way, however slowly the last one was written. */
+export const MAX_ADAPTIVE_WAIT_MS = 500;
+/** How many times the last batch's write a batch may wait for items on their way. */
+export const ADAPTIVE_WAIT_FACTOR = 2;
 
 interface Waiting<I, O> {
   item: I;
@@ -32,6 +41,8 @@ export class MicroBatcher<I, O> {
   /** Batches whose outcomes are not settled yet (released ones included). */
   #unsettled = 0;
   #idle: (() => void)[] = [];
+  /** How long the last batch took until it released (or finished). */
+  #lastWriteMs = 0;
 
   constructor(run: (items: I[], release: () => void) => Promise<O[]>, options: BatcherOptions) {
     this.#run = run;
@@ -73,9 +84,13 @@ export class MicroBatcher<I, O> {
   #schedule(): void {
     if (this.#pending.length === 0) return;
     const waited = performance.now() - this.#firstPendingAt;
+    const maxWait = Math.max(
+      this.#options.maxWaitMs,
+      Math.min(ADAPTIVE_WAIT_FACTOR * this.#lastWriteMs, MAX_ADAPTIVE_WAIT_MS),
+    );
     if (
       this.#pending.length >= this.#options.maxItems ||
-      waited >= this.#options.maxWaitMs ||
+      waited >= maxWait ||
       this.#upcoming?.() === 0 ||
       this.#idle.length > 0
     ) {
@@ -85,7 +100,7 @@ export class MicroBatcher<I, O> {
     this.#timer ??= setTimeout(() => {
       this.#timer = null;
       this.#flushNow();
-    }, this.#options.maxWaitMs - waited);
+    }, maxWait - waited);
   }
 
   #flushNow(): void {
@@ -103,9 +118,11 @@ export class MicroBatcher<I, O> {
   async #execute(batch: Waiting<I, O>[]): Promise<void> {
     this.#unsettled++;
     let released = false;
+    const started = performance.now();
     const release = () => {
       if (released) return;
       released = true;
+      this.#lastWriteMs = performance.now() - started;
       this.#running--;
       this.#schedule();
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MicroBatcher } from "../../src/serve/micro-batcher.js";
+import { MAX_ADAPTIVE_WAIT_MS, MicroBatcher } from "../../src/serve/micro-batcher.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,6 +42,38 @@ describe("MicroBatcher", () => {
     b.nudge();
     await third;
     expect(batches).toEqual([[1, 2], [3]]);
+  });
+
+  it("waits for items on their way as long as the last batch took to write, at most MAX_ADAPTIVE_WAIT_MS", async () => {
+    const batches: number[][] = [];
+    let upcoming = 0;
+    let writeMs = 150;
+    const b = new MicroBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        await sleep(writeMs);
+        return items;
+      },
+      { maxItems: 100, maxWaitMs: 10, maxConcurrent: 1, upcoming: () => upcoming },
+    );
+    await b.submit(1); // nothing on its way: written at once, and took ~150 ms
+    upcoming = 1;
+    const second = b.submit(2);
+    await sleep(60);
+    expect(batches).toEqual([[1]]); // past maxWaitMs, but the last write took longer: still waiting
+    await second;
+    expect(batches).toEqual([[1], [2]]); // written ~150 ms after it came, though one more is still on its way
+
+    writeMs = MAX_ADAPTIVE_WAIT_MS + 400;
+    upcoming = 0;
+    await b.submit(3); // a slow write
+    upcoming = 1;
+    writeMs = 0;
+    const started = performance.now();
+    await b.submit(4);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(MAX_ADAPTIVE_WAIT_MS - 20);
+    expect(waited).toBeLessThan(MAX_ADAPTIVE_WAIT_MS + 300);
   });
 
   it("flushes at maxItems without waiting, and piles up behind a running batch", async () => {
