@@ -97,6 +97,11 @@ const OP = {
 const I32 = 0x7f;
 const F32 = 0x7d;
 
+/** Pushes every byte of `from` (no spread: the code arrays are tens of kilobytes, built once per process). */
+function append(to: number[], from: readonly number[]): void {
+  for (const b of from) to.push(b);
+}
+
 function leb(n: number): number[] {
   const out: number[] = [];
   do {
@@ -197,8 +202,11 @@ class Body {
   /** The function body: local declarations, code, end. */
   bytes(): number[] {
     const decl = this.locals > 0 ? [1, ...leb(this.locals), F32] : [0];
-    const body = [...decl, ...this.code, OP.end];
-    return [...leb(body.length), ...body];
+    const out = leb(decl.length + this.code.length + 1);
+    append(out, decl);
+    append(out, this.code);
+    out.push(OP.end);
+    return out;
   }
 }
 
@@ -328,12 +336,16 @@ function halvesBody(): number[] {
       c.push(OP.i32Store16, 1, ...leb(2 * x));
     }
   }
-  const body = [1, 3, I32, ...c, OP.end];
-  return [...leb(body.length), ...body];
+  const out = leb(c.length + 4);
+  out.push(1, 3, I32);
+  append(out, c);
+  out.push(OP.end);
+  return out;
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id, ...leb(content.length));
+  append(out, content);
 }
 
 function name(s: string): number[] {
@@ -358,23 +370,17 @@ export function dctModuleBytes(): Uint8Array {
     0x02,
     0,
   ];
-  const code = [bodies.length + 1, ...bodies.flatMap((b) => b.bytes()), ...halvesBody()];
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, funcs),
-    ...section(5, [1, 0x00, BAND / PAGE]),
-    ...section(7, exports),
-    ...section(10, code),
-  ]);
+  const code = [bodies.length + 1];
+  for (const b of bodies) append(code, b.bytes());
+  append(code, halvesBody());
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(out, 1, types);
+  section(out, 2, imports);
+  section(out, 3, funcs);
+  section(out, 5, [1, 0x00, BAND / PAGE]);
+  section(out, 7, exports);
+  section(out, 10, code);
+  return Uint8Array.from(out);
 }
 
 let kernels: DctKernels | null | undefined;
