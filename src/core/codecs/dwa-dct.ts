@@ -1,4 +1,5 @@
-import { BAND, BLOCK_BYTES, type DctKernels, dctKernels } from "./dwa-idct-wasm.js";
+import { acAddress, BAND, BLOCK_BYTES, type DctKernels, dctKernels, LAST_NON_ZERO } from "./dwa-wasm.js";
+import { UNZIGZAG } from "./dwa-zigzag.js";
 import { f16c } from "./f16c.js";
 import { halfOfFloatBits, halfToFloatTable } from "./half.js";
 import { type CodecFailure, fail } from "./types.js";
@@ -23,78 +24,6 @@ const CSC_R_CR = f(1.5747);
 const CSC_G_CB = f(-0.1873);
 const CSC_G_CR = f(-0.4682);
 const CSC_B_CB = f(1.8556);
-
-/** Position in the zig-zag stream of each coefficient in row-major order. */
-const ZIGZAG = Uint8Array.of(
-  0,
-  1,
-  5,
-  6,
-  14,
-  15,
-  27,
-  28,
-  2,
-  4,
-  7,
-  13,
-  16,
-  26,
-  29,
-  42,
-  3,
-  8,
-  12,
-  17,
-  25,
-  30,
-  41,
-  43,
-  9,
-  11,
-  18,
-  24,
-  31,
-  40,
-  44,
-  53,
-  10,
-  19,
-  23,
-  32,
-  39,
-  45,
-  52,
-  54,
-  20,
-  22,
-  33,
-  38,
-  46,
-  51,
-  55,
-  60,
-  21,
-  34,
-  37,
-  47,
-  50,
-  56,
-  59,
-  61,
-  35,
-  36,
-  48,
-  49,
-  57,
-  58,
-  62,
-  63,
-);
-
-/** Row-major position of each zig-zag index (the inverse of ZIGZAG). */
-const UNZIGZAG = new Uint8Array(64);
-for (let i = 0; i < 64; i++) UNZIGZAG[ZIGZAG[i]!] = i;
 
 const HALF_TO_FLOAT_BITS = new Uint32Array(
   halfToFloatTable.buffer,
@@ -269,14 +198,20 @@ export function decodeLossyDct(
   const table = toLinear ?? identityTable();
   // Row offsets are even (every sample is 2 or 4 bytes) and the platform little-endian, as planesOf assumes.
   const out16 = new Uint16Array(out.buffer, out.byteOffset, out.length >> 1);
-  // The blocks live in the WebAssembly kernels' memory when the host has WebAssembly (dwa-idct-wasm.ts), and the
+  // The blocks live in the WebAssembly kernels' memory when the host has WebAssembly (dwa-wasm.ts), and the
   // kernels write each row of blocks as eight lines of a band there; without WebAssembly (`kernelsIfAny` null) or
   // for a band too wide for the kernels' memory, the same operations run in JavaScript and write the rows directly.
   const stride = blocksX * 16;
-  const tableAt = kernelsIfAny ? kernelsIfAny.prepare(numComp * 8 * stride, toLinear) : -1;
+  const bandBytes = numComp * 8 * stride;
+  const tableAt = kernelsIfAny ? kernelsIfAny.prepare(bandBytes, ac.subarray(acPos), toLinear) : -1;
   const kernels = tableAt >= 0 ? kernelsIfAny : null;
   const blockMemory = kernels ? kernels.buffer() : new ArrayBuffer(3 * BLOCK_BYTES);
-  const band = kernels ? new Uint16Array(blockMemory, BAND, (numComp * 8 * stride) >> 1) : null;
+  const band = kernels ? new Uint16Array(blockMemory, BAND, bandBytes >> 1) : null;
+  const lastNonZeroOut = kernels ? new Int32Array(blockMemory, LAST_NON_ZERO, 1) : null;
+  // The kernels read the AC coefficients from their copy: ac[acPos] is at acBase.
+  const acBase = acAddress(bandBytes);
+  let acAt = acBase;
+  const acEndAt = acBase + 2 * (acEnd - acPos);
   const lanes: Lane[] = channels.map((ch, c) => {
     const data = new Float32Array(blockMemory, c * BLOCK_BYTES, 64);
     const row16 = new Int32Array(height);
@@ -293,21 +228,28 @@ export function decodeLossyDct(
         const lane = lanes[c]!;
         const data = lane.data;
         const bits = lane.bits;
-        const dc = halfToFloatTable[dcs[dcAt[c]!++]!]!;
-        // Coefficients go straight to their row-major place, as float bits (un-zigzag and dequantise in one step).
-        bits.fill(0);
-        data[0] = dc;
-        let comp = 1;
+        const dcHalf = dcs[dcAt[c]!++]!;
+        const dc = halfToFloatTable[dcHalf]!;
         let lastNonZero = 0;
-        while (comp < 64) {
-          if (acPos >= acEnd) return fail("DWA AC coefficients run out");
-          const v = ac[acPos++]!;
-          if ((v & 0xff00) === 0xff00) {
-            const count = v & 0xff;
-            comp += count === 0 ? 64 : count;
-          } else {
-            lastNonZero = comp;
-            bits[UNZIGZAG[comp++]!] = HALF_TO_FLOAT_BITS[v]!;
+        if (kernels && lastNonZeroOut) {
+          acAt = kernels.unpack(acAt, acEndAt, c * BLOCK_BYTES, HALF_TO_FLOAT_BITS[dcHalf]!);
+          if (acAt < 0) return fail("DWA AC coefficients run out");
+          lastNonZero = lastNonZeroOut[0]!;
+        } else {
+          // Coefficients go straight to their row-major place, as float bits (un-zigzag and dequantise in one step).
+          bits.fill(0);
+          data[0] = dc;
+          let comp = 1;
+          while (comp < 64) {
+            if (acPos >= acEnd) return fail("DWA AC coefficients run out");
+            const v = ac[acPos++]!;
+            if ((v & 0xff00) === 0xff00) {
+              const count = v & 0xff;
+              comp += count === 0 ? 64 : count;
+            } else {
+              lastNonZero = comp;
+              bits[UNZIGZAG[comp++]!] = HALF_TO_FLOAT_BITS[v]!;
+            }
           }
         }
         if (lastNonZero === 0) {
@@ -392,7 +334,7 @@ export function decodeLossyDct(
       }
     }
   }
-  k.acPos = acPos;
+  k.acPos = kernels ? acPos + (acAt - acBase) / 2 : acPos;
   k.dcPos += numComp * blocks;
   return null;
 }

@@ -200,16 +200,18 @@ export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): Co
     } else if (schemes[i] === "rle") {
       // Byte planes: all first bytes of the channel's samples, then all second bytes, ...
       const plane = c.width * c.height;
+      const width = c.width;
+      const words = c.bytes >> 1;
       let s = rlePos;
       for (const row of rows[i]!) {
         // Two byte planes make one 16-bit word (rows start even: samples are 2 or 4 bytes).
-        for (let pair = 0; pair < c.bytes; pair += 2) {
-          const lo = s + pair * plane;
+        for (let pair = 0; pair < words; pair++) {
+          const lo = s + 2 * pair * plane;
           const hi = lo + plane;
-          let o = (row >> 1) + (pair >> 1);
-          for (let x = 0; x < c.width; x++, o += c.bytes >> 1) out16[o] = rle[lo + x]! | (rle[hi + x]! << 8);
+          let o = (row >> 1) + pair;
+          for (let x = 0; x < width; x++, o += words) out16[o] = rle[lo + x]! | (rle[hi + x]! << 8);
         }
-        s += c.width;
+        s += width;
       }
       rlePos += plane * c.bytes;
     } else {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { decodeLossyDct, inverseDct8x8 } from "../../../src/core/codecs/dwa-dct.js";
+import { dwaToLinearTable } from "../../../src/core/codecs/dwa-tables.js";
 import {
   BAND,
   BLOCK_BYTES,
   dctKernels,
   dctModuleBytes,
   MAX_BAND_BYTES,
-} from "../../../src/core/codecs/dwa-idct-wasm.js";
-import { dwaToLinearTable } from "../../../src/core/codecs/dwa-tables.js";
+} from "../../../src/core/codecs/dwa-wasm.js";
 import { f16c } from "../../../src/core/codecs/f16c.js";
 import { floatToHalf } from "../../../src/core/codecs/half.js";
 
@@ -40,7 +40,7 @@ function sample(r: () => number): number {
 
 const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
-describe("dwa-idct-wasm: the assembled module", () => {
+describe("dwa-wasm: the assembled module", () => {
   it("is valid WebAssembly and the kernels compile", () => {
     expect(wasm.validate(dctModuleBytes())).toBe(true);
     const k = dctKernels();
@@ -70,7 +70,7 @@ describe("dwa-idct-wasm: the assembled module", () => {
     });
 });
 
-describe("dwa-idct-wasm: halves", () => {
+describe("dwa-wasm: halves", () => {
   /** Float bit patterns of every class f16c tells apart, and their neighbours. */
   const patterns = [
     0x3f800000, 0xbf800000, 0x3f801000, 0x3f803000, 0x3f801001, 0x38800000, 0x387fffff, 0x38000000,
@@ -82,7 +82,7 @@ describe("dwa-idct-wasm: halves", () => {
     it(`is f16c then the ${linear ? "identity" : "nonlinear"} table, line by line at the stride`, () => {
       const k = dctKernels()!;
       const stride = 40;
-      const table = k.prepare(8 * stride, linear ? null : dwaToLinearTable());
+      const table = k.prepare(8 * stride, new Uint16Array(0), linear ? null : dwaToLinearTable());
       const r = random(linear ? 5 : 6);
       const bits = Array.from({ length: 64 }, (_, i) =>
         i < patterns.length ? patterns[i]! : (r() * 2 ** 32) >>> 0,
@@ -104,7 +104,7 @@ describe("dwa-idct-wasm: halves", () => {
   it("prepare grows the memory for a wide band, and halves writes past the first pages", () => {
     const k = dctKernels()!;
     const bandBytes = 3 * 8 * 16 * 4096;
-    const table = k.prepare(bandBytes, null);
+    const table = k.prepare(bandBytes, new Uint16Array(0), null);
     expect(k.buffer().byteLength).toBeGreaterThanOrEqual(BAND + bandBytes);
     new Float32Array(k.buffer(), 0, 64).fill(0.5);
     const last = BAND + bandBytes - 7 * 1024 - 16;
@@ -142,8 +142,8 @@ describe("decodeLossyDct: WebAssembly kernels and JavaScript give the same bytes
   it("a line too wide for the kernels' band is decoded in JavaScript, as the narrow one is with the kernels", () => {
     const k = dctKernels()!;
     const blocksX = MAX_BAND_BYTES / 128 + 1;
-    expect(k.prepare(blocksX * 128, null)).toBe(-1);
-    expect(k.prepare(MAX_BAND_BYTES, null)).toBeGreaterThanOrEqual(0);
+    expect(k.prepare(blocksX * 128, new Uint16Array(0), null)).toBe(-1);
+    expect(k.prepare(MAX_BAND_BYTES, new Uint16Array(0), null)).toBeGreaterThanOrEqual(0);
     const decodeLine = (width: number) => {
       const blocks = Math.ceil(width / 8);
       const dc = Uint16Array.from({ length: blocks }, (_, i) => floatToHalf(1 + (i % 3)));
@@ -161,6 +161,26 @@ describe("decodeLossyDct: WebAssembly kernels and JavaScript give the same bytes
     expect(wide[wide.length - 1]).toBe(
       narrow[(blocksX - 1) % 3 === 0 ? 0 : (blocksX - 1) % 3 === 1 ? 8 : 16],
     );
+  });
+
+  it("AC coefficients that run out mid-block fail the same way on both paths, at every cut", () => {
+    const r = random(77);
+    const { ac, dc } = stream(r, 6);
+    const channels = [{ rows: Array.from({ length: 16 }, (_, y) => y * 48), isFloat: false }];
+    for (let cut = 0; cut < ac.length; cut++) {
+      const run = (kernels: ReturnType<typeof dctKernels>) =>
+        decodeLossyDct(
+          new Uint8Array(48 * 16),
+          channels,
+          24,
+          16,
+          { ac: ac.subarray(0, cut), acPos: 0, dc, dcPos: 0 },
+          null,
+          kernels,
+        );
+      expect(run(dctKernels()), `cut at ${cut}`).toEqual({ failure: "DWA AC coefficients run out" });
+      expect(run(null)).toEqual({ failure: "DWA AC coefficients run out" });
+    }
   });
 
   for (const numComp of [1, 3])

@@ -1,20 +1,26 @@
 /**
- * DWA's inverse DCT and Y'CbCr -> R'G'B' conversion as a small WebAssembly module, assembled here at first use
- * (no toolchain, no file). JavaScript has no float32 arithmetic: each operation of dwa-dct.ts is a float64
- * operation plus a `Math.fround`, which doubles the cost of the DCT; WebAssembly's f32 add/sub/mul are IEEE
- * binary32 operations, the same as OpenEXR's AVX/SSE2 ones and as float64-then-fround (one rounding of an exact
- * product or sum), so the module computes the same bits in the same order as dwa-dct.ts's JavaScript path.
+ * DWA's per-block kernels as a small WebAssembly module, assembled here at first use (no toolchain, no file): the
+ * AC un-RLE into the block, dequantised (`unpack`); the inverse DCT and Y'CbCr -> R'G'B'; float -> half (F16C's
+ * rounding; the rare results that are not normal halves call back into f16c.ts) -> nonlinear-to-linear table,
+ * written as eight lines of a band that decodeLossyDct copies to the rows (`halves`).
  *
- * It also turns a block's floats into halves (F16C's rounding; the rare results that are not normal halves call
- * back into f16c.ts) and looks them up in the nonlinear-to-linear table, writing eight lines of a band that
- * decodeLossyDct copies to the rows.
+ * Why: JavaScript has no float32 arithmetic. Each operation of dwa-dct.ts is a float64 operation plus a
+ * `Math.fround`, which doubles the cost of the DCT; WebAssembly's f32 add/sub/mul are IEEE binary32 operations, the
+ * same as OpenEXR's AVX/SSE2 ones and as float64-then-fround (one rounding of an exact product or sum), so the
+ * module computes the same bits in the same order as dwa-dct.ts's JavaScript path, which stays for hosts without
+ * WebAssembly and is what the tests compare the module with.
  *
- * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512; the nonlinear table
- * last loaded at LINEAR_TABLE, the identity table at IDENTITY_TABLE, the band from BAND (grown as needed).
+ * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512; `unpack`'s last
+ * non-zero index at LAST_NON_ZERO; the row-major byte offset of each zig-zag index at UNZIGZAG_OFFSETS; the
+ * nonlinear table last loaded at LINEAR_TABLE, the identity table at IDENTITY_TABLE, the float bits of every half at
+ * HALF_BITS, then the band at BAND and the AC coefficients after it (grown as needed).
  * Exports: `idct1` ... `idct8` (block at byte offset `base`, rows at and past n known zero), `csc1` and `csc64`
- * (the first or all 64 samples of the three blocks), `halves(src, dst, stride, table)`, `memory`.
+ * (the first or all 64 samples of the three blocks), `halves(src, dst, stride, table)`,
+ * `unpack(at, end, block, dcBits)`, `memory`.
  */
+import { UNZIGZAG } from "./dwa-zigzag.js";
 import { f16c } from "./f16c.js";
+import { halfToFloatTable } from "./half.js";
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
 interface WasmApi {
@@ -29,11 +35,12 @@ interface WasmMemory {
 
 export interface DctKernels {
   /**
-   * Makes room for a band of `bandBytes` and loads `toLinear` (null: the identity) as the lookup table; returns the
-   * table's address for `halves`, or -1 when the band would pass MAX_BAND_BYTES or the memory cannot grow (the
-   * caller then decodes in JavaScript). It may grow the memory: take views of `buffer()` after it.
+   * Makes room for a band of `bandBytes` and the AC coefficients `ac` after it (copied to acAddress(bandBytes)),
+   * loads `toLinear` (null: the identity) as the lookup table; returns the table's address for `halves`, or -1 when
+   * the band and coefficients would pass MAX_BAND_BYTES or the memory cannot grow (the caller then decodes in
+   * JavaScript). It may grow the memory: take views of `buffer()` after it.
    */
-  prepare(bandBytes: number, toLinear: Uint16Array | null): number;
+  prepare(bandBytes: number, ac: Uint16Array, toLinear: Uint16Array | null): number;
   /** The memory (blocks at 0, 256, 512; the band at BAND). */
   buffer(): ArrayBuffer;
   /** idct[n - 1](base): dctInverse8x8 of the block at byte `base`, rows at and past n (1..8) known zero. */
@@ -45,15 +52,33 @@ export interface DctKernels {
    * `stride` bytes apart.
    */
   readonly halves: (src: number, dst: number, stride: number, table: number) => void;
+  /**
+   * LossyDctDecoder_unRleAc: zeroes the block at byte `block`, stores `dcBits` as its first float, then reads AC
+   * coefficients from byte `at` (not past `end`) into their row-major places as float bits until the block is
+   * full. Returns the address after the last coefficient read, or -1 when they run out; the last non-zero zig-zag
+   * index is left at LAST_NON_ZERO.
+   */
+  readonly unpack: (at: number, end: number, block: number, dcBits: number) => number;
 }
 
 export const BLOCK_BYTES = 256;
 const PAGE = 65536;
+export const LAST_NON_ZERO = 3 * BLOCK_BYTES;
+const UNZIGZAG_OFFSETS = LAST_NON_ZERO + 64;
 const LINEAR_TABLE = PAGE;
 const IDENTITY_TABLE = 3 * PAGE;
-export const BAND = 5 * PAGE;
-/** WebAssembly memory never shrinks: bands past this (lines of ~1.4 million samples) are decoded in JavaScript. */
+const HALF_BITS = 5 * PAGE;
+export const BAND = 9 * PAGE;
+/**
+ * WebAssembly memory never shrinks: a band and its AC coefficients past this (lines of ~1 million samples) are
+ * decoded in JavaScript.
+ */
 export const MAX_BAND_BYTES = 64 << 20;
+
+/** Where `prepare` puts the AC coefficients after a band of `bandBytes`. */
+export function acAddress(bandBytes: number): number {
+  return BAND + bandBytes;
+}
 
 const f = Math.fround;
 const A = f(3.535536e-1);
@@ -69,9 +94,21 @@ const CSC_G_CR = f(-0.4682);
 const CSC_B_CB = f(1.8556);
 
 const OP = {
+  block: 0x02,
+  loop: 0x03,
   if: 0x04,
   else: 0x05,
   end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  return: 0x0f,
+  select: 0x1b,
+  i32Load8U: 0x2d,
+  i32Store: 0x36,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32GeS: 0x4e,
+  i32GeU: 0x4f,
   call: 0x10,
   localTee: 0x22,
   i32Load: 0x28,
@@ -95,7 +132,42 @@ const OP = {
   f32Mul: 0x94,
 } as const;
 const I32 = 0x7f;
+const EMPTY = 0x40;
+/** memory.fill (bulk memory: Node 16+, every current browser). */
+const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 const F32 = 0x7d;
+
+/** unpack(at, end, block, dcBits): see DctKernels.unpack. Parameters 0-3, locals 4 (comp), 5 (lastNonZero), 6 (v). */
+function unpackBody(): number[] {
+  const [AT, END, BLOCK, DC, COMP, LAST, V] = [0, 1, 2, 3, 4, 5, 6];
+  const i32 = (n: number) => [OP.i32Const, ...sleb(n)];
+  const c: number[] = [OP.localGet, BLOCK, ...i32(0), ...i32(BLOCK_BYTES), ...MEMORY_FILL];
+  c.push(OP.localGet, BLOCK, OP.localGet, DC, OP.i32Store, 2, 0);
+  c.push(...i32(1), OP.localSet, COMP);
+  c.push(OP.block, EMPTY, OP.loop, EMPTY);
+  c.push(OP.localGet, COMP, ...i32(64), OP.i32GeS, OP.brIf, 1);
+  c.push(OP.localGet, AT, OP.localGet, END, OP.i32GeU, OP.if, EMPTY, ...i32(-1), OP.return, OP.end);
+  c.push(OP.localGet, AT, OP.i32Load16U, 1, 0, OP.localSet, V);
+  c.push(OP.localGet, AT, ...i32(2), OP.i32Add, OP.localSet, AT);
+  c.push(OP.localGet, V, ...i32(0xff00), OP.i32And, ...i32(0xff00), OP.i32Eq, OP.if, EMPTY);
+  // a run: comp += count, a count of 0 meaning 64
+  c.push(OP.localGet, COMP, ...i32(64), OP.localGet, V, ...i32(0xff), OP.i32And, OP.localTee, V);
+  c.push(OP.localGet, V, OP.i32Eqz, OP.select, OP.i32Add, OP.localSet, COMP);
+  c.push(OP.else);
+  // a value: its float bits at the row-major place of zig-zag index comp
+  c.push(OP.localGet, COMP, OP.localSet, LAST);
+  c.push(OP.localGet, BLOCK, OP.localGet, COMP, OP.i32Load8U, 0, ...leb(UNZIGZAG_OFFSETS), OP.i32Add);
+  c.push(OP.localGet, V, ...i32(2), OP.i32Shl, OP.i32Load, 2, ...leb(HALF_BITS), OP.i32Store, 2, 0);
+  c.push(OP.localGet, COMP, ...i32(1), OP.i32Add, OP.localSet, COMP);
+  c.push(OP.end, OP.br, 0, OP.end, OP.end);
+  c.push(...i32(0), OP.localGet, LAST, OP.i32Store, 2, ...leb(LAST_NON_ZERO));
+  c.push(OP.localGet, AT);
+  const out = leb(c.length + 4);
+  out.push(1, 3, I32);
+  append(out, c);
+  out.push(OP.end);
+  return out;
+}
 
 /** Pushes every byte of `from` (no spread: the code arrays are tens of kilobytes, built once per process). */
 function append(to: number[], from: readonly number[]): void {
@@ -353,16 +425,17 @@ function name(s: string): number[] {
 }
 
 /**
- * The module's bytes: f16c imported as k.f16c (function 0), eight idct functions, two csc functions, halves, and a
- * memory of BAND bytes to start with.
+ * The module's bytes: f16c imported as k.f16c (function 0), eight idct functions, two csc functions, halves,
+ * unpack, and a memory of BAND bytes to start with.
  */
 export function dctModuleBytes(): Uint8Array {
   const bodies = [...Array.from({ length: 8 }, (_, i) => idctBody(i + 1)), cscBody(1), cscBody(64)];
-  // types: 0 (i32) -> (), 1 () -> (), 2 (i32) -> (i32), 3 (i32 i32 i32 i32) -> ()
-  const types = [4, 0x60, 1, I32, 0, 0x60, 0, 0, 0x60, 1, I32, 1, I32, 0x60, 4, I32, I32, I32, I32, 0];
+  // types: 0 (i32) -> (), 1 () -> (), 2 (i32) -> (i32), 3 (i32 i32 i32 i32) -> (), 4 (i32 i32 i32 i32) -> (i32)
+  const types = [5, 0x60, 1, I32, 0, 0x60, 0, 0, 0x60, 1, I32, 1, I32, 0x60, 4, I32, I32, I32, I32, 0];
+  types.push(0x60, 4, I32, I32, I32, I32, 1, I32);
   const imports = [1, ...name("k"), ...name("f16c"), 0x00, 2];
-  const funcs = [bodies.length + 1, ...bodies.map((_, i) => (i < 8 ? 0 : 1)), 3];
-  const names = [...Array.from({ length: 8 }, (_, i) => `idct${i + 1}`), "csc1", "csc64", "halves"];
+  const funcs = [bodies.length + 2, ...bodies.map((_, i) => (i < 8 ? 0 : 1)), 3, 4];
+  const names = [...Array.from({ length: 8 }, (_, i) => `idct${i + 1}`), "csc1", "csc64", "halves", "unpack"];
   const exports = [
     names.length + 1,
     ...names.flatMap((n, i) => [...name(n), 0x00, i + 1]),
@@ -370,9 +443,10 @@ export function dctModuleBytes(): Uint8Array {
     0x02,
     0,
   ];
-  const code = [bodies.length + 1];
+  const code = [bodies.length + 2];
   for (const b of bodies) append(code, b.bytes());
   append(code, halvesBody());
+  append(code, unpackBody());
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   section(out, 1, types);
   section(out, 2, imports);
@@ -395,11 +469,17 @@ export function dctKernels(): DctKernels | null {
     const memory = e.memory as WasmMemory;
     const identity = new Uint16Array(memory.buffer, IDENTITY_TABLE, 65536);
     for (let i = 0; i < 65536; i++) identity[i] = i;
+    // float bits, NaN payloads included: copied as integers
+    new Uint32Array(memory.buffer, HALF_BITS, 65536).set(
+      new Uint32Array(halfToFloatTable.buffer, halfToFloatTable.byteOffset, 65536),
+    );
+    new Uint8Array(memory.buffer, UNZIGZAG_OFFSETS, 64).set(UNZIGZAG.map((i) => 4 * i));
     let loaded: Uint16Array | null = null;
     kernels = {
-      prepare(bandBytes, toLinear) {
-        if (bandBytes > MAX_BAND_BYTES) return -1;
-        const short = BAND + bandBytes - memory.buffer.byteLength;
+      prepare(bandBytes, ac, toLinear) {
+        const bytes = bandBytes + 2 * ac.length;
+        if (bytes > MAX_BAND_BYTES) return -1;
+        const short = BAND + bytes - memory.buffer.byteLength;
         if (short > 0) {
           try {
             memory.grow(Math.ceil(short / PAGE));
@@ -407,6 +487,7 @@ export function dctKernels(): DctKernels | null {
             return -1;
           }
         }
+        new Uint16Array(memory.buffer, acAddress(bandBytes), ac.length).set(ac);
         if (!toLinear) return IDENTITY_TABLE;
         if (toLinear !== loaded) {
           new Uint16Array(memory.buffer, LINEAR_TABLE, 65536).set(toLinear.subarray(0, 65536));
@@ -419,6 +500,7 @@ export function dctKernels(): DctKernels | null {
       csc1: e.csc1 as () => void,
       csc64: e.csc64 as () => void,
       halves: e.halves as DctKernels["halves"],
+      unpack: e.unpack as DctKernels["unpack"],
     };
   }
   return kernels;
