@@ -12,13 +12,15 @@ export function dwaToLinearTable(): Uint16Array {
   const t = new Uint16Array(65536);
   const gamma = Math.fround(2.2);
   const base = Math.fround(9.02501329156);
-  for (let x = 1; x < 65536; x++) {
+  // The positive halves; a negative one is its positive's value negated (-0 included: floatToHalf(-0) = 0x8000),
+  // except -0 itself, which OpenEXR maps to +0 (its sign test is `< 0`).
+  for (let x = 1; x < 0x8000; x++) {
     if ((x & 0x7c00) === 0x7c00) continue;
-    const v = halfToFloatTable[x]!;
-    const sign = v < 0 ? -1 : 1;
-    const f = Math.abs(v);
+    const f = halfToFloatTable[x]!;
     const z = f <= 1 ? f ** gamma : base ** Math.fround(f - 1);
-    t[x] = floatToHalf(Math.fround(sign * Math.fround(z)));
+    const h = floatToHalf(Math.fround(z));
+    t[x] = h;
+    t[x | 0x8000] = h | 0x8000;
   }
   toLinear = t;
   return t;
