@@ -31,6 +31,32 @@ function blocksOf(n: number): number {
   return Math.ceil(Math.fround(Math.fround(n) / 8));
 }
 
+/**
+ * An RLE channel's samples from its byte planes at `from` (all first bytes of the channel, then all second bytes,
+ * ...) to its rows, two planes making one 16-bit word (rows start even: samples are 2 or 4 bytes).
+ */
+function joinBytePlanes(
+  out16: Uint16Array,
+  rle: Uint8Array,
+  from: number,
+  rows: readonly number[],
+  width: number,
+  height: number,
+  words: number,
+): void {
+  const plane = width * height;
+  let s = from;
+  for (let y = 0; y < rows.length; y++) {
+    for (let pair = 0; pair < words; pair++) {
+      const lo = s + 2 * pair * plane;
+      const hi = lo + plane;
+      let o = (rows[y]! >> 1) + pair;
+      for (let x = 0; x < width; x++, o += words) out16[o] = rle[lo + x]! | (rle[hi + x]! << 8);
+    }
+    s += width;
+  }
+}
+
 export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): CodecResult {
   const outSize = g.unpackedBytes;
   const iSize = src.length;
@@ -198,22 +224,8 @@ export function undoDwa(src: Uint8Array, g: ChunkGeometry, inflate: Inflate): Co
       const e = decodeLossyDct(out, [dctChannel(i)], c.width, c.height, k, c.pLinear ? null : toLinear);
       if (e) return e;
     } else if (schemes[i] === "rle") {
-      // Byte planes: all first bytes of the channel's samples, then all second bytes, ...
-      const plane = c.width * c.height;
-      const width = c.width;
-      const words = c.bytes >> 1;
-      let s = rlePos;
-      for (const row of rows[i]!) {
-        // Two byte planes make one 16-bit word (rows start even: samples are 2 or 4 bytes).
-        for (let pair = 0; pair < words; pair++) {
-          const lo = s + 2 * pair * plane;
-          const hi = lo + plane;
-          let o = (row >> 1) + pair;
-          for (let x = 0; x < width; x++, o += words) out16[o] = rle[lo + x]! | (rle[hi + x]! << 8);
-        }
-        s += width;
-      }
-      rlePos += plane * c.bytes;
+      joinBytePlanes(out16, rle, rlePos, rows[i]!, c.width, c.height, c.bytes >> 1);
+      rlePos += c.width * c.height * c.bytes;
     } else {
       for (const row of rows[i]!) {
         if (unknownPos + lineBytes > unknown.length)
