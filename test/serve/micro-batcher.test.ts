@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ADAPTIVE_WAIT_MS, MicroBatcher } from "../../src/serve/micro-batcher.js";
+import {
+  ADAPTIVE_WAIT_MIN_ITEMS,
+  MAX_ADAPTIVE_WAIT_MS,
+  MicroBatcher,
+} from "../../src/serve/micro-batcher.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,7 +48,7 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([[1, 2], [3]]);
   });
 
-  it("waits for items on their way as long as the last batch took to write, at most MAX_ADAPTIVE_WAIT_MS", async () => {
+  it("waits for items on their way up to twice the last write when many wait, at most MAX_ADAPTIVE_WAIT_MS", async () => {
     const batches: number[][] = [];
     let upcoming = 0;
     let writeMs = 150;
@@ -56,13 +60,19 @@ describe("MicroBatcher", () => {
       },
       { maxItems: 100, maxWaitMs: 10, maxConcurrent: 1, upcoming: () => upcoming },
     );
+    const many = (from: number) =>
+      Promise.all(Array.from({ length: ADAPTIVE_WAIT_MIN_ITEMS }, (_, i) => b.submit(from + i)));
     await b.submit(1); // nothing on its way: written at once, and took ~150 ms
     upcoming = 1;
-    const second = b.submit(2);
-    await sleep(60);
-    expect(batches).toEqual([[1]]); // past maxWaitMs, but the last write took longer: still waiting
-    await second;
-    expect(batches).toEqual([[1], [2]]); // written ~150 ms after it came, though one more is still on its way
+    await b.submit(2); // one more on its way, but few wait: written after maxWaitMs
+    expect(batches).toEqual([[1], [2]]);
+    writeMs = 0;
+    const waiting = many(100);
+    await sleep(100);
+    expect(batches).toHaveLength(2); // many wait and the last write took ~150 ms: still waiting
+    await waiting;
+    expect(batches).toHaveLength(3); // written ~300 ms after they came, though one more is still on its way
+    expect(batches[2]).toHaveLength(ADAPTIVE_WAIT_MIN_ITEMS);
 
     writeMs = MAX_ADAPTIVE_WAIT_MS + 400;
     upcoming = 0;
@@ -70,7 +80,7 @@ describe("MicroBatcher", () => {
     upcoming = 1;
     writeMs = 0;
     const started = performance.now();
-    await b.submit(4);
+    await many(200);
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(MAX_ADAPTIVE_WAIT_MS - 20);
     expect(waited).toBeLessThan(MAX_ADAPTIVE_WAIT_MS + 300);

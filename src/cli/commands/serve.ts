@@ -47,7 +47,7 @@ export function registerServe(program: Command): void {
       .option("--batch-max <n>", "files per catalog transaction at most", integer(1), 64)
       .option(
         "--batch-wait-ms <ms>",
-        "longest wait for more events before a batch is written (no wait when no other event is being inspected; while others are, up to twice the last batch's write time, at most 500 ms, when that is longer)",
+        "longest wait for more events before a batch is written (no wait when no other event is being inspected; with 16 or more waiting while others are, up to twice the last batch's write time, at most 500 ms, when that is longer)",
         integer(0),
         20,
       )
