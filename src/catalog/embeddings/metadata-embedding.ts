@@ -1,5 +1,6 @@
 import type { InspectionResult } from "../../core/model.js";
 import { addGroup, featureHash, type WeightedToken } from "./feature-hashing.js";
+import { EmbeddingMemo, keyPart } from "./input-memo.js";
 import { aspectBucket, canonicalName, resolutionBucket, structureTokens } from "./tokens.js";
 
 export const METADATA_EMBEDDING_DIM = 384;
@@ -63,7 +64,25 @@ export function metadataTokens(result: InspectionResult, ctx: EmbeddingContext):
   return out;
 }
 
+/** Every input metadataTokens reads, as one unambiguous string. */
+function inputKey(result: InspectionResult, ctx: EmbeddingContext): string {
+  let key = `${keyPart(ctx.renderSoftware)}${keyPart(ctx.colorSpace)}${keyPart(result.file.is_deep)}${result.channels.length}|`;
+  for (const c of result.channels)
+    key += `${keyPart(c.layer_name)}${keyPart(c.name)}${keyPart(c.type)}${keyPart(c.x_sampling)}${keyPart(c.y_sampling)}`;
+  key += `${result.parts.length}|`;
+  for (const p of result.parts) {
+    key += `${keyPart(p.type)}${keyPart(p.is_tiled)}${keyPart(p.tiling ? p.tiling.level_mode : null)}${keyPart(Boolean(p.tiling))}`;
+    key += `${keyPart(p.compression)}${keyPart(p.width)}${keyPart(p.height)}${p.attributes.length}|`;
+    for (const a of p.attributes) key += `${keyPart(a.name)}${keyPart(a.type)}`;
+  }
+  return key;
+}
+
+const memo = new EmbeddingMemo();
+
 /** Deterministic, L2-normalized, similarity-preserving 384-d embedding of a file's metadata. */
 export function metadataEmbedding(result: InspectionResult, ctx: EmbeddingContext): Float32Array {
-  return featureHash(metadataTokens(result, ctx), METADATA_EMBEDDING_DIM);
+  return memo.get(inputKey(result, ctx), () =>
+    featureHash(metadataTokens(result, ctx), METADATA_EMBEDDING_DIM),
+  );
 }
