@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,21 @@ const DIR = join(import.meta.dirname, "../fixtures/dwa");
 
 describe("DWAA / DWAB decode as OpenEXR does", () => {
   itDecodesAsTheBindings(DIR);
+
+  it("a host without WebAssembly (node --jitless) decodes them to the same stats and pixel hashes", () => {
+    const cli = join(import.meta.dirname, "../../dist/cli/launch.cjs");
+    const files = ["dwaa_scanline.exr", "dwab_tiled.exr"].map((f) => join(DIR, f));
+    const run = (flags: string[], args: string[]) =>
+      spawnSync(process.execPath, [...flags, ...args], { encoding: "utf8", timeout: 60_000 });
+    expect(run(["--jitless"], ["-p", "typeof WebAssembly"]).stdout.trim()).toBe("undefined");
+    const stats = [cli, "stats", "--format", "ndjson", "-j", "0", ...files];
+    const plain = run([], stats);
+    const jitless = run(["--jitless"], stats);
+    expect([plain.status, jitless.status]).toEqual([0, 0]);
+    expect(plain.stdout.trim().split("\n")).toHaveLength(2);
+    expect(plain.stdout).toContain('"pixel_hash"');
+    expect(jitless.stdout).toBe(plain.stdout);
+  });
 
   it("verify and stats decode DWA parts instead of reporting them unsupported", async () => {
     const r = await pixelReportFile(join(DIR, "dwaa_scanline.exr"), { stats: true });
