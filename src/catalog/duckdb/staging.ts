@@ -11,7 +11,7 @@ import {
   PART_COLUMNS,
 } from "../tables.js";
 import { encodedColumnsMoveSql, encodedMoveSql } from "./child-json-sql.js";
-import { catalogSqlType, sketchesOf } from "./schema.js";
+import { catalogSqlType, sketchesByEmbeddingOf } from "./schema.js";
 import { appendVectors, VECTOR_STAGING_COLUMNS } from "./vector-chunks.js";
 
 /**
@@ -62,7 +62,7 @@ function stagedTable<Row>(
     // The SimHash sketch is computed from the staged embeddings, so new files need no update afterwards.
     names.push("embedding_sketch");
     values.push("k.sketch");
-    join += ` LEFT JOIN (${sketchesOf(vectorsJoin.table)}) k ON k.file_id = s.file_id`;
+    join += ` LEFT JOIN (${sketchesByEmbeddingOf(vectorsJoin.table)}) k ON k.file_id = s.file_id`;
   }
   return {
     ddl: `CREATE TEMP TABLE IF NOT EXISTS ${name} (${defs.join(", ")})`,

@@ -137,6 +137,28 @@ describe("DuckDbCatalogStore specifics", () => {
     }
   });
 
+  it("the bulk insert's sketches, each distinct embedding's computed once, are the backfill's for every file", async () => {
+    await store.init();
+    const kinds = [
+      { pass: "beauty", renderer: "arnold" },
+      { pass: "cryptomatte", renderer: "arnold" },
+      { pass: "beauty", renderer: "vray" },
+    ] as const;
+    const records = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+      buildRecord(fixture({ path: `/sk/${i}.exr`, ...kinds[i % 3]! }), { now: T0 }),
+    );
+    const noHeader = buildRecord(fixture({ path: "/sk/empty.exr" }), { now: T0 });
+    noHeader.file.metadata_embedding = null;
+    await store.upsertBatch([...records, noHeader], T0);
+    const { sketchesOf } = await import("../../../src/catalog/duckdb/schema.js");
+    const r = await store.query(
+      `SELECT count(*), count(DISTINCT f.embedding_sketch), count(f.embedding_sketch),
+              count(*) FILTER (f.embedding_sketch IS DISTINCT FROM k.sketch)
+       FROM exr_metadata.files f LEFT JOIN (${sketchesOf("exr_metadata.files")}) k USING (file_id)`,
+    );
+    expect(r.rows).toEqual([[8, 3, 7, 0]]);
+  });
+
   it("reads with nothing to look up answer nothing; k of similar is floored, 0 or less is none", async () => {
     await store.init();
     const records = ["/k/a.exr", "/k/b.exr", "/k/c.exr"].map((p) =>
