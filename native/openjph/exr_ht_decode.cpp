@@ -13,9 +13,12 @@
 #include <openjph/ojph_params.h>
 
 namespace {
-constexpr uint32_t MAX_COMPONENTS = 1024;
+// JPEG 2000's own limit on Csiz (ISO/IEC 15444-1), which OpenEXR's HTJ2K reaches: it writes and reads 16,384
+// channels in one chunk and fails past that.
+constexpr uint32_t MAX_COMPONENTS = 16384;
 uint32_t info[3 + 2 * MAX_COMPONENTS]; // width, height, components, then per component width and height
 int32_t* samples = nullptr;
+uint64_t start[MAX_COMPONENTS]; // where each component's samples begin in `samples`
 }
 
 extern "C" {
@@ -57,7 +60,6 @@ __attribute__((export_name("exr_ht_decode"))) int exr_ht_decode(const uint8_t* c
   cs.create();
   samples = static_cast<int32_t*>(std::malloc(total * sizeof(int32_t) + 4));
   if (!samples) return 3;
-  uint64_t start[MAX_COMPONENTS];
   for (uint64_t c = 0, at = 0; c < n; c++) {
     start[c] = at;
     at += (uint64_t)info[3 + 2 * c] * info[4 + 2 * c];

@@ -81,6 +81,19 @@ def htj2k():
     write_expected(out, files)
 
 
+def many_channels(i, h, w):
+    """Channel i's samples in htj2k256_1100_channels.exr: row y holds 3i + y mod 2048, exact in half (the test
+    recomputes them); smooth, so the chunk compresses and is not stored raw."""
+    return np.repeat(((np.arange(h) + i * 3) % 2048)[:, None], w, axis=1).astype(np.float16)
+
+
+def htj2k_many_channels():
+    """1,100 channels in one HTJ2K chunk (one component each): more than our decoder once allowed (1,024)."""
+    out = FIXTURES / "htj2k"
+    write(out, "htj2k256_1100_channels.exr", OpenEXR.HTJ2K256_COMPRESSION,
+          {f"c{i:04d}": many_channels(i, 4, 8) for i in range(1100)})
+
+
 def dwa():
     out = FIXTURES / "dwa"
     out.mkdir(parents=True, exist_ok=True)
@@ -106,6 +119,7 @@ def dwa():
 def main():
     dwa()
     htj2k()
+    htj2k_many_channels()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { htj2kDecoder } from "../../src/inspect/htj2k-decoder.js";
 import { pixelReport } from "../../src/inspect/pixel-report.js";
 import { chunkRefs, planPixels } from "../../src/inspect/read-chunks.js";
+import { readPixels } from "../../src/inspect/read-pixels.js";
 import { BufferSource } from "../../src/io/buffer-source.js";
 import { itDecodesAsTheBindings } from "./bindings-fixtures.js";
 
@@ -11,6 +12,13 @@ import { itDecodesAsTheBindings } from "./bindings-fixtures.js";
 // the bindings' decoded samples per channel: our decode (OpenJPH 0.31.0 compiled to WebAssembly, native/openjph)
 // must equal OpenEXR's bit for bit: half (16-bit components), float and uint (32-bit components), subsampled
 // channels (planar codestreams).
+/** The half bits of a whole number below 2048 (exact in half). */
+function halfBits(n: number): number {
+  if (n === 0) return 0;
+  const e = Math.floor(Math.log2(n));
+  return ((e + 15) << 10) | ((n / 2 ** e - 1) * 1024);
+}
+
 const DIR = join(import.meta.dirname, "../fixtures/htj2k");
 
 /** A chunk's codestream and where it starts in the file (chunk header, then the HT header, then the codestream). */
@@ -57,6 +65,20 @@ describe("HTJ2K256 / HTJ2K32 decode as OpenEXR does", () => {
       ["EXR_CHUNK_CORRUPT", 2, offset],
     ]);
     expect(r.findings[0]!.message).toMatch(/does not decode/);
+  });
+
+  it("1,100 channels in one chunk (past the 1,024 components the decoder once allowed) decode to the written samples", async () => {
+    // make_codec_fixtures.py: channel i holds 3i + y mod 2048 in every pixel of row y (8x4 pixels), exact in half.
+    const px = await readPixels(
+      new BufferSource(new Uint8Array(readFileSync(join(DIR, "htj2k256_1100_channels.exr")))),
+    );
+    expect(px.findings).toEqual([]);
+    expect(px.channels.length).toBe(1100);
+    const wrong = px.channels.filter((c, i) => {
+      const want = Array.from({ length: 32 }, (_, p) => halfBits((3 * i + Math.floor(p / 8)) % 2048));
+      return c.name !== `c${String(i).padStart(4, "0")}` || Array.from(c.data).join() !== want.join();
+    });
+    expect(wrong.map((c) => c.name)).toEqual([]);
   });
 
   it("a decode that takes too long is stopped, and the next decode starts a fresh worker", async () => {
