@@ -1,4 +1,4 @@
-import { acAddress, BAND, BLOCK_BYTES, type DctKernels, dctKernels, LAST_NON_ZERO } from "./dwa-wasm.js";
+import { BAND, BLOCK_BYTES, type DctKernels, dctKernels, LAST_NON_ZERO } from "./dwa-wasm.js";
 import { UNZIGZAG } from "./dwa-zigzag.js";
 import { f16c } from "./f16c.js";
 import { halfOfFloatBits, halfToFloatTable } from "./half.js";
@@ -203,13 +203,13 @@ export function decodeLossyDct(
   // for a band too wide for the kernels' memory, the same operations run in JavaScript and write the rows directly.
   const stride = blocksX * 16;
   const bandBytes = numComp * 8 * stride;
-  const tableAt = kernelsIfAny ? kernelsIfAny.prepare(bandBytes, ac.subarray(acPos), toLinear) : -1;
+  const tableAt = kernelsIfAny ? kernelsIfAny.prepare(bandBytes, ac, toLinear) : -1;
   const kernels = tableAt >= 0 ? kernelsIfAny : null;
   const blockMemory = kernels ? kernels.buffer() : new ArrayBuffer(3 * BLOCK_BYTES);
   const band = kernels ? new Uint16Array(blockMemory, BAND, bandBytes >> 1) : null;
   const lastNonZeroOut = kernels ? new Int32Array(blockMemory, LAST_NON_ZERO, 1) : null;
   // The kernels read the AC coefficients from their copy: ac[acPos] is at acBase.
-  const acBase = acAddress(bandBytes);
+  const acBase = kernels ? kernels.acAddress() + 2 * acPos : 0;
   let acAt = acBase;
   const acEndAt = acBase + 2 * (acEnd - acPos);
   const lanes: Lane[] = channels.map((ch, c) => {

@@ -13,7 +13,7 @@
  * Memory layout: three 8x8 float blocks (one per channel of a triple) at bytes 0, 256 and 512; `unpack`'s last
  * non-zero index at LAST_NON_ZERO; the row-major byte offset of each zig-zag index at UNZIGZAG_OFFSETS; the
  * nonlinear table last loaded at LINEAR_TABLE, the identity table at IDENTITY_TABLE, the float bits of every half at
- * HALF_BITS, then the band at BAND and the AC coefficients after it (grown as needed).
+ * HALF_BITS, then the band at BAND and the chunk's AC coefficients after the widest band so far (grown as needed).
  * Exports: `idct1` ... `idct8` (block at byte offset `base`, rows at and past n known zero), `csc1` and `csc64`
  * (the first or all 64 samples of the three blocks), `halves(src, dst, stride, table)`,
  * `unpack(at, end, block, dcBits)`, `memory`.
@@ -35,12 +35,15 @@ interface WasmMemory {
 
 export interface DctKernels {
   /**
-   * Makes room for a band of `bandBytes` and the AC coefficients `ac` after it (copied to acAddress(bandBytes)),
+   * Makes room for a band of `bandBytes`, copies the chunk's AC coefficients `ac` to acAddress() unless this `ac`
+   * is already there (a chunk's lossy channels share one stream: decodeLossyDct passes the same array for each),
    * loads `toLinear` (null: the identity) as the lookup table; returns the table's address for `halves`, or -1 when
    * the band and coefficients would pass MAX_BAND_BYTES or the memory cannot grow (the caller then decodes in
    * JavaScript). It may grow the memory: take views of `buffer()` after it.
    */
   prepare(bandBytes: number, ac: Uint16Array, toLinear: Uint16Array | null): number;
+  /** Where `prepare` put ac[0]. */
+  acAddress(): number;
   /** The memory (blocks at 0, 256, 512; the band at BAND). */
   buffer(): ArrayBuffer;
   /** idct[n - 1](base): dctInverse8x8 of the block at byte `base`, rows at and past n (1..8) known zero. */
@@ -74,11 +77,6 @@ export const BAND = 9 * PAGE;
  * decoded in JavaScript.
  */
 export const MAX_BAND_BYTES = 64 << 20;
-
-/** Where `prepare` puts the AC coefficients after a band of `bandBytes`. */
-export function acAddress(bandBytes: number): number {
-  return BAND + bandBytes;
-}
 
 const f = Math.fround;
 const A = f(3.535536e-1);
@@ -521,11 +519,16 @@ export function dctKernels(): DctKernels | null {
     );
     new Uint8Array(memory.buffer, UNZIGZAG_OFFSETS, 64).set(UNZIGZAG.map((i) => 4 * i));
     let loaded: Uint16Array | null = null;
+    let loadedAc: Uint16Array | null = null;
+    // The AC coefficients sit after the widest band so far, so a chunk's channels of other widths keep them in place.
+    let reservedBand = 0;
     kernels = {
       prepare(bandBytes, ac, toLinear) {
-        const bytes = bandBytes + 2 * ac.length;
-        if (bytes > MAX_BAND_BYTES) return -1;
-        const short = BAND + bytes - memory.buffer.byteLength;
+        let reserve = Math.max(reservedBand, bandBytes);
+        // past the limit with an earlier chunk's wider band: forget it (the coefficients move and are copied again)
+        if (reserve + 2 * ac.length > MAX_BAND_BYTES) reserve = bandBytes;
+        if (reserve + 2 * ac.length > MAX_BAND_BYTES) return -1;
+        const short = BAND + reserve + 2 * ac.length - memory.buffer.byteLength;
         if (short > 0) {
           try {
             memory.grow(Math.ceil(short / PAGE));
@@ -533,7 +536,11 @@ export function dctKernels(): DctKernels | null {
             return -1;
           }
         }
-        new Uint16Array(memory.buffer, acAddress(bandBytes), ac.length).set(ac);
+        if (reserve !== reservedBand || ac !== loadedAc) {
+          reservedBand = reserve;
+          new Uint16Array(memory.buffer, BAND + reservedBand, ac.length).set(ac);
+          loadedAc = ac;
+        }
         if (!toLinear) return IDENTITY_TABLE;
         if (toLinear !== loaded) {
           new Uint16Array(memory.buffer, LINEAR_TABLE, 65536).set(toLinear.subarray(0, 65536));
@@ -541,6 +548,7 @@ export function dctKernels(): DctKernels | null {
         }
         return LINEAR_TABLE;
       },
+      acAddress: () => BAND + reservedBand,
       buffer: () => memory.buffer,
       idct: Array.from({ length: 8 }, (_, i) => e[`idct${i + 1}`] as (base: number) => void),
       csc1: e.csc1 as () => void,

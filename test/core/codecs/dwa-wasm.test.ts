@@ -183,6 +183,35 @@ describe("decodeLossyDct: WebAssembly kernels and JavaScript give the same bytes
     }
   });
 
+  // 24 then 200: the second band (one channel, 25 blocks) is wider than the first (three channels, 3 blocks), so the
+  // kernels move the shared stream behind it mid-chunk; 200 then 24: it stays.
+  for (const [first, second] of [
+    [24, 200],
+    [200, 24],
+  ] as const)
+    it(`a chunk's channels share one AC stream: ${first} then ${second} samples wide, as in JavaScript`, () => {
+      const r = random(first);
+      const height = 11;
+      const blocks = (w: number) => Math.ceil(w / 8) * Math.ceil(height / 8);
+      const a = stream(r, 3 * blocks(first));
+      const b = stream(r, blocks(second));
+      const ac = Uint16Array.from([...a.ac, ...b.ac]);
+      const dc = Uint16Array.from([...a.dc, ...b.dc]);
+      const rows = (w: number, n: number, c: number, at: number) =>
+        Array.from({ length: height }, (_, y) => at + (y * n + c) * w * 2);
+      const triple = [0, 1, 2].map((c) => ({ rows: rows(first, 3, c, 0), isFloat: false }));
+      const single = [{ rows: rows(second, 1, 0, 3 * first * height * 2), isFloat: false }];
+      const run = (kernels: ReturnType<typeof dctKernels>) => {
+        const out = new Uint8Array(2 * height * (3 * first + second));
+        const k = { ac, acPos: 0, dc, dcPos: 0 };
+        expect(decodeLossyDct(out, triple, first, height, k, dwaToLinearTable(), kernels)).toBeNull();
+        expect(decodeLossyDct(out, single, second, height, k, null, kernels)).toBeNull();
+        expect([k.acPos, k.dcPos]).toEqual([ac.length, dc.length]);
+        return out;
+      };
+      expect(Buffer.from(run(dctKernels())).equals(Buffer.from(run(null)))).toBe(true);
+    });
+
   for (const numComp of [1, 3])
     for (const linear of [false, true])
       it(`${numComp === 3 ? "an R'G'B' triple" : "one channel"}, ${linear ? "pLinear" : "through the nonlinear table"}, partial blocks`, () => {
@@ -208,6 +237,10 @@ describe("decodeLossyDct: WebAssembly kernels and JavaScript give the same bytes
             return out;
           };
           const js = run(null);
+          // the kernels take this band and stream (decodeLossyDct then uses them, not its JavaScript path)
+          expect(
+            dctKernels()!.prepare(numComp * 128 * Math.ceil(width / 8), ac, table),
+          ).toBeGreaterThanOrEqual(0);
           const viaWasm = run(dctKernels());
           expect(Buffer.from(viaWasm).equals(Buffer.from(js)), `case ${t}: ${width}x${height}`).toBe(true);
           for (const h of new Uint16Array(js.buffer)) seen.add(h);
