@@ -51,9 +51,13 @@ describe.skipIf(!cliBuilt)("stats and verify on worker threads", () => {
   it("stats -j 2 prints exactly what -j 0 prints, in input order", async () => {
     const one = await runCli(["stats", "--format", "ndjson", "-j", "0", ...files]);
     const two = await runCli(["stats", "--format", "ndjson", "-j", "2", ...files]);
+    // Default flags: this thread first, workers only once the run is long enough on an idle machine.
+    const typed = await runCli(["stats", "--format", "ndjson", ...files]);
     expect(one.code).toBe(1);
     expect(two.code).toBe(1);
+    expect(typed.code).toBe(1);
     expect(two.stdout).toBe(one.stdout);
+    expect(typed.stdout).toBe(one.stdout);
     const lines = one.stdout.trim().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { path: string }).path)).toEqual(files);
     const bad = JSON.parse(lines[17]!) as {

@@ -18,7 +18,7 @@ export function registerStats(program: Command): void {
     )
     .addOption(pixelJobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action(async (paths: string[], opts: { format: string; jobs: number }) => {
+    .action(async (paths: string[], opts: { format: string; jobs?: number }) => {
       const json = new JsonOutput(writeOut);
       const summary = await runPixelReports(
         paths,

@@ -34,7 +34,7 @@ export function registerVerify(program: Command): void {
     )
     .addOption(pixelJobsOption())
     .argument("<paths...>", "files, directories, or '-' for a newline-separated list on stdin")
-    .action((paths: string[], opts: { format: string; jobs: number }) =>
+    .action((paths: string[], opts: { format: string; jobs?: number }) =>
       runVerify(paths, opts.format, opts.jobs),
     );
 }

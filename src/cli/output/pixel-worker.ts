@@ -2,12 +2,10 @@
 import { type PixelReport, pixelReportFile } from "../../inspect/pixel-report.js";
 import { serveRequests } from "../../parallel/serve-requests.js";
 
-/** One file to decode (`path` null: a warm-up, answered at once, so the caller knows the worker is up). */
+/** One file to decode. */
 export interface PixelRequest {
-  path: string | null;
+  path: string;
   stats: boolean;
 }
 
-serveRequests<PixelRequest, PixelReport | null>((req) =>
-  req.path === null ? null : pixelReportFile(req.path, { stats: req.stats }),
-);
+serveRequests<PixelRequest, PixelReport>((req) => pixelReportFile(req.path, { stats: req.stats }));
