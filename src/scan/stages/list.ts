@@ -29,14 +29,15 @@ export async function* listInGroups(
   let group: InputEntry[] = [];
   /** Fires GROUP_STALL_MS after the current group got its first entry. */
   let groupAge: Promise<typeof STALLED> | null = null;
+  const abortable = abortableWaits(hooks.aborted);
   for (;;) {
-    const pending = walk.next();
-    let next = await Promise.race(groupAge ? [pending, hooks.aborted, groupAge] : [pending, hooks.aborted]);
+    const pending = abortable(walk.next());
+    let next = await (groupAge ? Promise.race([pending, groupAge]) : pending);
     if (next === STALLED) {
       yield group;
       group = [];
       groupAge = null;
-      next = await Promise.race([pending, hooks.aborted]);
+      next = await pending;
     }
     if (next === null || next.done || hooks.stopped()) break;
     const entry = next.value;
@@ -56,4 +57,25 @@ export async function* listInGroups(
   if (hooks.stopped()) return;
   hooks.onWalkDone();
   if (group.length > 0) yield group;
+}
+
+/**
+ * Wraps waits so that they end (with null) when `aborted` resolves. `Promise.race` against `aborted` itself would
+ * leave one reaction on that long-lived promise per wait (one per path: memory growing with the tree); here
+ * `aborted` gets one reaction for the whole run and wakes only the wait in progress.
+ */
+export function abortableWaits(aborted: Promise<null>): <T>(wait: Promise<T>) => Promise<T | null> {
+  let isAborted = false;
+  let wakeCurrent: ((value: null) => void) | null = null;
+  void aborted.then(() => {
+    isAborted = true;
+    wakeCurrent?.(null);
+  });
+  return <T>(wait: Promise<T>) =>
+    isAborted
+      ? Promise.resolve(null)
+      : new Promise<T | null>((resolve, reject) => {
+          wakeCurrent = resolve;
+          wait.then(resolve, reject);
+        });
 }

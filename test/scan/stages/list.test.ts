@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InputEntry } from "../../../src/io/remote-inputs.js";
 import { SourceError } from "../../../src/io/source-error.js";
-import { listInGroups } from "../../../src/scan/stages/list.js";
+import { abortableWaits, listInGroups } from "../../../src/scan/stages/list.js";
 
 function hooks(stopped = () => false) {
   const seen = { found: 0, errors: [] as string[], walkDone: false };
@@ -95,5 +95,47 @@ describe("listInGroups", () => {
     const walk: AsyncIterator<InputEntry> = { next: () => new Promise(() => {}) };
     setTimeout(() => abort(null), 50);
     expect(await collect(listInGroups(walk, { ...h, aborted }))).toEqual([]);
+  });
+
+  it("subscribes to the abort signal once per run, not once per path (no reaction left per path)", async () => {
+    let subscriptions = 0;
+    class CountingPromise<T> extends Promise<T> {
+      // biome-ignore lint/suspicious/noThenProperty: counts who subscribes to the promise, as a promise must
+      override then<A = T, B = never>(
+        onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+        onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+      ): Promise<A | B> {
+        subscriptions++;
+        return super.then(onFulfilled, onRejected);
+      }
+    }
+    const aborted = new CountingPromise<null>(() => {});
+    const { hooks: h } = hooks();
+    const paths = Array.from({ length: 3000 }, (_, i) => `f${i}.exr`);
+    const groups = await collect(listInGroups(entries(paths), { ...h, aborted }));
+    expect(groups.flat()).toEqual(paths);
+    expect(subscriptions).toBe(1);
+  });
+});
+
+describe("abortableWaits", () => {
+  it("passes a wait's value and its rejection through", async () => {
+    const abortable = abortableWaits(new Promise<null>(() => {}));
+    expect(await abortable(Promise.resolve(7))).toBe(7);
+    await expect(abortable(Promise.reject(new Error("walk failed")))).rejects.toThrow("walk failed");
+  });
+
+  it("ends the wait in progress with null on abort, and every later wait at once", async () => {
+    let abort!: (v: null) => void;
+    const abortable = abortableWaits(
+      new Promise<null>((r) => {
+        abort = r;
+      }),
+    );
+    const waiting = abortable(new Promise<number>(() => {}));
+    abort(null);
+    expect(await waiting).toBeNull();
+    expect(await abortable(new Promise<number>(() => {}))).toBeNull();
+    expect(await abortable(Promise.resolve(3))).toBeNull();
   });
 });
