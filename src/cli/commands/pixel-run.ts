@@ -32,9 +32,11 @@ export function pixelJobsOption(): Option {
  * A default run's workers take files only when the decoding left is expected to last this long on this thread: each
  * worker is a fresh V8 isolate that spends ~0.3 s of CPU starting and warming up (its JIT tiers) before it decodes
  * at full speed, so it pays only on a run with well over that left (measured 2026-12-08 on 67 MB runs of ~0.5 s:
- * 0.53 s CPU on this thread alone, 0.73 s with one worker beside it, and no shorter wall time).
+ * 0.53 s CPU on this thread alone, 0.73 s with one worker beside it, and no shorter wall time). Twice the ~1 s
+ * break-even, because the estimate runs high: the files it times are still warming up (zips: 50-60 ms each at the
+ * third file, 25-30 ms at the twentieth).
  */
-const WORKERS_PAY_MS = 1_000;
+const WORKERS_PAY_MS = 2_000;
 /** A default run whose files are not counted up front (directories, stdin) or are few and big: workers after this. */
 const WORKERS_AFTER_MS = 2_000;
 /** Files this thread decodes before their times are taken as its warm speed (the first ones run cold). */
