@@ -2,10 +2,11 @@
  * Decoded pixel throughput of `stats` per codec, same run, same files:
  *   ours (library, 1 thread) = pixelReport({stats: true}) per file in this process (decode + statistics + pixel hash)
  *   ours (lib, async inflate)= the same with zip/zips chunks inflated on libuv's thread pool (design B; zip/zips only)
- *   ours (CLI)               = `exr-inspector stats --format ndjson FILES` as a fresh process (default flags: files
- *                              decoded on worker threads, one per CPU; design A)
+ *   ours (CLI)               = `exr-inspector stats --format ndjson FILES` as a fresh process (default flags: this
+ *                              thread decodes, a worker joins only when the work left is worth its warm-up)
  *   ours (CLI -j 0)          = the same on one thread (no workers)
- *   iinfo --stats            = OpenImageIO's iinfo, one process over the same files (default flags: all cores)
+ *   iinfo --stats            = OpenImageIO's iinfo, one process over the same files (default flags: all cores;
+ *                              it cannot read HTJ2K)
  *   bindings + numpy         = the official OpenEXR bindings decode, numpy computes the statistics (python/bench)
  * MB/s counts decoded (unpacked) pixel bytes of every level. Each contender runs over the file list repeated so a
  * round takes long enough to time; medians of the rounds are reported.
