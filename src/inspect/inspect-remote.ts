@@ -20,7 +20,7 @@ const changedDuringRead = (r: InspectionResult) =>
  * Adds `etag` and `requests` (every ranged GET sent, retries included, over both attempts) to `file`.
  */
 export async function inspectRemote(
-  open: () => RemoteObjectSource,
+  open: () => RemoteObjectSource | Promise<RemoteObjectSource>,
   options: InspectOptions = {},
 ): Promise<InspectionResult> {
   const readOptions: InspectOptions = { initialReadBytes: REMOTE_FIRST_READ_BYTES, ...options };
@@ -28,7 +28,7 @@ export async function inspectRemote(
   let result: InspectionResult | null = null;
   let source: RemoteObjectSource | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
-    source = open();
+    source = await open();
     result = await inspect(source, readOptions);
     requests += source.stats.requests;
     if (!changedDuringRead(result)) break;

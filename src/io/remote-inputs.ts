@@ -10,11 +10,9 @@ import { HttpSource } from "./http-source.js";
 import { DEFAULT_REMOTE_CONCURRENCY } from "./remote-defaults.js";
 import type { RemoteObjectSource } from "./remote-object.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./remote-retry.js";
-import { type ConfiguredS3, createS3Client, type S3ClientOptions } from "./s3-client.js";
-import { DirectRangeGets } from "./s3-direct-get.js";
-import { listS3Objects } from "./s3-listing.js";
-import { SdkRangeGets } from "./s3-sdk-get.js";
-import { S3Source } from "./s3-source.js";
+import type { ConfiguredS3, S3ClientOptions } from "./s3-client.js";
+import type { DirectRangeGets } from "./s3-direct-get.js";
+import type { SdkRangeGets } from "./s3-sdk-get.js";
 import { isHttpUrl, isRemote, isS3Prefix, isS3Uri, parseS3Uri, s3Uri } from "./s3-uri.js";
 import { SourceError } from "./source-error.js";
 import { type WalkEntry, walkPaths } from "./walk.js";
@@ -54,8 +52,26 @@ export interface InputEntry extends WalkEntry {
 
 export const hasRemoteInputs = (args: readonly string[]) => args.some(isRemote);
 
+/**
+ * The S3 modules, loaded on first use: they load the AWS SDK (~70 ms of CPU), which a run over local files never
+ * needs.
+ */
+const s3Modules = async () => {
+  const [client, direct, sdk, source, listing] = await Promise.all([
+    import("./s3-client.js"),
+    import("./s3-direct-get.js"),
+    import("./s3-sdk-get.js"),
+    import("./s3-source.js"),
+    import("./s3-listing.js"),
+  ]);
+  return { ...client, ...direct, ...sdk, ...source, ...listing };
+};
+type S3Modules = Awaited<ReturnType<typeof s3Modules>>;
+
 /** The S3 client (created on first use), retry policy and cancellation shared by one command's reads. */
 export class RemoteContext {
+  private modules: Promise<S3Modules> | null = null;
+  private loaded: S3Modules | null = null;
   private configured: ConfiguredS3 | null = null;
   private gets: SdkRangeGets | DirectRangeGets | null = null;
   readonly policy: RetryPolicy;
@@ -80,34 +96,51 @@ export class RemoteContext {
     return this.settings.concurrency ?? DEFAULT_REMOTE_CONCURRENCY;
   }
 
-  s3(): ConfiguredS3 {
-    this.configured ??= createS3Client({
+  /** The S3 modules (loaded once, on first use). */
+  s3Modules(): Promise<S3Modules> {
+    this.modules ??= s3Modules().then((m) => {
+      this.loaded = m;
+      return m;
+    });
+    return this.modules;
+  }
+
+  async s3(): Promise<ConfiguredS3> {
+    return this.s3With(this.loaded ?? (await this.s3Modules()));
+  }
+
+  /** A fresh source for an `s3://` or `http(s)://` input (each inspection attempt gets its own). */
+  async open(uri: string): Promise<RemoteObjectSource> {
+    if (isHttpUrl(uri)) return new HttpSource(uri, this.policy);
+    const location = parseS3Uri(uri);
+    if (!location || location.key === "")
+      throw new SourceError("EXR_SOURCE_NOT_FOUND", `${uri}: not an object URI`);
+    const m = this.loaded ?? (await this.s3Modules());
+    return new m.S3Source(this.rangeGetsWith(m), location.bucket, location.key, {
+      policy: this.policy,
+      credentialSource: this.s3With(m).credentialSource,
+    });
+  }
+
+  /** How this command's GETs are sent (`--s3-gets`): shared by object reads and listings. */
+  async rangeGets(): Promise<SdkRangeGets | DirectRangeGets> {
+    return this.rangeGetsWith(this.loaded ?? (await this.s3Modules()));
+  }
+
+  private s3With(m: S3Modules): ConfiguredS3 {
+    this.configured ??= m.createS3Client({
       ...this.settings,
       maxSockets: Math.max(this.concurrency, this.settings.maxSockets ?? 0),
     });
     return this.configured;
   }
 
-  /** A fresh source for an `s3://` or `http(s)://` input (each inspection attempt gets its own). */
-  open(uri: string): RemoteObjectSource {
-    if (isHttpUrl(uri)) return new HttpSource(uri, this.policy);
-    const location = parseS3Uri(uri);
-    if (!location || location.key === "")
-      throw new SourceError("EXR_SOURCE_NOT_FOUND", `${uri}: not an object URI`);
-    const { credentialSource } = this.s3();
-    return new S3Source(this.rangeGets(), location.bucket, location.key, {
-      policy: this.policy,
-      credentialSource,
-    });
-  }
-
-  /** How this command's GETs are sent (`--s3-gets`): shared by object reads and listings. */
-  rangeGets(): SdkRangeGets | DirectRangeGets {
-    const { client } = this.s3();
+  private rangeGetsWith(m: S3Modules): SdkRangeGets | DirectRangeGets {
+    const { client } = this.s3With(m);
     this.gets ??=
       this.settings.s3Gets === "sdk"
-        ? new SdkRangeGets(client)
-        : new DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0), {
+        ? new m.SdkRangeGets(client)
+        : new m.DirectRangeGets(client, Math.max(this.concurrency, this.settings.maxSockets ?? 0), {
             transport: this.settings.s3Gets === "node-http" ? "node-http" : "raw",
           });
     return this.gets;
@@ -126,7 +159,7 @@ export class RemoteContext {
   }
 
   close(): void {
-    if (this.gets instanceof DirectRangeGets) this.gets.close();
+    if (this.gets && "close" in this.gets) this.gets.close();
     this.gets = null;
     this.configured?.client.destroy();
     this.configured = null;
@@ -204,9 +237,12 @@ async function* resolveOne(
     yield { path: s3Uri(location.bucket, location.key) };
     return;
   }
-  const { client, credentialSource } = context.s3();
-  const gets = context.rangeGets();
   try {
+    const [{ listS3Objects, DirectRangeGets }, { client, credentialSource }, gets] = await Promise.all([
+      context.s3Modules(),
+      context.s3(),
+      context.rangeGets(),
+    ]);
     for await (const o of listS3Objects(client, location.bucket, location.key, {
       policy: context.policy,
       credentialSource,

@@ -207,8 +207,8 @@ describe("resolveInputs", () => {
     for (const direct of [true, false]) {
       seen.length = 0;
       const context = new RemoteContext({ endpointUrl: endpoint, s3Gets: direct ? "direct" : "sdk" });
-      const { client } = context.s3();
-      const gets = context.rangeGets();
+      const { client } = await context.s3();
+      const gets = await context.rangeGets();
       const keys: string[] = [];
       try {
         for await (const o of listS3Objects(client, "renders", "", {
@@ -333,38 +333,53 @@ describe("RemoteContext", () => {
     expect(new RemoteContext({ concurrency: 3 }).concurrency).toBe(3);
   });
 
-  it("opens URLs as HTTP sources and keys as S3 sources sharing one way of sending GETs", () => {
+  it("opens URLs as HTTP sources and keys as S3 sources sharing one way of sending GETs", async () => {
     const context = new RemoteContext({ endpointUrl: endpoint });
     try {
-      expect(context.open("https://h.invalid/a.exr")).toBeInstanceOf(HttpSource);
-      const a = context.open("s3://renders/show/a.exr") as S3Source;
+      expect(await context.open("https://h.invalid/a.exr")).toBeInstanceOf(HttpSource);
+      const a = (await context.open("s3://renders/show/a.exr")) as S3Source;
       expect(a).toBeInstanceOf(S3Source);
       expect([a.bucket, a.key, a.path]).toEqual(["renders", "show/a.exr", "s3://renders/show/a.exr"]);
       for (const bad of ["s3://renders/", "s3://renders", "s3:/x"]) {
-        expect(() => context.open(bad)).toThrow(SourceError);
-        expect(() => context.open(bad)).toThrow(expect.objectContaining({ code: "EXR_SOURCE_NOT_FOUND" }));
-        expect(() => context.open(bad)).toThrow(`${bad}: not an object URI`);
+        await expect(context.open(bad)).rejects.toThrow(SourceError);
+        await expect(context.open(bad)).rejects.toThrow(
+          expect.objectContaining({ code: "EXR_SOURCE_NOT_FOUND" }),
+        );
+        await expect(context.open(bad)).rejects.toThrow(`${bad}: not an object URI`);
       }
-      const gets = context.rangeGets();
+      const gets = await context.rangeGets();
       expect(gets).toBeInstanceOf(DirectRangeGets);
-      expect(context.rangeGets()).toBe(gets);
-      expect(context.s3()).toBe(context.s3());
-      expect(context.s3().credentialSource).toBe("environment variables (AWS_ACCESS_KEY_ID)");
+      expect(await context.rangeGets()).toBe(gets);
+      expect(await context.s3()).toBe(await context.s3());
+      expect((await context.s3()).credentialSource).toBe("environment variables (AWS_ACCESS_KEY_ID)");
     } finally {
       context.close();
     }
     const sdk = new RemoteContext({ endpointUrl: endpoint, s3Gets: "sdk" });
-    expect(sdk.rangeGets()).toBeInstanceOf(SdkRangeGets);
+    expect(await sdk.rangeGets()).toBeInstanceOf(SdkRangeGets);
     sdk.close();
   });
 
-  it("closing drops the client and the GETs: the next use makes new ones", () => {
+  it("loads the S3 modules once, on first use, shared by every call", async () => {
     const context = new RemoteContext({ endpointUrl: endpoint });
-    const first = context.s3();
-    const gets = context.rangeGets();
+    try {
+      const [a, b] = [context.s3Modules(), context.s3Modules()];
+      expect(a).toBe(b);
+      const [clientA, clientB] = await Promise.all([context.s3(), context.s3()]);
+      expect(clientA).toBe(clientB);
+      expect((await a).S3Source).toBe(S3Source);
+    } finally {
+      context.close();
+    }
+  });
+
+  it("closing drops the client and the GETs: the next use makes new ones", async () => {
+    const context = new RemoteContext({ endpointUrl: endpoint });
+    const first = await context.s3();
+    const gets = await context.rangeGets();
     context.close();
-    expect(context.s3()).not.toBe(first);
-    expect(context.rangeGets()).not.toBe(gets);
+    expect(await context.s3()).not.toBe(first);
+    expect(await context.rangeGets()).not.toBe(gets);
     context.close();
     context.close();
   });
@@ -420,7 +435,7 @@ describe("RemoteContext's reads", () => {
     async (s3Gets, connection) => {
       const context = new RemoteContext({ endpointUrl: endpoint, s3Gets, retries: 0 });
       try {
-        const source = context.open("s3://denied/k.exr");
+        const source = await context.open("s3://denied/k.exr");
         await expect(source.read(0, 10)).rejects.toMatchObject({
           code: "EXR_SOURCE_ACCESS_DENIED",
           message:
