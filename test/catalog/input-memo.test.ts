@@ -33,45 +33,146 @@ type Variant = [string, (r: InspectionResult) => void, EmbeddingContext?];
 const part = (r: InspectionResult) => r.parts[0]!;
 const channel = (r: InspectionResult) => r.channels[0]!;
 const METADATA_VARIANTS: Variant[] = [
-  ["a channel's layer", (r) => void (channel(r).layer_name = "other")],
-  ["a channel's name", (r) => void (channel(r).name = "Z")],
-  ["a channel's type", (r) => void (channel(r).type = "uint")],
-  ["a channel's x sampling", (r) => void (channel(r).x_sampling = 2)],
-  ["a channel's y sampling", (r) => void (channel(r).y_sampling = 2)],
+  [
+    "a channel's layer",
+    (r) => {
+      channel(r).layer_name = "other";
+    },
+  ],
+  [
+    "a channel's name",
+    (r) => {
+      channel(r).name = "Z";
+    },
+  ],
+  [
+    "a channel's type",
+    (r) => {
+      channel(r).type = "uint";
+    },
+  ],
+  [
+    "a channel's x sampling",
+    (r) => {
+      channel(r).x_sampling = 2;
+    },
+  ],
+  [
+    "a channel's y sampling",
+    (r) => {
+      channel(r).y_sampling = 2;
+    },
+  ],
   ["one channel more", (r) => void r.channels.push({ ...channel(r), name: "extra" })],
   ["the renderer", () => undefined, { ...CTX, renderSoftware: "V-Ray" }],
   ["no renderer", () => undefined, { ...CTX, renderSoftware: null }],
   ["the colour space", () => undefined, { ...CTX, colorSpace: "sRGB" }],
-  ["deep", (r) => void (r.file.is_deep = !r.file.is_deep)],
-  ["a part's type", (r) => void (part(r).type = "deepscanline")],
-  ["tiled", (r) => void (part(r).is_tiled = !part(r).is_tiled)],
+  [
+    "deep",
+    (r) => {
+      r.file.is_deep = !r.file.is_deep;
+    },
+  ],
+  [
+    "a part's type",
+    (r) => {
+      part(r).type = "deepscanline";
+    },
+  ],
+  [
+    "tiled",
+    (r) => {
+      part(r).is_tiled = !part(r).is_tiled;
+    },
+  ],
   [
     "tiling",
-    (r) =>
-      void (part(r).tiling = {
+    (r) => {
+      part(r).tiling = {
         x_size: 64,
         y_size: 64,
         level_mode: "MIPMAP_LEVELS",
         rounding_mode: "ROUND_DOWN",
-      } as never),
+      } as never;
+    },
   ],
-  ["compression", (r) => void (part(r).compression = "piz")],
-  ["width", (r) => void (part(r).width = 4096)],
-  ["height", (r) => void (part(r).height = 4096)],
-  ["an attribute's name", (r) => void (part(r).attributes[0]!.name = "renamed")],
-  ["an attribute's type", (r) => void (part(r).attributes[0]!.type = "string")],
+  [
+    "compression",
+    (r) => {
+      part(r).compression = "piz";
+    },
+  ],
+  [
+    "width",
+    (r) => {
+      part(r).width = 4096;
+    },
+  ],
+  [
+    "height",
+    (r) => {
+      part(r).height = 4096;
+    },
+  ],
+  [
+    "an attribute's name",
+    (r) => {
+      part(r).attributes[0]!.name = "renamed";
+    },
+  ],
+  [
+    "an attribute's type",
+    (r) => {
+      part(r).attributes[0]!.type = "string";
+    },
+  ],
   ["one attribute less", (r) => void part(r).attributes.pop()],
   ["one part more", (r) => void r.parts.push(structuredClone(part(r)))],
 ];
 
 const FINGERPRINT_VARIANTS: Variant[] = [
-  ["a channel's layer", (r) => void (channel(r).layer_name = "other")],
-  ["a channel's name", (r) => void (channel(r).name = "Z")],
-  ["a channel's type", (r) => void (channel(r).type = "uint")],
-  ["a channel's component", (r) => void (channel(r).component_name = "Q")],
-  ["a channel's x sampling", (r) => void (channel(r).x_sampling = 2)],
-  ["a channel's y sampling", (r) => void (channel(r).y_sampling = 2)],
-  ["a channel's pLinear", (r) => void (channel(r).p_linear = !channel(r).p_linear)],
+  [
+    "a channel's layer",
+    (r) => {
+      channel(r).layer_name = "other";
+    },
+  ],
+  [
+    "a channel's name",
+    (r) => {
+      channel(r).name = "Z";
+    },
+  ],
+  [
+    "a channel's type",
+    (r) => {
+      channel(r).type = "uint";
+    },
+  ],
+  [
+    "a channel's component",
+    (r) => {
+      channel(r).component_name = "Q";
+    },
+  ],
+  [
+    "a channel's x sampling",
+    (r) => {
+      channel(r).x_sampling = 2;
+    },
+  ],
+  [
+    "a channel's y sampling",
+    (r) => {
+      channel(r).y_sampling = 2;
+    },
+  ],
+  [
+    "a channel's pLinear",
+    (r) => {
+      channel(r).p_linear = !channel(r).p_linear;
+    },
+  ],
   ["one channel less", (r) => void r.channels.pop()],
 ];
 
