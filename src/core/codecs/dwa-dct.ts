@@ -1,3 +1,4 @@
+import { A, B, C, CSC_B_CB, CSC_G_CB, CSC_G_CR, CSC_R_CR, D, E, F, G } from "./dwa-constants.js";
 import { BAND, BLOCK_BYTES, type DctKernels, dctKernels, LAST_NON_ZERO } from "./dwa-wasm.js";
 import { UNZIGZAG } from "./dwa-zigzag.js";
 import { f16c } from "./f16c.js";
@@ -13,17 +14,6 @@ import { type CodecFailure, fail } from "./types.js";
  */
 
 const f = Math.fround;
-const A = f(3.535536e-1);
-const B = f(4.903927e-1);
-const C = f(4.619398e-1);
-const D = f(4.157349e-1);
-const E = f(2.777855e-1);
-const F = f(1.913422e-1);
-const G = f(9.754573e-2);
-const CSC_R_CR = f(1.5747);
-const CSC_G_CB = f(-0.1873);
-const CSC_G_CR = f(-0.4682);
-const CSC_B_CB = f(1.8556);
 
 const HALF_TO_FLOAT_BITS = new Uint32Array(
   halfToFloatTable.buffer,

@@ -18,6 +18,8 @@
  * (the first or all 64 samples of the three blocks), `halves(src, dst, stride, table)`,
  * `unpack(at, end, block, dcBits)`, `memory`.
  */
+
+import { A, B, C, CSC_B_CB, CSC_G_CB, CSC_G_CR, CSC_R_CR, D, E, F, G } from "./dwa-constants.js";
 import { UNZIGZAG } from "./dwa-zigzag.js";
 import { f16c } from "./f16c.js";
 import { halfToFloatTable } from "./half.js";
@@ -77,19 +79,6 @@ export const BAND = 9 * PAGE;
  * decoded in JavaScript.
  */
 export const MAX_BAND_BYTES = 64 << 20;
-
-const f = Math.fround;
-const A = f(3.535536e-1);
-const B = f(4.903927e-1);
-const C = f(4.619398e-1);
-const D = f(4.157349e-1);
-const E = f(2.777855e-1);
-const F = f(1.913422e-1);
-const G = f(9.754573e-2);
-const CSC_R_CR = f(1.5747);
-const CSC_G_CB = f(-0.1873);
-const CSC_G_CR = f(-0.4682);
-const CSC_B_CB = f(1.8556);
 
 const OP = {
   block: 0x02,
