@@ -1,5 +1,4 @@
-import type { Dir } from "node:fs";
-import { opendir, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FILE_READ_TIMEOUT_MS, withTimeout } from "./file-source.js";
@@ -105,17 +104,16 @@ async function* walkDirectory(
     withTimeout(operation, timeoutMs, `${what} ${dir}`);
   let real: string;
   let names: Array<{ name: string; dir: boolean }>;
-  let handle: Dir | null = null;
   try {
     // Stryker disable next-line StringLiteral: message text
     real = await timed(realpath(dir), "realpath");
     if (onPath.has(real)) return;
     names = [];
+    // One read of the whole directory under one timeout (the names are all held for sorting anyway): reading entry
+    // by entry, each under its own timer, cost ~3x the CPU of the walk.
     // Stryker disable next-line StringLiteral: message text
-    handle = await timed(opendir(dir), "opendir");
-    // Stryker disable next-line StringLiteral: message text
-    const what = "read directory";
-    for (let d = await timed(handle.read(), what); d; d = await timed(handle.read(), what)) {
+    const entries = await timed(readdir(dir, { withFileTypes: true }), "read directory");
+    for (const d of entries) {
       let isDir = d.isDirectory();
       if (d.isSymbolicLink()) {
         try {
@@ -131,9 +129,6 @@ async function* walkDirectory(
   } catch (err) {
     yield { path: dir, error: err instanceof Error ? err.message : String(err) };
     return;
-  } finally {
-    // Closed in the background: a close on a hung mount must not hang the walk either.
-    void handle?.close().catch(() => undefined);
   }
   names.sort((a, b) => byName(a.name, b.name));
   onPath.add(real);
