@@ -32,37 +32,16 @@ type Variant = [string, (r: InspectionResult) => void, EmbeddingContext?];
 
 const part = (r: InspectionResult) => r.parts[0]!;
 const channel = (r: InspectionResult) => r.channels[0]!;
+/** Changes to a channel that both the metadata embedding and the channel fingerprint must follow. */
+const CHANNEL_VARIANTS: Variant[] = [
+  ["a channel's layer", (r) => Object.assign(channel(r), { layer_name: "other" })],
+  ["a channel's name", (r) => Object.assign(channel(r), { name: "Z" })],
+  ["a channel's type", (r) => Object.assign(channel(r), { type: "uint" })],
+  ["a channel's x sampling", (r) => Object.assign(channel(r), { x_sampling: 2 })],
+  ["a channel's y sampling", (r) => Object.assign(channel(r), { y_sampling: 2 })],
+];
 const METADATA_VARIANTS: Variant[] = [
-  [
-    "a channel's layer",
-    (r) => {
-      channel(r).layer_name = "other";
-    },
-  ],
-  [
-    "a channel's name",
-    (r) => {
-      channel(r).name = "Z";
-    },
-  ],
-  [
-    "a channel's type",
-    (r) => {
-      channel(r).type = "uint";
-    },
-  ],
-  [
-    "a channel's x sampling",
-    (r) => {
-      channel(r).x_sampling = 2;
-    },
-  ],
-  [
-    "a channel's y sampling",
-    (r) => {
-      channel(r).y_sampling = 2;
-    },
-  ],
+  ...CHANNEL_VARIANTS,
   ["one channel more", (r) => void r.channels.push({ ...channel(r), name: "extra" })],
   ["the renderer", () => undefined, { ...CTX, renderSoftware: "V-Ray" }],
   ["no renderer", () => undefined, { ...CTX, renderSoftware: null }],
@@ -73,106 +52,33 @@ const METADATA_VARIANTS: Variant[] = [
       r.file.is_deep = !r.file.is_deep;
     },
   ],
-  [
-    "a part's type",
-    (r) => {
-      part(r).type = "deepscanline";
-    },
-  ],
-  [
-    "tiled",
-    (r) => {
-      part(r).is_tiled = !part(r).is_tiled;
-    },
-  ],
+  ["a part's type", (r) => Object.assign(part(r), { type: "deepscanline" })],
+  ["tiled", (r) => Object.assign(part(r), { is_tiled: !part(r).is_tiled })],
   [
     "tiling",
-    (r) => {
-      part(r).tiling = {
-        x_size: 64,
-        y_size: 64,
-        level_mode: "MIPMAP_LEVELS",
-        rounding_mode: "ROUND_DOWN",
-      } as never;
-    },
+    (r) =>
+      Object.assign(part(r), {
+        tiling: {
+          x_size: 64,
+          y_size: 64,
+          level_mode: "MIPMAP_LEVELS",
+          rounding_mode: "ROUND_DOWN",
+        } as never,
+      }),
   ],
-  [
-    "compression",
-    (r) => {
-      part(r).compression = "piz";
-    },
-  ],
-  [
-    "width",
-    (r) => {
-      part(r).width = 4096;
-    },
-  ],
-  [
-    "height",
-    (r) => {
-      part(r).height = 4096;
-    },
-  ],
-  [
-    "an attribute's name",
-    (r) => {
-      part(r).attributes[0]!.name = "renamed";
-    },
-  ],
-  [
-    "an attribute's type",
-    (r) => {
-      part(r).attributes[0]!.type = "string";
-    },
-  ],
+  ["compression", (r) => Object.assign(part(r), { compression: "piz" })],
+  ["width", (r) => Object.assign(part(r), { width: 4096 })],
+  ["height", (r) => Object.assign(part(r), { height: 4096 })],
+  ["an attribute's name", (r) => Object.assign(part(r).attributes[0]!, { name: "renamed" })],
+  ["an attribute's type", (r) => Object.assign(part(r).attributes[0]!, { type: "string" })],
   ["one attribute less", (r) => void part(r).attributes.pop()],
   ["one part more", (r) => void r.parts.push(structuredClone(part(r)))],
 ];
 
 const FINGERPRINT_VARIANTS: Variant[] = [
-  [
-    "a channel's layer",
-    (r) => {
-      channel(r).layer_name = "other";
-    },
-  ],
-  [
-    "a channel's name",
-    (r) => {
-      channel(r).name = "Z";
-    },
-  ],
-  [
-    "a channel's type",
-    (r) => {
-      channel(r).type = "uint";
-    },
-  ],
-  [
-    "a channel's component",
-    (r) => {
-      channel(r).component_name = "Q";
-    },
-  ],
-  [
-    "a channel's x sampling",
-    (r) => {
-      channel(r).x_sampling = 2;
-    },
-  ],
-  [
-    "a channel's y sampling",
-    (r) => {
-      channel(r).y_sampling = 2;
-    },
-  ],
-  [
-    "a channel's pLinear",
-    (r) => {
-      channel(r).p_linear = !channel(r).p_linear;
-    },
-  ],
+  ...CHANNEL_VARIANTS,
+  ["a channel's component", (r) => Object.assign(channel(r), { component_name: "Q" })],
+  ["a channel's pLinear", (r) => Object.assign(channel(r), { p_linear: !channel(r).p_linear })],
   ["one channel less", (r) => void r.channels.pop()],
 ];
 
