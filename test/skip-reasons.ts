@@ -54,7 +54,7 @@ const RULES: Rule[] = [
     reason: () => (spawnSync("mkfifo", ["--version"]).status === 0 ? null : "no mkfifo on this system"),
   },
   {
-    files: /vast-cli|vast-concurrency|verify-signatures/,
+    files: /vast-cli|vast-concurrency|verify-signatures|pixels-dwa/,
     reason: () => (existsSync("dist/cli/launch.cjs") ? null : "dist/ not built (npm run build)"),
   },
 ];

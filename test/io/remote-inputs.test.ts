@@ -384,6 +384,39 @@ describe("RemoteContext", () => {
     context.close();
   });
 
+  it("closing closes the direct GETs' connections (the SDK's GETs have none of their own)", async () => {
+    const context = new RemoteContext({ endpointUrl: endpoint });
+    const gets = (await context.rangeGets()) as DirectRangeGets;
+    let closed = 0;
+    const close = gets.close.bind(gets);
+    gets.close = () => {
+      closed++;
+      close();
+    };
+    context.close();
+    expect(closed).toBe(1);
+    const sdk = new RemoteContext({ endpointUrl: endpoint, s3Gets: "sdk" });
+    expect(await sdk.rangeGets()).toBeInstanceOf(SdkRangeGets);
+    expect(() => sdk.close()).not.toThrow();
+  });
+
+  it.each([
+    [{ concurrency: 4, maxSockets: 16 }, 16],
+    [{ concurrency: 40, maxSockets: 8 }, 40],
+    [{ concurrency: 40 }, 40],
+  ])(
+    "direct GETs keep up to max(concurrency, maxSockets) connections per host: %o",
+    async (settings, sockets) => {
+      const context = new RemoteContext({ endpointUrl: endpoint, ...settings });
+      try {
+        const gets = (await context.rangeGets()) as unknown as { httpAgent: { maxSockets: number } };
+        expect(gets.httpAgent.maxSockets).toBe(sockets);
+      } finally {
+        context.close();
+      }
+    },
+  );
+
   it("limit runs at most `concurrency` tasks at once, the waiting ones in order, also after failures", async () => {
     const context = new RemoteContext({ concurrency: 2 });
     let running = 0;
