@@ -67,6 +67,11 @@ function channelJson(c: ChannelRow) {
   };
 }
 
+/** A number as text that DuckDB casts back to the same double: String() writes -0 as "0". */
+function exactNumberText(v: number): string {
+  return Object.is(v, -0) ? "-0" : String(v);
+}
+
 function attributeJson(a: AttributeRow) {
   return {
     p: a.part_index,
@@ -74,7 +79,7 @@ function attributeJson(a: AttributeRow) {
     t: a.attribute_type,
     v: a.attribute_value,
     i: a.attribute_index,
-    d: a.value_number === null ? null : Object.is(a.value_number, -0) ? "-0" : String(a.value_number),
+    d: a.value_number === null ? null : exactNumberText(a.value_number),
     s: a.value_text,
   };
 }
@@ -121,8 +126,7 @@ const ATTRIBUTE_TEXT: Record<Encoded<AttributeRow>, ColumnText<AttributeRow>> = 
   attribute_type: (a) => stringText(a.attribute_type),
   attribute_value: (a) => stringText(a.attribute_value),
   attribute_index: (a) => String(a.attribute_index),
-  value_number: (a) =>
-    a.value_number === null ? "" : Object.is(a.value_number, -0) ? "-0" : String(a.value_number),
+  value_number: (a) => (a.value_number === null ? "" : exactNumberText(a.value_number)),
   value_text: (a) => stringText(a.value_text),
 };
 
